@@ -1,0 +1,244 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+/// Everything that can go wrong, from the peer's bytes or from the caller's use of the API.
+///
+/// Errors caused by the **peer** (a redirect that cannot or must not be followed, a response
+/// that cannot be parsed) carry the status of the response that caused them; the URL that
+/// answered is [`Follow::url`](crate::Follow::url) and the hops before it are
+/// [`Follow::history`](crate::Follow::history), both still readable after the error.
+///
+/// Errors caused by the **caller** ([`Error::InvalidRequest`], [`Error::InvalidPolicy`],
+/// [`Error::InvalidState`], [`Error::BufferShrunk`]) mean the API was used in a way it
+/// does not allow; they never come from network input.
+///
+/// Every variant has a stable snake-case name, [`Error::code`], used by the conformance
+/// vectors (`too_many_redirects`, `invalid_location`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A redirect would exceed the policy's limit ([`Policy::max_redirects`](crate::Policy::max_redirects)).
+    TooManyRedirects {
+        /// The limit in force.
+        limit: u32,
+        /// Status of the redirect that would have been one too many.
+        status: u16,
+    },
+    /// The `Location` value could not be parsed as a URL (WHATWG URL parser), even relative
+    /// to the current URL.
+    InvalidLocation {
+        /// Status of the redirect response.
+        status: u16,
+        /// What the URL parser said.
+        error: url::ParseError,
+    },
+    /// The redirect response has several `Location` fields with different values.
+    ConflictingLocation {
+        /// Status of the redirect response.
+        status: u16,
+    },
+    /// The `Location` resolves to a scheme the policy does not follow (`ftp:`, `data:`,
+    /// `file:`, `javascript:` ... under the default policy).
+    SchemeNotAllowed {
+        /// Status of the redirect response.
+        status: u16,
+    },
+    /// The redirect needs the request body again (any redirect but 303 while a body is still
+    /// attached) but the caller said it cannot be re-sent ([`Body::Streamed`](crate::Body::Streamed)).
+    /// The caller may hand the 3xx to its user as the final response.
+    BodyNotReplayable {
+        /// Status of the redirect response.
+        status: u16,
+    },
+    /// An `https` URL redirects to plain `http` and the policy refuses downgrades
+    /// (the `strict` profile).
+    InsecureRedirect {
+        /// Status of the redirect response.
+        status: u16,
+    },
+    /// The response head is not valid HTTP/1.x.
+    MalformedResponse(Malformed),
+    /// The response head (including any skipped 1xx heads) is longer than the policy's
+    /// limit, or has more header fields than [`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS).
+    HeadTooLarge {
+        /// The byte limit in force.
+        limit: usize,
+    },
+    /// The first request could not be built (caller error).
+    InvalidRequest(InvalidRequest),
+    /// A policy value is out of range (caller error).
+    InvalidPolicy(&'static str),
+    /// [`Follow::handle_response`](crate::Follow::handle_response) (or another call) was made
+    /// after the chain ended with a final response or an error (caller error).
+    InvalidState,
+    /// The buffer passed to [`Follow::handle_response`](crate::Follow::handle_response) is
+    /// shorter than one passed before for the same response; the contract is that it only
+    /// grows (caller error).
+    BufferShrunk {
+        /// How many bytes had been passed before.
+        previous: usize,
+        /// How many were passed now.
+        now: usize,
+    },
+}
+
+impl Error {
+    /// The stable snake-case name of the variant, as used by the conformance vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::TooManyRedirects { .. } => "too_many_redirects",
+            Error::InvalidLocation { .. } => "invalid_location",
+            Error::ConflictingLocation { .. } => "conflicting_location",
+            Error::SchemeNotAllowed { .. } => "scheme_not_allowed",
+            Error::BodyNotReplayable { .. } => "body_not_replayable",
+            Error::InsecureRedirect { .. } => "insecure_redirect",
+            Error::MalformedResponse(_) => "malformed_response",
+            Error::HeadTooLarge { .. } => "head_too_large",
+            Error::InvalidRequest(_) => "invalid_request",
+            Error::InvalidPolicy(_) => "invalid_policy",
+            Error::InvalidState => "invalid_state",
+            Error::BufferShrunk { .. } => "buffer_shrunk",
+        }
+    }
+
+    /// The status of the response that caused a peer error, if any.
+    pub fn status(&self) -> Option<u16> {
+        match *self {
+            Error::TooManyRedirects { status, .. }
+            | Error::InvalidLocation { status, .. }
+            | Error::ConflictingLocation { status }
+            | Error::SchemeNotAllowed { status }
+            | Error::BodyNotReplayable { status }
+            | Error::InsecureRedirect { status } => Some(status),
+            _ => None,
+        }
+    }
+}
+
+/// Why a response head is malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Malformed {
+    /// `httparse` rejected the head.
+    Syntax(httparse::Error),
+    /// The status code is below 100.
+    Status(u16),
+    /// `Content-Length` is not a number, or several differ (RFC 9112 §6.3 item 5).
+    ContentLength,
+}
+
+/// Why the first request could not be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidRequest {
+    /// The URL does not parse.
+    Url(url::ParseError),
+    /// The URL's scheme is not one the policy allows, or it has no host.
+    Scheme,
+    /// The method is not an HTTP token (RFC 9110 §9.1), or is longer than
+    /// [`MAX_METHOD_LEN`](crate::MAX_METHOD_LEN) bytes.
+    Method,
+    /// A header name is not an HTTP token.
+    HeaderName,
+    /// A header value contains CR, LF or NUL (header injection).
+    HeaderValue,
+}
+
+/// The caller's buffer is too small for the request head; `required` bytes are needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BufferTooSmall {
+    /// The exact number of bytes the head needs.
+    pub required: usize,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::TooManyRedirects { limit, status } => {
+                write!(f, "{status} redirect would exceed the limit of {limit} redirects")
+            }
+            Error::InvalidLocation { status, error } => {
+                write!(f, "{status} redirect has an invalid Location: {error}")
+            }
+            Error::ConflictingLocation { status } => {
+                write!(f, "{status} redirect has several different Location fields")
+            }
+            Error::SchemeNotAllowed { status } => {
+                write!(f, "{status} redirect to a scheme the policy does not follow")
+            }
+            Error::BodyNotReplayable { status } => write!(
+                f,
+                "{status} redirect needs the request body again but it cannot be re-sent"
+            ),
+            Error::InsecureRedirect { status } => {
+                write!(f, "{status} redirect from https to http refused by policy")
+            }
+            Error::MalformedResponse(m) => write!(f, "malformed response head: {m}"),
+            Error::HeadTooLarge { limit } => write!(
+                f,
+                "response head larger than {limit} bytes or with too many header fields"
+            ),
+            Error::InvalidRequest(r) => write!(f, "invalid request: {r}"),
+            Error::InvalidPolicy(what) => write!(f, "invalid policy: {what}"),
+            Error::InvalidState => f.write_str("the redirect chain has already ended"),
+            Error::BufferShrunk { previous, now } => write!(
+                f,
+                "response buffer shrank from {previous} to {now} bytes (it must only grow)"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Malformed::Syntax(e) => write!(f, "{e}"),
+            Malformed::Status(s) => write!(f, "status code {s} is below 100"),
+            Malformed::ContentLength => f.write_str("invalid or conflicting Content-Length"),
+        }
+    }
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InvalidRequest::Url(e) => write!(f, "URL does not parse: {e}"),
+            InvalidRequest::Scheme => f.write_str("URL scheme not allowed or URL has no host"),
+            InvalidRequest::Method => f.write_str("method is not a valid HTTP token"),
+            InvalidRequest::HeaderName => f.write_str("header name is not a valid HTTP token"),
+            InvalidRequest::HeaderValue => f.write_str("header value contains CR, LF or NUL"),
+        }
+    }
+}
+
+impl fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "buffer too small: the request head needs {} bytes", self.required)
+    }
+}
+
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Error::InvalidLocation { error, .. } => Some(error),
+            Error::InvalidRequest(InvalidRequest::Url(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+impl core::error::Error for Malformed {}
+impl core::error::Error for InvalidRequest {}
+impl core::error::Error for BufferTooSmall {}
+
+impl From<Malformed> for Error {
+    fn from(m: Malformed) -> Self {
+        Error::MalformedResponse(m)
+    }
+}
+
+impl From<InvalidRequest> for Error {
+    fn from(r: InvalidRequest) -> Self {
+        Error::InvalidRequest(r)
+    }
+}

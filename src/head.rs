@@ -1,0 +1,521 @@
+//! Finding and parsing a response head in the caller's growing buffer.
+//!
+//! The contract that makes feeding linear and split-independent:
+//! - The first time a head is looked at, `httparse` gets everything there is (up to the
+//!   size limit). A complete parse ends the work in one pass, as the floor does.
+//! - Otherwise only a line scanner runs, over the bytes not scanned yet, looking for the
+//!   empty line that ends the head (the same line `httparse` ends on). When it is found,
+//!   `httparse` parses exactly that head once.
+//! - A parse error seen early is not reported until the end of the head is seen, so the
+//!   answer for a given byte stream is the same however it is split.
+
+use core::mem::MaybeUninit;
+
+use arrayvec::ArrayVec;
+
+use crate::error::{Error, Malformed};
+
+/// How many header fields a response head may have; more is [`Error::HeadTooLarge`].
+pub const MAX_RESPONSE_HEADERS: usize = 100;
+
+/// How the body that follows a response head is delimited (RFC 9112 §6.3), so the caller
+/// can read it, or drain it before reusing the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLength {
+    /// No body: a response to HEAD, or a 1xx, 204 or 304 status.
+    None,
+    /// Exactly this many bytes (`Content-Length`).
+    Length(u64),
+    /// `Transfer-Encoding` ending in `chunked`.
+    Chunked,
+    /// Everything until the server closes the connection.
+    UntilClose,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    fn of(base: &[u8], part: &[u8]) -> Span {
+        // Offsets of an httparse sub-slice within the buffer it parsed.
+        let start = (part.as_ptr() as usize).wrapping_sub(base.as_ptr() as usize);
+        if start > base.len() || part.len() > base.len() - start {
+            return Span::default();
+        }
+        // The head is at most `u32::MAX` bytes (the policy caps it).
+        Span {
+            start: start as u32,
+            len: part.len() as u32,
+        }
+    }
+
+    pub(crate) fn get(self, buf: &[u8]) -> &[u8] {
+        let start = self.start as usize;
+        buf.get(start..start + self.len as usize).unwrap_or(&[])
+    }
+
+    fn trimmed(self, buf: &[u8]) -> Span {
+        let v = self.get(buf);
+        let lead = v.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        let trail = v[lead..]
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        Span {
+            start: self.start + lead as u32,
+            len: (v.len() - lead - trail) as u32,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FieldSpan {
+    name: Span,
+    value: Span,
+}
+
+/// Where the `Location` of the last head is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LocationField {
+    /// No `Location` field, or only empty ones.
+    Absent,
+    /// One value (trimmed), possibly repeated identically.
+    One(Span),
+    /// Several different values.
+    Conflict,
+}
+
+/// The last complete head: everything is a span into the caller's buffer.
+#[derive(Debug, Clone)]
+pub(crate) struct Head {
+    pub(crate) version: u8,
+    pub(crate) status: u16,
+    reason: Span,
+    fields: ArrayVec<FieldSpan, MAX_RESPONSE_HEADERS>,
+    /// Bytes of the buffer the head used, skipped 1xx heads included.
+    pub(crate) len: usize,
+    pub(crate) body: BodyLength,
+    pub(crate) keep_alive: bool,
+    pub(crate) location: LocationField,
+}
+
+impl Head {
+    pub(crate) const fn new() -> Head {
+        Head {
+            version: 1,
+            status: 0,
+            reason: Span { start: 0, len: 0 },
+            fields: ArrayVec::new_const(),
+            len: 0,
+            body: BodyLength::None,
+            keep_alive: false,
+            location: LocationField::Absent,
+        }
+    }
+}
+
+/// Scanning state for the head being read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scanner {
+    /// Where the current head starts (after skipped 1xx heads).
+    head_start: usize,
+    /// Bytes looked at by the line scanner (absolute offset).
+    pos: usize,
+    /// At the start of a line (0), after a CR at the start of a line (1), in a line (2).
+    line: u8,
+    /// A non-empty line has been seen in the current head (leading empty lines are skipped).
+    content: bool,
+    /// `httparse` has had its one look at the current head.
+    tried: bool,
+    /// Longest buffer seen for this response.
+    seen: usize,
+}
+
+enum Parse {
+    Complete(usize),
+    Partial,
+    Error(Error),
+}
+
+fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max: usize) -> Parse {
+    let Some(slice) = buf.get(start..end) else {
+        return Parse::Partial;
+    };
+    let mut storage = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_RESPONSE_HEADERS];
+    let mut res = httparse::Response::new(&mut []);
+    let parsed = httparse::ParserConfig::default()
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .parse_response_with_uninit_headers(&mut res, slice, &mut storage);
+    let n = match parsed {
+        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) => return Parse::Partial,
+        Err(httparse::Error::TooManyHeaders) => {
+            return Parse::Error(Error::HeadTooLarge { limit: max });
+        }
+        Err(e) => return Parse::Error(Malformed::Syntax(e).into()),
+    };
+    let status = res.code.unwrap_or(0);
+    if status < 100 {
+        return Parse::Error(Malformed::Status(status).into());
+    }
+    head.version = res.version.unwrap_or(1);
+    head.status = status;
+    head.reason = Span::of(buf, res.reason.unwrap_or("").as_bytes());
+    head.fields.clear();
+    for h in res.headers.iter() {
+        // `res.headers` never holds more than MAX_RESPONSE_HEADERS.
+        let _ = head.fields.try_push(FieldSpan {
+            name: Span::of(buf, h.name.as_bytes()),
+            value: Span::of(buf, h.value),
+        });
+    }
+    Parse::Complete(start + n)
+}
+
+impl Scanner {
+    /// Finds the end of the next non-1xx head in `buf`, filling `head`.
+    /// `Ok(false)`: more bytes are needed.
+    pub(crate) fn feed(
+        &mut self,
+        buf: &[u8],
+        max: usize,
+        head_request: bool,
+        head: &mut Head,
+    ) -> Result<bool, Error> {
+        if buf.len() < self.seen {
+            return Err(Error::BufferShrunk {
+                previous: self.seen,
+                now: buf.len(),
+            });
+        }
+        self.seen = buf.len();
+        let limit = buf.len().min(max);
+        loop {
+            let mut end = None;
+            if !self.tried {
+                self.tried = true;
+                if let Parse::Complete(e) = parse_into(head, buf, self.head_start, limit, max) {
+                    end = Some(e);
+                }
+            }
+            if end.is_none() {
+                let Some(t) = self.scan(buf, limit) else {
+                    if limit == max {
+                        return Err(Error::HeadTooLarge { limit: max });
+                    }
+                    return Ok(false);
+                };
+                match parse_into(head, buf, self.head_start, t, max) {
+                    Parse::Complete(e) => end = Some(e),
+                    Parse::Error(e) => return Err(e),
+                    // The scanner saw an empty line that httparse did not take as the end.
+                    Parse::Partial => {
+                        return Err(Malformed::Syntax(httparse::Error::NewLine).into());
+                    }
+                }
+            }
+            let end = end.unwrap_or(limit);
+            if (100..200).contains(&head.status) && head.status != 101 {
+                // Interim response: skip it; the real one follows in the same bytes.
+                self.head_start = end;
+                self.pos = end;
+                self.line = 0;
+                self.content = false;
+                self.tried = false;
+                continue;
+            }
+            head.len = end;
+            interpret(head, buf, head_request)?;
+            return Ok(true);
+        }
+    }
+
+    /// Scans the not-yet-scanned bytes below `limit` for the empty line that ends the head.
+    /// Returns the offset just past it.
+    fn scan(&mut self, buf: &[u8], limit: usize) -> Option<usize> {
+        if self.pos < self.head_start {
+            self.pos = self.head_start;
+        }
+        let bytes = buf.get(..limit)?;
+        while self.pos < limit {
+            if self.line == 2 {
+                // Inside a line: jump to its end.
+                match bytes[self.pos..].iter().position(|&b| b == b'\n') {
+                    Some(i) => {
+                        self.pos += i + 1;
+                        self.line = 0;
+                    }
+                    None => {
+                        self.pos = limit;
+                        return None;
+                    }
+                }
+                continue;
+            }
+            let b = bytes[self.pos];
+            self.pos += 1;
+            match (self.line, b) {
+                (_, b'\n') => {
+                    if self.content {
+                        return Some(self.pos);
+                    }
+                    self.line = 0;
+                }
+                (0, b'\r') => self.line = 1,
+                _ => {
+                    self.line = 2;
+                    self.content = true;
+                }
+            }
+        }
+        None
+    }
+}
+
+fn has_token(value: &[u8], token: &str) -> bool {
+    value
+        .split(|&b| b == b',')
+        .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+}
+
+/// Reads framing, keep-alive and `Location` out of a complete final head.
+fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Error> {
+    let mut content_length: Option<u64> = None;
+    let mut chunked = None;
+    let mut close = false;
+    let mut keep_alive = false;
+    let mut location = LocationField::Absent;
+    for f in &head.fields {
+        let name = f.name.get(buf);
+        let value = f.value.get(buf);
+        if name.eq_ignore_ascii_case(b"location") {
+            let v = f.value.trimmed(buf);
+            location = match location {
+                LocationField::Absent if v.len == 0 => LocationField::Absent,
+                LocationField::Absent => LocationField::One(v),
+                LocationField::One(prev) if prev.get(buf) == v.get(buf) => location,
+                _ => LocationField::Conflict,
+            };
+        } else if name.eq_ignore_ascii_case(b"content-length") {
+            for part in value.split(|&b| b == b',') {
+                let n = parse_decimal(part.trim_ascii()).ok_or(Malformed::ContentLength)?;
+                if content_length.is_some_and(|c| c != n) {
+                    return Err(Malformed::ContentLength.into());
+                }
+                content_length = Some(n);
+            }
+        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            let last = value.rsplit(|&b| b == b',').next().unwrap_or(b"");
+            chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
+        } else if name.eq_ignore_ascii_case(b"connection") {
+            close |= has_token(value, "close");
+            keep_alive |= has_token(value, "keep-alive");
+        }
+    }
+    head.location = location;
+    head.body = if head_request || matches!(head.status, 100..=199 | 204 | 304) {
+        BodyLength::None
+    } else {
+        match (chunked, content_length) {
+            (Some(true), _) => BodyLength::Chunked,
+            (Some(false), _) => BodyLength::UntilClose,
+            (None, Some(n)) => BodyLength::Length(n),
+            (None, None) => BodyLength::UntilClose,
+        }
+    };
+    head.keep_alive = !close
+        && (head.version >= 1 || keep_alive)
+        && head.body != BodyLength::UntilClose;
+    Ok(())
+}
+
+fn parse_decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |acc, &b| {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
+}
+
+/// A response head, borrowed from the caller's buffer and the machine.
+#[derive(Debug, Clone, Copy)]
+pub struct Response<'a> {
+    pub(crate) head: &'a Head,
+    pub(crate) buf: &'a [u8],
+}
+
+impl<'a> Response<'a> {
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.head.status
+    }
+
+    /// The reason phrase (empty if absent or not UTF-8).
+    pub fn reason(&self) -> &'a str {
+        core::str::from_utf8(self.head.reason.get(self.buf)).unwrap_or("")
+    }
+
+    /// The minor HTTP version: `1` for HTTP/1.1, `0` for HTTP/1.0.
+    pub fn version(&self) -> u8 {
+        self.head.version
+    }
+
+    /// All header fields in order, repeated ones (every `Set-Cookie`) included. Values are
+    /// the bytes received, leading and trailing whitespace removed by the parser; an
+    /// obsolete line fold stays in the value as received.
+    pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
+        let buf = self.buf;
+        self.head.fields.iter().map(move |f| {
+            let name = core::str::from_utf8(f.name.get(buf)).unwrap_or("");
+            (name, f.value.get(buf))
+        })
+    }
+
+    /// The first value of the field `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&'a [u8]> {
+        self.headers_named(name).next()
+    }
+
+    /// Every value of the field `name` (case-insensitive), in order.
+    pub fn headers_named<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + 'n
+    where
+        'a: 'n,
+    {
+        self.headers()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// How the body after the head is delimited.
+    pub fn body_length(&self) -> BodyLength {
+        self.head.body
+    }
+
+    /// How many bytes of the buffer the head used (skipped 1xx heads included). The body,
+    /// or the next pipelined data, starts at this offset.
+    pub fn head_len(&self) -> usize {
+        self.head.len
+    }
+
+    /// Whether the server lets the connection stay open after this response (HTTP/1.1
+    /// without `Connection: close`, or HTTP/1.0 with `keep-alive`) and the body has a known
+    /// end.
+    pub fn keep_alive(&self) -> bool {
+        self.head.keep_alive
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::String;
+    use std::vec::Vec;
+
+    fn feed_whole(bytes: &[u8]) -> Result<Option<(u16, usize, BodyLength)>, Error> {
+        let mut s = Scanner::default();
+        let mut h = Head::new();
+        Ok(s.feed(bytes, 1024, false, &mut h)?.then_some((h.status, h.len, h.body)))
+    }
+
+    fn feed_bytewise(bytes: &[u8]) -> Result<Option<(u16, usize, BodyLength)>, Error> {
+        let mut s = Scanner::default();
+        let mut h = Head::new();
+        for i in 1..=bytes.len() {
+            if s.feed(&bytes[..i], 1024, false, &mut h)? {
+                return Ok(Some((h.status, h.len, h.body)));
+            }
+        }
+        Ok(None)
+    }
+
+    #[test]
+    fn head_table() {
+        use BodyLength::{Chunked, Length, UntilClose};
+        const NO_BODY: BodyLength = BodyLength::None;
+        type Want = Result<Option<(u16, usize, BodyLength)>, &'static str>;
+        let cases: &[(&[u8], Want)] = &[
+            (b"HTTP/1.1 200 OK\r\n\r\n", Ok(Some((200, 19, UntilClose)))),
+            (b"HTTP/1.1 204 No Content\r\n\r\nrest", Ok(Some((204, 27, NO_BODY)))),
+            (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", Ok(Some((200, 38, Length(5))))),
+            (b"HTTP/1.1 200 OK\nContent-Length: 5\n\nhello", Ok(Some((200, 35, Length(5))))),
+            (b"\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", Ok(Some((200, 23, UntilClose)))),
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", Ok(Some((200, 53, Chunked)))),
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", Ok(Some((200, 53, UntilClose)))),
+            (b"HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\n", Ok(Some((200, 41, Length(3))))),
+            (b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", Err("malformed_response")),
+            (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", Err("malformed_response")),
+            (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 Found\r\n\r\n", Ok(Some((302, 47, UntilClose)))),
+            (b"HTTP/1.1 101 Switching\r\n\r\n", Ok(Some((101, 26, NO_BODY)))),
+            (b"HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", Ok(Some((200, 29, UntilClose)))),
+            (b"HTTP/1.1 099 Low\r\n\r\n", Err("malformed_response")),
+            (b"garbage\r\n\r\n", Err("malformed_response")),
+            (b"garbage\r\n", Ok(None)),
+            (b"HTTP/1.1 200 OK\r\n", Ok(None)),
+            (b"HTTP/1.1 200 OK\r\nX: \x01\r\n\r\n", Err("malformed_response")),
+        ];
+        for (input, want) in cases {
+            let whole = feed_whole(input).map_err(|e| e.code());
+            let bytewise = feed_bytewise(input).map_err(|e| e.code());
+            assert_eq!(&whole, want, "whole {:?}", String::from_utf8_lossy(input));
+            assert_eq!(whole, bytewise, "split {:?}", String::from_utf8_lossy(input));
+        }
+    }
+
+    #[test]
+    fn size_limit_is_split_independent() {
+        let mut big = b"HTTP/1.1 200 OK\r\n".to_vec();
+        while big.len() < 1100 {
+            big.extend_from_slice(b"X-Filler: 0123456789\r\n");
+        }
+        big.extend_from_slice(b"\r\n");
+        assert_eq!(feed_whole(&big).unwrap_err().code(), "head_too_large");
+        assert_eq!(feed_bytewise(&big).unwrap_err().code(), "head_too_large");
+        // No terminator at all: the limit still ends it.
+        assert_eq!(feed_whole(&big[..1050]).unwrap_err().code(), "head_too_large");
+    }
+
+    #[test]
+    fn too_many_headers_is_head_too_large() {
+        let mut h = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for _ in 0..=MAX_RESPONSE_HEADERS {
+            h.extend_from_slice(b"A: b\r\n");
+        }
+        h.extend_from_slice(b"\r\n");
+        assert_eq!(feed_whole(&h).unwrap_err().code(), "head_too_large");
+        assert_eq!(feed_bytewise(&h).unwrap_err().code(), "head_too_large");
+    }
+
+    #[test]
+    fn shrinking_buffer_is_an_error() {
+        let mut s = Scanner::default();
+        let mut h = Head::new();
+        assert!(!s.feed(b"HTTP/1.1 2", 1024, false, &mut h).unwrap());
+        assert_eq!(s.feed(b"HTTP", 1024, false, &mut h).unwrap_err().code(), "buffer_shrunk");
+    }
+
+    #[test]
+    fn keep_alive_table() {
+        let cases: &[(&[u8], bool)] = &[
+            (b"HTTP/1.1 302 F\r\nContent-Length: 0\r\n\r\n", true),
+            (b"HTTP/1.1 302 F\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", false),
+            (b"HTTP/1.1 302 F\r\nContent-Length: 0\r\nConnection: Keep-Alive, CLOSE\r\n\r\n", false),
+            (b"HTTP/1.0 302 F\r\nContent-Length: 0\r\n\r\n", false),
+            (b"HTTP/1.0 302 F\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n", true),
+            (b"HTTP/1.1 302 F\r\n\r\n", false),
+        ];
+        for (input, want) in cases {
+            let mut s = Scanner::default();
+            let mut h = Head::new();
+            assert!(s.feed(input, 1024, false, &mut h).unwrap());
+            assert_eq!(h.keep_alive, *want, "{:?}", String::from_utf8_lossy(input));
+        }
+    }
+}

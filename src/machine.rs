@@ -1,0 +1,418 @@
+//! The redirect machine: the one place where the chain's state changes.
+
+use alloc::vec::Vec;
+
+use url::Url;
+
+use crate::error::{Error, InvalidRequest};
+use crate::head::{Head, LocationField, Response, Scanner};
+use crate::location::{resolve, same_origin};
+use crate::method::Method;
+use crate::policy::Policy;
+use crate::request::{
+    Body, CLASS_BODY, CLASS_CREDENTIAL, Field, OutgoingRequest, RemovalReason, Request, classify,
+};
+
+/// One redirect that was followed: the status and the URL that answered with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    status: u16,
+    url: Url,
+}
+
+impl Hop {
+    /// The redirect status (301, 302, 303, 307 or 308).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The URL that answered with the redirect.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+}
+
+/// Why the method changed on a hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MethodRule {
+    /// 301 or 302 answering a POST: the next request is a GET (Fetch, for historical reasons).
+    PostToGet,
+    /// 303 See Other: the next request is a GET (unless it was HEAD).
+    SeeOther,
+}
+
+/// A method rewrite on a hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodChange {
+    /// The method before the hop.
+    pub from: Method,
+    /// The method after it (always GET).
+    pub to: Method,
+    /// The rule that applied.
+    pub rule: MethodRule,
+}
+
+/// A header that is not in the next request, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemovedHeader<'a> {
+    /// The header name as the caller wrote it.
+    pub name: &'a str,
+    /// Why it was removed.
+    pub reason: RemovalReason,
+    /// The redirect (1-based) on which it was removed.
+    pub hop: u32,
+    /// `true` if it was removed on an earlier hop of the chain (it stays removed, even if
+    /// the chain comes back to the first origin), `false` if on this one.
+    pub earlier: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// A request is out; its response is being read.
+    Reading,
+    /// A final response was handed out.
+    Done,
+    /// A peer error ended the chain.
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct LastHop {
+    method_change: Option<MethodChange>,
+    body_dropped: bool,
+    reuse: bool,
+}
+
+/// The redirect state machine for one chain.
+///
+/// Calling contract:
+/// 1. [`Follow::new`], then send [`Follow::request`] (write its head with
+///    [`OutgoingRequest::write_head`], then the body if [`OutgoingRequest::send_body`]).
+/// 2. Read the response into a buffer and pass **all bytes read so far for this response**
+///    to [`Follow::handle_response`] each time more arrive. The buffer MUST only grow and
+///    MUST keep the bytes already passed unchanged; the machine remembers how far it
+///    scanned, so feeding is linear however the bytes are split, and the answer is the same
+///    for every split.
+/// 3. On [`Event::NeedData`], read more and go to 2. On [`Event::Redirect`], drain the
+///    redirect's body (see [`Response::body_length`]), send [`Redirect::request`] (on the
+///    same connection if [`Redirect::reuse_connection`]) and go to 2 with a **new, empty**
+///    buffer for the new response. On [`Event::Final`], the chain is over.
+/// 4. An `Err` from `handle_response` that is a peer error ends the chain; any further
+///    `handle_response` is [`Error::InvalidState`]. [`Follow::url`] and
+///    [`Follow::history`] still tell where it ended.
+///
+/// Memory: `size_of::<Follow>()` (about 2 KiB, mostly the spans of up to
+/// [`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS) response fields) plus the
+/// request headers and one [`Hop`] per redirect followed, bounded by the policy's limit.
+#[derive(Debug, Clone)]
+pub struct Follow {
+    policy: Policy,
+    method: Method,
+    url: Url,
+    body: Body,
+    fields: Vec<Field>,
+    history: Vec<Hop>,
+    state: State,
+    scan: Scanner,
+    head: Head,
+    last: LastHop,
+}
+
+/// What to do after [`Follow::handle_response`].
+#[derive(Debug)]
+#[must_use]
+pub enum Event<'a> {
+    /// The head is not complete: read more bytes and call again with all of them.
+    NeedData,
+    /// The response is a redirect that the policy follows: the next request is ready.
+    Redirect(Redirect<'a>),
+    /// The response is final: the chain is over.
+    Final(Final<'a>),
+}
+
+/// A redirect that is being followed: the response that asked for it, the request to send
+/// next, and what changed between the two.
+#[derive(Debug, Clone, Copy)]
+pub struct Redirect<'a> {
+    m: &'a Follow,
+    buf: &'a [u8],
+}
+
+/// The end of a chain: the final response, where it came from, and how it got there.
+#[derive(Debug, Clone, Copy)]
+pub struct Final<'a> {
+    m: &'a Follow,
+    buf: &'a [u8],
+}
+
+impl Follow {
+    /// Starts a chain with its first request.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the URL's scheme is not allowed by the
+    /// policy or the URL has no host.
+    pub fn new(request: Request, policy: Policy) -> Result<Follow, Error> {
+        let Request {
+            method,
+            url,
+            headers,
+            body,
+        } = request;
+        if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
+            return Err(InvalidRequest::Scheme.into());
+        }
+        let fields = headers
+            .into_iter()
+            .map(|(name, value)| Field {
+                class: classify(&name, |n| policy.is_extra_credential(n)),
+                name,
+                value,
+                removed: None,
+            })
+            .collect();
+        // One allocation up front so that following a redirect allocates only the new URL.
+        let history = Vec::with_capacity(policy.max_redirects().min(20) as usize);
+        Ok(Follow {
+            policy,
+            method,
+            url,
+            body,
+            fields,
+            history,
+            state: State::Reading,
+            scan: Scanner::default(),
+            head: Head::new(),
+            last: LastHop::default(),
+        })
+    }
+
+    /// The request to send now: the first one, or the one the last redirect asked for.
+    pub fn request(&self) -> OutgoingRequest<'_> {
+        OutgoingRequest {
+            method: self.method,
+            url: &self.url,
+            fields: &self.fields,
+            send_body: self.body != Body::None,
+        }
+    }
+
+    /// The current URL: the one the outstanding request goes to, or after the end the
+    /// final URL (or the URL whose response caused the error).
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The redirects followed so far, oldest first.
+    pub fn history(&self) -> &[Hop] {
+        &self.history
+    }
+
+    /// How many redirects were followed.
+    pub fn redirects(&self) -> u32 {
+        self.history.len() as u32
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Whether the chain has ended (final response or error).
+    pub fn is_finished(&self) -> bool {
+        self.state != State::Reading
+    }
+
+    /// Feeds the bytes read so far for the current response (see the calling contract on
+    /// [`Follow`]).
+    ///
+    /// The events borrow `buf` and the machine: the response's headers are read straight
+    /// out of `buf`, nothing is copied.
+    pub fn handle_response<'a>(&'a mut self, buf: &'a [u8]) -> Result<Event<'a>, Error> {
+        if self.state != State::Reading {
+            return Err(Error::InvalidState);
+        }
+        let max = self.policy.max_head_size();
+        let head_request = self.method == Method::Head;
+        match self.scan.feed(buf, max, head_request, &mut self.head) {
+            Ok(false) => return Ok(Event::NeedData),
+            Ok(true) => {}
+            // The caller's mistake: nothing was consumed, the machine is unchanged.
+            Err(e @ Error::BufferShrunk { .. }) => return Err(e),
+            Err(e) => {
+                self.state = State::Failed;
+                return Err(e);
+            }
+        }
+        self.scan = Scanner::default();
+        match self.decide(buf) {
+            Ok(true) => Ok(Event::Redirect(Redirect { m: self, buf })),
+            Ok(false) => {
+                self.state = State::Done;
+                Ok(Event::Final(Final { m: self, buf }))
+            }
+            Err(e) => {
+                self.state = State::Failed;
+                Err(e)
+            }
+        }
+    }
+
+    /// Applies the policy to the complete head in `self.head`. `Ok(true)`: a redirect was
+    /// taken and the machine now describes the next request.
+    fn decide(&mut self, buf: &[u8]) -> Result<bool, Error> {
+        let status = self.head.status;
+        if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+            return Ok(false);
+        }
+        // Fetch, HTTP-redirect fetch: location URL, then scheme, then the limit, then the
+        // body, then the method, then the headers.
+        let raw = match self.head.location {
+            LocationField::Absent => return Ok(false),
+            LocationField::Conflict => return Err(Error::ConflictingLocation { status }),
+            LocationField::One(span) => span.get(buf),
+        };
+        let mut next =
+            resolve(&self.url, raw).map_err(|error| Error::InvalidLocation { status, error })?;
+        if self.policy.inherit_fragment() && next.fragment().is_none() {
+            if let Some(fragment) = self.url.fragment() {
+                next.set_fragment(Some(fragment));
+            }
+        }
+        if !self.policy.scheme_allowed(next.scheme()) || next.host().is_none() {
+            return Err(Error::SchemeNotAllowed { status });
+        }
+        if !self.policy.allow_downgrade() && self.url.scheme() == "https" && next.scheme() == "http"
+        {
+            return Err(Error::InsecureRedirect { status });
+        }
+        if self.redirects() >= self.policy.max_redirects() {
+            return Err(Error::TooManyRedirects {
+                limit: self.policy.max_redirects(),
+                status,
+            });
+        }
+        if status != 303 && self.body == Body::Streamed {
+            return Err(Error::BodyNotReplayable { status });
+        }
+
+        // Every check passed: commit the hop.
+        let hop = self.redirects() + 1;
+        let rule = match status {
+            301 | 302 if self.method == Method::Post => Some(MethodRule::PostToGet),
+            303 if !matches!(self.method, Method::Get | Method::Head) => Some(MethodRule::SeeOther),
+            _ => None,
+        };
+        let mut last = LastHop::default();
+        if let Some(rule) = rule {
+            last.method_change = Some(MethodChange {
+                from: self.method,
+                to: Method::Get,
+                rule,
+            });
+            last.body_dropped = self.body != Body::None;
+            self.method = Method::Get;
+            self.body = Body::None;
+            self.remove(CLASS_BODY, RemovalReason::BodyDropped, hop);
+        }
+        let same = same_origin(&self.url, &next);
+        if !same {
+            self.remove(CLASS_CREDENTIAL, RemovalReason::CrossOrigin, hop);
+        }
+        last.reuse = same && self.head.keep_alive;
+        self.last = last;
+        let url = core::mem::replace(&mut self.url, next);
+        self.history.push(Hop { status, url });
+        Ok(true)
+    }
+
+    fn remove(&mut self, class: u8, reason: RemovalReason, hop: u32) {
+        for f in &mut self.fields {
+            if f.class & class != 0 && f.removed.is_none() {
+                f.removed = Some((reason, hop));
+            }
+        }
+    }
+
+    fn response<'a>(&'a self, buf: &'a [u8]) -> Response<'a> {
+        Response {
+            head: &self.head,
+            buf,
+        }
+    }
+}
+
+impl<'a> Redirect<'a> {
+    /// The redirect response (status, headers such as every `Set-Cookie`, body length).
+    pub fn response(&self) -> Response<'a> {
+        self.m.response(self.buf)
+    }
+
+    /// The request to send next.
+    pub fn request(&self) -> OutgoingRequest<'a> {
+        self.m.request()
+    }
+
+    /// Which redirect of the chain this is (1 for the first).
+    pub fn number(&self) -> u32 {
+        self.m.redirects()
+    }
+
+    /// The URL that answered with the redirect.
+    pub fn from_url(&self) -> &'a Url {
+        // `decide` pushed it before handing out the event.
+        self.m.history.last().map_or(&self.m.url, |h| &h.url)
+    }
+
+    /// The method rewrite on this hop, if any.
+    pub fn method_change(&self) -> Option<MethodChange> {
+        self.m.last.method_change
+    }
+
+    /// Whether the body the caller was sending is dropped on this hop.
+    pub fn body_dropped(&self) -> bool {
+        self.m.last.body_dropped
+    }
+
+    /// Every header of the first request that the next request does not carry, with why
+    /// and when it was removed.
+    pub fn removed_headers(&self) -> impl Iterator<Item = RemovedHeader<'a>> + 'a {
+        let hop = self.m.redirects();
+        self.m.fields.iter().filter_map(move |f| {
+            f.removed.map(|(reason, at)| RemovedHeader {
+                name: &f.name,
+                reason,
+                hop: at,
+                earlier: at != hop,
+            })
+        })
+    }
+
+    /// Whether the next request may go on the same connection: same origin, and the server
+    /// keeps the connection open after a body of known length. The caller MUST first read
+    /// or discard the redirect's body ([`Response::body_length`]).
+    pub fn reuse_connection(&self) -> bool {
+        self.m.last.reuse
+    }
+}
+
+impl<'a> Final<'a> {
+    /// The final response.
+    pub fn response(&self) -> Response<'a> {
+        self.m.response(self.buf)
+    }
+
+    /// The URL that answered with it.
+    pub fn url(&self) -> &'a Url {
+        &self.m.url
+    }
+
+    /// How many redirects were followed to get here.
+    pub fn redirects(&self) -> u32 {
+        self.m.redirects()
+    }
+
+    /// The redirects followed, oldest first.
+    pub fn history(&self) -> &'a [Hop] {
+        &self.m.history
+    }
+}
