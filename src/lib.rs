@@ -99,6 +99,7 @@
 //!
 //! - `std` (default): `std::error::Error` comes through [`core::error::Error`]; the core
 //!   never needs `std`.
+//! - `http`: conversions to and from the `http` 1.x crate's types (needs `std`).
 //!
 //! # `no_std`
 //!
@@ -122,6 +123,8 @@ extern crate std;
 
 mod error;
 mod head;
+#[cfg(feature = "http")]
+mod http_interop;
 mod location;
 mod machine;
 mod method;
@@ -134,4 +137,5 @@ pub use machine::{Event, Final, Follow, Hop, MethodChange, MethodRule, Redirect,
 pub use method::{ExtensionMethod, MAX_METHOD_LEN, Method};
 pub use policy::{DEFAULT_MAX_HEAD_SIZE, MAX_SCHEME_LEN, MAX_SCHEMES, Policy, Profile};
 pub use request::{Body, OutgoingRequest, RemovalReason, Request, Target};
+pub use location::resolve_location;
 pub use url::Url;

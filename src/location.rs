@@ -6,12 +6,23 @@ use url::Url;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Resolves a (trimmed, non-empty) `Location` value against `base` with the WHATWG parser.
+/// Resolves the bytes of a `Location` value against `base`, as the machine does.
 ///
+/// `raw` should already be trimmed of surrounding whitespace (the machine trims it).
 /// Bytes >= 0x80 are percent-encoded one by one first, so that any byte sequence, UTF-8 or
-/// not, has one meaning (what browsers and curl do); ASCII values go to the parser as they
-/// are, which allocates nothing but the new URL.
-pub(crate) fn resolve(base: &Url, raw: &[u8]) -> Result<Url, url::ParseError> {
+/// not, has one meaning (what browsers and curl do); then the WHATWG parser resolves it
+/// (it also drops tabs and newlines). ASCII values go to the parser as they are, which
+/// allocates nothing but the new URL. The fragment is not inherited here.
+///
+/// ```
+/// use redirects::{Url, resolve_location};
+/// let base = Url::parse("http://a.test/d/page")?;
+/// assert_eq!(resolve_location(&base, b"../x?\xff")?.as_str(), "http://a.test/x?%FF");
+/// assert_eq!(resolve_location(&base, b"/caf\xc3\xa9")?.as_str(), "http://a.test/caf%C3%A9");
+/// assert!(resolve_location(&base, b"http://[::1").is_err());
+/// # Ok::<(), url::ParseError>(())
+/// ```
+pub fn resolve_location(base: &Url, raw: &[u8]) -> Result<Url, url::ParseError> {
     if let Some(ascii) = raw.is_ascii().then(|| core::str::from_utf8(raw).ok()).flatten() {
         return base.join(ascii);
     }
@@ -64,7 +75,7 @@ mod tests {
             (b"http://", None),
         ];
         for (raw, want) in cases {
-            let got = resolve(&base, raw).ok().map(|u| u.to_string());
+            let got = resolve_location(&base, raw).ok().map(|u| u.to_string());
             assert_eq!(got.as_deref(), *want, "{:?}", String::from_utf8_lossy(raw));
         }
     }

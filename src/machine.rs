@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::error::{Error, InvalidRequest};
 use crate::head::{Head, LocationField, Response, Scanner};
-use crate::location::{resolve, same_origin};
+use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
 use crate::policy::Policy;
 use crate::request::{
@@ -272,7 +272,7 @@ impl Follow {
             LocationField::One(span) => span.get(buf),
         };
         let mut next =
-            resolve(&self.url, raw).map_err(|error| Error::InvalidLocation { status, error })?;
+            resolve_location(&self.url, raw).map_err(|error| Error::InvalidLocation { status, error })?;
         if self.policy.inherit_fragment() && next.fragment().is_none() {
             if let Some(fragment) = self.url.fragment() {
                 next.set_fragment(Some(fragment));

@@ -1,0 +1,1 @@
+//! Conversions between this crate's types and the `http` 1.x crate (feature `http`).
