@@ -1,0 +1,270 @@
+//! Proof that `redirects` works without `std`: a `#![no_std]` `#![no_main]` binary, linked
+//! with `default-features = false`, that drives one real cross-origin `307` hop through the
+//! machine and checks every step.
+//!
+//! It has its own panic handler, a global allocator over libc `malloc`/`free`/`realloc`, and
+//! its own `_start` (the C runtime start files are not linked, see `build.rs`). Exit status 0
+//! means every check passed; any other status names the check that failed (see `run`).
+
+#![no_std]
+#![no_main]
+
+extern crate alloc;
+
+use core::alloc::{GlobalAlloc, Layout};
+use core::ffi::c_void;
+
+use redirects::{BodyLength, Event, Follow, Method, Policy, RemovalReason, Request};
+
+// ---------------------------------------------------------------------------------------
+// The runtime: libc, allocator, panic handler, entry point.
+// ---------------------------------------------------------------------------------------
+
+unsafe extern "C" {
+    fn malloc(size: usize) -> *mut c_void;
+    fn free(ptr: *mut c_void);
+    fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void;
+    fn aligned_alloc(align: usize, size: usize) -> *mut c_void;
+    fn write(fd: i32, buf: *const c_void, count: usize) -> isize;
+    fn exit(status: i32) -> !;
+    fn abort() -> !;
+}
+
+/// glibc's `malloc` returns memory aligned to 16 bytes on x86_64 (and 8 or 16 elsewhere);
+/// larger alignments go through `aligned_alloc`.
+const MALLOC_ALIGN: usize = 2 * core::mem::size_of::<usize>();
+
+struct LibcAlloc;
+
+unsafe impl GlobalAlloc for LibcAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.align() <= MALLOC_ALIGN && layout.align() <= layout.size() {
+            // SAFETY: plain libc call; a null return is passed on as allocation failure.
+            unsafe { malloc(layout.size()) as *mut u8 }
+        } else {
+            // `aligned_alloc` wants a size that is a multiple of the alignment.
+            let size = layout.size().next_multiple_of(layout.align());
+            // SAFETY: the alignment is a power of two and `size` a multiple of it.
+            unsafe { aligned_alloc(layout.align(), size) as *mut u8 }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        // SAFETY: `ptr` came from `malloc`, `aligned_alloc` or `realloc`.
+        unsafe { free(ptr as *mut c_void) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if layout.align() <= MALLOC_ALIGN && layout.align() <= new_size {
+            // SAFETY: `ptr` is a live block from this allocator; `realloc` keeps the
+            // (<= MALLOC_ALIGN) alignment.
+            unsafe { realloc(ptr as *mut c_void, new_size) as *mut u8 }
+        } else {
+            let new_layout = match Layout::from_size_align(new_size, layout.align()) {
+                Ok(l) => l,
+                Err(_) => return core::ptr::null_mut(),
+            };
+            // SAFETY: allocate, copy the smaller of the two sizes, free the old block.
+            unsafe {
+                let new = self.alloc(new_layout);
+                if !new.is_null() {
+                    core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                    self.dealloc(ptr, layout);
+                }
+                new
+            }
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: LibcAlloc = LibcAlloc;
+
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    print(b"no_std hop: panic\n");
+    // SAFETY: libc `abort` never returns.
+    unsafe { abort() }
+}
+
+/// Referenced by the precompiled `core`/`alloc` (built with unwinding); never called
+/// because every profile is `panic = "abort"`.
+#[unsafe(no_mangle)]
+extern "C" fn rust_eh_personality() {}
+
+/// The process entry point: with `-nostartfiles` there is no `crt1.o`, so no libc `_start`.
+/// On entry `rsp` points at `argc`, then `argv`; the stack is 16-byte aligned *before* a
+/// call, so align it, call `start` (which never returns) and trap if it somehow does.
+/// The dynamic loader has already run libc's initialisers, so `malloc` and `exit` work.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+extern "C" fn _start() -> ! {
+    core::arch::naked_asm!(
+        "xor ebp, ebp",
+        "mov rdi, [rsp]",     // argc
+        "lea rsi, [rsp + 8]", // argv
+        "and rsp, -16",
+        "call {start}",
+        "ud2",
+        start = sym start,
+    )
+}
+
+extern "C" fn start(argc: isize, argv: *const *const u8) -> ! {
+    let code = main(argc as i32, argv);
+    // SAFETY: libc `exit` runs the atexit handlers and flushes stdio, then never returns.
+    unsafe { exit(code) }
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
+    match run() {
+        Ok(()) => {
+            print(b"no_std hop ok\n");
+            0
+        }
+        Err(code) => {
+            print(b"no_std hop FAILED, check ");
+            let digits = [b'0' + (code / 10) as u8, b'0' + (code % 10) as u8];
+            print(&digits);
+            print(b"\n");
+            code
+        }
+    }
+}
+
+fn print(bytes: &[u8]) {
+    // SAFETY: writes `bytes.len()` bytes from a live slice to fd 1; errors are ignored.
+    unsafe {
+        write(1, bytes.as_ptr() as *const c_void, bytes.len());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The hop.
+// ---------------------------------------------------------------------------------------
+
+/// Fails with `code` unless `cond` holds.
+fn check(cond: bool, code: i32) -> Result<(), i32> {
+    if cond { Ok(()) } else { Err(code) }
+}
+
+/// The first line of an HTTP head, without its CRLF.
+fn first_line(head: &[u8]) -> &[u8] {
+    let end = head.iter().position(|&b| b == b'\r').unwrap_or(head.len());
+    &head[..end]
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// One POST with credentials, answered by a cross-origin `307`, then a `200`.
+/// Each failed check returns its own exit code (10..=49).
+fn run() -> Result<(), i32> {
+    let request = Request::new(Method::Post, "http://api.example.org/v1/upload?x=1")
+        .map_err(|_| 10)?
+        .header("Authorization", "Bearer s3cret")
+        .map_err(|_| 11)?
+        .header("Content-Type", "text/plain")
+        .map_err(|_| 12)?
+        .body(redirects::Body::Replayable);
+    let mut follow = Follow::new(request, Policy::fetch()).map_err(|_| 13)?;
+
+    // The first request, written into a stack buffer.
+    let mut head = [0u8; 512];
+    let n = follow.request().write_head(&mut head).map_err(|_| 14)?;
+    check(
+        first_line(&head[..n]) == b"POST /v1/upload?x=1 HTTP/1.1",
+        15,
+    )?;
+    check(
+        contains(&head[..n], b"\r\nAuthorization: Bearer s3cret\r\n"),
+        16,
+    )?;
+    check(follow.request().send_body(), 17)?;
+
+    // The 307, fed in two pieces: a prefix (incomplete head), then all of it.
+    let redirect: &[u8] = b"HTTP/1.1 307 Temporary Redirect\r\n\
+        Location: https://uploads.example.net/v2/upload?id=7\r\n\
+        Content-Length: 0\r\n\
+        \r\n";
+    let prefix = &redirect[..40];
+    check(
+        matches!(follow.handle_response(prefix), Ok(Event::NeedData)),
+        20,
+    )?;
+    match follow.handle_response(redirect) {
+        Ok(Event::Redirect(hop)) => {
+            check(hop.response().status() == 307, 21)?;
+            check(hop.response().body_length() == BodyLength::Length(0), 22)?;
+            check(hop.number() == 1, 23)?;
+            let next = hop.request();
+            check(next.method() == Method::Post, 24)?;
+            check(
+                next.url().as_str() == "https://uploads.example.net/v2/upload?id=7",
+                25,
+            )?;
+            check(next.send_body(), 26)?;
+            check(!hop.body_dropped() && hop.method_change().is_none(), 27)?;
+            check(next.header("Authorization").is_none(), 28)?;
+            check(next.header("Content-Type") == Some(&b"text/plain"[..]), 29)?;
+            let mut removed = hop.removed_headers();
+            check(
+                matches!(
+                    removed.next(),
+                    Some(r) if r.name == "Authorization"
+                        && r.reason == RemovalReason::CrossOrigin
+                        && r.hop == 1
+                        && !r.earlier
+                ) && removed.next().is_none(),
+                30,
+            )?;
+            check(!hop.reuse_connection(), 31)?;
+            let target = next.target();
+            check(
+                target.tls && target.host == "uploads.example.net" && target.port == 443,
+                32,
+            )?;
+        }
+        Ok(Event::NeedData) => return Err(33),
+        Ok(Event::Final(_)) => return Err(34),
+        Err(_) => return Err(35),
+    }
+
+    // The next request's head, into a stack buffer.
+    let mut head = [0u8; 512];
+    let n = follow.request().write_head(&mut head).map_err(|_| 36)?;
+    let head = &head[..n];
+    check(first_line(head) == b"POST /v2/upload?id=7 HTTP/1.1", 37)?;
+    check(contains(head, b"\r\nHost: uploads.example.net\r\n"), 38)?;
+    check(!contains(head, b"Authorization"), 39)?;
+    check(head.ends_with(b"\r\nContent-Type: text/plain\r\n\r\n"), 40)?;
+    check(follow.request().write_head(&mut [0u8; 16]).is_err(), 41)?;
+
+    // The final 200.
+    let ok: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    match follow.handle_response(ok) {
+        Ok(Event::Final(done)) => {
+            check(done.response().status() == 200, 42)?;
+            check(done.redirects() == 1, 43)?;
+            check(
+                done.url().as_str() == "https://uploads.example.net/v2/upload?id=7",
+                44,
+            )?;
+            check(&ok[done.response().head_len()..] == b"ok", 45)?;
+            check(
+                done.history().len() == 1
+                    && done.history()[0].status() == 307
+                    && done.history()[0].url().as_str() == "http://api.example.org/v1/upload?x=1",
+                46,
+            )?;
+        }
+        Ok(Event::NeedData) => return Err(47),
+        Ok(Event::Redirect(_)) => return Err(48),
+        Err(_) => return Err(49),
+    }
+    check(follow.is_finished(), 50)?;
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! Scenario tests through the public API: what a caller sees on each hop.
+
+use redirects::{
+    Body, BodyLength, Error, Event, Follow, Method, MethodRule, Policy, RemovalReason, Request,
+};
+
+/// A chain under test: the first request and policy, then responses fed one after another.
+struct Scenario {
+    follow: Follow,
+}
+
+impl Scenario {
+    fn new(request: Request) -> Scenario {
+        Scenario::with_policy(request, Policy::fetch())
+    }
+
+    fn with_policy(request: Request, policy: Policy) -> Scenario {
+        Scenario {
+            follow: Follow::new(request, policy).expect("valid request"),
+        }
+    }
+
+    /// Feeds a whole response that must produce a redirect, and lets `check` look at it.
+    fn redirect(&mut self, response: &str, check: impl FnOnce(&redirects::Redirect<'_>)) {
+        match self.follow.handle_response(response.as_bytes()) {
+            Ok(Event::Redirect(r)) => check(&r),
+            other => panic!("expected a redirect for {response:?}, got {other:?}"),
+        }
+    }
+
+    fn finish(&mut self, response: &str, check: impl FnOnce(&redirects::Final<'_>)) {
+        match self.follow.handle_response(response.as_bytes()) {
+            Ok(Event::Final(f)) => check(&f),
+            other => panic!("expected a final response for {response:?}, got {other:?}"),
+        }
+    }
+
+    fn fail(&mut self, response: &str) -> Error {
+        match self.follow.handle_response(response.as_bytes()) {
+            Err(e) => e,
+            Ok(other) => panic!("expected an error for {response:?}, got {other:?}"),
+        }
+    }
+}
+
+fn req(method: Method, url: &str) -> Request {
+    Request::new(method, url).unwrap()
+}
+
+#[test]
+fn mdn_delete_307_replays_method_and_reports_no_change() {
+    let mut s = Scenario::new(req(Method::Delete, "http://www.example.org/cars/oldest"));
+    s.redirect(
+        "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://www.example.org/cars/id/123456\r\nContent-Length: 0\r\n\r\n",
+        |r| {
+            assert_eq!(r.request().method(), Method::Delete);
+            assert_eq!(r.request().url().as_str(), "http://www.example.org/cars/id/123456");
+            assert_eq!(r.method_change(), None);
+            assert!(!r.body_dropped());
+            assert_eq!(r.removed_headers().count(), 0);
+            assert_eq!(r.number(), 1);
+            assert_eq!(r.from_url().as_str(), "http://www.example.org/cars/oldest");
+            assert!(r.reuse_connection());
+        },
+    );
+    s.finish("HTTP/1.1 204 No Content\r\n\r\n", |f| {
+        assert_eq!(f.response().status(), 204);
+        assert_eq!(f.history().len(), 1);
+        assert_eq!(f.history()[0].status(), 307);
+        assert_eq!(f.history()[0].url().as_str(), "http://www.example.org/cars/oldest");
+    });
+}
+
+#[test]
+fn post_302_reports_rewrite_body_drop_and_removed_body_headers() {
+    let request = req(Method::Post, "http://a.test/form")
+        .header("Content-Type", "text/plain")
+        .unwrap()
+        .header("Expect", "100-continue")
+        .unwrap()
+        .header("Accept", "*/*")
+        .unwrap()
+        .body(Body::Replayable);
+    let mut s = Scenario::new(request);
+    s.redirect(
+        "HTTP/1.1 302 Found\r\nLocation: /done\r\nContent-Length: 0\r\n\r\n",
+        |r| {
+            let change = r.method_change().unwrap();
+            assert_eq!((change.from, change.to), (Method::Post, Method::Get));
+            assert_eq!(change.rule, MethodRule::PostToGet);
+            assert!(r.body_dropped());
+            assert!(!r.request().send_body());
+            let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason, h.earlier)).collect();
+            assert_eq!(
+                removed,
+                [
+                    ("Content-Type", RemovalReason::BodyDropped, false),
+                    ("Expect", RemovalReason::BodyDropped, false)
+                ]
+            );
+            let kept: Vec<_> = r.request().headers().map(|(n, _)| n).collect();
+            assert_eq!(kept, ["Accept"]);
+        },
+    );
+}
+
+#[test]
+fn see_other_rewrites_extension_method_but_keeps_head() {
+    let propfind = Method::parse("PROPFIND").unwrap();
+    let mut s = Scenario::new(req(propfind, "http://a.test/dav"));
+    s.redirect("HTTP/1.1 303 See Other\r\nLocation: /x\r\n\r\n", |r| {
+        assert_eq!(r.request().method(), Method::Get);
+        assert_eq!(r.method_change().unwrap().rule, MethodRule::SeeOther);
+        assert!(!r.body_dropped(), "there was no body to drop");
+    });
+    let mut s = Scenario::new(req(Method::Head, "http://a.test/h"));
+    s.redirect("HTTP/1.1 303 See Other\r\nLocation: /x\r\nContent-Length: 10\r\n\r\n", |r| {
+        assert_eq!(r.request().method(), Method::Head);
+        assert_eq!(r.method_change(), None);
+        // A response to HEAD has no body, whatever Content-Length says.
+        assert_eq!(r.response().body_length(), BodyLength::None);
+    });
+}
+
+#[test]
+fn credentials_removed_cross_origin_and_reported_as_earlier_later() {
+    let request = req(Method::Get, "http://a.test/1")
+        .header("Authorization", "Basic dTpw")
+        .unwrap()
+        .header("Cookie", "sid=1")
+        .unwrap()
+        .header("X-Api-Key", "k")
+        .unwrap()
+        .header("Accept", "*/*")
+        .unwrap();
+    let policy = Policy::fetch().with_credential_header("x-api-key").unwrap();
+    let mut s = Scenario::with_policy(request, policy);
+    s.redirect("HTTP/1.1 302 Found\r\nLocation: http://b.test/2\r\n\r\n", |r| {
+        let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason, h.hop, h.earlier)).collect();
+        assert_eq!(
+            removed,
+            [
+                ("Authorization", RemovalReason::CrossOrigin, 1, false),
+                ("Cookie", RemovalReason::CrossOrigin, 1, false),
+                ("X-Api-Key", RemovalReason::CrossOrigin, 1, false),
+            ]
+        );
+        assert!(!r.reuse_connection(), "another origin needs another connection");
+        assert_eq!(r.request().target().host, "b.test");
+    });
+    // Back to the first origin: the credentials stay removed, reported as earlier.
+    s.redirect("HTTP/1.1 302 Found\r\nLocation: http://a.test/3\r\n\r\n", |r| {
+        assert!(r.removed_headers().all(|h| h.earlier && h.hop == 1));
+        assert_eq!(r.request().header("authorization"), None);
+        assert_eq!(r.request().header("accept"), Some(&b"*/*"[..]));
+    });
+}
+
+#[test]
+fn redirect_response_exposes_every_set_cookie_and_exact_head_len() {
+    let response = "HTTP/1.1 302 Found\r\nSet-Cookie: a=1\r\nLocation: /next\r\nSet-Cookie: b=2\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200";
+    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    s.redirect(response, |r| {
+        let resp = r.response();
+        let cookies: Vec<_> = resp.headers_named("set-cookie").collect();
+        assert_eq!(cookies, [&b"a=1"[..], &b"b=2"[..]]);
+        assert_eq!(resp.reason(), "Found");
+        assert_eq!(resp.version(), 1);
+        assert_eq!(resp.body_length(), BodyLength::Length(5));
+        let body_start = resp.head_len();
+        assert_eq!(&response.as_bytes()[body_start..body_start + 5], b"hello");
+        assert!(r.reuse_connection());
+    });
+}
+
+#[test]
+fn connection_reuse_table() {
+    let cases = [
+        ("Location: /x\r\nContent-Length: 0", true),
+        ("Location: /x\r\nTransfer-Encoding: chunked", true),
+        ("Location: /x", false),                                       // until close
+        ("Location: /x\r\nContent-Length: 0\r\nConnection: close", false),
+        ("Location: http://a.test:8080/x\r\nContent-Length: 0", false), // other origin
+        ("Location: https://a.test/x\r\nContent-Length: 0", false),     // other scheme
+    ];
+    for (fields, reuse) in cases {
+        let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+        let response = format!("HTTP/1.1 301 Moved\r\n{fields}\r\n\r\n");
+        s.redirect(&response, |r| assert_eq!(r.reuse_connection(), reuse, "{fields}"));
+    }
+}
+
+#[test]
+fn errors_carry_status_and_machine_keeps_position() {
+    let mut s = Scenario::new(req(Method::Get, "http://a.test/p"));
+    s.redirect("HTTP/1.1 302 Found\r\nLocation: /q\r\n\r\n", |_| {});
+    let e = s.fail("HTTP/1.1 308 Permanent\r\nLocation: ftp://x.test/\r\n\r\n");
+    assert_eq!(e, Error::SchemeNotAllowed { status: 308 });
+    assert_eq!(e.status(), Some(308));
+    assert_eq!(s.follow.url().as_str(), "http://a.test/q");
+    assert_eq!(s.follow.history().len(), 1);
+    assert!(s.follow.is_finished());
+    assert_eq!(s.fail("HTTP/1.1 200 OK\r\n\r\n"), Error::InvalidState);
+}
+
+#[test]
+fn finished_chain_refuses_more_input() {
+    let mut s = Scenario::new(req(Method::Get, "http://a.test/p"));
+    s.finish("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", |_| {});
+    assert_eq!(s.fail("HTTP/1.1 200 OK\r\n\r\n"), Error::InvalidState);
+}
+
+#[test]
+fn shrinking_buffer_is_a_caller_error_that_leaves_the_machine_usable() {
+    let mut f = Follow::new(req(Method::Get, "http://a.test/"), Policy::fetch()).unwrap();
+    let full = b"HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n";
+    assert!(matches!(f.handle_response(&full[..20]), Ok(Event::NeedData)));
+    assert!(matches!(
+        f.handle_response(&full[..10]),
+        Err(Error::BufferShrunk { previous: 20, now: 10 })
+    ));
+    assert!(matches!(f.handle_response(full), Ok(Event::Redirect(_))));
+}
+
+#[test]
+fn too_many_redirects_after_the_limit() {
+    let mut s = Scenario::with_policy(req(Method::Get, "http://a.test/0"), Policy::fetch().with_max_redirects(2));
+    s.redirect("HTTP/1.1 302 F\r\nLocation: /1\r\n\r\n", |_| {});
+    s.redirect("HTTP/1.1 302 F\r\nLocation: /2\r\n\r\n", |_| {});
+    assert_eq!(
+        s.fail("HTTP/1.1 302 F\r\nLocation: /3\r\n\r\n"),
+        Error::TooManyRedirects { limit: 2, status: 302 }
+    );
+}
+
+#[test]
+fn streamed_body_on_307_is_an_error_but_303_drops_it() {
+    let streamed = || req(Method::Put, "http://a.test/u").body(Body::Streamed);
+    let mut s = Scenario::new(streamed());
+    assert_eq!(
+        s.fail("HTTP/1.1 307 T\r\nLocation: /v\r\n\r\n"),
+        Error::BodyNotReplayable { status: 307 }
+    );
+    let mut s = Scenario::new(streamed());
+    s.redirect("HTTP/1.1 303 S\r\nLocation: /v\r\n\r\n", |r| {
+        assert!(r.body_dropped() && !r.request().send_body());
+    });
+    // The body is gone: a later 307 has nothing to replay.
+    s.redirect("HTTP/1.1 307 T\r\nLocation: /w\r\n\r\n", |r| {
+        assert_eq!(r.request().method(), Method::Get);
+    });
+}
+
+#[test]
+fn write_head_table() {
+    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        ("http://a.test/", &[], "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n"),
+        ("http://a.test", &[], "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n"),
+        ("https://a.test:443/x?y=1#frag", &[], "GET /x?y=1 HTTP/1.1\r\nHost: a.test\r\n\r\n"),
+        ("http://a.test:8080/p", &[("A", "b")], "GET /p HTTP/1.1\r\nHost: a.test:8080\r\nA: b\r\n\r\n"),
+        ("http://[::1]:81/", &[], "GET / HTTP/1.1\r\nHost: [::1]:81\r\n\r\n"),
+        ("http://u:p@a.test/", &[], "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n"),
+        ("http://a.test/", &[("Host", "v.test")], "GET / HTTP/1.1\r\nHost: v.test\r\n\r\n"),
+    ];
+    for (url, headers, want) in cases {
+        let mut r = req(Method::Get, url);
+        for (n, v) in *headers {
+            r = r.header(n, v).unwrap();
+        }
+        let f = Follow::new(r, Policy::fetch()).unwrap();
+        let head = f.request().to_head();
+        assert_eq!(String::from_utf8(head).unwrap(), *want, "{url}");
+        let mut small = vec![0; want.len() - 1];
+        assert_eq!(f.request().write_head(&mut small).unwrap_err().required, want.len());
+    }
+}
+
+#[test]
+fn caller_host_header_does_not_follow_to_another_origin() {
+    let r = req(Method::Get, "http://a.test/").header("Host", "v.test").unwrap();
+    let mut s = Scenario::new(r);
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/\r\n\r\n", |r| {
+        let head = String::from_utf8(r.request().to_head()).unwrap();
+        assert_eq!(head, "GET / HTTP/1.1\r\nHost: b.test\r\n\r\n");
+    });
+}
+
+#[test]
+fn first_request_validation() {
+    assert!(matches!(
+        Follow::new(req(Method::Get, "ftp://a.test/"), Policy::fetch()),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert!(matches!(Request::get("not a url"), Err(Error::InvalidRequest(_))));
+    assert!(Request::get("http://a.test/").unwrap().header("X", "a\r\nB: c").is_err());
+}
+
+/// Every scenario response, split into two pieces at every point, gives the same events as
+/// fed whole (the machine remembers its scan position across calls).
+#[test]
+fn every_split_point_gives_the_same_result() {
+    let responses: &[&[u8]] = &[
+        b"HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n",
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 307 T\r\nLocation: /b\r\n\r\nbody",
+        b"HTTP/1.1 301 M\r\nLocation: /a\r\n  /folded\r\nSet-Cookie: x\r\n\r\n",
+        b"HTTP/1.1 302 F\r\nLocation: /a\r\nLocation: /b\r\n\r\n",
+        b"HTTP/1.1 302 F\r\nLocation: /caf\xc3\xa9\xff\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        b"\r\n\nHTTP/1.0 302 F\nLocation: //b.test/\n\n",
+        b"HTTP/1.1 3x2 Found\r\nLocation: /r\r\n\r\n",
+        b"HTTP/1.1 302 F\r\nBad Header: x\r\n\r\n",
+        b"HTTP/1.1 302 F\r\nLocation: http://[::1\r\n\r\n",
+    ];
+    fn summary(r: Result<Event<'_>, Error>) -> String {
+        match r {
+            Ok(Event::NeedData) => "need".into(),
+            Ok(Event::Redirect(r)) => format!(
+                "redirect {} {} head_len={}",
+                r.response().status(),
+                r.request().url(),
+                r.response().head_len()
+            ),
+            Ok(Event::Final(f)) => format!("final {} head_len={}", f.response().status(), f.response().head_len()),
+            Err(e) => format!("error {e:?}"),
+        }
+    }
+    let fresh = || Follow::new(req(Method::Get, "http://a.test/p#f"), Policy::fetch()).unwrap();
+    for bytes in responses {
+        let whole = summary(fresh().handle_response(bytes));
+        assert_ne!(whole, "need", "{:?}", String::from_utf8_lossy(bytes));
+        for split in 1..bytes.len() {
+            let mut f = fresh();
+            let first = summary(f.handle_response(&bytes[..split]));
+            let got = if first == "need" { summary(f.handle_response(bytes)) } else { first };
+            assert_eq!(got, whole, "split at {split} of {:?}", String::from_utf8_lossy(bytes));
+        }
+    }
+}
