@@ -9,8 +9,8 @@ use core::fmt;
 /// answered is [`Follow::url`](crate::Follow::url) and the hops before it are
 /// [`Follow::history`](crate::Follow::history), both still readable after the error.
 ///
-/// Errors caused by the **caller** ([`Error::InvalidRequest`], [`Error::InvalidPolicy`],
-/// [`Error::InvalidState`], [`Error::BufferShrunk`]) mean the API was used in a way it
+/// Errors caused by the **caller** ([`Error::Refused`], [`Error::InvalidRequest`],
+/// [`Error::InvalidPolicy`], [`Error::InvalidState`], [`Error::BufferShrunk`]) mean the API was used in a way it
 /// does not allow; they never come from network input.
 ///
 /// Every variant has a stable snake-case name, [`Error::code`], used by the conformance
@@ -65,6 +65,13 @@ pub enum Error {
         /// The byte limit in force.
         limit: usize,
     },
+    /// The caller declined a redirect with its own reason ([`Follow::refuse`](crate::Follow::refuse)).
+    Refused {
+        /// Status of the redirect response.
+        status: u16,
+        /// The caller's reason.
+        reason: &'static str,
+    },
     /// The first request could not be built (caller error).
     InvalidRequest(InvalidRequest),
     /// A policy value is out of range (caller error).
@@ -95,6 +102,7 @@ impl Error {
             Error::InsecureRedirect { .. } => "insecure_redirect",
             Error::MalformedResponse(_) => "malformed_response",
             Error::HeadTooLarge { .. } => "head_too_large",
+            Error::Refused { .. } => "refused",
             Error::InvalidRequest(_) => "invalid_request",
             Error::InvalidPolicy(_) => "invalid_policy",
             Error::InvalidState => "invalid_state",
@@ -110,7 +118,8 @@ impl Error {
             | Error::ConflictingLocation { status }
             | Error::SchemeNotAllowed { status }
             | Error::BodyNotReplayable { status }
-            | Error::InsecureRedirect { status } => Some(status),
+            | Error::InsecureRedirect { status }
+            | Error::Refused { status, .. } => Some(status),
             _ => None,
         }
     }
@@ -156,7 +165,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::TooManyRedirects { limit, status } => {
-                write!(f, "{status} redirect would exceed the limit of {limit} redirects")
+                write!(
+                    f,
+                    "{status} redirect would exceed the limit of {limit} redirects"
+                )
             }
             Error::InvalidLocation { status, error } => {
                 write!(f, "{status} redirect has an invalid Location: {error}")
@@ -165,7 +177,10 @@ impl fmt::Display for Error {
                 write!(f, "{status} redirect has several different Location fields")
             }
             Error::SchemeNotAllowed { status } => {
-                write!(f, "{status} redirect to a scheme the policy does not follow")
+                write!(
+                    f,
+                    "{status} redirect to a scheme the policy does not follow"
+                )
             }
             Error::BodyNotReplayable { status } => write!(
                 f,
@@ -179,6 +194,7 @@ impl fmt::Display for Error {
                 f,
                 "response head larger than {limit} bytes or with too many header fields"
             ),
+            Error::Refused { status, reason } => write!(f, "{status} redirect refused: {reason}"),
             Error::InvalidRequest(r) => write!(f, "invalid request: {r}"),
             Error::InvalidPolicy(what) => write!(f, "invalid policy: {what}"),
             Error::InvalidState => f.write_str("the redirect chain has already ended"),
@@ -214,7 +230,11 @@ impl fmt::Display for InvalidRequest {
 
 impl fmt::Display for BufferTooSmall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "buffer too small: the request head needs {} bytes", self.required)
+        write!(
+            f,
+            "buffer too small: the request head needs {} bytes",
+            self.required
+        )
     }
 }
 

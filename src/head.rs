@@ -145,7 +145,8 @@ fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max: usize)
     let Some(slice) = buf.get(start..end) else {
         return Parse::Partial;
     };
-    let mut storage = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_RESPONSE_HEADERS];
+    let mut storage =
+        [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_RESPONSE_HEADERS];
     let mut res = httparse::Response::new(&mut []);
     let parsed = httparse::ParserConfig::default()
         .allow_obsolete_multiline_headers_in_responses(true)
@@ -232,6 +233,11 @@ impl Scanner {
             interpret(head, buf, head_request)?;
             return Ok(true);
         }
+    }
+
+    /// No byte of the current response has been fed yet.
+    pub(crate) fn is_fresh(&self) -> bool {
+        self.seen == 0
     }
 
     /// Scans the not-yet-scanned bytes below `limit` for the empty line that ends the head.
@@ -327,9 +333,8 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
             (None, None) => BodyLength::UntilClose,
         }
     };
-    head.keep_alive = !close
-        && (head.version >= 1 || keep_alive)
-        && head.body != BodyLength::UntilClose;
+    head.keep_alive =
+        !close && (head.version >= 1 || keep_alive) && head.body != BodyLength::UntilClose;
     Ok(())
 }
 
@@ -422,7 +427,8 @@ mod tests {
     fn feed_whole(bytes: &[u8]) -> Result<Option<(u16, usize, BodyLength)>, Error> {
         let mut s = Scanner::default();
         let mut h = Head::new();
-        Ok(s.feed(bytes, 1024, false, &mut h)?.then_some((h.status, h.len, h.body)))
+        Ok(s.feed(bytes, 1024, false, &mut h)?
+            .then_some((h.status, h.len, h.body)))
     }
 
     fn feed_bytewise(bytes: &[u8]) -> Result<Option<(u16, usize, BodyLength)>, Error> {
@@ -443,29 +449,73 @@ mod tests {
         type Want = Result<Option<(u16, usize, BodyLength)>, &'static str>;
         let cases: &[(&[u8], Want)] = &[
             (b"HTTP/1.1 200 OK\r\n\r\n", Ok(Some((200, 19, UntilClose)))),
-            (b"HTTP/1.1 204 No Content\r\n\r\nrest", Ok(Some((204, 27, NO_BODY)))),
-            (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", Ok(Some((200, 38, Length(5))))),
-            (b"HTTP/1.1 200 OK\nContent-Length: 5\n\nhello", Ok(Some((200, 35, Length(5))))),
-            (b"\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", Ok(Some((200, 23, UntilClose)))),
-            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", Ok(Some((200, 53, Chunked)))),
-            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", Ok(Some((200, 53, UntilClose)))),
-            (b"HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\n", Ok(Some((200, 41, Length(3))))),
-            (b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", Err("malformed_response")),
-            (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", Err("malformed_response")),
-            (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 Found\r\n\r\n", Ok(Some((302, 47, UntilClose)))),
-            (b"HTTP/1.1 101 Switching\r\n\r\n", Ok(Some((101, 26, NO_BODY)))),
-            (b"HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", Ok(Some((200, 29, UntilClose)))),
+            (
+                b"HTTP/1.1 204 No Content\r\n\r\nrest",
+                Ok(Some((204, 27, NO_BODY))),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+                Ok(Some((200, 38, Length(5)))),
+            ),
+            (
+                b"HTTP/1.1 200 OK\nContent-Length: 5\n\nhello",
+                Ok(Some((200, 35, Length(5)))),
+            ),
+            (
+                b"\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+                Ok(Some((200, 23, UntilClose))),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+                Ok(Some((200, 53, Chunked))),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+                Ok(Some((200, 53, UntilClose))),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\n",
+                Ok(Some((200, 41, Length(3)))),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+                Err("malformed_response"),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+                Err("malformed_response"),
+            ),
+            (
+                b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 Found\r\n\r\n",
+                Ok(Some((302, 47, UntilClose))),
+            ),
+            (
+                b"HTTP/1.1 101 Switching\r\n\r\n",
+                Ok(Some((101, 26, NO_BODY))),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n",
+                Ok(Some((200, 29, UntilClose))),
+            ),
             (b"HTTP/1.1 099 Low\r\n\r\n", Err("malformed_response")),
             (b"garbage\r\n\r\n", Err("malformed_response")),
             (b"garbage\r\n", Ok(None)),
             (b"HTTP/1.1 200 OK\r\n", Ok(None)),
-            (b"HTTP/1.1 200 OK\r\nX: \x01\r\n\r\n", Err("malformed_response")),
+            (
+                b"HTTP/1.1 200 OK\r\nX: \x01\r\n\r\n",
+                Err("malformed_response"),
+            ),
         ];
         for (input, want) in cases {
             let whole = feed_whole(input).map_err(|e| e.code());
             let bytewise = feed_bytewise(input).map_err(|e| e.code());
             assert_eq!(&whole, want, "whole {:?}", String::from_utf8_lossy(input));
-            assert_eq!(whole, bytewise, "split {:?}", String::from_utf8_lossy(input));
+            assert_eq!(
+                whole,
+                bytewise,
+                "split {:?}",
+                String::from_utf8_lossy(input)
+            );
         }
     }
 
@@ -479,7 +529,10 @@ mod tests {
         assert_eq!(feed_whole(&big).unwrap_err().code(), "head_too_large");
         assert_eq!(feed_bytewise(&big).unwrap_err().code(), "head_too_large");
         // No terminator at all: the limit still ends it.
-        assert_eq!(feed_whole(&big[..1050]).unwrap_err().code(), "head_too_large");
+        assert_eq!(
+            feed_whole(&big[..1050]).unwrap_err().code(),
+            "head_too_large"
+        );
     }
 
     #[test]
@@ -498,17 +551,29 @@ mod tests {
         let mut s = Scanner::default();
         let mut h = Head::new();
         assert!(!s.feed(b"HTTP/1.1 2", 1024, false, &mut h).unwrap());
-        assert_eq!(s.feed(b"HTTP", 1024, false, &mut h).unwrap_err().code(), "buffer_shrunk");
+        assert_eq!(
+            s.feed(b"HTTP", 1024, false, &mut h).unwrap_err().code(),
+            "buffer_shrunk"
+        );
     }
 
     #[test]
     fn keep_alive_table() {
         let cases: &[(&[u8], bool)] = &[
             (b"HTTP/1.1 302 F\r\nContent-Length: 0\r\n\r\n", true),
-            (b"HTTP/1.1 302 F\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", false),
-            (b"HTTP/1.1 302 F\r\nContent-Length: 0\r\nConnection: Keep-Alive, CLOSE\r\n\r\n", false),
+            (
+                b"HTTP/1.1 302 F\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                false,
+            ),
+            (
+                b"HTTP/1.1 302 F\r\nContent-Length: 0\r\nConnection: Keep-Alive, CLOSE\r\n\r\n",
+                false,
+            ),
             (b"HTTP/1.0 302 F\r\nContent-Length: 0\r\n\r\n", false),
-            (b"HTTP/1.0 302 F\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n", true),
+            (
+                b"HTTP/1.0 302 F\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n",
+                true,
+            ),
             (b"HTTP/1.1 302 F\r\n\r\n", false),
         ];
         for (input, want) in cases {

@@ -133,9 +133,12 @@ mod request;
 
 pub use error::{BufferTooSmall, Error, InvalidRequest, Malformed};
 pub use head::{BodyLength, MAX_RESPONSE_HEADERS, Response};
+pub use location::resolve_location;
 pub use machine::{Event, Final, Follow, Hop, MethodChange, MethodRule, Redirect, RemovedHeader};
 pub use method::{ExtensionMethod, MAX_METHOD_LEN, Method};
-pub use policy::{DEFAULT_MAX_HEAD_SIZE, MAX_SCHEME_LEN, MAX_SCHEMES, Policy, Profile};
+pub use policy::{
+    CredentialRule, DEFAULT_MAX_HEAD_SIZE, MAX_SCHEME_LEN, MAX_SCHEMES, Policy, Profile,
+    UnreplayableBody,
+};
 pub use request::{Body, OutgoingRequest, RemovalReason, Request, Target};
-pub use location::resolve_location;
 pub use url::Url;

@@ -23,7 +23,11 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// # Ok::<(), url::ParseError>(())
 /// ```
 pub fn resolve_location(base: &Url, raw: &[u8]) -> Result<Url, url::ParseError> {
-    if let Some(ascii) = raw.is_ascii().then(|| core::str::from_utf8(raw).ok()).flatten() {
+    if let Some(ascii) = raw
+        .is_ascii()
+        .then(|| core::str::from_utf8(raw).ok())
+        .flatten()
+    {
         return base.join(ascii);
     }
     let high = raw.iter().filter(|&&b| b >= 0x80).count();

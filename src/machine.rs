@@ -8,9 +8,10 @@ use crate::error::{Error, InvalidRequest};
 use crate::head::{Head, LocationField, Response, Scanner};
 use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
-use crate::policy::Policy;
+use crate::policy::{Policy, UnreplayableBody};
 use crate::request::{
-    Body, CLASS_BODY, CLASS_CREDENTIAL, Field, OutgoingRequest, RemovalReason, Request, classify,
+    Body, CLASS_BODY, CLASS_CREDENTIAL, CLASS_FRAMING, Field, OutgoingRequest, RemovalReason,
+    Request, classify, validate_header,
 };
 
 /// One redirect that was followed: the status and the URL that answered with it.
@@ -77,11 +78,14 @@ enum State {
     Failed,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct LastHop {
     method_change: Option<MethodChange>,
     body_dropped: bool,
     reuse: bool,
+    /// What the request was before the hop, to undo it ([`Follow::stop`]).
+    prev_method: Method,
+    prev_body: Body,
 }
 
 /// The redirect state machine for one chain.
@@ -117,6 +121,9 @@ pub struct Follow {
     scan: Scanner,
     head: Head,
     last: LastHop,
+    /// A redirect was just taken and no byte of the next response has been fed: the caller
+    /// may still edit, stop or refuse it.
+    proposed: bool,
 }
 
 /// What to do after [`Follow::handle_response`].
@@ -168,6 +175,8 @@ impl Follow {
                 name,
                 value,
                 removed: None,
+                suppressed: false,
+                set_at: 0,
             })
             .collect();
         // One allocation up front so that following a redirect allocates only the new URL.
@@ -182,7 +191,14 @@ impl Follow {
             state: State::Reading,
             scan: Scanner::default(),
             head: Head::new(),
-            last: LastHop::default(),
+            last: LastHop {
+                method_change: None,
+                body_dropped: false,
+                reuse: false,
+                prev_method: method,
+                prev_body: body,
+            },
+            proposed: false,
         })
     }
 
@@ -231,6 +247,7 @@ impl Follow {
         if self.state != State::Reading {
             return Err(Error::InvalidState);
         }
+        self.proposed = false;
         let max = self.policy.max_head_size();
         let head_request = self.method == Method::Head;
         match self.scan.feed(buf, max, head_request, &mut self.head) {
@@ -245,7 +262,10 @@ impl Follow {
         }
         self.scan = Scanner::default();
         match self.decide(buf) {
-            Ok(true) => Ok(Event::Redirect(Redirect { m: self, buf })),
+            Ok(true) => {
+                self.proposed = true;
+                Ok(Event::Redirect(Redirect { m: self, buf }))
+            }
             Ok(false) => {
                 self.state = State::Done;
                 Ok(Event::Final(Final { m: self, buf }))
@@ -261,7 +281,7 @@ impl Follow {
     /// taken and the machine now describes the next request.
     fn decide(&mut self, buf: &[u8]) -> Result<bool, Error> {
         let status = self.head.status;
-        if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+        if !self.policy.is_redirect(status) {
             return Ok(false);
         }
         // Fetch, HTTP-redirect fetch: location URL, then scheme, then the limit, then the
@@ -271,8 +291,8 @@ impl Follow {
             LocationField::Conflict => return Err(Error::ConflictingLocation { status }),
             LocationField::One(span) => span.get(buf),
         };
-        let mut next =
-            resolve_location(&self.url, raw).map_err(|error| Error::InvalidLocation { status, error })?;
+        let mut next = resolve_location(&self.url, raw)
+            .map_err(|error| Error::InvalidLocation { status, error })?;
         if self.policy.inherit_fragment() && next.fragment().is_none() {
             if let Some(fragment) = self.url.fragment() {
                 next.set_fragment(Some(fragment));
@@ -291,38 +311,78 @@ impl Follow {
                 status,
             });
         }
-        if status != 303 && self.body == Body::Streamed {
-            return Err(Error::BodyNotReplayable { status });
+        let rewrite = self.policy.rewrite(status, self.method);
+        if self.body == Body::Streamed && self.policy.needs_body(status, rewrite) {
+            return match self.policy.unreplayable_body() {
+                UnreplayableBody::Final => Ok(false),
+                _ => Err(Error::BodyNotReplayable { status }),
+            };
         }
 
         // Every check passed: commit the hop.
         let hop = self.redirects() + 1;
-        let rule = match status {
-            301 | 302 if self.method == Method::Post => Some(MethodRule::PostToGet),
-            303 if !matches!(self.method, Method::Get | Method::Head) => Some(MethodRule::SeeOther),
-            _ => None,
+        let mut last = LastHop {
+            method_change: None,
+            body_dropped: false,
+            reuse: false,
+            prev_method: self.method,
+            prev_body: self.body,
         };
-        let mut last = LastHop::default();
-        if let Some(rule) = rule {
-            last.method_change = Some(MethodChange {
-                from: self.method,
-                to: Method::Get,
-                rule,
-            });
+        if let Some(rewrite) = rewrite {
+            if rewrite.method != self.method {
+                last.method_change = Some(MethodChange {
+                    from: self.method,
+                    to: rewrite.method,
+                    rule: if rewrite.post_to_get {
+                        MethodRule::PostToGet
+                    } else {
+                        MethodRule::SeeOther
+                    },
+                });
+            }
             last.body_dropped = self.body != Body::None;
-            self.method = Method::Get;
+            self.method = rewrite.method;
             self.body = Body::None;
-            self.remove(CLASS_BODY, RemovalReason::BodyDropped, hop);
+            let class = if self.policy.drops_all_body_headers() {
+                CLASS_BODY
+            } else {
+                CLASS_FRAMING
+            };
+            self.remove(class, RemovalReason::BodyDropped, hop);
         }
-        let same = same_origin(&self.url, &next);
-        if !same {
-            self.remove(CLASS_CREDENTIAL, RemovalReason::CrossOrigin, hop);
-        }
-        last.reuse = same && self.head.keep_alive;
+        last.reuse = same_origin(&self.url, &next) && self.head.keep_alive;
         self.last = last;
         let url = core::mem::replace(&mut self.url, next);
         self.history.push(Hop { status, url });
+        self.apply_credential_rule(hop);
         Ok(true)
+    }
+
+    /// The URL of request `n` of the chain (0 = the first).
+    fn url_of_request(&self, n: u32) -> &Url {
+        self.history.get(n as usize).map_or(&self.url, |h| &h.url)
+    }
+
+    /// Decides which credentials go to `self.url`: each is compared with the origin of the
+    /// request it was set for. Fetch removes it for good; curl leaves it out of this
+    /// request only.
+    fn apply_credential_rule(&mut self, hop: u32) {
+        let per_hop = self.policy.credentials_follow_first_origin();
+        for i in 0..self.fields.len() {
+            let f = &self.fields[i];
+            if f.class & CLASS_CREDENTIAL == 0 || f.removed.is_some() {
+                continue;
+            }
+            let allowed = self
+                .policy
+                .credentials_allowed(self.url_of_request(f.set_at), &self.url);
+            let f = &mut self.fields[i];
+            if per_hop {
+                f.suppressed = !allowed;
+            } else if !allowed {
+                f.removed = Some((RemovalReason::CrossOrigin, hop));
+            }
+        }
     }
 
     fn remove(&mut self, class: u8, reason: RemovalReason, hop: u32) {
@@ -331,6 +391,136 @@ impl Follow {
                 f.removed = Some((reason, hop));
             }
         }
+    }
+
+    /// Fails with [`Error::InvalidState`] unless the current request has not had a
+    /// response byte yet.
+    fn check_editable(&self) -> Result<(), Error> {
+        if self.state == State::Reading && self.scan.is_fresh() {
+            Ok(())
+        } else {
+            Err(Error::InvalidState)
+        }
+    }
+
+    /// Adds a header to the request to send now (the first one, or the one a redirect just
+    /// proposed), after the ones it has. Allowed until the first byte of its response is
+    /// fed; [`Error::InvalidState`] after that.
+    ///
+    /// Naming a credential here (for example the `Cookie` your jar holds for the new URL)
+    /// is your decision: it goes to this request's origin, and the policy's rule applies
+    /// to it from there on.
+    pub fn append_header(&mut self, name: &str, value: impl AsRef<[u8]>) -> Result<(), Error> {
+        self.check_editable()?;
+        let value = value.as_ref();
+        validate_header(name, value)?;
+        self.fields.push(Field {
+            class: classify(name, |n| self.policy.is_extra_credential(n)),
+            name: name.into(),
+            value: value.into(),
+            removed: None,
+            suppressed: false,
+            set_at: self.redirects(),
+        });
+        Ok(())
+    }
+
+    /// Removes every field named `name` (case-insensitive) from the request to send now
+    /// and the rest of the chain; returns how many were sent. Same timing as
+    /// [`Follow::append_header`].
+    pub fn remove_header(&mut self, name: &str) -> Result<usize, Error> {
+        self.check_editable()?;
+        let hop = self.redirects();
+        let mut n = 0;
+        for f in &mut self.fields {
+            if f.removed.is_none() && f.name.eq_ignore_ascii_case(name) {
+                n += usize::from(!f.suppressed);
+                f.removed = Some((RemovalReason::Caller, hop));
+            }
+        }
+        Ok(n)
+    }
+
+    /// Replaces every field named `name` with one field `name: value`
+    /// ([`Follow::remove_header`] then [`Follow::append_header`]).
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Policy, Request};
+    /// let mut follow = Follow::new(Request::get("http://a.test/")?, Policy::fetch())?;
+    /// let response = b"HTTP/1.1 302 Found\r\nLocation: http://b.test/\r\n\r\n";
+    /// assert!(matches!(follow.handle_response(response)?, Event::Redirect(_)));
+    /// // The caller's cookie jar has a cookie for b.test:
+    /// follow.set_header("Cookie", "jar=b")?;
+    /// assert_eq!(follow.request().header("cookie"), Some(&b"jar=b"[..]));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn set_header(&mut self, name: &str, value: impl AsRef<[u8]>) -> Result<(), Error> {
+        let value = value.as_ref();
+        validate_header(name, value)?;
+        self.remove_header(name)?;
+        self.append_header(name, value)
+    }
+
+    /// Declines the redirect just proposed: the 3xx becomes the final response, as if the
+    /// policy had not followed it. [`Follow::url`], [`Follow::history`] and
+    /// [`Follow::redirects`] go back to before the hop. Only right after
+    /// [`Event::Redirect`], before any byte of the next response; otherwise
+    /// [`Error::InvalidState`].
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Policy, Request};
+    /// let mut follow = Follow::new(Request::get("http://a.test/")?, Policy::fetch())?;
+    /// let response = b"HTTP/1.1 301 Moved\r\nLocation: http://elsewhere.test/\r\n\r\n";
+    /// let leave_site = match follow.handle_response(response)? {
+    ///     Event::Redirect(r) => r.request().url().host_str() != Some("a.test"),
+    ///     _ => false,
+    /// };
+    /// if leave_site {
+    ///     follow.stop()?; // hand the 301 to the user instead
+    /// }
+    /// assert!(follow.is_finished());
+    /// assert_eq!((follow.url().as_str(), follow.redirects()), ("http://a.test/", 0));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn stop(&mut self) -> Result<(), Error> {
+        self.undo_hop()?;
+        self.state = State::Done;
+        Ok(())
+    }
+
+    /// Declines the redirect just proposed with the caller's own reason: the chain ends
+    /// with [`Error::Refused`], which is returned for the caller to pass on. Same timing as
+    /// [`Follow::stop`]; outside it the result is [`Error::InvalidState`].
+    pub fn refuse(&mut self, reason: &'static str) -> Error {
+        let status = self.head.status;
+        match self.undo_hop() {
+            Ok(()) => {
+                self.state = State::Failed;
+                Error::Refused { status, reason }
+            }
+            Err(e) => e,
+        }
+    }
+
+    fn undo_hop(&mut self) -> Result<(), Error> {
+        if !self.proposed || self.state != State::Reading || !self.scan.is_fresh() {
+            return Err(Error::InvalidState);
+        }
+        let hop = self.redirects();
+        let Some(prev) = self.history.pop() else {
+            return Err(Error::InvalidState);
+        };
+        self.proposed = false;
+        self.url = prev.url;
+        self.method = self.last.prev_method;
+        self.body = self.last.prev_body;
+        for f in &mut self.fields {
+            if matches!(f.removed, Some((r, at)) if at == hop && r != RemovalReason::Caller) {
+                f.removed = None;
+            }
+        }
+        self.apply_credential_rule(hop);
+        Ok(())
     }
 
     fn response<'a>(&'a self, buf: &'a [u8]) -> Response<'a> {
@@ -373,12 +563,18 @@ impl<'a> Redirect<'a> {
         self.m.last.body_dropped
     }
 
-    /// Every header of the first request that the next request does not carry, with why
-    /// and when it was removed.
+    /// Every header the next request does not carry, with why and when it was removed.
+    /// Under the `curl` profile a credential left out of this hop only (the chain is away
+    /// from the first origin) is reported as removed on this hop.
     pub fn removed_headers(&self) -> impl Iterator<Item = RemovedHeader<'a>> + 'a {
         let hop = self.m.redirects();
         self.m.fields.iter().filter_map(move |f| {
-            f.removed.map(|(reason, at)| RemovedHeader {
+            let (reason, at) = match f.removed {
+                Some(removed) => removed,
+                None if f.suppressed => (RemovalReason::CrossOrigin, hop),
+                None => return None,
+            };
+            Some(RemovedHeader {
                 name: &f.name,
                 reason,
                 hop: at,

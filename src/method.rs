@@ -142,6 +142,9 @@ mod tests {
             assert_eq!(got.as_ref().map(Method::as_str), *want, "input {input:?}");
         }
         assert_eq!(Method::parse("GET").unwrap(), Method::Get);
-        assert!(matches!(Method::parse("get").unwrap(), Method::Extension(_)));
+        assert!(matches!(
+            Method::parse("get").unwrap(),
+            Method::Extension(_)
+        ));
     }
 }

@@ -5,8 +5,10 @@ use alloc::vec::Vec;
 
 use arrayvec::{ArrayString, ArrayVec};
 
+use url::Url;
+
 use crate::error::Error;
-use crate::method::is_token;
+use crate::method::{Method, is_token};
 
 /// The longest scheme name [`Policy::allowed_schemes`] takes, in bytes.
 pub const MAX_SCHEME_LEN: usize = 16;
@@ -26,6 +28,9 @@ pub enum Profile {
     Fetch,
     /// `Fetch` plus: https->http refused ([`Error::InsecureRedirect`]), 10 redirects.
     Strict,
+    /// What `curl -L` (curl 8.x, command-line defaults) does; see the crate docs for every
+    /// point where it differs from `Fetch`.
+    Curl,
 }
 
 impl Profile {
@@ -34,6 +39,7 @@ impl Profile {
         match name {
             "fetch" => Some(Profile::Fetch),
             "strict" => Some(Profile::Strict),
+            "curl" => Some(Profile::Curl),
             _ => None,
         }
     }
@@ -43,8 +49,47 @@ impl Profile {
         match self {
             Profile::Fetch => "fetch",
             Profile::Strict => "strict",
+            Profile::Curl => "curl",
         }
     }
+}
+
+/// When credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, a caller-set
+/// `Host`, and names added with [`Policy::with_credential_header`]) go along on a hop.
+///
+/// Whatever the rule, origins named with [`Policy::with_trusted_origin`] also receive them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum CredentialRule {
+    /// Only to the same origin (scheme, host, port). Under `fetch` and `strict` they are
+    /// removed on the first hop to another origin and never come back; under `curl` they
+    /// are sent on every hop whose origin is the first request's origin.
+    #[default]
+    SameOrigin,
+    /// As `SameOrigin`, and also kept on an `http` -> `https` hop to the same host with
+    /// both ports the schemes' defaults (what `requests` and `httpx` do).
+    SameOriginOrHttpsUpgrade,
+}
+
+/// What a redirect that needs the request body again does when the body was
+/// [`Body::Streamed`](crate::Body::Streamed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UnreplayableBody {
+    /// [`Error::BodyNotReplayable`] (Fetch, curl).
+    #[default]
+    Error,
+    /// The 3xx is the final response (what Go's `net/http` and `reqwest` do).
+    Final,
+}
+
+/// A method rewrite the profile asks for on a redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rewrite {
+    /// The method of the next request.
+    pub(crate) method: Method,
+    /// 301/302 (`true`) or 303 (`false`).
+    pub(crate) post_to_get: bool,
 }
 
 /// How the machine decides: a [`Profile`] plus values the caller may override.
@@ -64,6 +109,9 @@ pub struct Policy {
     allow_downgrade: bool,
     max_head_size: usize,
     extra_credentials: Vec<Box<str>>,
+    credential_rule: CredentialRule,
+    trusted: Vec<Url>,
+    unreplayable: UnreplayableBody,
 }
 
 impl Default for Policy {
@@ -94,6 +142,8 @@ impl Policy {
         let (max_redirects, allow_downgrade) = match profile {
             Profile::Fetch => (20, true),
             Profile::Strict => (10, false),
+            // curl's command line sets CURLOPT_MAXREDIRS to 50 (src/tool_main.h).
+            Profile::Curl => (50, true),
         };
         Policy {
             profile,
@@ -102,6 +152,9 @@ impl Policy {
             allow_downgrade,
             max_head_size: DEFAULT_MAX_HEAD_SIZE,
             extra_credentials: Vec::new(),
+            credential_rule: CredentialRule::SameOrigin,
+            trusted: Vec::new(),
+            unreplayable: UnreplayableBody::Error,
         }
     }
 
@@ -132,7 +185,9 @@ impl Policy {
                 && s.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b));
             if !valid {
-                return Err(Error::InvalidPolicy("scheme must be a lower-case URL scheme"));
+                return Err(Error::InvalidPolicy(
+                    "scheme must be a lower-case URL scheme",
+                ));
             }
             let s = ArrayString::from(s)
                 .map_err(|_| Error::InvalidPolicy("scheme longer than MAX_SCHEME_LEN"))?;
@@ -144,10 +199,10 @@ impl Policy {
     }
 
     /// The largest response head accepted, in bytes, 1xx interim heads of the same
-    /// response included (default 64 KiB). Must be at least 16.
+    /// response included (default 64 KiB). Must be at least 16 and below 4 GiB.
     pub fn with_max_head_size(mut self, bytes: usize) -> Result<Policy, Error> {
-        if bytes < 16 {
-            return Err(Error::InvalidPolicy("max head size below 16 bytes"));
+        if bytes < 16 || u32::try_from(bytes).is_err() {
+            return Err(Error::InvalidPolicy("max head size not in 16..4 GiB"));
         }
         self.max_head_size = bytes;
         Ok(self)
@@ -157,10 +212,53 @@ impl Policy {
     /// the first cross-origin hop and never comes back.
     pub fn with_credential_header(mut self, name: &str) -> Result<Policy, Error> {
         if !is_token(name.as_bytes()) {
-            return Err(Error::InvalidPolicy("credential header name is not a token"));
+            return Err(Error::InvalidPolicy(
+                "credential header name is not a token",
+            ));
         }
         self.extra_credentials.push(name.into());
         Ok(self)
+    }
+
+    /// When credentials go along on a hop (default [`CredentialRule::SameOrigin`]).
+    pub fn with_credential_rule(mut self, rule: CredentialRule) -> Policy {
+        self.credential_rule = rule;
+        self
+    }
+
+    /// Lets credentials go to one more origin (`scheme://host[:port]`, any path is
+    /// ignored): curl's `--location-trusted`, but scoped to the origins you name.
+    ///
+    /// ```
+    /// use redirects::Policy;
+    /// let p = Policy::fetch().with_trusted_origin("https://api.example.com")?;
+    /// assert!(Policy::fetch().with_trusted_origin("not a url").is_err());
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn with_trusted_origin(mut self, origin: &str) -> Result<Policy, Error> {
+        let url =
+            Url::parse(origin).map_err(|_| Error::InvalidPolicy("trusted origin is not a URL"))?;
+        if url.host().is_none() {
+            return Err(Error::InvalidPolicy("trusted origin has no host"));
+        }
+        self.trusted.push(url);
+        Ok(self)
+    }
+
+    /// What a redirect that needs a streamed body again does (default: an error).
+    pub fn with_unreplayable_body(mut self, what: UnreplayableBody) -> Policy {
+        self.unreplayable = what;
+        self
+    }
+
+    /// The credential rule.
+    pub fn credential_rule(&self) -> CredentialRule {
+        self.credential_rule
+    }
+
+    /// What a redirect that needs a streamed body again does.
+    pub fn unreplayable_body(&self) -> UnreplayableBody {
+        self.unreplayable
     }
 
     /// The profile this policy was built from.
@@ -196,6 +294,76 @@ impl Policy {
         matches!(self.profile, Profile::Fetch | Profile::Strict)
     }
 
+    /// Whether `status` (with a usable `Location`) is followed at all.
+    pub(crate) fn is_redirect(&self, status: u16) -> bool {
+        match self.profile {
+            Profile::Fetch | Profile::Strict => matches!(status, 301 | 302 | 303 | 307 | 308),
+            // curl follows every 3xx with a Location (lib/http.c, http_header_l).
+            Profile::Curl => (300..400).contains(&status),
+        }
+    }
+
+    /// The method rewrite for `status` answering `method`, if any. A rewrite always drops
+    /// the body.
+    pub(crate) fn rewrite(&self, status: u16, method: Method) -> Option<Rewrite> {
+        let get = |post_to_get| {
+            Some(Rewrite {
+                method: Method::Get,
+                post_to_get,
+            })
+        };
+        match (status, method) {
+            (301 | 302, Method::Post) => get(true),
+            (303, Method::Get | Method::Head) => None,
+            (303, Method::Post | Method::Put) => get(false),
+            // curl sends an `-X` method again on 303 ("Stick to DELETE instead of GET"),
+            // but without the body (lib/http.c, http_switch_to_get).
+            (303, m) if self.profile == Profile::Curl => Some(Rewrite {
+                method: m,
+                post_to_get: false,
+            }),
+            (303, _) => get(false),
+            _ => None,
+        }
+    }
+
+    /// Whether a redirect with `status` needs the body again, given the rewrite.
+    pub(crate) fn needs_body(&self, status: u16, rewrite: Option<Rewrite>) -> bool {
+        match self.profile {
+            // Fetch checks before rewriting: only 303 is exempt (HTTP-redirect fetch).
+            Profile::Fetch | Profile::Strict => status != 303,
+            // curl fails only when it must rewind and does not switch to GET.
+            Profile::Curl => rewrite.is_none(),
+        }
+    }
+
+    /// Fetch removes every request-body header on a rewrite; curl keeps the caller's
+    /// custom headers but a GET cannot carry the body's framing.
+    pub(crate) fn drops_all_body_headers(&self) -> bool {
+        self.profile != Profile::Curl
+    }
+
+    /// Credentials follow the first origin (curl: sent again when the chain comes back)
+    /// rather than being removed for good on the first cross-origin hop (Fetch).
+    pub(crate) fn credentials_follow_first_origin(&self) -> bool {
+        self.profile == Profile::Curl
+    }
+
+    /// Whether credentials set for `from` may go to `to`.
+    pub(crate) fn credentials_allowed(&self, from: &Url, to: &Url) -> bool {
+        use crate::location::same_origin;
+        if same_origin(from, to) || self.trusted.iter().any(|t| same_origin(t, to)) {
+            return true;
+        }
+        self.credential_rule == CredentialRule::SameOriginOrHttpsUpgrade
+            && from.scheme() == "http"
+            && to.scheme() == "https"
+            && from.host().is_some()
+            && from.host() == to.host()
+            && from.port().is_none()
+            && to.port().is_none()
+    }
+
     pub(crate) fn is_extra_credential(&self, name: &str) -> bool {
         self.extra_credentials
             .iter()
@@ -218,11 +386,91 @@ mod tests {
     }
 
     #[test]
+    fn rewrite_table() {
+        use Method::*;
+        let ext = Method::parse("PROPFIND").unwrap();
+        // (status, method, fetch's next method, curl's next method); None = unchanged.
+        let cases = [
+            (301, Post, Some(Get), Some(Get)),
+            (302, Post, Some(Get), Some(Get)),
+            (301, Put, None, None),
+            (302, Delete, None, None),
+            (303, Post, Some(Get), Some(Get)),
+            (303, Put, Some(Get), Some(Get)),
+            (303, Get, None, None),
+            (303, Head, None, None),
+            (303, Delete, Some(Get), Some(Delete)),
+            (303, ext, Some(Get), Some(ext)),
+            (307, Post, None, None),
+            (308, Post, None, None),
+            (300, Post, None, None),
+        ];
+        for (status, method, fetch, curl) in cases {
+            let f = Policy::fetch().rewrite(status, method).map(|r| r.method);
+            let c = Policy::new(Profile::Curl)
+                .rewrite(status, method)
+                .map(|r| r.method);
+            assert_eq!((f, c), (fetch, curl), "{status} {method}");
+        }
+    }
+
+    #[test]
+    fn redirect_status_table() {
+        let curl = Policy::new(Profile::Curl);
+        for status in [300, 301, 302, 303, 304, 305, 306, 307, 308, 399] {
+            let fetch_follows = matches!(status, 301 | 302 | 303 | 307 | 308);
+            assert_eq!(
+                Policy::fetch().is_redirect(status),
+                fetch_follows,
+                "{status}"
+            );
+            assert!(curl.is_redirect(status), "{status}");
+        }
+        assert!(!curl.is_redirect(200) && !curl.is_redirect(400));
+    }
+
+    #[test]
+    fn credential_rule_table() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let upgrade =
+            Policy::fetch().with_credential_rule(CredentialRule::SameOriginOrHttpsUpgrade);
+        let trusted = Policy::fetch()
+            .with_trusted_origin("https://b.test:8443/ignored")
+            .unwrap();
+        let cases = [
+            ("http://a.test/", "http://a.test/x", true, true, true),
+            ("http://a.test/", "https://a.test/", false, true, false),
+            (
+                "http://a.test:8080/",
+                "https://a.test/",
+                false,
+                false,
+                false,
+            ),
+            ("https://a.test/", "http://a.test/", false, false, false),
+            ("http://a.test/", "https://b.test/", false, false, false),
+            ("http://a.test/", "https://b.test:8443/", false, false, true),
+        ];
+        for (from, to, same, up, tr) in cases {
+            let (from, to) = (u(from), u(to));
+            assert_eq!(
+                Policy::fetch().credentials_allowed(&from, &to),
+                same,
+                "{from} {to}"
+            );
+            assert_eq!(upgrade.credentials_allowed(&from, &to), up, "{from} {to}");
+            assert_eq!(trusted.credentials_allowed(&from, &to), tr, "{from} {to}");
+        }
+    }
+
+    #[test]
     fn scheme_validation() {
         let bad: &[&[&str]] = &[&["HTTP"], &[""], &["h ttp"], &["aaaaaaaaaaaaaaaaa"]];
         for set in bad {
             assert!(
-                Policy::fetch().with_allowed_schemes(set.iter().copied()).is_err(),
+                Policy::fetch()
+                    .with_allowed_schemes(set.iter().copied())
+                    .is_err(),
                 "{set:?}"
             );
         }

@@ -31,10 +31,16 @@ pub enum RemovalReason {
     /// A credential (`Authorization`, `Cookie`, `Proxy-Authorization`, names the policy
     /// adds) or a caller-set `Host`, removed because the hop goes to another origin.
     CrossOrigin,
+    /// Removed by the caller ([`Follow::remove_header`](crate::Follow::remove_header) or
+    /// [`Follow::set_header`](crate::Follow::set_header)).
+    Caller,
 }
 
 pub(crate) const CLASS_BODY: u8 = 1;
 pub(crate) const CLASS_CREDENTIAL: u8 = 2;
+/// The body's framing (`Content-Length`, `Transfer-Encoding`) and `Expect`: wrong on any
+/// request without the body.
+pub(crate) const CLASS_FRAMING: u8 = 4;
 
 const BODY_HEADERS: [&str; 7] = [
     "content-type",
@@ -54,7 +60,17 @@ pub(crate) fn classify(name: &str, extra_credential: impl Fn(&str) -> bool) -> u
     if BODY_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
         class |= CLASS_BODY;
     }
-    if CREDENTIAL_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) || extra_credential(name) {
+    if BODY_HEADERS[4..]
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+    {
+        class |= CLASS_FRAMING;
+    }
+    if CREDENTIAL_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+        || extra_credential(name)
+    {
         class |= CLASS_CREDENTIAL;
     }
     class
@@ -68,6 +84,27 @@ pub(crate) struct Field {
     pub(crate) class: u8,
     /// `Some((reason, hop))`: removed for good at redirect number `hop` (1-based).
     pub(crate) removed: Option<(RemovalReason, u32)>,
+    /// Left out of the current request only (curl's credential rule); recomputed each hop.
+    pub(crate) suppressed: bool,
+    /// The request (0 = the first) whose origin a credential was set for.
+    pub(crate) set_at: u32,
+}
+
+impl Field {
+    pub(crate) fn sent(&self) -> bool {
+        self.removed.is_none() && !self.suppressed
+    }
+}
+
+/// Checks a header for [`Request::header`] and the machine's edits.
+pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
+    if !is_token(name.as_bytes()) {
+        return Err(InvalidRequest::HeaderName);
+    }
+    if value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(InvalidRequest::HeaderValue);
+    }
+    Ok(())
 }
 
 /// The first request of a chain: method, URL, headers and what happens to the body.
@@ -122,12 +159,7 @@ impl Request {
 
     /// Adds a header in place (see [`Request::header`]).
     pub fn push_header(&mut self, name: &str, value: &[u8]) -> Result<(), crate::Error> {
-        if !is_token(name.as_bytes()) {
-            return Err(InvalidRequest::HeaderName.into());
-        }
-        if value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
-            return Err(InvalidRequest::HeaderValue.into());
-        }
+        validate_header(name, value)?;
         self.headers.push((name.into(), value.into()));
         Ok(())
     }
@@ -192,7 +224,7 @@ impl<'a> OutgoingRequest<'a> {
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
         self.fields
             .iter()
-            .filter(|f| f.removed.is_none())
+            .filter(|f| f.sent())
             .map(|f| (&*f.name, &*f.value))
     }
 
@@ -335,9 +367,9 @@ mod tests {
     fn classification_table() {
         let cases: &[(&str, u8)] = &[
             ("Content-Type", CLASS_BODY),
-            ("content-length", CLASS_BODY),
-            ("Transfer-Encoding", CLASS_BODY),
-            ("EXPECT", CLASS_BODY),
+            ("content-length", CLASS_BODY | CLASS_FRAMING),
+            ("Transfer-Encoding", CLASS_BODY | CLASS_FRAMING),
+            ("EXPECT", CLASS_BODY | CLASS_FRAMING),
             ("Authorization", CLASS_CREDENTIAL),
             ("cookie", CLASS_CREDENTIAL),
             ("Proxy-Authorization", CLASS_CREDENTIAL),
