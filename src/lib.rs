@@ -95,6 +95,55 @@
 //! The `strict` profile also refuses https -> http ([`Error::InsecureRedirect`]) and stops
 //! after 10 redirects.
 //!
+//! # The `curl` profile: what `curl -L` does
+//!
+//! [`Profile::Curl`] follows curl 8.x with its command-line defaults (read from curl's
+//! `lib/http.c` `Curl_http_follow`, `http_switch_to_get`, `http_header_l`,
+//! `lib/vauth/vauth.c` `Curl_auth_allowed_to_host`, `src/tool_main.h`). Where it differs
+//! from `fetch`:
+//!
+//! | Case | `fetch` | `curl` |
+//! |---|---|---|
+//! | statuses followed | 301, 302, 303, 307, 308 | every 3xx with a `Location` (300, 304, 305, 306 too) |
+//! | limit | 20 | 50 (`--max-redirs` default) |
+//! | fragment | inherited when the `Location` has none | not inherited |
+//! | 303 + DELETE, PATCH, other `-X` methods | GET, body dropped | same method, body dropped ("Stick to DELETE instead of GET") |
+//! | headers on a body drop | every request-body header and `Expect` | only `Content-Length`, `Transfer-Encoding`, `Expect` (custom `Content-Type` is kept) |
+//! | streamed body | error on any redirect but 303 | error only when the body must be re-sent (no switch to GET) |
+//! | credentials | removed on the first cross-origin hop, for good | sent on every hop whose origin (scheme, host, port) is the one they were set for: back on the first origin they are sent again |
+//!
+//! Shared by both: identical duplicate `Location` fields are followed and different ones are
+//! [`Error::ConflictingLocation`] (curl: "Multiple Location headers"); bytes >= 0x80 are
+//! percent-encoded byte by byte; an empty `Location` is ignored. curl would also follow to
+//! `ftp:`; this crate speaks only HTTP, so that is [`Error::SchemeNotAllowed`]. curl resolves
+//! relative references with its own RFC 3986 parser, this crate with the WHATWG one: they
+//! differ only on odd input (backslashes, tabs, spaces).
+//!
+//! # Deciding each hop
+//!
+//! Every redirect is proposed as an [`Event::Redirect`] that already carries the policy's
+//! answer, so a caller that does not care writes no extra code. Before the first byte of the
+//! next response is fed, the caller may instead:
+//! - edit the next request: [`Follow::set_header`], [`Follow::append_header`],
+//!   [`Follow::remove_header`] (for example the `Cookie` its jar holds for the new URL; a
+//!   credential goes to another origin only when the caller names it like this);
+//! - stop and treat the 3xx as final: [`Follow::stop`];
+//! - fail with its own reason: [`Follow::refuse`].
+//!
+//! The proposal shows the status and headers ([`Redirect::response`]), the current and next
+//! URL ([`Redirect::from_url`], [`Redirect::request`]), the hop count ([`Redirect::number`])
+//! and what is dropped and why ([`Redirect::removed_headers`], [`Redirect::method_change`]).
+//!
+//! # Credentials
+//!
+//! [`CredentialRule`] (a policy value) says when `Authorization`, `Cookie`,
+//! `Proxy-Authorization`, a caller-set `Host` and the names added with
+//! [`Policy::with_credential_header`] go along: same origin only (default), or also on an
+//! `http` -> `https` upgrade of the same host on default ports. Origins named with
+//! [`Policy::with_trusted_origin`] receive them too (curl's `--location-trusted`, scoped).
+//! https -> http is a policy value ([`Policy::with_allow_downgrade`]); so is what happens
+//! when a streamed body would have to be re-sent ([`UnreplayableBody`]).
+//!
 //! # Features
 //!
 //! - `std` (default): `std::error::Error` comes through [`core::error::Error`]; the core
@@ -142,3 +191,8 @@ pub use policy::{
 };
 pub use request::{Body, OutgoingRequest, RemovalReason, Request, Target};
 pub use url::Url;
+
+/// The README's example runs as a doctest too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -67,7 +67,10 @@ fn mdn_delete_307_replays_method_and_reports_no_change() {
         assert_eq!(f.response().status(), 204);
         assert_eq!(f.history().len(), 1);
         assert_eq!(f.history()[0].status(), 307);
-        assert_eq!(f.history()[0].url().as_str(), "http://www.example.org/cars/oldest");
+        assert_eq!(
+            f.history()[0].url().as_str(),
+            "http://www.example.org/cars/oldest"
+        );
     });
 }
 
@@ -90,7 +93,10 @@ fn post_302_reports_rewrite_body_drop_and_removed_body_headers() {
             assert_eq!(change.rule, MethodRule::PostToGet);
             assert!(r.body_dropped());
             assert!(!r.request().send_body());
-            let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason, h.earlier)).collect();
+            let removed: Vec<_> = r
+                .removed_headers()
+                .map(|h| (h.name, h.reason, h.earlier))
+                .collect();
             assert_eq!(
                 removed,
                 [
@@ -114,12 +120,15 @@ fn see_other_rewrites_extension_method_but_keeps_head() {
         assert!(!r.body_dropped(), "there was no body to drop");
     });
     let mut s = Scenario::new(req(Method::Head, "http://a.test/h"));
-    s.redirect("HTTP/1.1 303 See Other\r\nLocation: /x\r\nContent-Length: 10\r\n\r\n", |r| {
-        assert_eq!(r.request().method(), Method::Head);
-        assert_eq!(r.method_change(), None);
-        // A response to HEAD has no body, whatever Content-Length says.
-        assert_eq!(r.response().body_length(), BodyLength::None);
-    });
+    s.redirect(
+        "HTTP/1.1 303 See Other\r\nLocation: /x\r\nContent-Length: 10\r\n\r\n",
+        |r| {
+            assert_eq!(r.request().method(), Method::Head);
+            assert_eq!(r.method_change(), None);
+            // A response to HEAD has no body, whatever Content-Length says.
+            assert_eq!(r.response().body_length(), BodyLength::None);
+        },
+    );
 }
 
 #[test]
@@ -135,25 +144,37 @@ fn credentials_removed_cross_origin_and_reported_as_earlier_later() {
         .unwrap();
     let policy = Policy::fetch().with_credential_header("x-api-key").unwrap();
     let mut s = Scenario::with_policy(request, policy);
-    s.redirect("HTTP/1.1 302 Found\r\nLocation: http://b.test/2\r\n\r\n", |r| {
-        let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason, h.hop, h.earlier)).collect();
-        assert_eq!(
-            removed,
-            [
-                ("Authorization", RemovalReason::CrossOrigin, 1, false),
-                ("Cookie", RemovalReason::CrossOrigin, 1, false),
-                ("X-Api-Key", RemovalReason::CrossOrigin, 1, false),
-            ]
-        );
-        assert!(!r.reuse_connection(), "another origin needs another connection");
-        assert_eq!(r.request().target().host, "b.test");
-    });
+    s.redirect(
+        "HTTP/1.1 302 Found\r\nLocation: http://b.test/2\r\n\r\n",
+        |r| {
+            let removed: Vec<_> = r
+                .removed_headers()
+                .map(|h| (h.name, h.reason, h.hop, h.earlier))
+                .collect();
+            assert_eq!(
+                removed,
+                [
+                    ("Authorization", RemovalReason::CrossOrigin, 1, false),
+                    ("Cookie", RemovalReason::CrossOrigin, 1, false),
+                    ("X-Api-Key", RemovalReason::CrossOrigin, 1, false),
+                ]
+            );
+            assert!(
+                !r.reuse_connection(),
+                "another origin needs another connection"
+            );
+            assert_eq!(r.request().target().host, "b.test");
+        },
+    );
     // Back to the first origin: the credentials stay removed, reported as earlier.
-    s.redirect("HTTP/1.1 302 Found\r\nLocation: http://a.test/3\r\n\r\n", |r| {
-        assert!(r.removed_headers().all(|h| h.earlier && h.hop == 1));
-        assert_eq!(r.request().header("authorization"), None);
-        assert_eq!(r.request().header("accept"), Some(&b"*/*"[..]));
-    });
+    s.redirect(
+        "HTTP/1.1 302 Found\r\nLocation: http://a.test/3\r\n\r\n",
+        |r| {
+            assert!(r.removed_headers().all(|h| h.earlier && h.hop == 1));
+            assert_eq!(r.request().header("authorization"), None);
+            assert_eq!(r.request().header("accept"), Some(&b"*/*"[..]));
+        },
+    );
 }
 
 #[test]
@@ -178,15 +199,20 @@ fn connection_reuse_table() {
     let cases = [
         ("Location: /x\r\nContent-Length: 0", true),
         ("Location: /x\r\nTransfer-Encoding: chunked", true),
-        ("Location: /x", false),                                       // until close
-        ("Location: /x\r\nContent-Length: 0\r\nConnection: close", false),
+        ("Location: /x", false), // until close
+        (
+            "Location: /x\r\nContent-Length: 0\r\nConnection: close",
+            false,
+        ),
         ("Location: http://a.test:8080/x\r\nContent-Length: 0", false), // other origin
         ("Location: https://a.test/x\r\nContent-Length: 0", false),     // other scheme
     ];
     for (fields, reuse) in cases {
         let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
         let response = format!("HTTP/1.1 301 Moved\r\n{fields}\r\n\r\n");
-        s.redirect(&response, |r| assert_eq!(r.reuse_connection(), reuse, "{fields}"));
+        s.redirect(&response, |r| {
+            assert_eq!(r.reuse_connection(), reuse, "{fields}")
+        });
     }
 }
 
@@ -214,22 +240,34 @@ fn finished_chain_refuses_more_input() {
 fn shrinking_buffer_is_a_caller_error_that_leaves_the_machine_usable() {
     let mut f = Follow::new(req(Method::Get, "http://a.test/"), Policy::fetch()).unwrap();
     let full = b"HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n";
-    assert!(matches!(f.handle_response(&full[..20]), Ok(Event::NeedData)));
+    assert!(matches!(
+        f.handle_response(&full[..20]),
+        Ok(Event::NeedData)
+    ));
     assert!(matches!(
         f.handle_response(&full[..10]),
-        Err(Error::BufferShrunk { previous: 20, now: 10 })
+        Err(Error::BufferShrunk {
+            previous: 20,
+            now: 10
+        })
     ));
     assert!(matches!(f.handle_response(full), Ok(Event::Redirect(_))));
 }
 
 #[test]
 fn too_many_redirects_after_the_limit() {
-    let mut s = Scenario::with_policy(req(Method::Get, "http://a.test/0"), Policy::fetch().with_max_redirects(2));
+    let mut s = Scenario::with_policy(
+        req(Method::Get, "http://a.test/0"),
+        Policy::fetch().with_max_redirects(2),
+    );
     s.redirect("HTTP/1.1 302 F\r\nLocation: /1\r\n\r\n", |_| {});
     s.redirect("HTTP/1.1 302 F\r\nLocation: /2\r\n\r\n", |_| {});
     assert_eq!(
         s.fail("HTTP/1.1 302 F\r\nLocation: /3\r\n\r\n"),
-        Error::TooManyRedirects { limit: 2, status: 302 }
+        Error::TooManyRedirects {
+            limit: 2,
+            status: 302
+        }
     );
 }
 
@@ -254,13 +292,41 @@ fn streamed_body_on_307_is_an_error_but_303_drops_it() {
 #[test]
 fn write_head_table() {
     let cases: &[(&str, &[(&str, &str)], &str)] = &[
-        ("http://a.test/", &[], "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n"),
-        ("http://a.test", &[], "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n"),
-        ("https://a.test:443/x?y=1#frag", &[], "GET /x?y=1 HTTP/1.1\r\nHost: a.test\r\n\r\n"),
-        ("http://a.test:8080/p", &[("A", "b")], "GET /p HTTP/1.1\r\nHost: a.test:8080\r\nA: b\r\n\r\n"),
-        ("http://[::1]:81/", &[], "GET / HTTP/1.1\r\nHost: [::1]:81\r\n\r\n"),
-        ("http://u:p@a.test/", &[], "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n"),
-        ("http://a.test/", &[("Host", "v.test")], "GET / HTTP/1.1\r\nHost: v.test\r\n\r\n"),
+        (
+            "http://a.test/",
+            &[],
+            "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n",
+        ),
+        (
+            "http://a.test",
+            &[],
+            "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n",
+        ),
+        (
+            "https://a.test:443/x?y=1#frag",
+            &[],
+            "GET /x?y=1 HTTP/1.1\r\nHost: a.test\r\n\r\n",
+        ),
+        (
+            "http://a.test:8080/p",
+            &[("A", "b")],
+            "GET /p HTTP/1.1\r\nHost: a.test:8080\r\nA: b\r\n\r\n",
+        ),
+        (
+            "http://[::1]:81/",
+            &[],
+            "GET / HTTP/1.1\r\nHost: [::1]:81\r\n\r\n",
+        ),
+        (
+            "http://u:p@a.test/",
+            &[],
+            "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n",
+        ),
+        (
+            "http://a.test/",
+            &[("Host", "v.test")],
+            "GET / HTTP/1.1\r\nHost: v.test\r\n\r\n",
+        ),
     ];
     for (url, headers, want) in cases {
         let mut r = req(Method::Get, url);
@@ -271,13 +337,18 @@ fn write_head_table() {
         let head = f.request().to_head();
         assert_eq!(String::from_utf8(head).unwrap(), *want, "{url}");
         let mut small = vec![0; want.len() - 1];
-        assert_eq!(f.request().write_head(&mut small).unwrap_err().required, want.len());
+        assert_eq!(
+            f.request().write_head(&mut small).unwrap_err().required,
+            want.len()
+        );
     }
 }
 
 #[test]
 fn caller_host_header_does_not_follow_to_another_origin() {
-    let r = req(Method::Get, "http://a.test/").header("Host", "v.test").unwrap();
+    let r = req(Method::Get, "http://a.test/")
+        .header("Host", "v.test")
+        .unwrap();
     let mut s = Scenario::new(r);
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/\r\n\r\n", |r| {
         let head = String::from_utf8(r.request().to_head()).unwrap();
@@ -291,8 +362,16 @@ fn first_request_validation() {
         Follow::new(req(Method::Get, "ftp://a.test/"), Policy::fetch()),
         Err(Error::InvalidRequest(_))
     ));
-    assert!(matches!(Request::get("not a url"), Err(Error::InvalidRequest(_))));
-    assert!(Request::get("http://a.test/").unwrap().header("X", "a\r\nB: c").is_err());
+    assert!(matches!(
+        Request::get("not a url"),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert!(
+        Request::get("http://a.test/")
+            .unwrap()
+            .header("X", "a\r\nB: c")
+            .is_err()
+    );
 }
 
 /// Every scenario response, split into two pieces at every point, gives the same events as
@@ -320,7 +399,11 @@ fn every_split_point_gives_the_same_result() {
                 r.request().url(),
                 r.response().head_len()
             ),
-            Ok(Event::Final(f)) => format!("final {} head_len={}", f.response().status(), f.response().head_len()),
+            Ok(Event::Final(f)) => format!(
+                "final {} head_len={}",
+                f.response().status(),
+                f.response().head_len()
+            ),
             Err(e) => format!("error {e:?}"),
         }
     }
@@ -331,8 +414,197 @@ fn every_split_point_gives_the_same_result() {
         for split in 1..bytes.len() {
             let mut f = fresh();
             let first = summary(f.handle_response(&bytes[..split]));
-            let got = if first == "need" { summary(f.handle_response(bytes)) } else { first };
-            assert_eq!(got, whole, "split at {split} of {:?}", String::from_utf8_lossy(bytes));
+            let got = if first == "need" {
+                summary(f.handle_response(bytes))
+            } else {
+                first
+            };
+            assert_eq!(
+                got,
+                whole,
+                "split at {split} of {:?}",
+                String::from_utf8_lossy(bytes)
+            );
         }
     }
+}
+
+// ----- Per-hop decisions (issue 5) -----
+
+#[test]
+fn stop_turns_the_proposed_redirect_into_the_final_response() {
+    let r = req(Method::Post, "http://a.test/form")
+        .header("Content-Type", "text/plain")
+        .unwrap()
+        .header("Authorization", "Bearer t")
+        .unwrap()
+        .body(Body::Replayable);
+    let mut f = Follow::new(r, Policy::fetch()).unwrap();
+    let bytes = b"HTTP/1.1 302 Found\r\nLocation: http://b.test/x\r\n\r\n";
+    assert!(matches!(f.handle_response(bytes), Ok(Event::Redirect(_))));
+    f.stop().unwrap();
+    assert!(f.is_finished());
+    assert_eq!(f.url().as_str(), "http://a.test/form");
+    assert_eq!(f.redirects(), 0);
+    // The machine describes the request that got the 3xx again, untouched.
+    let req = f.request();
+    assert_eq!(req.method(), Method::Post);
+    assert!(req.send_body());
+    assert_eq!(req.header("content-type"), Some(&b"text/plain"[..]));
+    assert_eq!(req.header("authorization"), Some(&b"Bearer t"[..]));
+    assert_eq!(f.stop(), Err(Error::InvalidState));
+    assert_eq!(f.handle_response(bytes).unwrap_err(), Error::InvalidState);
+}
+
+#[test]
+fn refuse_ends_the_chain_with_the_callers_reason() {
+    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    s.redirect("HTTP/1.1 302 F\r\nLocation: /1\r\n\r\n", |_| {});
+    s.redirect("HTTP/1.1 307 T\r\nLocation: http://tracker.test/\r\n\r\n", |_| {});
+    let e = s.follow.refuse("tracker");
+    assert_eq!(e, Error::Refused { status: 307, reason: "tracker" });
+    assert_eq!(e.code(), "refused");
+    assert_eq!(s.follow.url().as_str(), "http://a.test/1");
+    assert_eq!(s.follow.redirects(), 1);
+    assert_eq!(s.follow.refuse("again"), Error::InvalidState);
+}
+
+#[test]
+fn decisions_are_only_allowed_before_the_next_response_starts() {
+    let mut f = Follow::new(req(Method::Get, "http://a.test/"), Policy::fetch()).unwrap();
+    // Before any redirect there is nothing to stop, but the first request may be edited.
+    assert_eq!(f.stop(), Err(Error::InvalidState));
+    f.append_header("Accept", "*/*").unwrap();
+    let redirect = b"HTTP/1.1 302 F\r\nLocation: /b\r\n\r\n";
+    assert!(matches!(f.handle_response(redirect), Ok(Event::Redirect(_))));
+    f.set_header("Accept", "text/html").unwrap();
+    assert!(matches!(f.handle_response(b"HTTP/1.1 2"), Ok(Event::NeedData)));
+    assert_eq!(f.set_header("Accept", "x"), Err(Error::InvalidState));
+    assert_eq!(f.stop(), Err(Error::InvalidState));
+    assert_eq!(f.request().header("accept"), Some(&b"text/html"[..]));
+}
+
+#[test]
+fn caller_edits_per_hop_with_explicit_credentials() {
+    let r = req(Method::Get, "http://a.test/")
+        .header("Cookie", "a=1")
+        .unwrap()
+        .header("X-Trace", "1")
+        .unwrap();
+    let mut s = Scenario::new(r);
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/\r\n\r\n", |r| {
+        assert_eq!(r.request().header("cookie"), None);
+    });
+    // The caller's jar has a cookie for b.test: naming it is an explicit decision.
+    s.follow.set_header("Cookie", "b=2").unwrap();
+    assert_eq!(s.follow.remove_header("x-trace").unwrap(), 1);
+    assert_eq!(s.follow.set_header("Bad Name", "v"), Err(Error::InvalidRequest(redirects::InvalidRequest::HeaderName)));
+    let head = String::from_utf8(s.follow.request().to_head()).unwrap();
+    assert_eq!(head, "GET / HTTP/1.1\r\nHost: b.test\r\nCookie: b=2\r\n\r\n");
+    // The cookie set for b.test does not go on to c.test, nor does a.test's come back.
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://c.test/\r\n\r\n", |r| {
+        assert_eq!(r.request().header("cookie"), None);
+        assert_eq!(r.request().header("x-trace"), None);
+        let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason, h.hop)).collect();
+        assert_eq!(
+            removed,
+            [
+                ("Cookie", RemovalReason::CrossOrigin, 1),
+                ("X-Trace", RemovalReason::Caller, 1),
+                ("Cookie", RemovalReason::CrossOrigin, 2),
+            ]
+        );
+    });
+}
+
+#[test]
+fn unreplayable_body_can_make_the_redirect_final() {
+    let policy = Policy::fetch().with_unreplayable_body(redirects::UnreplayableBody::Final);
+    let r = req(Method::Put, "http://a.test/u").body(Body::Streamed);
+    let mut s = Scenario::with_policy(r, policy);
+    s.finish("HTTP/1.1 307 T\r\nLocation: /v\r\n\r\n", |f| {
+        assert_eq!(f.response().status(), 307);
+        assert_eq!(f.redirects(), 0);
+    });
+}
+
+#[test]
+fn https_upgrade_rule_keeps_credentials_only_on_default_ports() {
+    let rule = redirects::CredentialRule::SameOriginOrHttpsUpgrade;
+    let cases = [
+        ("https://a.test/", true),
+        ("https://a.test:8443/", false),
+        ("https://b.test/", false),
+        ("http://a.test:8080/", false),
+    ];
+    for (to, kept) in cases {
+        let r = req(Method::Get, "http://a.test/").header("Authorization", "Basic x").unwrap();
+        let mut s = Scenario::with_policy(r, Policy::fetch().with_credential_rule(rule));
+        s.redirect(&format!("HTTP/1.1 301 M\r\nLocation: {to}\r\n\r\n"), |r| {
+            assert_eq!(r.request().header("authorization").is_some(), kept, "{to}");
+        });
+    }
+}
+
+#[test]
+fn trusted_origin_receives_credentials_but_not_beyond() {
+    let policy = Policy::fetch().with_trusted_origin("https://auth.test").unwrap();
+    let r = req(Method::Get, "http://a.test/").header("Authorization", "Basic x").unwrap();
+    let mut s = Scenario::with_policy(r, policy);
+    s.redirect("HTTP/1.1 302 F\r\nLocation: https://auth.test/login\r\n\r\n", |r| {
+        assert!(r.request().header("authorization").is_some());
+    });
+    s.redirect("HTTP/1.1 302 F\r\nLocation: https://other.test/\r\n\r\n", |r| {
+        assert!(r.request().header("authorization").is_none());
+    });
+    s.redirect("HTTP/1.1 302 F\r\nLocation: https://auth.test/again\r\n\r\n", |r| {
+        assert!(r.request().header("authorization").is_none(), "removed for good under fetch");
+    });
+}
+
+#[test]
+fn curl_profile_restores_credentials_on_the_first_origin_only() {
+    let r = req(Method::Get, "http://a.test/1")
+        .header("Authorization", "Basic x")
+        .unwrap()
+        .header("Cookie", "c=1")
+        .unwrap();
+    let mut s = Scenario::with_policy(r, Policy::new(redirects::Profile::Curl));
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/2\r\n\r\n", |r| {
+        assert!(r.request().header("authorization").is_none());
+        assert!(r.request().header("cookie").is_none());
+        assert!(r.removed_headers().all(|h| h.reason == RemovalReason::CrossOrigin && !h.earlier));
+    });
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/3\r\n\r\n", |r| {
+        assert!(r.request().header("authorization").is_none(), "B/other-path: still B");
+    });
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://a.test/4\r\n\r\n", |r| {
+        assert_eq!(r.request().header("authorization"), Some(&b"Basic x"[..]));
+        assert_eq!(r.removed_headers().count(), 0);
+    });
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://a.test:8080/5\r\n\r\n", |r| {
+        assert!(r.request().header("authorization").is_none(), "other port");
+    });
+}
+
+#[test]
+fn curl_profile_follows_any_3xx_and_keeps_custom_content_type() {
+    let r = req(Method::Post, "http://a.test/f")
+        .header("Content-Type", "text/plain")
+        .unwrap()
+        .header("Content-Length", "3")
+        .unwrap()
+        .body(Body::Replayable);
+    let mut s = Scenario::with_policy(r, Policy::new(redirects::Profile::Curl));
+    s.redirect("HTTP/1.1 300 Multiple\r\nLocation: /g#x\r\n\r\n", |r| {
+        assert_eq!(r.request().method(), Method::Post);
+        assert!(r.request().send_body());
+        assert_eq!(r.request().url().as_str(), "http://a.test/g#x");
+    });
+    s.redirect("HTTP/1.1 302 F\r\nLocation: /h\r\n\r\n", |r| {
+        assert_eq!(r.request().method(), Method::Get);
+        assert_eq!(r.request().url().as_str(), "http://a.test/h", "no fragment inheritance");
+        assert_eq!(r.request().header("content-type"), Some(&b"text/plain"[..]));
+        assert_eq!(r.request().header("content-length"), None);
+    });
 }
