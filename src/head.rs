@@ -422,7 +422,6 @@ impl<'a> Response<'a> {
 mod tests {
     use super::*;
     use std::string::String;
-    use std::vec::Vec;
 
     fn feed_whole(bytes: &[u8]) -> Result<Option<(u16, usize, BodyLength)>, Error> {
         let mut s = Scanner::default();

@@ -289,9 +289,12 @@ fn streamed_body_on_307_is_an_error_but_303_drops_it() {
     });
 }
 
+/// (first URL, caller headers, the head written).
+type HeadCase<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn write_head_table() {
-    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+    let cases: &[HeadCase<'_>] = &[
         (
             "http://a.test/",
             &[],
