@@ -124,6 +124,8 @@ pub struct Follow {
     /// A redirect was just taken and no byte of the next response has been fed: the caller
     /// may still edit, stop or refuse it.
     proposed: bool,
+    /// `head` describes the last complete response.
+    head_ready: bool,
 }
 
 /// What to do after [`Follow::handle_response`].
@@ -199,6 +201,7 @@ impl Follow {
                 prev_body: body,
             },
             proposed: false,
+            head_ready: false,
         })
     }
 
@@ -233,6 +236,30 @@ impl Follow {
         &self.policy
     }
 
+    /// The head of the last complete response, read again from `buf`, which MUST be the
+    /// buffer passed to the [`Follow::handle_response`] call that completed it. `None`
+    /// before any head completed, once bytes of a newer response were fed, or if `buf` is
+    /// shorter than that head.
+    ///
+    /// This is how a caller gets the 3xx after [`Error::BodyNotReplayable`] (to hand it to
+    /// its user as the final response), after [`Follow::stop`], or after any other error
+    /// about a complete response.
+    ///
+    /// ```
+    /// use redirects::{Body, Error, Follow, Method, Policy, Request};
+    /// let req = Request::new(Method::Put, "http://a.test/blob")?.body(Body::Streamed);
+    /// let mut follow = Follow::new(req, Policy::fetch())?;
+    /// let bytes = b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /b2\r\nContent-Length: 0\r\n\r\n";
+    /// let err = follow.handle_response(bytes).unwrap_err();
+    /// assert_eq!(err, Error::BodyNotReplayable { status: 307 });
+    /// let the_307 = follow.last_response(bytes).unwrap();
+    /// assert_eq!(the_307.header("location"), Some(&b"/b2"[..]));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn last_response<'a>(&'a self, buf: &'a [u8]) -> Option<Response<'a>> {
+        (self.head_ready && buf.len() >= self.head.len).then(|| self.response(buf))
+    }
+
     /// Whether the chain has ended (final response or error).
     pub fn is_finished(&self) -> bool {
         self.state != State::Reading
@@ -248,6 +275,7 @@ impl Follow {
             return Err(Error::InvalidState);
         }
         self.proposed = false;
+        self.head_ready = false;
         let max = self.policy.max_head_size();
         let head_request = self.method == Method::Head;
         match self.scan.feed(buf, max, head_request, &mut self.head) {
@@ -261,6 +289,7 @@ impl Follow {
             }
         }
         self.scan = Scanner::default();
+        self.head_ready = true;
         match self.decide(buf) {
             Ok(true) => {
                 self.proposed = true;
@@ -341,14 +370,18 @@ impl Follow {
                 });
             }
             last.body_dropped = self.body != Body::None;
+            // Fetch removes the body headers when the method is rewritten; a 303 to a GET
+            // or HEAD that carried a body loses it, and its headers with it.
+            if last.method_change.is_some() || last.body_dropped {
+                let class = if self.policy.drops_all_body_headers() {
+                    CLASS_BODY
+                } else {
+                    CLASS_FRAMING
+                };
+                self.remove(class, RemovalReason::BodyDropped, hop);
+            }
             self.method = rewrite.method;
             self.body = Body::None;
-            let class = if self.policy.drops_all_body_headers() {
-                CLASS_BODY
-            } else {
-                CLASS_FRAMING
-            };
-            self.remove(class, RemovalReason::BodyDropped, hop);
         }
         last.reuse = same_origin(&self.url, &next) && self.head.keep_alive;
         self.last = last;

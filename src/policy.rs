@@ -303,26 +303,24 @@ impl Policy {
         }
     }
 
-    /// The method rewrite for `status` answering `method`, if any. A rewrite always drops
-    /// the body.
+    /// The rewrite for `status` answering `method`, if any: the next method, and the body
+    /// (if one is attached) is dropped. 303 always drops the body (DESIGN: "303: next is
+    /// GET without body, except HEAD stays HEAD"; curl's `http_switch_to_get` likewise).
     pub(crate) fn rewrite(&self, status: u16, method: Method) -> Option<Rewrite> {
-        let get = |post_to_get| {
+        let to = |method, post_to_get| {
             Some(Rewrite {
-                method: Method::Get,
+                method,
                 post_to_get,
             })
         };
         match (status, method) {
-            (301 | 302, Method::Post) => get(true),
-            (303, Method::Get | Method::Head) => None,
-            (303, Method::Post | Method::Put) => get(false),
+            (301 | 302, Method::Post) => to(Method::Get, true),
+            (303, Method::Head) => to(Method::Head, false),
+            (303, Method::Get | Method::Post | Method::Put) => to(Method::Get, false),
             // curl sends an `-X` method again on 303 ("Stick to DELETE instead of GET"),
             // but without the body (lib/http.c, http_switch_to_get).
-            (303, m) if self.profile == Profile::Curl => Some(Rewrite {
-                method: m,
-                post_to_get: false,
-            }),
-            (303, _) => get(false),
+            (303, m) if self.profile == Profile::Curl => to(m, false),
+            (303, _) => to(Method::Get, false),
             _ => None,
         }
     }
@@ -389,28 +387,32 @@ mod tests {
     fn rewrite_table() {
         use Method::*;
         let ext = Method::parse("PROPFIND").unwrap();
-        // (status, method, fetch's next method, curl's next method); None = unchanged.
+        // (status, method, fetch's next method, curl's next method, body dropped).
         let cases = [
-            (301, Post, Some(Get), Some(Get)),
-            (302, Post, Some(Get), Some(Get)),
-            (301, Put, None, None),
-            (302, Delete, None, None),
-            (303, Post, Some(Get), Some(Get)),
-            (303, Put, Some(Get), Some(Get)),
-            (303, Get, None, None),
-            (303, Head, None, None),
-            (303, Delete, Some(Get), Some(Delete)),
-            (303, ext, Some(Get), Some(ext)),
-            (307, Post, None, None),
-            (308, Post, None, None),
-            (300, Post, None, None),
+            (301, Post, Get, Get, true),
+            (302, Post, Get, Get, true),
+            (301, Put, Put, Put, false),
+            (302, Delete, Delete, Delete, false),
+            (303, Post, Get, Get, true),
+            (303, Put, Get, Get, true),
+            (303, Get, Get, Get, true),
+            (303, Head, Head, Head, true),
+            (303, Delete, Get, Delete, true),
+            (303, ext, Get, ext, true),
+            (307, Post, Post, Post, false),
+            (308, Post, Post, Post, false),
+            (300, Post, Post, Post, false),
         ];
-        for (status, method, fetch, curl) in cases {
-            let f = Policy::fetch().rewrite(status, method).map(|r| r.method);
-            let c = Policy::new(Profile::Curl)
-                .rewrite(status, method)
-                .map(|r| r.method);
-            assert_eq!((f, c), (fetch, curl), "{status} {method}");
+        for (status, method, fetch, curl, drop) in cases {
+            let f = Policy::fetch().rewrite(status, method);
+            let c = Policy::new(Profile::Curl).rewrite(status, method);
+            let next = |r: Option<Rewrite>| r.map_or(method, |r| r.method);
+            assert_eq!((next(f), next(c)), (fetch, curl), "{status} {method}");
+            assert_eq!(
+                (f.is_some(), c.is_some()),
+                (drop, drop),
+                "{status} {method}"
+            );
         }
     }
 

@@ -179,6 +179,16 @@ impl Request {
     pub fn url(&self) -> &Url {
         &self.url
     }
+
+    /// The headers, in order.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.headers.iter().map(|(n, v)| (&**n, &**v))
+    }
+
+    /// The body disposition.
+    pub fn body_disposition(&self) -> Body {
+        self.body
+    }
 }
 
 /// Where the next request must go: the caller opens (or reuses) a connection to it.

@@ -104,7 +104,10 @@ fn request_for(case: &Map<String, Value>) -> Result<(Request, Option<String>), S
     let mut request = Request::new(method, str_field(req, "url")?).map_err(|e| e.to_string())?;
     if let Some(headers) = req.get("headers") {
         for pair in headers.as_array().ok_or("`headers` is not a list")? {
-            let pair = pair.as_array().filter(|p| p.len() == 2).ok_or("bad header pair")?;
+            let pair = pair
+                .as_array()
+                .filter(|p| p.len() == 2)
+                .ok_or("bad header pair")?;
             let (Some(n), Some(v)) = (pair[0].as_str(), pair[1].as_str()) else {
                 return Err("header pair is not two strings".into());
             };
@@ -172,13 +175,21 @@ fn check(expect: &Map<String, Value>, got: &Outcome, body: Option<&str>) -> Resu
         return Err("`expect` must have exactly one of next/done/error".into());
     }
     let mismatch = |what: &str, want: &dyn std::fmt::Debug, have: &dyn std::fmt::Debug| {
-        Err(format!("{what}: expected {want:?}, got {have:?} (outcome {got:?})"))
+        Err(format!(
+            "{what}: expected {want:?}, got {have:?} (outcome {got:?})"
+        ))
     };
     if let Some(next) = expect.get("next") {
         let next = next.as_object().ok_or("`next` is not an object")?;
         check_keys(
             next,
-            &["method", "url", "body", "headers_include", "headers_exclude"],
+            &[
+                "method",
+                "url",
+                "body",
+                "headers_include",
+                "headers_exclude",
+            ],
             "expect.next",
         )?;
         let Outcome::Next {
@@ -210,17 +221,33 @@ fn check(expect: &Map<String, Value>, got: &Outcome, body: Option<&str>) -> Resu
             Some(Value::Null | Value::String(_)) => {}
             Some(other) => return Err(format!("bad expected body {other}")),
         }
-        for pair in next.get("headers_include").and_then(Value::as_array).into_iter().flatten() {
-            let pair = pair.as_array().filter(|p| p.len() == 2).ok_or("bad include pair")?;
+        for pair in next
+            .get("headers_include")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let pair = pair
+                .as_array()
+                .filter(|p| p.len() == 2)
+                .ok_or("bad include pair")?;
             let (Some(n), Some(v)) = (pair[0].as_str(), pair[1].as_str()) else {
                 return Err("include pair is not two strings".into());
             };
             let v = latin1(v)?;
-            if !headers.iter().any(|(hn, hv)| hn.eq_ignore_ascii_case(n) && *hv == v) {
+            if !headers
+                .iter()
+                .any(|(hn, hv)| hn.eq_ignore_ascii_case(n) && *hv == v)
+            {
                 return mismatch("header present", &pair, headers);
             }
         }
-        for name in next.get("headers_exclude").and_then(Value::as_array).into_iter().flatten() {
+        for name in next
+            .get("headers_exclude")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let name = name.as_str().ok_or("exclude name is not a string")?;
             if headers.iter().any(|(hn, _)| hn.eq_ignore_ascii_case(name)) {
                 return mismatch("header absent", &name, headers);
@@ -274,7 +301,10 @@ fn check(expect: &Map<String, Value>, got: &Outcome, body: Option<&str>) -> Resu
             _ => mismatch("error", &want, got),
         }
     } else {
-        Err(format!("unknown expectation {:?}", expect.keys().collect::<Vec<_>>()))
+        Err(format!(
+            "unknown expectation {:?}",
+            expect.keys().collect::<Vec<_>>()
+        ))
     }
 }
 
@@ -303,7 +333,9 @@ fn run_case(case: &Map<String, Value>, mode: Feed) -> Result<Vec<Outcome>, Strin
             .and_then(Value::as_object)
             .ok_or("missing `expect`")?;
         if follow.is_finished() {
-            return Err(format!("step {i}: the chain already ended before this step"));
+            return Err(format!(
+                "step {i}: the chain already ended before this step"
+            ));
         }
         let got = feed(&mut follow, &bytes, mode);
         check(expect, &got, body.as_deref())
@@ -345,9 +377,9 @@ fn run_file(path: &Path) -> (usize, Vec<String>) {
         let bytewise = run_case(case, Feed::Bytewise);
         match (whole, bytewise) {
             (Ok(a), Ok(b)) if a == b => passed += 1,
-            (Ok(a), Ok(b)) => {
-                failures.push(format!("{id}: whole and bytewise differ:\n  {a:?}\n  {b:?}"))
-            }
+            (Ok(a), Ok(b)) => failures.push(format!(
+                "{id}: whole and bytewise differ:\n  {a:?}\n  {b:?}"
+            )),
             (Err(e), _) | (_, Err(e)) => failures.push(format!("{id}: {e}")),
         }
     }
@@ -363,7 +395,12 @@ fn vector_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     if let Ok(extra) = std::env::var("REDIRECT_VECTORS") {
-        files.extend(extra.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+        files.extend(
+            extra
+                .split(':')
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from),
+        );
     }
     files
 }
@@ -413,5 +450,9 @@ fn runner_rejects_wrong_and_unknown() {
     assert!(unknown.contains("unknown profile"), "{unknown}");
     let mut c = case("fetch", "http://a.test/x");
     c.insert("policy".into(), serde_json::json!({"max_hops": 3}));
-    assert!(run_case(&c, Feed::Whole).unwrap_err().contains("unknown policy key"));
+    assert!(
+        run_case(&c, Feed::Whole)
+            .unwrap_err()
+            .contains("unknown policy key")
+    );
 }

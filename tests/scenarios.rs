@@ -463,9 +463,18 @@ fn stop_turns_the_proposed_redirect_into_the_final_response() {
 fn refuse_ends_the_chain_with_the_callers_reason() {
     let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
     s.redirect("HTTP/1.1 302 F\r\nLocation: /1\r\n\r\n", |_| {});
-    s.redirect("HTTP/1.1 307 T\r\nLocation: http://tracker.test/\r\n\r\n", |_| {});
+    s.redirect(
+        "HTTP/1.1 307 T\r\nLocation: http://tracker.test/\r\n\r\n",
+        |_| {},
+    );
     let e = s.follow.refuse("tracker");
-    assert_eq!(e, Error::Refused { status: 307, reason: "tracker" });
+    assert_eq!(
+        e,
+        Error::Refused {
+            status: 307,
+            reason: "tracker"
+        }
+    );
     assert_eq!(e.code(), "refused");
     assert_eq!(s.follow.url().as_str(), "http://a.test/1");
     assert_eq!(s.follow.redirects(), 1);
@@ -479,9 +488,15 @@ fn decisions_are_only_allowed_before_the_next_response_starts() {
     assert_eq!(f.stop(), Err(Error::InvalidState));
     f.append_header("Accept", "*/*").unwrap();
     let redirect = b"HTTP/1.1 302 F\r\nLocation: /b\r\n\r\n";
-    assert!(matches!(f.handle_response(redirect), Ok(Event::Redirect(_))));
+    assert!(matches!(
+        f.handle_response(redirect),
+        Ok(Event::Redirect(_))
+    ));
     f.set_header("Accept", "text/html").unwrap();
-    assert!(matches!(f.handle_response(b"HTTP/1.1 2"), Ok(Event::NeedData)));
+    assert!(matches!(
+        f.handle_response(b"HTTP/1.1 2"),
+        Ok(Event::NeedData)
+    ));
     assert_eq!(f.set_header("Accept", "x"), Err(Error::InvalidState));
     assert_eq!(f.stop(), Err(Error::InvalidState));
     assert_eq!(f.request().header("accept"), Some(&b"text/html"[..]));
@@ -501,14 +516,23 @@ fn caller_edits_per_hop_with_explicit_credentials() {
     // The caller's jar has a cookie for b.test: naming it is an explicit decision.
     s.follow.set_header("Cookie", "b=2").unwrap();
     assert_eq!(s.follow.remove_header("x-trace").unwrap(), 1);
-    assert_eq!(s.follow.set_header("Bad Name", "v"), Err(Error::InvalidRequest(redirects::InvalidRequest::HeaderName)));
+    assert_eq!(
+        s.follow.set_header("Bad Name", "v"),
+        Err(Error::InvalidRequest(redirects::InvalidRequest::HeaderName))
+    );
     let head = String::from_utf8(s.follow.request().to_head()).unwrap();
-    assert_eq!(head, "GET / HTTP/1.1\r\nHost: b.test\r\nCookie: b=2\r\n\r\n");
+    assert_eq!(
+        head,
+        "GET / HTTP/1.1\r\nHost: b.test\r\nCookie: b=2\r\n\r\n"
+    );
     // The cookie set for b.test does not go on to c.test, nor does a.test's come back.
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://c.test/\r\n\r\n", |r| {
         assert_eq!(r.request().header("cookie"), None);
         assert_eq!(r.request().header("x-trace"), None);
-        let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason, h.hop)).collect();
+        let removed: Vec<_> = r
+            .removed_headers()
+            .map(|h| (h.name, h.reason, h.hop))
+            .collect();
         assert_eq!(
             removed,
             [
@@ -541,7 +565,9 @@ fn https_upgrade_rule_keeps_credentials_only_on_default_ports() {
         ("http://a.test:8080/", false),
     ];
     for (to, kept) in cases {
-        let r = req(Method::Get, "http://a.test/").header("Authorization", "Basic x").unwrap();
+        let r = req(Method::Get, "http://a.test/")
+            .header("Authorization", "Basic x")
+            .unwrap();
         let mut s = Scenario::with_policy(r, Policy::fetch().with_credential_rule(rule));
         s.redirect(&format!("HTTP/1.1 301 M\r\nLocation: {to}\r\n\r\n"), |r| {
             assert_eq!(r.request().header("authorization").is_some(), kept, "{to}");
@@ -551,18 +577,34 @@ fn https_upgrade_rule_keeps_credentials_only_on_default_ports() {
 
 #[test]
 fn trusted_origin_receives_credentials_but_not_beyond() {
-    let policy = Policy::fetch().with_trusted_origin("https://auth.test").unwrap();
-    let r = req(Method::Get, "http://a.test/").header("Authorization", "Basic x").unwrap();
+    let policy = Policy::fetch()
+        .with_trusted_origin("https://auth.test")
+        .unwrap();
+    let r = req(Method::Get, "http://a.test/")
+        .header("Authorization", "Basic x")
+        .unwrap();
     let mut s = Scenario::with_policy(r, policy);
-    s.redirect("HTTP/1.1 302 F\r\nLocation: https://auth.test/login\r\n\r\n", |r| {
-        assert!(r.request().header("authorization").is_some());
-    });
-    s.redirect("HTTP/1.1 302 F\r\nLocation: https://other.test/\r\n\r\n", |r| {
-        assert!(r.request().header("authorization").is_none());
-    });
-    s.redirect("HTTP/1.1 302 F\r\nLocation: https://auth.test/again\r\n\r\n", |r| {
-        assert!(r.request().header("authorization").is_none(), "removed for good under fetch");
-    });
+    s.redirect(
+        "HTTP/1.1 302 F\r\nLocation: https://auth.test/login\r\n\r\n",
+        |r| {
+            assert!(r.request().header("authorization").is_some());
+        },
+    );
+    s.redirect(
+        "HTTP/1.1 302 F\r\nLocation: https://other.test/\r\n\r\n",
+        |r| {
+            assert!(r.request().header("authorization").is_none());
+        },
+    );
+    s.redirect(
+        "HTTP/1.1 302 F\r\nLocation: https://auth.test/again\r\n\r\n",
+        |r| {
+            assert!(
+                r.request().header("authorization").is_none(),
+                "removed for good under fetch"
+            );
+        },
+    );
 }
 
 #[test]
@@ -576,18 +618,27 @@ fn curl_profile_restores_credentials_on_the_first_origin_only() {
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/2\r\n\r\n", |r| {
         assert!(r.request().header("authorization").is_none());
         assert!(r.request().header("cookie").is_none());
-        assert!(r.removed_headers().all(|h| h.reason == RemovalReason::CrossOrigin && !h.earlier));
+        assert!(
+            r.removed_headers()
+                .all(|h| h.reason == RemovalReason::CrossOrigin && !h.earlier)
+        );
     });
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/3\r\n\r\n", |r| {
-        assert!(r.request().header("authorization").is_none(), "B/other-path: still B");
+        assert!(
+            r.request().header("authorization").is_none(),
+            "B/other-path: still B"
+        );
     });
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://a.test/4\r\n\r\n", |r| {
         assert_eq!(r.request().header("authorization"), Some(&b"Basic x"[..]));
         assert_eq!(r.removed_headers().count(), 0);
     });
-    s.redirect("HTTP/1.1 302 F\r\nLocation: http://a.test:8080/5\r\n\r\n", |r| {
-        assert!(r.request().header("authorization").is_none(), "other port");
-    });
+    s.redirect(
+        "HTTP/1.1 302 F\r\nLocation: http://a.test:8080/5\r\n\r\n",
+        |r| {
+            assert!(r.request().header("authorization").is_none(), "other port");
+        },
+    );
 }
 
 #[test]
@@ -606,7 +657,11 @@ fn curl_profile_follows_any_3xx_and_keeps_custom_content_type() {
     });
     s.redirect("HTTP/1.1 302 F\r\nLocation: /h\r\n\r\n", |r| {
         assert_eq!(r.request().method(), Method::Get);
-        assert_eq!(r.request().url().as_str(), "http://a.test/h", "no fragment inheritance");
+        assert_eq!(
+            r.request().url().as_str(),
+            "http://a.test/h",
+            "no fragment inheritance"
+        );
         assert_eq!(r.request().header("content-type"), Some(&b"text/plain"[..]));
         assert_eq!(r.request().header("content-length"), None);
     });

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end suite: the example client against two local httpbin servers, compared with
+# `curl -L` (tests/e2e.rs), plus both examples run with a URL.
+#
+# Installs what it needs: curl (apt, only if missing), and httpbin + gunicorn from PyPI into
+# a virtualenv (target/e2e-venv, reused when present). Both servers listen on 127.0.0.1
+# only, on free ports, and are always stopped on exit. Every wait is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${E2E_VENV:-target/e2e-venv}
+LOGS=target/e2e-logs
+mkdir -p "$LOGS"
+
+apt_install() {
+    echo "e2e: apt-get install $*"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v curl >/dev/null || apt_install curl
+command -v python3 >/dev/null || apt_install python3 python3-venv
+
+if ! "$VENV/bin/python" -c 'import httpbin, gunicorn' 2>/dev/null; then
+    echo "e2e: creating $VENV with httpbin and gunicorn"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV" || { apt_install python3-venv && rm -rf "$VENV" && python3 -m venv "$VENV"; }
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check httpbin==0.10.4 gunicorn==27.0.1
+fi
+
+# gunicorn >= 25 opens a control socket in ~/.gunicorn; two servers must not share it.
+GUNICORN_OPTS=(-k gthread --threads 4 --keep-alive 5 --workers 1 --timeout 30)
+if "$VENV/bin/gunicorn" --help 2>/dev/null | grep -q -- --no-control-socket; then
+    GUNICORN_OPTS+=(--no-control-socket)
+fi
+
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        # gunicorn stops its worker and exits on SIGTERM; don't wait forever.
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+
+free_port() {
+    "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Starts one httpbin on 127.0.0.1 and prints its base URL once it answers (a few tries in
+# case another process takes the port between the probe and the bind).
+start_httpbin() {
+    local name=$1 port pid
+    for _ in 1 2 3; do
+        port=$(free_port)
+        "$VENV/bin/gunicorn" "${GUNICORN_OPTS[@]}" --bind "127.0.0.1:$port" httpbin:app \
+            >"$LOGS/$name.log" 2>&1 &
+        pid=$!
+        PIDS+=("$pid")
+        for _ in $(seq 150); do # 30 s at most
+            if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/get"; then
+                echo "e2e: $name is http://127.0.0.1:$port (pid $pid)" >&2
+                URL="http://127.0.0.1:$port"
+                return 0
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        echo "e2e: $name did not come up on port $port:" >&2
+        tail -n 20 "$LOGS/$name.log" >&2 || true
+        kill "$pid" 2>/dev/null || true
+    done
+    return 1
+}
+
+URL=
+start_httpbin httpbin1
+HTTPBIN_URL=$URL
+start_httpbin httpbin2
+HTTPBIN_URL2=$URL
+export HTTPBIN_URL HTTPBIN_URL2
+export E2E_REQUIRE=1
+
+echo "e2e: curl is $(curl --version | head -n 1)"
+timeout 600 cargo test --test e2e -- --nocapture
+
+echo "e2e: the examples with a URL"
+timeout 120 cargo run --quiet --example follow -- \
+    -d 'make=Volvo' -H 'Authorization: Bearer s3cret' \
+    "$HTTPBIN_URL/redirect-to?url=$HTTPBIN_URL2/anything&status_code=303" >"$LOGS/follow.out"
+grep -q '"method": "GET"' "$LOGS/follow.out"
+if grep -q Authorization "$LOGS/follow.out"; then
+    echo "e2e: Authorization reached the other origin" >&2
+    exit 1
+fi
+timeout 120 cargo run --quiet --example tokio -- "$HTTPBIN_URL/redirect/3" >"$LOGS/tokio.out"
+grep -q "\"url\": \"$HTTPBIN_URL/get\"" "$LOGS/tokio.out"
+echo "e2e: done"

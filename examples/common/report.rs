@@ -1,0 +1,217 @@
+//! Printing a chain the way `curl -v` does: `>` for what is sent, `<` for what arrives,
+//! `*` for what the client decided (here: what the redirect machine decided, and why).
+
+use std::io::{self, Write};
+
+use redirects::{
+    BodyLength, Method, MethodChange, MethodRule, Redirect, RemovalReason, Response, Url,
+};
+
+/// An owned copy of a response head, taken out of the machine's borrowed view.
+#[derive(Debug, Clone)]
+pub struct Head {
+    /// The status code.
+    pub status: u16,
+    /// The reason phrase.
+    pub reason: String,
+    /// Every header field, in order.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The bytes the head used in the buffer (1xx heads included): the body starts there.
+    pub head_len: usize,
+    /// How the body is delimited.
+    pub body_length: BodyLength,
+    /// The head as received, for the trace.
+    pub raw: Vec<u8>,
+}
+
+impl Head {
+    /// Copies the head out of `response`.
+    pub fn new(response: &Response<'_>, buf: &[u8]) -> Head {
+        Head {
+            status: response.status(),
+            reason: response.reason().to_owned(),
+            headers: response
+                .headers()
+                .map(|(n, v)| (n.to_owned(), v.to_vec()))
+                .collect(),
+            head_len: response.head_len(),
+            body_length: response.body_length(),
+            raw: buf[..response.head_len()].to_vec(),
+        }
+    }
+
+    /// The first value of header `name`, as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+    }
+}
+
+/// A header the machine removed from the next request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    /// The name as the caller wrote it.
+    pub name: String,
+    /// Why.
+    pub reason: RemovalReason,
+    /// On which redirect (1-based).
+    pub hop: u32,
+    /// Removed on an earlier redirect (and still removed).
+    pub earlier: bool,
+}
+
+/// Everything about one followed redirect, owned, for printing and for tests.
+#[derive(Debug, Clone)]
+pub struct HopReport {
+    /// Which redirect of the chain (1-based).
+    pub number: u32,
+    /// The redirect status.
+    pub status: u16,
+    /// The URL that answered with it.
+    pub from: Url,
+    /// The `Location` value as received.
+    pub location: String,
+    /// The next request's method.
+    pub method: Method,
+    /// The next request's URL.
+    pub url: Url,
+    /// Whether the body is sent again.
+    pub send_body: bool,
+    /// The method rewrite, if any.
+    pub method_change: Option<MethodChange>,
+    /// Whether the caller's body was dropped on this hop.
+    pub body_dropped: bool,
+    /// The header names the next request carries.
+    pub kept: Vec<String>,
+    /// The headers it does not carry, and why.
+    pub removed: Vec<Removed>,
+    /// Whether the machine allows the next request on the same connection.
+    pub reuse: bool,
+    /// Every `Set-Cookie` of the redirect (a real client stores them in its jar).
+    pub set_cookies: Vec<String>,
+}
+
+impl HopReport {
+    /// Copies what the machine decided on this redirect.
+    pub fn new(hop: &Redirect<'_>) -> HopReport {
+        let response = hop.response();
+        let next = hop.request();
+        let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+        HopReport {
+            number: hop.number(),
+            status: response.status(),
+            from: hop.from_url().clone(),
+            location: response.header("Location").map(text).unwrap_or_default(),
+            method: next.method(),
+            url: next.url().clone(),
+            send_body: next.send_body(),
+            method_change: hop.method_change(),
+            body_dropped: hop.body_dropped(),
+            kept: next.headers().map(|(n, _)| n.to_owned()).collect(),
+            removed: hop
+                .removed_headers()
+                .map(|r| Removed {
+                    name: r.name.to_owned(),
+                    reason: r.reason,
+                    hop: r.hop,
+                    earlier: r.earlier,
+                })
+                .collect(),
+            reuse: hop.reuse_connection(),
+            set_cookies: response.headers_named("Set-Cookie").map(text).collect(),
+        }
+    }
+}
+
+/// Prints raw head bytes, one line at a time, after `prefix` (`"> "` or `"< "`).
+pub fn head_lines(out: &mut dyn Write, prefix: &str, raw: &[u8]) -> io::Result<()> {
+    for line in String::from_utf8_lossy(raw).split_inclusive('\n') {
+        writeln!(out, "{prefix}{}", line.trim_end_matches(['\r', '\n']))?;
+    }
+    Ok(())
+}
+
+fn rule_text(change: &MethodChange) -> &'static str {
+    match change.rule {
+        MethodRule::PostToGet => "a 301/302 answering POST turns it into GET",
+        MethodRule::SeeOther => "303 See Other means GET",
+        _ => "method rule",
+    }
+}
+
+fn reason_text(reason: RemovalReason) -> &'static str {
+    match reason {
+        RemovalReason::BodyDropped => "request body dropped",
+        RemovalReason::CrossOrigin => "credential, not sent to another origin",
+        _ => "removed",
+    }
+}
+
+/// Prints what the machine decided on a redirect.
+pub fn hop(out: &mut dyn Write, hop: &HopReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "* Redirect #{}: {} from {}",
+        hop.number, hop.status, hop.from
+    )?;
+    writeln!(out, "*   Location: {} -> {}", hop.location, hop.url)?;
+    match &hop.method_change {
+        Some(change) => writeln!(
+            out,
+            "*   method: {} -> {} ({}){}",
+            change.from,
+            change.to,
+            rule_text(change),
+            if hop.body_dropped {
+                ", body dropped"
+            } else {
+                ""
+            }
+        )?,
+        None => writeln!(
+            out,
+            "*   method: {} kept{}",
+            hop.method,
+            if hop.send_body {
+                ", body sent again"
+            } else {
+                ""
+            }
+        )?,
+    }
+    if !hop.kept.is_empty() {
+        writeln!(out, "*   headers kept: {}", hop.kept.join(", "))?;
+    }
+    for r in &hop.removed {
+        let when = if r.earlier {
+            format!(", since redirect #{}", r.hop)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "*   header dropped: {} ({}{when})",
+            r.name,
+            reason_text(r.reason)
+        )?;
+    }
+    for cookie in &hop.set_cookies {
+        writeln!(
+            out,
+            "*   Set-Cookie: {cookie} (a cookie jar would store it)"
+        )?;
+    }
+    Ok(())
+}
+
+/// How a body was delimited, in words.
+pub fn framing(length: BodyLength) -> String {
+    match length {
+        BodyLength::None => "no body".into(),
+        BodyLength::Length(n) => format!("Content-Length: {n}"),
+        BodyLength::Chunked => "chunked".into(),
+        BodyLength::UntilClose => "until the server closes".into(),
+    }
+}
