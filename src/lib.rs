@@ -90,7 +90,7 @@
 //! | 301/302 + POST, 303 + anything but GET/HEAD | GET without body; body headers and `Expect` removed |
 //! | 307, 308 | same method, same body |
 //! | body that cannot be re-sent, on any redirect but 303 | [`Error::BodyNotReplayable`] |
-//! | cross-origin hop | `Authorization`, `Cookie`, `Proxy-Authorization` (and names the policy adds) removed for the rest of the chain |
+//! | cross-origin hop | credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, ..., see below) removed for the rest of the chain |
 //!
 //! The `strict` profile also refuses https -> http ([`Error::InsecureRedirect`]) and stops
 //! after 10 redirects.
@@ -136,11 +136,15 @@
 //!
 //! # Credentials
 //!
-//! [`CredentialRule`] (a policy value) says when `Authorization`, `Cookie`,
-//! `Proxy-Authorization`, a caller-set `Host` and the names added with
-//! [`Policy::with_credential_header`] go along: same origin only (default), or also on an
-//! `http` -> `https` upgrade of the same host on default ports. Origins named with
-//! [`Policy::with_trusted_origin`] receive them too (curl's `--location-trusted`, scoped).
+//! Credentials are `Authorization`, `Cookie`, `Cookie2`, `WWW-Authenticate`, a caller-set
+//! `Host`, the names added with [`Policy::with_credential_header`], and the proxy
+//! credentials `Proxy-Authorization`, `Proxy-Authenticate`, `Proxy-Authentication-Info`
+//! (Go's sensitive-header list). [`CredentialRule`] (a policy value) says when they go
+//! along: same origin only (default), or also on an `http` -> `https` upgrade of the same
+//! host on default ports. Origins named with [`Policy::with_trusted_origin`] receive them
+//! too (curl's `--location-trusted`, scoped). Proxy credentials never follow the request to
+//! another origin, whatever the rule: behind a tunnel to an `https` URL the head reaches the
+//! destination server (requests CVE-2023-32681).
 //! https -> http is a policy value ([`Policy::with_allow_downgrade`]); so is what happens
 //! when a streamed body would have to be re-sent ([`UnreplayableBody`]).
 //!

@@ -10,8 +10,8 @@ use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
 use crate::policy::{Policy, UnreplayableBody};
 use crate::request::{
-    Body, CLASS_BODY, CLASS_CREDENTIAL, CLASS_FRAMING, Field, OutgoingRequest, RemovalReason,
-    Request, classify, validate_header,
+    Body, CLASS_BODY, CLASS_CREDENTIAL, CLASS_FRAMING, CLASS_PROXY, Field, OutgoingRequest,
+    RemovalReason, Request, classify, validate_header,
 };
 
 /// One redirect that was followed: the status and the URL that answered with it.
@@ -406,9 +406,12 @@ impl Follow {
             if f.class & CLASS_CREDENTIAL == 0 || f.removed.is_some() {
                 continue;
             }
-            let allowed = self
-                .policy
-                .credentials_allowed(self.url_of_request(f.set_at), &self.url);
+            let set_for = self.url_of_request(f.set_at);
+            let allowed = if f.class & CLASS_PROXY != 0 {
+                same_origin(set_for, &self.url)
+            } else {
+                self.policy.credentials_allowed(set_for, &self.url)
+            };
             let f = &mut self.fields[i];
             if per_hop {
                 f.suppressed = !allowed;

@@ -28,8 +28,9 @@ pub enum RemovalReason {
     /// `Content-Location`, `Content-Length`, `Transfer-Encoding`) or `Expect`, removed
     /// because the method changed to GET and the body was dropped.
     BodyDropped,
-    /// A credential (`Authorization`, `Cookie`, `Proxy-Authorization`, names the policy
-    /// adds) or a caller-set `Host`, removed because the hop goes to another origin.
+    /// A credential (`Authorization`, `Cookie`, `Cookie2`, `WWW-Authenticate`,
+    /// `Proxy-Authorization`, `Proxy-Authenticate`, `Proxy-Authentication-Info`, names the
+    /// policy adds) or a caller-set `Host`, removed because the hop goes to another origin.
     CrossOrigin,
     /// Removed by the caller ([`Follow::remove_header`](crate::Follow::remove_header) or
     /// [`Follow::set_header`](crate::Follow::set_header)).
@@ -41,6 +42,10 @@ pub(crate) const CLASS_CREDENTIAL: u8 = 2;
 /// The body's framing (`Content-Length`, `Transfer-Encoding`) and `Expect`: wrong on any
 /// request without the body.
 pub(crate) const CLASS_FRAMING: u8 = 4;
+/// A proxy credential: for the proxy that serves this origin only. No credential rule or
+/// trusted origin extends it (requests CVE-2023-32681: behind a tunnel to an `https` URL the
+/// head reaches the destination server).
+pub(crate) const CLASS_PROXY: u8 = 8;
 
 const BODY_HEADERS: [&str; 7] = [
     "content-type",
@@ -51,9 +56,19 @@ const BODY_HEADERS: [&str; 7] = [
     "transfer-encoding",
     "expect",
 ];
-// `Host` is origin-bound like a credential: a caller-set Host must not follow the request
-// to another origin (the URL's own authority is written instead).
-const CREDENTIAL_HEADERS: [&str; 4] = ["authorization", "cookie", "proxy-authorization", "host"];
+// Credentials in the sense of Go's `makeHeadersCopier` sensitive list (Go CVE-2025-4673
+// added the proxy ones), plus `Host`: origin-bound like a credential, a caller-set Host must
+// not follow the request to another origin (the URL's own authority is written instead).
+const CREDENTIAL_HEADERS: [&str; 8] = [
+    "authorization",
+    "cookie",
+    "cookie2",
+    "www-authenticate",
+    "host",
+    "proxy-authorization",
+    "proxy-authenticate",
+    "proxy-authentication-info",
+];
 
 pub(crate) fn classify(name: &str, extra_credential: impl Fn(&str) -> bool) -> u8 {
     let mut class = 0;
@@ -72,6 +87,12 @@ pub(crate) fn classify(name: &str, extra_credential: impl Fn(&str) -> bool) -> u
         || extra_credential(name)
     {
         class |= CLASS_CREDENTIAL;
+    }
+    if CREDENTIAL_HEADERS[5..]
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+    {
+        class |= CLASS_PROXY;
     }
     class
 }
@@ -382,7 +403,10 @@ mod tests {
             ("EXPECT", CLASS_BODY | CLASS_FRAMING),
             ("Authorization", CLASS_CREDENTIAL),
             ("cookie", CLASS_CREDENTIAL),
-            ("Proxy-Authorization", CLASS_CREDENTIAL),
+            ("Proxy-Authorization", CLASS_CREDENTIAL | CLASS_PROXY),
+            ("proxy-authenticate", CLASS_CREDENTIAL | CLASS_PROXY),
+            ("Cookie2", CLASS_CREDENTIAL),
+            ("WWW-Authenticate", CLASS_CREDENTIAL),
             ("Host", CLASS_CREDENTIAL),
             ("Accept", 0),
             ("Content-Disposition", 0),
