@@ -117,7 +117,8 @@
 //! percent-encoded byte by byte; an empty `Location` is ignored. curl would also follow to
 //! `ftp:`; this crate speaks only HTTP, so that is [`Error::SchemeNotAllowed`]. curl resolves
 //! relative references with its own RFC 3986 parser, this crate with the WHATWG one: they
-//! differ only on odd input (backslashes, tabs, spaces).
+//! differ only on odd input (backslashes, tabs; a space in the query is `+` for curl and
+//! `%20` here).
 //!
 //! # Deciding each hop
 //!

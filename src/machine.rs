@@ -310,6 +310,9 @@ impl Follow {
     /// taken and the machine now describes the next request.
     fn decide(&mut self, buf: &[u8]) -> Result<bool, Error> {
         let status = self.head.status;
+        if self.head.location == LocationField::Conflict && self.policy.conflict_on_any_status() {
+            return Err(Error::ConflictingLocation { status });
+        }
         if !self.policy.is_redirect(status) {
             return Ok(false);
         }

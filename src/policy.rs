@@ -294,6 +294,13 @@ impl Policy {
         matches!(self.profile, Profile::Fetch | Profile::Strict)
     }
 
+    /// curl fails on two different `Location` fields whatever the status ("Multiple
+    /// Location headers", lib/http.c `http_header_l`); Fetch only reads `Location` on a
+    /// redirect status.
+    pub(crate) fn conflict_on_any_status(&self) -> bool {
+        self.profile == Profile::Curl
+    }
+
     /// Whether `status` (with a usable `Location`) is followed at all.
     pub(crate) fn is_redirect(&self, status: u16) -> bool {
         match self.profile {

@@ -666,3 +666,16 @@ fn curl_profile_follows_any_3xx_and_keeps_custom_content_type() {
         assert_eq!(r.request().header("content-length"), None);
     });
 }
+
+#[test]
+fn curl_profile_refuses_different_locations_on_any_status() {
+    let two = "HTTP/1.1 200 OK\r\nLocation: /a\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n";
+    let mut s = Scenario::with_policy(
+        req(Method::Get, "http://a.test/"),
+        Policy::new(redirects::Profile::Curl),
+    );
+    assert_eq!(s.fail(two), Error::ConflictingLocation { status: 200 });
+    // Fetch reads Location only on a redirect status: the 200 is final.
+    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    s.finish(two, |f| assert_eq!(f.response().status(), 200));
+}
