@@ -250,7 +250,7 @@ impl Scanner {
         while self.pos < limit {
             if self.line == 2 {
                 // Inside a line: jump to its end.
-                match bytes[self.pos..].iter().position(|&b| b == b'\n') {
+                match find_lf(&bytes[self.pos..]) {
                     Some(i) => {
                         self.pos += i + 1;
                         self.line = 0;
@@ -282,6 +282,56 @@ impl Scanner {
     }
 }
 
+/// The first `\n` in `s`, eight bytes at a time (SWAR, no `unsafe`).
+fn find_lf(s: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
+        let found = x.wrapping_sub(LO) & !x & HI;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| at + i)
+}
+
+/// `name == lower` ignoring ASCII case, eight bytes at a time. `lower` is lower-case letters
+/// and `-`; `name` is an HTTP token (httparse checked), so OR-ing 0x20 into each byte folds
+/// exactly (the only non-letter it could confuse with `-` is CR, never in a token).
+fn eq_name(name: &[u8], lower: &[u8]) -> bool {
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    let n = name.len();
+    if n != lower.len() {
+        return false;
+    }
+    if n < 8 {
+        return name.eq_ignore_ascii_case(lower);
+    }
+    let word = |s: &[u8], i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    let mut i = 0;
+    while i + 8 < n {
+        if word(name, i) | FOLD != word(lower, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(name, n - 8) | FOLD == word(lower, n - 8)
+}
+
 fn has_token(value: &[u8], token: &str) -> bool {
     value
         .split(|&b| b == b',')
@@ -298,7 +348,7 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
     for f in &head.fields {
         let name = f.name.get(buf);
         let value = f.value.get(buf);
-        if name.eq_ignore_ascii_case(b"location") {
+        if eq_name(name, b"location") {
             let v = f.value.trimmed(buf);
             location = match location {
                 LocationField::Absent if v.len == 0 => LocationField::Absent,
@@ -306,7 +356,7 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
                 LocationField::One(prev) if prev.get(buf) == v.get(buf) => location,
                 _ => LocationField::Conflict,
             };
-        } else if name.eq_ignore_ascii_case(b"content-length") {
+        } else if eq_name(name, b"content-length") {
             for part in value.split(|&b| b == b',') {
                 let n = parse_decimal(part.trim_ascii()).ok_or(Malformed::ContentLength)?;
                 if content_length.is_some_and(|c| c != n) {
@@ -314,10 +364,10 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
                 }
                 content_length = Some(n);
             }
-        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+        } else if eq_name(name, b"transfer-encoding") {
             let last = value.rsplit(|&b| b == b',').next().unwrap_or(b"");
             chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
-        } else if name.eq_ignore_ascii_case(b"connection") {
+        } else if eq_name(name, b"connection") {
             close |= has_token(value, "close");
             keep_alive |= has_token(value, "keep-alive");
         }

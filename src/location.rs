@@ -47,10 +47,10 @@ pub fn resolve_location(base: &Url, raw: &[u8]) -> Result<Url, url::ParseError> 
 /// Same origin in the HTML sense (scheme, host, port), without allocating. URLs without a
 /// host have opaque origins and are never same-origin.
 pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host().is_some()
-        && a.host() == b.host()
-        && a.port_or_known_default() == b.port_or_known_default()
+    // The serialisations are canonical: hosts compare as strings, and a default port is
+    // never stored (`port()` is `None` for it), so equal schemes + equal `port()` is equal
+    // `port_or_known_default()`.
+    a.has_host() && a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port() == b.port()
 }
 
 #[cfg(test)]

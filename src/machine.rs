@@ -11,7 +11,7 @@ use crate::method::Method;
 use crate::policy::{Policy, UnreplayableBody};
 use crate::request::{
     Body, CLASS_BODY, CLASS_CREDENTIAL, CLASS_FRAMING, CLASS_PROXY, Field, OutgoingRequest,
-    RemovalReason, Request, classify, validate_header,
+    RemovalReason, Rendered, Request, classify, validate_header,
 };
 
 /// One redirect that was followed: the status and the URL that answered with it.
@@ -82,7 +82,6 @@ enum State {
 struct LastHop {
     method_change: Option<MethodChange>,
     body_dropped: bool,
-    reuse: bool,
     /// What the request was before the hop, to undo it ([`Follow::stop`]).
     prev_method: Method,
     prev_body: Body,
@@ -116,6 +115,8 @@ pub struct Follow {
     url: Url,
     body: Body,
     fields: Vec<Field>,
+    /// `fields` as header lines, rendered again whenever a field's fate changes.
+    rendered: Rendered,
     history: Vec<Hop>,
     state: State,
     scan: Scanner,
@@ -180,7 +181,9 @@ impl Follow {
                 suppressed: false,
                 set_at: 0,
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut rendered = Rendered::default();
+        rendered.render(&fields);
         // One allocation up front so that following a redirect allocates only the new URL.
         let history = Vec::with_capacity(policy.max_redirects().min(20) as usize);
         Ok(Follow {
@@ -189,6 +192,7 @@ impl Follow {
             url,
             body,
             fields,
+            rendered,
             history,
             state: State::Reading,
             scan: Scanner::default(),
@@ -196,7 +200,6 @@ impl Follow {
             last: LastHop {
                 method_change: None,
                 body_dropped: false,
-                reuse: false,
                 prev_method: method,
                 prev_body: body,
             },
@@ -211,6 +214,7 @@ impl Follow {
             method: self.method,
             url: &self.url,
             fields: &self.fields,
+            rendered: &self.rendered,
             send_body: self.body != Body::None,
         }
     }
@@ -330,7 +334,9 @@ impl Follow {
                 next.set_fragment(Some(fragment));
             }
         }
-        if !self.policy.scheme_allowed(next.scheme()) || next.host().is_none() {
+        if !(next.scheme() == self.url.scheme() || self.policy.scheme_allowed(next.scheme()))
+            || !next.has_host()
+        {
             return Err(Error::SchemeNotAllowed { status });
         }
         if !self.policy.allow_downgrade() && self.url.scheme() == "https" && next.scheme() == "http"
@@ -353,10 +359,10 @@ impl Follow {
 
         // Every check passed: commit the hop.
         let hop = self.redirects() + 1;
+        let mut changed = false;
         let mut last = LastHop {
             method_change: None,
             body_dropped: false,
-            reuse: false,
             prev_method: self.method,
             prev_body: self.body,
         };
@@ -381,16 +387,18 @@ impl Follow {
                 } else {
                     CLASS_FRAMING
                 };
-                self.remove(class, RemovalReason::BodyDropped, hop);
+                changed |= self.remove(class, RemovalReason::BodyDropped, hop);
             }
             self.method = rewrite.method;
             self.body = Body::None;
         }
-        last.reuse = same_origin(&self.url, &next) && self.head.keep_alive;
         self.last = last;
         let url = core::mem::replace(&mut self.url, next);
         self.history.push(Hop { status, url });
-        self.apply_credential_rule(hop);
+        changed |= self.apply_credential_rule(hop);
+        if changed {
+            self.rendered.render(&self.fields);
+        }
         Ok(true)
     }
 
@@ -402,11 +410,16 @@ impl Follow {
     /// Decides which credentials go to `self.url`: each is compared with the origin of the
     /// request it was set for. Fetch removes it for good; curl leaves it out of this
     /// request only.
-    fn apply_credential_rule(&mut self, hop: u32) {
+    fn apply_credential_rule(&mut self, hop: u32) -> bool {
+        let live = |f: &Field| f.class & CLASS_CREDENTIAL != 0 && f.removed.is_none();
+        if !self.fields.iter().any(live) {
+            return false;
+        }
         let per_hop = self.policy.credentials_follow_first_origin();
+        let mut changed = false;
         for i in 0..self.fields.len() {
             let f = &self.fields[i];
-            if f.class & CLASS_CREDENTIAL == 0 || f.removed.is_some() {
+            if !live(f) {
                 continue;
             }
             let set_for = self.url_of_request(f.set_at);
@@ -416,20 +429,27 @@ impl Follow {
                 self.policy.credentials_allowed(set_for, &self.url)
             };
             let f = &mut self.fields[i];
+            let was_sent = f.sent();
             if per_hop {
                 f.suppressed = !allowed;
             } else if !allowed {
                 f.removed = Some((RemovalReason::CrossOrigin, hop));
             }
+            changed |= was_sent != f.sent();
         }
+        changed
     }
 
-    fn remove(&mut self, class: u8, reason: RemovalReason, hop: u32) {
+    /// Removes for good every live field of `class`; whether any was removed.
+    fn remove(&mut self, class: u8, reason: RemovalReason, hop: u32) -> bool {
+        let mut changed = false;
         for f in &mut self.fields {
             if f.class & class != 0 && f.removed.is_none() {
                 f.removed = Some((reason, hop));
+                changed = true;
             }
         }
+        changed
     }
 
     /// Fails with [`Error::InvalidState`] unless the current request has not had a
@@ -461,6 +481,7 @@ impl Follow {
             suppressed: false,
             set_at: self.redirects(),
         });
+        self.rendered.render(&self.fields);
         Ok(())
     }
 
@@ -477,6 +498,7 @@ impl Follow {
                 f.removed = Some((RemovalReason::Caller, hop));
             }
         }
+        self.rendered.render(&self.fields);
         Ok(n)
     }
 
@@ -559,6 +581,7 @@ impl Follow {
             }
         }
         self.apply_credential_rule(hop);
+        self.rendered.render(&self.fields);
         Ok(())
     }
 
@@ -626,7 +649,7 @@ impl<'a> Redirect<'a> {
     /// keeps the connection open after a body of known length. The caller MUST first read
     /// or discard the redirect's body ([`Response::body_length`]).
     pub fn reuse_connection(&self) -> bool {
-        self.m.last.reuse
+        self.m.head.keep_alive && same_origin(self.from_url(), self.m.url())
     }
 }
 

@@ -117,6 +117,32 @@ impl Field {
     }
 }
 
+/// The header lines of the request to send, rendered once when the set of sent fields
+/// changes (not on every hop), so that writing a head is a few copies.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rendered {
+    /// `Name: value\r\n` for every sent field, in order.
+    pub(crate) lines: Vec<u8>,
+    /// A sent field is `Host` (then the URL's authority is not written).
+    pub(crate) host: bool,
+}
+
+impl Rendered {
+    /// Renders `fields` again. Reuses the capacity: after the first rendering, removing
+    /// fields never allocates.
+    pub(crate) fn render(&mut self, fields: &[Field]) {
+        self.lines.clear();
+        self.host = false;
+        for f in fields.iter().filter(|f| f.sent()) {
+            self.host |= f.name.eq_ignore_ascii_case("host");
+            self.lines.extend_from_slice(f.name.as_bytes());
+            self.lines.extend_from_slice(b": ");
+            self.lines.extend_from_slice(&f.value);
+            self.lines.extend_from_slice(b"\r\n");
+        }
+    }
+}
+
 /// Checks a header for [`Request::header`] and the machine's edits.
 pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
     if !is_token(name.as_bytes()) {
@@ -230,6 +256,7 @@ pub struct OutgoingRequest<'a> {
     pub(crate) method: Method,
     pub(crate) url: &'a Url,
     pub(crate) fields: &'a [Field],
+    pub(crate) rendered: &'a Rendered,
     pub(crate) send_body: bool,
 }
 
@@ -286,20 +313,13 @@ impl<'a> OutgoingRequest<'a> {
         &self.url[Position::BeforeHost..Position::AfterPort]
     }
 
-    fn caller_sets_host(&self) -> bool {
-        self.headers().any(|(n, _)| n.eq_ignore_ascii_case("host"))
-    }
-
     /// The exact size of the head [`OutgoingRequest::write_head`] writes.
     pub fn head_len(&self) -> usize {
         let mut n = self.method.as_str().len() + 1 + self.path_and_query().len() + 11;
-        if !self.caller_sets_host() {
+        if !self.rendered.host {
             n += 6 + self.authority().len() + 2;
         }
-        for (name, value) in self.headers() {
-            n += name.len() + 2 + value.len() + 2;
-        }
-        n + 2
+        n + self.rendered.lines.len() + 2
     }
 
     /// Writes the HTTP/1.1 request head into `buf`:
@@ -323,27 +343,22 @@ impl<'a> OutgoingRequest<'a> {
     /// # Ok::<(), redirects::Error>(())
     /// ```
     pub fn write_head(&self, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
-        let required = self.head_len();
-        if buf.len() < required {
-            return Err(BufferTooSmall { required });
-        }
+        // One pass: write while it fits, keep counting when it does not.
         let mut w = Writer { buf, at: 0 };
         w.put(self.method.as_str().as_bytes());
         w.put(b" ");
         w.put(self.path_and_query().as_bytes());
         w.put(b" HTTP/1.1\r\n");
-        if !self.caller_sets_host() {
+        if !self.rendered.host {
             w.put(b"Host: ");
             w.put(self.authority().as_bytes());
             w.put(b"\r\n");
         }
-        for (name, value) in self.headers() {
-            w.put(name.as_bytes());
-            w.put(b": ");
-            w.put(value);
-            w.put(b"\r\n");
-        }
+        w.put(&self.rendered.lines);
         w.put(b"\r\n");
+        if w.at > w.buf.len() {
+            return Err(BufferTooSmall { required: w.at });
+        }
         Ok(w.at)
     }
 
@@ -363,11 +378,11 @@ struct Writer<'b> {
 
 impl Writer<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        // The caller checked the total size; `get_mut` keeps this panic-free regardless.
+        // Past the end of `buf`, only count (the caller reports the size needed).
         if let Some(dst) = self.buf.get_mut(self.at..self.at + bytes.len()) {
             dst.copy_from_slice(bytes);
-            self.at += bytes.len();
         }
+        self.at += bytes.len();
     }
 }
 

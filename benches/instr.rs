@@ -1,0 +1,155 @@
+//! Fixed-iteration driver for instruction counts (run it under callgrind; see
+//! `benches/instructions.sh`).
+//!
+//! ```text
+//! instr CASE [N]      run N (default 1000) hops of CASE
+//! instr --list        print the case names
+//! ```
+//!
+//! CASE is `floor-<response>`, `machine-<response>` or `ureq-<response>` (response: `small`,
+//! `typical`, `large`), or `feed-whole`, `feed-chunk64`, `feed-byte` (the machine fed the large
+//! head whole, in 64-byte pieces, one byte at a time), or `ureq-byte`.
+//!
+//! Each hop runs inside `measured`, which is never inlined: callgrind's
+//! `--toggle-collect='*measured*'` then counts exactly the hops, not building the machines
+//! beforehand nor dropping what the hop returns. Without a case (as `cargo bench` runs it,
+//! with `--bench`), it checks that every case runs once and exits.
+
+use std::hint::black_box;
+
+mod common;
+use common::*;
+
+#[inline(never)]
+fn measured<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+fn cases() -> Vec<String> {
+    let mut v = Vec::new();
+    for kind in ["floor", "machine", "ureq"] {
+        for (r, _) in RESPONSES {
+            v.push(format!("{kind}-{r}"));
+        }
+    }
+    for c in ["feed-whole", "feed-chunk64", "feed-byte", "ureq-byte"] {
+        v.push(c.to_owned());
+    }
+    v
+}
+
+fn run(case: &str, n: usize) -> Result<(), String> {
+    let mut out = vec![0u8; OUT_LEN];
+    let (kind, what) = case
+        .split_once('-')
+        .ok_or_else(|| format!("bad case {case}"))?;
+    match (kind, what) {
+        ("floor", r) => {
+            let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
+            let base = floor_base();
+            let headers = floor_headers();
+            for _ in 0..n {
+                let res = measured(|| {
+                    floor_hop(
+                        black_box(&base),
+                        black_box(&headers),
+                        black_box(&resp),
+                        &mut out,
+                    )
+                });
+                drop(black_box(res));
+            }
+        }
+        ("machine", r) => {
+            let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
+            let req = machine_request();
+            for _ in 0..n {
+                let mut m = machine_start_from(&req);
+                black_box(measured(|| machine_hop(&mut m, black_box(&resp), &mut out)));
+                drop(black_box(m));
+            }
+        }
+        ("ureq", "byte") => {
+            let resp = large();
+            for _ in 0..n {
+                let call = ureq_start();
+                let res = measured(|| ureq_hop_chunked(call, black_box(&resp), 1, &mut out));
+                drop(black_box(res));
+            }
+        }
+        ("ureq", r) => {
+            let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
+            for _ in 0..n {
+                let call = ureq_start();
+                let res = measured(|| ureq_hop(call, black_box(&resp), &mut out));
+                drop(black_box(res));
+            }
+        }
+        ("feed", how) => {
+            let resp = large();
+            let chunk = match how {
+                "whole" => resp.len(),
+                "chunk64" => 64,
+                "byte" => 1,
+                _ => return Err(format!("bad case {case}")),
+            };
+            let req = machine_request();
+            for _ in 0..n {
+                let mut m = machine_start_from(&req);
+                black_box(measured(|| {
+                    machine_hop_chunked(&mut m, black_box(&resp), chunk, &mut out)
+                }));
+                drop(black_box(m));
+            }
+        }
+        _ => return Err(format!("bad case {case}")),
+    }
+    Ok(())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--") || a == "--list")
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("--list") => {
+            for c in cases() {
+                println!("{c}");
+            }
+        }
+        Some(case) => {
+            let n = match args.get(1).map(|s| s.parse::<usize>()) {
+                None => 1000,
+                Some(Ok(n)) => n,
+                Some(Err(e)) => {
+                    eprintln!("bad iteration count: {e}");
+                    std::process::exit(2);
+                }
+            };
+            if let Err(e) = run(case, n) {
+                eprintln!("{e}; cases: {}", cases().join(" "));
+                std::process::exit(2);
+            }
+        }
+        None => {
+            // `cargo bench` / `cargo test --benches`: a smoke run, no measurement.
+            self_check();
+            for c in cases() {
+                run(&c, 1).unwrap();
+            }
+            for (name, make) in RESPONSES {
+                let r = make();
+                let fields = r.windows(2).filter(|w| w == b"\r\n").count() - 2;
+                println!(
+                    "instr: response {name}: {} bytes, {fields} header fields",
+                    r.len()
+                );
+            }
+            println!(
+                "instr: {} cases ran once; use benches/instructions.sh to count",
+                cases().len()
+            );
+        }
+    }
+}

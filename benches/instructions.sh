@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Instruction counts of one redirect hop under callgrind (issue 6, DESIGN.md "Performance").
+#
+# Wall time drifts 20-40% between runs on a shared machine; instruction counts do not. This
+# runs the `instr` bench binary (benches/instr.rs) under plain `valgrind --tool=callgrind`,
+# counting only inside its `measured` function (--toggle-collect): the hops themselves, not
+# building the machines before them nor dropping what they return. It prints instructions
+# per hop for floor, machine and ureq-proto on the small, typical and large responses, the
+# large head fed whole / in 64-byte chunks / byte by byte, and the ratios.
+#
+# Usage: benches/instructions.sh [-n ITERATIONS] [--annotate] [--ureq-byte]
+#   -n N         hops per case (default 200; the count per hop is exact either way)
+#   --annotate   also print callgrind_annotate's top functions (self cost, whole run) for
+#                floor and machine on each response and for the 64-byte feed. For costs per
+#                source line, build with CARGO_PROFILE_BENCH_DEBUG=line-tables-only and run
+#                `callgrind_annotate --auto=yes` on the files in $CARGO_TARGET_DIR/callgrind/.
+#   --ureq-byte  also count ureq-proto fed byte by byte (slow under valgrind: ~1 min)
+# Environment: CARGO_TARGET_DIR (default target/); the callgrind files go to
+# $CARGO_TARGET_DIR/callgrind/ for callgrind_annotate.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+N=200
+ANNOTATE=0
+UREQ_BYTE=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -n) N="$2"; shift 2 ;;
+        --annotate) ANNOTATE=1; shift ;;
+        --ureq-byte) UREQ_BYTE=1; shift ;;
+        *) echo "usage: $0 [-n N] [--annotate] [--ureq-byte]" >&2; exit 2 ;;
+    esac
+done
+
+command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
+
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+OUT="$TARGET_DIR/callgrind"
+mkdir -p "$OUT"
+
+BIN=$(cargo bench --no-run --bench instr --message-format=json 2>/dev/null \
+    | grep -o '"executable":"[^"]*"' | sed 's/"executable":"//; s/"$//' | grep '/instr-' | tail -n 1)
+[ -x "$BIN" ] || { echo "could not build the instr bench (cargo bench --no-run --bench instr)" >&2; exit 1; }
+
+# count CASE ITERATIONS -> prints instructions per hop (integer)
+count() {
+    local case="$1" n="$2" file="$OUT/$1.out"
+    valgrind --tool=callgrind --toggle-collect='*measured*' --callgrind-out-file="$file" \
+        "$BIN" "$case" "$n" >"$OUT/$case.log" 2>&1 || {
+        echo "callgrind failed for $case, see $OUT/$case.log" >&2
+        exit 1
+    }
+    awk -v n="$n" '/^totals:/ { printf "%d\n", $2 / n + 0.5 }' "$file"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+declare -A I
+for r in small typical large; do
+    for k in floor machine ureq; do
+        I[$k-$r]=$(count "$k-$r" "$N")
+    done
+done
+I[feed-whole]=$(count feed-whole "$N")
+I[feed-chunk64]=$(count feed-chunk64 "$N")
+BYTE_N=$(( N / 10 > 2 ? N / 10 : 2 ))
+I[feed-byte]=$(count feed-byte "$BYTE_N")
+if [ "$UREQ_BYTE" = 1 ]; then
+    I[ureq-byte]=$(count ureq-byte 2)
+fi
+
+echo
+echo "Instructions per hop (callgrind, $N hops per case; $BIN)"
+echo
+printf '| %-8s | %8s | %8s | %8s | %13s | %13s | %s\n' \
+    response floor machine ureq machine/floor ureq/machine "target machine/floor <= 1.3"
+printf '|----------|----------|----------|----------|---------------|---------------|\n'
+for r in small typical large; do
+    f=${I[floor-$r]} m=${I[machine-$r]} u=${I[ureq-$r]}
+    mf=$(ratio "$m" "$f")
+    ok=$(awk -v x="$mf" 'BEGIN { print (x <= 1.3) ? "ok" : "MISSED" }')
+    printf '| %-8s | %8d | %8d | %8d | %13s | %13s | %s\n' "$r" "$f" "$m" "$u" "$mf" "$(ratio "$u" "$m")" "$ok"
+done
+echo
+w=${I[feed-whole]} c=${I[feed-chunk64]} b=${I[feed-byte]}
+c_ok=$(awk -v x="$(ratio "$c" "$w")" 'BEGIN { print (x <= 2) ? "ok" : "MISSED" }')
+b_ok=$(awk -v x="$(ratio "$b" "$w")" 'BEGIN { print (x <= 40) ? "ok" : "MISSED" }')
+echo "Large head fed to the machine (instructions per hop):"
+printf '| %-14s | %9s | %8s | %s\n' feed instr "x whole" target
+printf '|----------------|-----------|----------|\n'
+printf '| %-14s | %9d | %8s | %s\n' whole "$w" 1.00 ""
+printf '| %-14s | %9d | %8s | %s\n' chunk64 "$c" "$(ratio "$c" "$w")" "<= 2: $c_ok"
+printf '| %-14s | %9d | %8s | %s\n' byte "$b" "$(ratio "$b" "$w")" "<= 40: $b_ok"
+if [ "$UREQ_BYTE" = 1 ]; then
+    printf '| %-14s | %9d | %8s | %s\n' "ureq-proto byte" "${I[ureq-byte]}" "$(ratio "${I[ureq-byte]}" "${I[ureq-large]}")" "(x ureq-proto whole)"
+fi
+
+if [ "$ANNOTATE" = 1 ]; then
+    for r in small typical large; do
+        for k in floor machine; do
+            echo
+            echo "=== $k-$r: top functions by self cost, whole run of $N hops ==="
+            callgrind_annotate --threshold=99 "$OUT/$k-$r.out" 2>/dev/null \
+                | sed -n '/file:function/,$p' | head -n 30
+        done
+    done
+    echo
+    echo "=== feed-chunk64 ==="
+    callgrind_annotate --threshold=99 "$OUT/feed-chunk64.out" 2>/dev/null \
+        | sed -n '/file:function/,$p' | head -n 30
+fi

@@ -1,0 +1,195 @@
+//! Heap allocations of one redirect hop, counted by a global allocator (DESIGN.md,
+//! "Performance": zero allocations per hop other than the new URL's own string).
+//!
+//! This file is its own test binary, so the counting allocator sees only this test. The
+//! counters are per thread and only run between `start()` and `stop()`, so the test
+//! harness's other threads do not disturb them.
+//!
+//! A hop here is what the caller does when a redirect response arrives: feed the head to
+//! `handle_response`, get `Event::Redirect`, and write the next request head into its own
+//! buffer. The machine is built (`Follow::new`) before counting starts.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use redirects::Event;
+
+struct Counting;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Counts {
+    /// `alloc` and `alloc_zeroed`: new blocks.
+    allocs: usize,
+    /// `realloc`: a block grown or shrunk (the URL parser grows its string).
+    reallocs: usize,
+    /// `dealloc`.
+    frees: usize,
+}
+
+thread_local! {
+    static ON: Cell<bool> = const { Cell::new(false) };
+    static COUNTS: Cell<Counts> = const {
+        Cell::new(Counts { allocs: 0, reallocs: 0, frees: 0 })
+    };
+}
+
+fn bump(f: impl FnOnce(&mut Counts)) {
+    // `try_with`: the allocator also runs while thread-locals are torn down.
+    let _ = ON.try_with(|on| {
+        if on.get() {
+            let _ = COUNTS.try_with(|c| {
+                let mut v = c.get();
+                f(&mut v);
+                c.set(v);
+            });
+        }
+    });
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        bump(|c| c.allocs += 1);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        bump(|c| c.allocs += 1);
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        bump(|c| c.reallocs += 1);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        bump(|c| c.frees += 1);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn start() {
+    COUNTS.with(|c| c.set(Counts::default()));
+    ON.with(|on| on.set(true));
+}
+
+fn stop() -> Counts {
+    ON.with(|on| on.set(false));
+    COUNTS.with(|c| c.get())
+}
+
+// The benchmarks' responses and first request (benches/common/mod.rs), so that the counts
+// here and the instruction counts there are about the same hops.
+#[path = "../benches/common/mod.rs"]
+mod common;
+use common::{RESPONSES, large, machine_start as machine};
+
+/// One hop, the head fed in `chunk`-byte pieces; returns what was allocated during it.
+fn hop(resp: &[u8], chunk: usize) -> (Counts, String) {
+    let mut follow = machine();
+    let mut out = [0u8; 4096];
+    let mut end = chunk.min(resp.len());
+    start();
+    let n = loop {
+        match follow.handle_response(&resp[..end]) {
+            Ok(Event::NeedData) => end = (end + chunk).min(resp.len()),
+            Ok(Event::Redirect(r)) => break r.request().write_head(&mut out),
+            Ok(Event::Final(_)) => break Ok(usize::MAX),
+            Err(_) => break Ok(usize::MAX - 1),
+        }
+    };
+    let counts = stop();
+    let n = n.expect("4 KiB is enough");
+    assert!(n < out.len(), "the response was not followed");
+    (counts, String::from_utf8_lossy(&out[..n]).into_owned())
+}
+
+/// The floor's allocations for the same hop: `httparse` (none) + `Url::join` (the new URL:
+/// the WHATWG parser allocates its string with the length of the input as capacity and grows
+/// it when a relative reference needs the base's parts) + writing the head (none).
+fn floor(resp: &[u8]) -> Counts {
+    let base = common::floor_base();
+    let headers = common::floor_headers();
+    let mut out = [0u8; 4096];
+    start();
+    let next = common::floor_hop(&base, &headers, resp, &mut out);
+    let counts = stop();
+    drop(next);
+    counts
+}
+
+/// What one hop allocates, for every response and every way of feeding it: exactly one new
+/// block, the new URL's serialization, grown by `realloc` twice when `Location` is relative
+/// (`url`'s parser, the same in the floor), nothing freed; i.e. exactly what `Url::join`
+/// alone allocates.
+#[test]
+fn one_hop_allocates_only_the_new_url() {
+    let url_only = Counts {
+        allocs: 1,
+        reallocs: 0,
+        frees: 0,
+    };
+    let url_grown = Counts {
+        allocs: 1,
+        reallocs: 2,
+        frees: 0,
+    };
+    // (response, exact allocations of one hop)
+    let expected = [
+        ("small", url_grown),
+        ("typical", url_only),
+        ("large", url_only),
+    ];
+    for ((name, make), (name2, want)) in RESPONSES.into_iter().zip(expected) {
+        assert_eq!(name, name2);
+        let resp = make();
+        let (whole, head) = hop(&resp, resp.len());
+        println!(
+            "{name} ({} bytes): {whole:?}, floor {:?}",
+            resp.len(),
+            floor(&resp)
+        );
+        assert!(head.starts_with("GET /"), "{name}: {head}");
+        assert_eq!(
+            whole, want,
+            "{name}: allocations of one hop (head fed whole)"
+        );
+        assert_eq!(
+            whole,
+            floor(&resp),
+            "{name}: the machine allocates more than the floor"
+        );
+        for chunk in [64, 1] {
+            let (counts, h) = hop(&resp, chunk);
+            assert_eq!(h, head, "{name}: chunk {chunk} writes another head");
+            assert_eq!(counts, want, "{name}: allocations with {chunk}-byte pieces");
+        }
+    }
+}
+
+/// Feeding a head that is not complete yet allocates nothing.
+#[test]
+fn need_data_allocates_nothing() {
+    let resp = large();
+    let mut follow = machine();
+    start();
+    for end in 1..resp.len() {
+        assert!(matches!(
+            follow.handle_response(&resp[..end]),
+            Ok(Event::NeedData)
+        ));
+    }
+    assert_eq!(stop(), Counts::default());
+}
+
+/// Writing the head again (for a retry on a new connection) allocates nothing.
+#[test]
+fn write_head_allocates_nothing() {
+    let follow = machine();
+    let mut out = [0u8; 1024];
+    start();
+    let n = follow.request().write_head(&mut out).unwrap();
+    let too_small = follow.request().write_head(&mut out[..10]);
+    assert_eq!(stop(), Counts::default());
+    assert!(n > 0 && too_small.is_err());
+}
