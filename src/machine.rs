@@ -78,13 +78,14 @@ enum State {
     Failed,
 }
 
+/// What the request was before the last hop: what changed is derived from it, and
+/// [`Follow::stop`] restores it.
 #[derive(Debug, Clone, Copy)]
 struct LastHop {
-    method_change: Option<MethodChange>,
-    body_dropped: bool,
-    /// What the request was before the hop, to undo it ([`Follow::stop`]).
     prev_method: Method,
     prev_body: Body,
+    /// The rule that rewrote the method, if one did.
+    rule: Option<MethodRule>,
 }
 
 /// The redirect state machine for one chain.
@@ -202,10 +203,9 @@ impl Follow {
             scan: Scanner::default(),
             head: Head::new(),
             last: LastHop {
-                method_change: None,
-                body_dropped: false,
                 prev_method: method,
                 prev_body: body,
+                rule: None,
             },
             proposed: false,
             head_ready: false,
@@ -365,27 +365,22 @@ impl Follow {
         let hop = self.redirects() + 1;
         let mut changed = false;
         let mut last = LastHop {
-            method_change: None,
-            body_dropped: false,
             prev_method: self.method,
             prev_body: self.body,
+            rule: None,
         };
         if let Some(rewrite) = rewrite {
-            if rewrite.method != self.method {
-                last.method_change = Some(MethodChange {
-                    from: self.method,
-                    to: rewrite.method,
-                    rule: if rewrite.post_to_get {
-                        MethodRule::PostToGet
-                    } else {
-                        MethodRule::SeeOther
-                    },
+            let method_changed = rewrite.method != self.method;
+            if method_changed {
+                last.rule = Some(if rewrite.post_to_get {
+                    MethodRule::PostToGet
+                } else {
+                    MethodRule::SeeOther
                 });
             }
-            last.body_dropped = self.body != Body::None;
             // Fetch removes the body headers when the method is rewritten; a 303 to a GET
             // or HEAD that carried a body loses it, and its headers with it.
-            if last.method_change.is_some() || last.body_dropped {
+            if method_changed || self.body != Body::None {
                 let class = if self.policy.drops_all_body_headers() {
                     CLASS_BODY
                 } else {
@@ -416,7 +411,7 @@ impl Follow {
     /// request only.
     fn apply_credential_rule(&mut self, hop: u32) -> bool {
         let live = |f: &Field| f.class & CLASS_CREDENTIAL != 0 && f.removed.is_none();
-        if !self.fields.iter().any(live) {
+        if !self.rendered.credentials {
             return false;
         }
         let per_hop = self.policy.credentials_follow_first_origin();
@@ -584,8 +579,11 @@ impl Follow {
                 f.removed = None;
             }
         }
-        self.apply_credential_rule(hop);
+        // Restored credentials are live again: render first so the rule sees them.
         self.rendered.render(&self.fields);
+        if self.apply_credential_rule(hop) {
+            self.rendered.render(&self.fields);
+        }
         Ok(())
     }
 
@@ -621,12 +619,17 @@ impl<'a> Redirect<'a> {
 
     /// The method rewrite on this hop, if any.
     pub fn method_change(&self) -> Option<MethodChange> {
-        self.m.last.method_change
+        let last = &self.m.last;
+        last.rule.map(|rule| MethodChange {
+            from: last.prev_method,
+            to: self.m.method,
+            rule,
+        })
     }
 
     /// Whether the body the caller was sending is dropped on this hop.
     pub fn body_dropped(&self) -> bool {
-        self.m.last.body_dropped
+        self.m.last.prev_body != Body::None && self.m.body == Body::None
     }
 
     /// Every header the next request does not carry, with why and when it was removed.

@@ -125,6 +125,8 @@ pub(crate) struct Rendered {
     pub(crate) lines: Vec<u8>,
     /// A sent field is `Host` (then the URL's authority is not written).
     pub(crate) host: bool,
+    /// A credential field has not been removed for good (it may be suppressed for now).
+    pub(crate) credentials: bool,
 }
 
 impl Rendered {
@@ -133,6 +135,9 @@ impl Rendered {
     pub(crate) fn render(&mut self, fields: &[Field]) {
         self.lines.clear();
         self.host = false;
+        self.credentials = fields
+            .iter()
+            .any(|f| f.class & CLASS_CREDENTIAL != 0 && f.removed.is_none());
         for f in fields.iter().filter(|f| f.sent()) {
             self.host |= f.name.eq_ignore_ascii_case("host");
             self.lines.extend_from_slice(f.name.as_bytes());
