@@ -362,27 +362,13 @@ pub fn run(opts: &Options, trace: &mut dyn Write) -> Result<Outcome, ClientError
                     let reader = BodyReader::new(response.body_length);
                     let (drained, closed) =
                         read_body(&mut c, raw, reader, opts.max_body, deadline)?;
-                    let framing = report::framing(response.body_length);
-                    writeln!(
-                        trace,
-                        "*   drained {} body bytes ({framing})",
-                        drained.len()
-                    )?;
+                    let drained = Some((drained.len(), response.body_length));
+                    report::after_redirect(trace, c.id, drained, !closed)?;
                     if !closed {
-                        writeln!(
-                            trace,
-                            "*   same origin, keep-alive: connection #{} reused",
-                            c.id
-                        )?;
                         conn = Some(c);
                     }
                 } else {
-                    // Closing the connection discards the body: no need to read it.
-                    writeln!(
-                        trace,
-                        "*   connection #{} closed, the next request needs a new one",
-                        c.id
-                    )?;
+                    report::after_redirect(trace, c.id, None, false)?;
                 }
                 hops.push(*hop);
             }
@@ -391,15 +377,7 @@ pub fn run(opts: &Options, trace: &mut dyn Write) -> Result<Outcome, ClientError
                 let raw = buf.split_off(response.head_len);
                 let reader = BodyReader::new(response.body_length);
                 let (body, _) = read_body(&mut c, raw, reader, opts.max_body, deadline)?;
-                writeln!(
-                    trace,
-                    "* Final: {} {} at {url} after {} redirect(s), {} body bytes ({})",
-                    response.status,
-                    response.reason,
-                    hops.len(),
-                    body.len(),
-                    report::framing(response.body_length)
-                )?;
+                report::final_line(trace, &response, &url, hops.len(), body.len())?;
                 return Ok(Outcome {
                     head: response,
                     body,

@@ -215,3 +215,44 @@ pub fn framing(length: BodyLength) -> String {
         BodyLength::UntilClose => "until the server closes".into(),
     }
 }
+
+/// After a redirect: what was drained and whether connection `id` goes on (`kept`), or
+/// that it is closed without reading the body (`drained` is `None`).
+pub fn after_redirect(
+    out: &mut dyn Write,
+    id: usize,
+    drained: Option<(usize, BodyLength)>,
+    kept: bool,
+) -> io::Result<()> {
+    match drained {
+        Some((bytes, length)) => {
+            writeln!(out, "*   drained {bytes} body bytes ({})", framing(length))?;
+            if kept {
+                writeln!(out, "*   same origin, keep-alive: connection #{id} reused")?;
+            }
+            Ok(())
+        }
+        // Closing the connection discards the body: no need to read it.
+        None => writeln!(
+            out,
+            "*   connection #{id} closed, the next request needs a new one"
+        ),
+    }
+}
+
+/// The last line of a chain.
+pub fn final_line(
+    out: &mut dyn Write,
+    head: &Head,
+    url: &Url,
+    hops: usize,
+    body: usize,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "* Final: {} {} at {url} after {hops} redirect(s), {body} body bytes ({})",
+        head.status,
+        head.reason,
+        framing(head.body_length)
+    )
+}
