@@ -83,7 +83,8 @@ pub(crate) struct FieldSpan {
 pub(crate) enum LocationField {
     /// No `Location` field, or only empty ones.
     Absent,
-    /// One value (trimmed), possibly repeated identically.
+    /// One non-empty value (trimmed), possibly repeated identically; empty fields are
+    /// ignored.
     One(Span),
     /// Several different values.
     Conflict,
@@ -350,8 +351,10 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
         let value = f.value.get(buf);
         if eq_name(name, b"location") {
             let v = f.value.trimmed(buf);
+            // An empty field says nothing, wherever it stands (curl ignores it too), so the
+            // answer does not depend on the order of the fields.
             location = match location {
-                LocationField::Absent if v.len == 0 => LocationField::Absent,
+                _ if v.len == 0 => location,
                 LocationField::Absent => LocationField::One(v),
                 LocationField::One(prev) if prev.get(buf) == v.get(buf) => location,
                 _ => LocationField::Conflict,

@@ -82,7 +82,7 @@
 //! | 301, 302, 303, 307, 308 with a `Location` | followed; any other status is final |
 //! | 1xx interim responses | skipped; the response after them counts |
 //! | no `Location`, or an empty one | the 3xx is final |
-//! | several `Location` fields | identical: followed; different: [`Error::ConflictingLocation`] |
+//! | several `Location` fields | identical: followed; different: [`Error::ConflictingLocation`]; empty ones are ignored |
 //! | `Location` bytes >= 0x80 | percent-encoded byte by byte, then WHATWG-parsed against the current URL |
 //! | no fragment in `Location` | the current URL's fragment is inherited (RFC 9110 §10.2.2) |
 //! | scheme other than http/https | [`Error::SchemeNotAllowed`] |
