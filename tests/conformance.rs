@@ -6,6 +6,7 @@
 //! profiles, policy keys or fields fail the case: a vector never passes by being ignored.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use redirects::{Body, Error, Event, Follow, Method, Policy, Profile, Request};
@@ -413,7 +414,10 @@ fn conformance_vectors() {
     let mut failed = 0;
     for file in &files {
         let (passed, failures) = run_file(file);
-        println!(
+        // Straight to the process's stderr, past the test harness's capture, so the
+        // summary shows in every `cargo test` run.
+        let _ = writeln!(
+            std::io::stderr(),
             "conformance {}: {} passed, {} failed",
             file.display(),
             passed,
