@@ -265,19 +265,7 @@ async fn run_demo() -> Result<(), ClientError> {
         outcomes.push(outcome);
     }
     let received = log.lock().map(|r| r.clone()).unwrap_or_default();
-    writeln!(out, "\n=== checks")?;
-    let mut failed = 0;
-    for (ok, what) in demo::check(&received, &outcomes, port_b) {
-        writeln!(out, "{} {what}", if ok { "ok:  " } else { "FAIL:" })?;
-        failed += usize::from(!ok);
-    }
-    if failed > 0 {
-        return Err(ClientError::Io(std::io::Error::other(format!(
-            "{failed} demo check(s) failed"
-        ))));
-    }
-    writeln!(out, "demo finished: every check passed")?;
-    Ok(())
+    demo::print_checks(&mut out, &received, &outcomes, port_b)
 }
 
 #[tokio::main(flavor = "current_thread")]

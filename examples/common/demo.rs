@@ -334,3 +334,26 @@ pub fn check(
         ),
     ]
 }
+
+/// Prints the demo's checks (the story is checked, not just told: CI runs the examples);
+/// an error naming how many failed, if any did.
+pub fn print_checks(
+    out: &mut dyn Write,
+    received: &[Received],
+    outcomes: &[Outcome],
+    port_b: u16,
+) -> Result<(), super::client::ClientError> {
+    writeln!(out, "\n=== checks")?;
+    let mut failed = 0;
+    for (ok, what) in check(received, outcomes, port_b) {
+        writeln!(out, "{} {what}", if ok { "ok:  " } else { "FAIL:" })?;
+        failed += usize::from(!ok);
+    }
+    if failed > 0 {
+        return Err(super::client::ClientError::Io(std::io::Error::other(
+            format!("{failed} demo check(s) failed"),
+        )));
+    }
+    writeln!(out, "demo finished: every check passed")?;
+    Ok(())
+}
