@@ -15,16 +15,16 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use redirects::{Event, Follow};
+use redirects::Follow;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 
 use common::body::BodyReader;
 use common::cli;
-use common::client::{ClientError, Options, Outcome, Sent, first_request};
+use common::client::{ClientError, Options, Outcome, Sent, Step, first_request, next_step};
 use common::demo::{self, Received};
-use common::report::{self, Head, HopReport};
+use common::report;
 
 /// An open connection and the bytes read from it that no response has used yet.
 struct Conn {
@@ -69,11 +69,6 @@ async fn read_body(
             return Ok((body, true));
         }
     }
-}
-
-enum Step {
-    Redirect(Box<HopReport>, Head),
-    Final(Head, redirects::Url),
 }
 
 /// Follows the chain; the trace is the same as the blocking client's.
@@ -134,25 +129,8 @@ async fn run(opts: &Options, trace: &mut dyn Write) -> Result<Outcome, ClientErr
         let mut buf = std::mem::take(&mut c.pending);
         let step = loop {
             // Nothing is borrowed across the `await` below: the events are copied out.
-            let event = follow.handle_response(&buf).inspect_err(|_| {
-                // Show what was refused, as curl -v would have.
-                let end = buf
-                    .windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .map_or(buf.len(), |i| i + 2);
-                let _ = report::head_lines(trace, "< ", &buf[..end]);
-            })?;
-            match event {
-                Event::NeedData => {}
-                Event::Redirect(r) => {
-                    break Step::Redirect(
-                        Box::new(HopReport::new(&r)),
-                        Head::new(&r.response(), &buf),
-                    );
-                }
-                Event::Final(f) => {
-                    break Step::Final(Head::new(&f.response(), &buf), f.url().clone());
-                }
+            if let Some(step) = next_step(&mut follow, &buf, trace)? {
+                break step;
             }
             if fill(&mut c.stream, &mut buf, opts.io_timeout).await? == 0 {
                 return Err(ClientError::Closed);

@@ -238,9 +238,37 @@ fn read_body(
     }
 }
 
-enum Step {
+/// What a response turned out to be, copied out of the machine's borrowed event so that
+/// the loop can do I/O (or `await`) while it acts on it.
+pub enum Step {
+    /// A redirect to follow, and its head.
     Redirect(Box<HopReport>, Head),
+    /// The final response and the URL that answered it.
     Final(Head, Url),
+}
+
+/// Feeds `buf` (all bytes read so far for this response) to the machine: `None` if it
+/// needs more. On an error, prints the refused head first, as `curl -v` would.
+pub fn next_step(
+    follow: &mut Follow,
+    buf: &[u8],
+    trace: &mut dyn Write,
+) -> Result<Option<Step>, ClientError> {
+    let event = follow.handle_response(buf).inspect_err(|_| {
+        let end = buf
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(buf.len(), |i| i + 2);
+        let _ = report::head_lines(trace, "< ", &buf[..end]);
+    })?;
+    Ok(match event {
+        Event::NeedData => None,
+        Event::Redirect(r) => Some(Step::Redirect(
+            Box::new(HopReport::new(&r)),
+            Head::new(&r.response(), buf),
+        )),
+        Event::Final(f) => Some(Step::Final(Head::new(&f.response(), buf), f.url().clone())),
+    })
 }
 
 /// Follows the chain, printing it like `curl -v` to `trace`.
@@ -328,25 +356,8 @@ pub fn run(opts: &Options, trace: &mut dyn Write) -> Result<Outcome, ClientError
         });
 
         let step = loop {
-            let event = follow.handle_response(&buf).inspect_err(|_| {
-                // Show what was refused, as curl -v would have.
-                let end = buf
-                    .windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .map_or(buf.len(), |i| i + 2);
-                let _ = report::head_lines(trace, "< ", &buf[..end]);
-            })?;
-            match event {
-                Event::NeedData => {}
-                Event::Redirect(r) => {
-                    break Step::Redirect(
-                        Box::new(HopReport::new(&r)),
-                        Head::new(&r.response(), &buf),
-                    );
-                }
-                Event::Final(f) => {
-                    break Step::Final(Head::new(&f.response(), &buf), f.url().clone());
-                }
+            if let Some(step) = next_step(&mut follow, &buf, trace)? {
+                break step;
             }
             if c.fill(&mut buf, deadline)? == 0 {
                 return Err(ClientError::Closed);
