@@ -97,6 +97,6 @@ if grep -q Authorization "$LOGS/follow.out"; then
     echo "e2e: Authorization reached the other origin" >&2
     exit 1
 fi
-timeout 120 cargo run --quiet --example tokio -- "$HTTPBIN_URL/redirect/3" >"$LOGS/tokio.out"
+timeout 120 cargo run --quiet -p redirects-example-tokio -- "$HTTPBIN_URL/redirect/3" >"$LOGS/tokio.out"
 grep -q "\"url\": \"$HTTPBIN_URL/get\"" "$LOGS/tokio.out"
 echo "e2e: done"

@@ -5,8 +5,9 @@ use redirects::{Method, Policy};
 use super::client::Options;
 
 /// What `--help` prints.
-pub const USAGE: &str = "usage: cargo run --example follow|tokio -- \\
-    [-X METHOD] [-d BODY] [-H 'Name: value']... [--max-redirs N] [URL]
+pub const USAGE: &str = "\
+usage: cargo run --example follow -- [-X METHOD] [-d BODY] [-H 'Name: value']... [--max-redirs N] [URL]
+   or: cargo run -p redirects-example-tokio -- (the same arguments)
 with no URL, runs a self-contained demo on 127.0.0.1";
 
 /// Parses curl-like arguments. `Ok(None)`: no URL, run the demo.

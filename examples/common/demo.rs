@@ -15,7 +15,7 @@
 //! the output shows which headers the server really got.
 //!
 //! The routing and request parsing are plain functions so that the std server here and the
-//! tokio one in `examples/tokio.rs` share them.
+//! tokio one in `examples/tokio/src/main.rs` share them.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -1,13 +1,17 @@
 //! The same redirect loop as `examples/follow.rs`, over `tokio::net::TcpStream`.
 //!
 //! ```text
-//! cargo run --example tokio -- [-X METHOD] [-d BODY] [-H 'Name: value']... URL
-//! cargo run --example tokio            # no URL: the loopback demo, served by tokio too
+//! cargo run -p redirects-example-tokio -- [-X METHOD] [-d BODY] [-H 'Name: value']... URL
+//! cargo run -p redirects-example-tokio    # no URL: the loopback demo, served by tokio too
 //! ```
+//!
+//! A crate of its own (in the workspace) so that `cargo run --example follow` does not
+//! build tokio; it shares `examples/common` with the blocking example.
 //!
 //! The machine does no I/O, so nothing about it is async: the loop awaits the socket and
 //! hands the bytes to the same `Follow::handle_response` a blocking client uses.
 
+#[path = "../../common/mod.rs"]
 mod common;
 
 use std::io::Write;
