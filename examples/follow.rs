@@ -13,15 +13,16 @@
 //! MDN's `DELETE /cars/oldest` -> `307` -> `DELETE /cars/id/123456`, then
 //! `POST /cars` -> `303` -> `GET` (body headers dropped) -> `302` to the other server
 //! (`Authorization` and `Cookie` dropped), and checks what the servers received.
-//! The client loop itself is `common/client.rs`.
+//! The client loop itself is `common/driver.rs` (shared with the tokio example,
+//! `examples/tokio`); this program only adds blocking sockets (`common/blocking.rs`).
 
 mod common;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use common::client::{self, ClientError};
-use common::{cli, demo};
+use common::driver::ClientError;
+use common::{blocking, cli, demo};
 
 fn main() -> ExitCode {
     let opts = match cli::parse_args(std::env::args().skip(1)) {
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match opts {
-        Some(opts) => client::run(&opts, &mut std::io::stderr()).and_then(|outcome| {
+        Some(opts) => blocking::run(&opts, &mut std::io::stderr()).and_then(|outcome| {
             std::io::stdout().write_all(&outcome.body)?;
             Ok(())
         }),
@@ -53,14 +54,9 @@ fn run_demo() -> Result<(), ClientError> {
     let mut out = std::io::stdout().lock();
     let mut outcomes = Vec::new();
     for (title, opts) in demo::chains(&server.url_a()) {
-        writeln!(
-            out,
-            "\n=== {title}\n$ follow -X {} {}",
-            opts.method, opts.url
-        )?;
-        let outcome = client::run(&opts, &mut out)?;
-        writeln!(out, "* body:")?;
-        out.write_all(&outcome.body)?;
+        demo::print_chain(&mut out, "follow", title, &opts)?;
+        let outcome = blocking::run(&opts, &mut out)?;
+        demo::print_body(&mut out, &outcome)?;
         outcomes.push(outcome);
     }
     demo::print_checks(&mut out, &server.received(), &outcomes, server.b.port())

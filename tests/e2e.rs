@@ -1,4 +1,5 @@
-//! End to end: the example client (`examples/common/client.rs`) over real sockets.
+//! End to end: the example client (`examples/common/driver.rs` with the blocking runtime,
+//! `examples/common/blocking.rs`) over real sockets.
 //!
 //! - Always: the loopback demo chain (`examples/common/demo.rs`), checked request by request.
 //! - With `HTTPBIN_URL` and `HTTPBIN_URL2` set (two httpbin servers, two origins; see
@@ -21,8 +22,9 @@ use std::process::Command;
 use std::sync::Once;
 use std::time::Duration;
 
-use common::client::{self, ClientError, Options, Outcome};
+use common::blocking;
 use common::demo::{self, DemoServer};
+use common::driver::{ClientError, Options, Outcome};
 use redirects::{Method, Policy};
 
 // ---------------------------------------------------------------------------------------
@@ -34,7 +36,7 @@ fn demo_chain_over_loopback() {
     let mut outcomes = Vec::new();
     for (title, opts) in demo::chains(&server.url_a()) {
         let mut trace = Vec::new();
-        let outcome = client::run(&opts, &mut trace);
+        let outcome = blocking::run(&opts, &mut trace);
         let trace = String::from_utf8_lossy(&trace);
         println!("=== {title}\n{trace}");
         outcomes.push(outcome.unwrap_or_else(|e| panic!("{title}: {e}\n{trace}")));
@@ -222,7 +224,7 @@ fn ours(case: &Case) -> (Observed, Result<Outcome, String>, String) {
         opts = opts.body(body);
     }
     let mut trace = Vec::new();
-    let result = client::run(&opts, &mut trace);
+    let result = blocking::run(&opts, &mut trace);
     let trace = String::from_utf8_lossy(&trace).into_owned();
     let mut obs = Observed::new();
     match &result {
@@ -506,7 +508,7 @@ fn set_cookie_and_connection_reuse() {
     };
     let opts = Options::new(Method::Get, &format!("{a}/cookies/set?flavour=oat"));
     let mut trace = Vec::new();
-    let outcome = client::run(&opts, &mut trace).expect("chain");
+    let outcome = blocking::run(&opts, &mut trace).expect("chain");
     assert_eq!(outcome.hops.len(), 1);
     assert!(
         outcome.hops[0]
@@ -519,7 +521,7 @@ fn set_cookie_and_connection_reuse() {
 
     let opts = Options::new(Method::Get, &format!("{a}/redirect/5"));
     let mut trace = Vec::new();
-    let outcome = client::run(&opts, &mut trace).expect("chain");
+    let outcome = blocking::run(&opts, &mut trace).expect("chain");
     let trace = String::from_utf8_lossy(&trace);
     assert_eq!(outcome.hops.len(), 5);
     // Each hop went where the machine said: same connection only when it allowed it.

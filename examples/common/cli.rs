@@ -2,7 +2,7 @@
 
 use redirects::{Method, Policy};
 
-use super::client::Options;
+use super::driver::Options;
 
 /// What `--help` prints.
 pub const USAGE: &str = "\

@@ -15,7 +15,8 @@
 //! the output shows which headers the server really got.
 //!
 //! The routing and request parsing are plain functions so that the std server here and the
-//! tokio one in `examples/tokio/src/main.rs` share them.
+//! tokio one in `examples/tokio/src/main.rs` share them; so are the chains, the way each is
+//! printed and the checks.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -25,7 +26,7 @@ use std::time::Duration;
 
 use redirects::Method;
 
-use super::client::{Options, Outcome};
+use super::driver::{ClientError, Options, Outcome};
 
 /// Requests a demo connection serves before closing, and how long it waits for one.
 pub const MAX_REQUESTS_PER_CONNECTION: usize = 32;
@@ -283,6 +284,26 @@ pub fn chains(base: &str) -> [(&'static str, Options); 2] {
     ]
 }
 
+/// Prints a chain's title and the command that follows it (`prog` is the program's name).
+pub fn print_chain(
+    out: &mut dyn Write,
+    prog: &str,
+    title: &str,
+    opts: &Options,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "\n=== {title}\n$ {prog} -X {} {}",
+        opts.method, opts.url
+    )
+}
+
+/// Prints the final body of a chain.
+pub fn print_body(out: &mut dyn Write, outcome: &Outcome) -> std::io::Result<()> {
+    writeln!(out, "* body:")?;
+    out.write_all(&outcome.body)
+}
+
 /// Checks the story against what the servers received and the two outcomes: each check
 /// with whether it held.
 pub fn check(
@@ -342,7 +363,7 @@ pub fn print_checks(
     received: &[Received],
     outcomes: &[Outcome],
     port_b: u16,
-) -> Result<(), super::client::ClientError> {
+) -> Result<(), ClientError> {
     writeln!(out, "\n=== checks")?;
     let mut failed = 0;
     for (ok, what) in check(received, outcomes, port_b) {
@@ -350,9 +371,9 @@ pub fn print_checks(
         failed += usize::from(!ok);
     }
     if failed > 0 {
-        return Err(super::client::ClientError::Io(std::io::Error::other(
-            format!("{failed} demo check(s) failed"),
-        )));
+        return Err(ClientError::Io(std::io::Error::other(format!(
+            "{failed} demo check(s) failed"
+        ))));
     }
     writeln!(out, "demo finished: every check passed")?;
     Ok(())

@@ -228,9 +228,10 @@ pub fn after_redirect(
         Some((bytes, length)) => {
             writeln!(out, "*   drained {bytes} body bytes ({})", framing(length))?;
             if kept {
-                writeln!(out, "*   same origin, keep-alive: connection #{id} reused")?;
+                writeln!(out, "*   same origin, keep-alive: connection #{id} reused")
+            } else {
+                writeln!(out, "*   connection #{id} closed by the server")
             }
-            Ok(())
         }
         // Closing the connection discards the body: no need to read it.
         None => writeln!(
