@@ -12,7 +12,8 @@
 //! With no URL it starts two loopback servers (127.0.0.1, OS-chosen ports) and follows
 //! MDN's `DELETE /cars/oldest` -> `307` -> `DELETE /cars/id/123456`, then
 //! `POST /cars` -> `303` -> `GET` (body headers dropped) -> `302` to the other server
-//! (`Authorization` and `Cookie` dropped), and checks what the servers received.
+//! (`Authorization` and `Cookie` dropped), then `PUT` with a body -> `308` -> the same
+//! `PUT` and body again, and checks what the servers received.
 //! The client loop itself is `common/driver.rs` (shared with the tokio example,
 //! `examples/tokio`); this program only adds blocking sockets (`common/blocking.rs`).
 

@@ -33,13 +33,14 @@ use redirects::{Method, Policy};
 #[test]
 fn demo_chain_over_loopback() {
     let server = DemoServer::start().expect("bind 127.0.0.1");
-    let mut outcomes = Vec::new();
+    let (mut outcomes, mut traces) = (Vec::new(), Vec::new());
     for (title, opts) in demo::chains(&server.url_a()) {
         let mut trace = Vec::new();
         let outcome = blocking::run(&opts, &mut trace);
-        let trace = String::from_utf8_lossy(&trace);
+        let trace = String::from_utf8_lossy(&trace).into_owned();
         println!("=== {title}\n{trace}");
         outcomes.push(outcome.unwrap_or_else(|e| panic!("{title}: {e}\n{trace}")));
+        traces.push(trace);
     }
     let failed: Vec<_> = demo::check(&server.received(), &outcomes, server.b.port())
         .into_iter()
@@ -53,6 +54,19 @@ fn demo_chain_over_loopback() {
         .map(|s| s.method.as_str().to_owned())
         .collect();
     assert_eq!(sent, ["POST", "GET", "GET"]);
+    // The trace shows each request as sent, body included, and says when a body is a
+    // replay instead of showing it again.
+    assert!(
+        traces[1].contains("> Content-Length: 30\n> \n> {\"make\":\"Volvo\",\"model\":\"240\"}\n"),
+        "{}",
+        traces[1]
+    );
+    assert_eq!(traces[2].matches("> a photo of a Volvo 240").count(), 1);
+    assert!(
+        traces[2].contains("* body: 22 bytes, a replay of the first request's body"),
+        "{}",
+        traces[2]
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@
 //! | A `POST /cars` | `303`, `Location: /cars/id/777`, `Content-Length` body |
 //! | A `GET /cars/id/777` | `302`, `Location: http://127.0.0.1:<B>/showroom/777` (another origin) |
 //! | B `GET /showroom/777` | `200`, echo |
+//! | A `PUT /cars/id/123456/photo` | `308`, `Location: /photos/123456` |
+//! | A `PUT /photos/123456` | `200`, echo |
 //!
 //! "echo" answers with what arrived: the request line, every header and the body size, so
 //! the output shows which headers the server really got.
@@ -26,6 +28,7 @@ use std::time::Duration;
 
 use redirects::Method;
 
+use super::cli;
 use super::driver::{ClientError, Options, Outcome};
 
 /// Requests a demo connection serves before closing, and how long it waits for one.
@@ -183,6 +186,13 @@ pub fn route(req: &Received, port_b: u16) -> Vec<u8> {
             response("302 Found", &[("Location", to)], b"", false)
         }
         ('B', "GET", "/showroom/777") => echo(req),
+        ('A', "PUT", "/cars/id/123456/photo") => response(
+            "308 Permanent Redirect",
+            &[("Location", "/photos/123456".into())],
+            b"",
+            false,
+        ),
+        ('A', "PUT", "/photos/123456") => echo(req),
         _ => response("404 Not Found", &[], b"no such demo route\n", false),
     }
 }
@@ -260,8 +270,8 @@ fn serve(server: char, mut stream: TcpStream, port_b: u16, log: &Mutex<Vec<Recei
     }
 }
 
-/// The two demo chains, against server A at `base`: a title and the request.
-pub fn chains(base: &str) -> [(&'static str, Options); 2] {
+/// The demo chains, against server A at `base`: a title and the request.
+pub fn chains(base: &str) -> [(&'static str, Options); 3] {
     [
         (
             // MDN's example of a 307: the DELETE is repeated at the new URL.
@@ -281,21 +291,25 @@ pub fn chains(base: &str) -> [(&'static str, Options); 2] {
                 .header("X-Request-Id", "demo-1")
                 .body(r#"{"make":"Volvo","model":"240"}"#),
         ),
+        (
+            // A 308 keeps the method and the body: the same bytes are sent again.
+            "PUT with a body, answered by 308",
+            Options::new(Method::Put, &format!("{base}/cars/id/123456/photo"))
+                .header("Content-Type", "text/plain")
+                .body("a photo of a Volvo 240"),
+        ),
     ]
 }
 
-/// Prints a chain's title and the command that follows it (`prog` is the program's name).
+/// Prints a chain's title and the command that follows it (`prog` is the program's name):
+/// its method, headers and body as given (the trace then shows the bytes really sent).
 pub fn print_chain(
     out: &mut dyn Write,
     prog: &str,
     title: &str,
     opts: &Options,
 ) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "\n=== {title}\n$ {prog} -X {} {}",
-        opts.method, opts.url
-    )
+    writeln!(out, "\n=== {title}\n$ {}", cli::command_line(prog, opts))
 }
 
 /// Prints the final body of a chain.
@@ -304,8 +318,8 @@ pub fn print_body(out: &mut dyn Write, outcome: &Outcome) -> std::io::Result<()>
     out.write_all(&outcome.body)
 }
 
-/// Checks the story against what the servers received and the two outcomes: each check
-/// with whether it held.
+/// Checks the story against what the servers received and the outcomes of the chains:
+/// each check with whether it held.
 pub fn check(
     received: &[Received],
     outcomes: &[Outcome],
@@ -314,6 +328,7 @@ pub fn check(
     let deletes: Vec<_> = received.iter().filter(|r| r.method == "DELETE").collect();
     let get = received.iter().find(|r| r.target == "/cars/id/777");
     let showroom = received.iter().find(|r| r.server == 'B');
+    let puts: Vec<_> = received.iter().filter(|r| r.method == "PUT").collect();
     let (first, second) = (outcomes.first(), outcomes.get(1));
     vec![
         (
@@ -352,6 +367,15 @@ pub fn check(
                 o.hops.len() == 2 && o.connections == 2 && o.url.port() == Some(port_b)
             }),
             "two redirects, two connections: reused after the 303, new for the other origin",
+        ),
+        (
+            puts.len() == 2
+                && puts[1].target == "/photos/123456"
+                && !puts[0].body.is_empty()
+                && puts[1].body == puts[0].body
+                && puts[1].header("Content-Type") == Some("text/plain")
+                && puts[1].header("Content-Length") == puts[0].header("Content-Length"),
+            "308: PUT sent again with the same body, Content-Type and Content-Length",
         ),
     ]
 }

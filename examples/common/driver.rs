@@ -472,9 +472,12 @@ impl<'a> Driver<'a> {
             sent.connection = conn.id;
         }
         let (head, body) = self.out.split_at(self.head_len);
-        report::head_lines(self.trace, "> ", &head[..head.len() - 2])?;
+        report::head_lines(self.trace, "> ", head)?;
         if !body.is_empty() {
-            writeln!(self.trace, "* sending {} body bytes", body.len())?;
+            // `sent` holds the requests answered so far: a body after the first is the
+            // same bytes again.
+            let replay = !self.sent.is_empty() || self.retried;
+            report::request_body(self.trace, body, replay)?;
         }
         self.state = State::Writing;
         Ok(Action::Write(&self.out))

@@ -125,10 +125,50 @@ impl HopReport {
     }
 }
 
-/// Prints raw head bytes, one line at a time, after `prefix` (`"> "` or `"< "`).
+/// Prints raw head bytes, one line at a time, after `prefix` (`"> "` or `"< "`); the empty
+/// line that ends a head is printed too.
 pub fn head_lines(out: &mut dyn Write, prefix: &str, raw: &[u8]) -> io::Result<()> {
     for line in String::from_utf8_lossy(raw).split_inclusive('\n') {
         writeln!(out, "{prefix}{}", line.trim_end_matches(['\r', '\n']))?;
+    }
+    Ok(())
+}
+
+/// Most request body bytes the trace shows.
+pub const MAX_BODY_SHOWN: usize = 2048;
+
+/// Prints a request body after its head: the bytes as sent (`> ` lines) when they are
+/// text, else their size. A `replay` is the body the first request sent, sent again: it is
+/// said so, not shown twice.
+pub fn request_body(out: &mut dyn Write, body: &[u8], replay: bool) -> io::Result<()> {
+    let n = body.len();
+    if replay {
+        return writeln!(
+            out,
+            "* body: {n} bytes, a replay of the first request's body (same bytes, not shown again)"
+        );
+    }
+    let shown = &body[..n.min(MAX_BODY_SHOWN)];
+    let text = match std::str::from_utf8(shown) {
+        Ok(text) => Some(text),
+        // The cut fell inside a character: show up to it.
+        Err(e) if e.error_len().is_none() && shown.len() < n => {
+            std::str::from_utf8(&shown[..e.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    };
+    let text = text.filter(|t| {
+        !t.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    });
+    let Some(text) = text else {
+        return writeln!(out, "* body: {n} bytes, not text (not shown)");
+    };
+    for line in text.split_inclusive('\n') {
+        writeln!(out, "> {}", line.trim_end_matches(['\r', '\n']))?;
+    }
+    if text.len() < n {
+        writeln!(out, "* body: {n} bytes, the first {} shown", text.len())?;
     }
     Ok(())
 }
@@ -256,4 +296,42 @@ pub fn final_line(
         head.reason,
         framing(head.body_length)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(body: &[u8], replay: bool) -> String {
+        let mut out = Vec::new();
+        request_body(&mut out, body, replay).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn request_bodies_in_the_trace() {
+        assert_eq!(shown(b"a=1\nb=2", false), "> a=1\n> b=2\n");
+        assert_eq!(
+            shown(b"a=1", true),
+            "* body: 3 bytes, a replay of the first request's body (same bytes, not shown again)\n"
+        );
+        assert_eq!(
+            shown(b"\x00\x01", false),
+            "* body: 2 bytes, not text (not shown)\n"
+        );
+        let long = "x".repeat(MAX_BODY_SHOWN + 1);
+        let text = shown(long.as_bytes(), false);
+        assert!(text.ends_with(&format!(
+            "\n* body: {} bytes, the first {MAX_BODY_SHOWN} shown\n",
+            MAX_BODY_SHOWN + 1
+        )));
+        // A cut inside a character shows the text before it.
+        let long = format!("{}é", "x".repeat(MAX_BODY_SHOWN - 1));
+        let text = shown(long.as_bytes(), false);
+        assert!(text.ends_with(&format!(
+            "\n* body: {} bytes, the first {} shown\n",
+            MAX_BODY_SHOWN + 1,
+            MAX_BODY_SHOWN - 1
+        )));
+    }
 }
