@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end suite: the example client against two local httpbin servers, compared with
-# `curl -L` (tests/e2e.rs), plus both examples run with a URL.
+# `curl -L` (tests/e2e.rs, whose httpbin tests are #[ignore]d in a plain `cargo test` and
+# run here with --include-ignored: without their servers they fail), plus both examples
+# run with a URL.
 #
 # Installs what it needs: curl (apt, only if missing), and httpbin + gunicorn from PyPI into
 # a virtualenv (target/e2e-venv, reused when present). Both servers listen on 127.0.0.1
@@ -83,10 +85,9 @@ HTTPBIN_URL=$URL
 start_httpbin httpbin2
 HTTPBIN_URL2=$URL
 export HTTPBIN_URL HTTPBIN_URL2
-export E2E_REQUIRE=1
 
 echo "e2e: curl is $(curl --version | head -n 1)"
-timeout 600 cargo test --test e2e -- --nocapture
+timeout 600 cargo test --test e2e -- --include-ignored --nocapture
 
 echo "e2e: the examples with a URL"
 timeout 120 cargo run --quiet --example follow -- \
