@@ -595,3 +595,134 @@ impl<'a> Driver<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs a chain against scripted servers with no socket at all: `answers` are the
+    /// bytes each connection (in order) sends back, fed one byte per read; then it closes.
+    /// Returns the outcome, the bytes written on each connection and the trace.
+    fn scripted(
+        opts: &Options,
+        answers: &[&[u8]],
+    ) -> (Result<Outcome, ClientError>, Vec<Vec<u8>>, String) {
+        let (mut trace, mut written) = (Vec::new(), Vec::new());
+        let outcome = drive(opts, answers, &mut trace, &mut written);
+        (
+            outcome,
+            written,
+            String::from_utf8_lossy(&trace).into_owned(),
+        )
+    }
+
+    fn drive(
+        opts: &Options,
+        answers: &[&[u8]],
+        trace: &mut Vec<u8>,
+        written: &mut Vec<Vec<u8>>,
+    ) -> Result<Outcome, ClientError> {
+        let mut driver = Driver::new(opts, trace)?;
+        let mut input = Input::Start;
+        let mut answer: &[u8] = &[];
+        loop {
+            input = match driver.step(input)? {
+                Action::Connect { host, port } => {
+                    assert_eq!((host, port), ("example.test", 80));
+                    answer = answers[written.len()];
+                    written.push(Vec::new());
+                    Input::Ready
+                }
+                Action::Write(bytes) => {
+                    written.last_mut().unwrap().extend_from_slice(bytes);
+                    Input::Ready
+                }
+                Action::Read => match answer.split_first() {
+                    Some((_, rest)) => {
+                        let byte = &answer[..1];
+                        answer = rest;
+                        Input::Data(byte)
+                    }
+                    None => Input::Closed,
+                },
+                Action::Done(outcome) => return Ok(*outcome),
+            };
+        }
+    }
+
+    #[test]
+    fn chain_fed_one_byte_at_a_time() {
+        let opts = Options::new(Method::Put, "http://example.test/a").body("data");
+        let first: &[u8] = b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /b\r\n\
+            Transfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n\
+            HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        let (outcome, written, trace) = scripted(&opts, &[first]);
+        let outcome = outcome.unwrap_or_else(|e| panic!("{e}\n{trace}"));
+        assert_eq!(outcome.body, b"ok");
+        assert_eq!(outcome.url.as_str(), "http://example.test/b");
+        assert_eq!((outcome.hops.len(), outcome.connections), (1, 1));
+        let sent = String::from_utf8_lossy(&written[0]);
+        assert_eq!(
+            sent,
+            "PUT /a HTTP/1.1\r\nHost: example.test\r\nContent-Length: 4\r\n\r\ndata\
+             PUT /b HTTP/1.1\r\nHost: example.test\r\nContent-Length: 4\r\n\r\ndata"
+        );
+        assert!(trace.contains("> data\n"), "{trace}");
+        assert!(trace.contains("* body: 4 bytes, a replay"), "{trace}");
+        assert!(trace.contains("drained 3 body bytes (chunked)"), "{trace}");
+    }
+
+    #[test]
+    fn kept_connection_closed_by_the_server_is_retried_once() {
+        let opts = Options::new(Method::Get, "http://example.test/a");
+        let redirect: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n";
+        let ok: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        // The first connection closes after the redirect; the request for /b goes again
+        // on a second one.
+        let (outcome, written, trace) = scripted(&opts, &[redirect, ok]);
+        let outcome = outcome.unwrap_or_else(|e| panic!("{e}\n{trace}"));
+        assert_eq!(
+            (outcome.body.as_slice(), outcome.connections),
+            (&b"ok"[..], 2)
+        );
+        assert!(trace.contains("connection #1 was closed by the server; retrying"));
+        assert!(String::from_utf8_lossy(&written[1]).starts_with("GET /b HTTP/1.1\r\n"));
+        let on: Vec<usize> = outcome.sent.iter().map(|s| s.connection).collect();
+        assert_eq!(on, [1, 2]);
+        // Only once: a new connection that closes too is an error.
+        let (outcome, _, _) = scripted(&opts, &[redirect, b""]);
+        assert!(matches!(outcome, Err(ClientError::Closed)));
+        // And a first request is never retried.
+        let (outcome, written, _) = scripted(&opts, &[b""]);
+        assert!(matches!(outcome, Err(ClientError::Closed)));
+        assert_eq!(written.len(), 1);
+    }
+
+    #[test]
+    fn bounded_and_out_of_turn() {
+        let mut opts = Options::new(Method::Get, "http://example.test/a");
+        opts.max_body = 3;
+        let (outcome, _, _) = scripted(
+            &opts,
+            &[b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfour"],
+        );
+        assert!(matches!(outcome, Err(ClientError::TooLarge)));
+        let (outcome, _, _) = scripted(
+            &opts,
+            &[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"],
+        );
+        assert!(matches!(
+            outcome,
+            Err(ClientError::Body(BodyError::BadChunk))
+        ));
+        let mut trace = Vec::new();
+        let mut driver = Driver::new(&opts, &mut trace).unwrap();
+        assert!(driver.step(Input::Ready).is_err());
+        let https = Options::new(Method::Get, "https://example.test/");
+        let mut driver = Driver::new(&https, &mut trace).unwrap();
+        assert!(matches!(
+            driver.step(Input::Start),
+            Err(ClientError::Tls(_))
+        ));
+    }
+}
