@@ -78,9 +78,10 @@ fn stop() -> Counts {
     COUNTS.with(|c| c.get())
 }
 
-// The benchmarks' responses and first request (benches/common/mod.rs), so that the counts
-// here and the instruction counts there are about the same hops.
-#[path = "../benches/common/mod.rs"]
+// The benchmarks' responses, first request, floor and machine hops (the part of
+// `benches/common` that needs neither criterion nor ureq-proto), so that the counts here and
+// the instruction counts there are about the same hops.
+#[path = "../benches/common/inputs.rs"]
 mod common;
 use common::{RESPONSES, large, machine_start as machine};
 
