@@ -10,8 +10,9 @@
 //! Each hop starts from a machine (or `Call`) built outside the measured part, in batches
 //! of 64 so the inputs stay in cache; the hop's outputs are dropped outside it too.
 //!
-//! `cargo bench --bench hop`, then `python3 benches/report.py` for the ratio table (it reads
-//! criterion's JSON under `$CARGO_TARGET_DIR/criterion`, default `target/criterion`).
+//! `cargo bench -p redirects-benches --bench hop`, then `python3 benches/report.py` for the
+//! ratio table (it reads criterion's JSON under `$CARGO_TARGET_DIR/criterion`, default
+//! `target/criterion` at the workspace root).
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -38,9 +38,9 @@ TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 OUT="$TARGET_DIR/callgrind"
 mkdir -p "$OUT"
 
-BIN=$(cargo bench --no-run --bench instr --message-format=json 2>/dev/null \
+BIN=$(cargo bench -p redirects-benches --no-run --bench instr --message-format=json 2>/dev/null \
     | grep -o '"executable":"[^"]*"' | sed 's/"executable":"//; s/"$//' | grep '/instr-' | tail -n 1)
-[ -x "$BIN" ] || { echo "could not build the instr bench (cargo bench --no-run --bench instr)" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "could not build the instr bench (cargo bench -p redirects-benches --no-run --bench instr)" >&2; exit 1; }
 
 # count CASE ITERATIONS -> prints instructions per hop (integer)
 count() {

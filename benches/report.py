@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Ratio table for the hop benchmarks (issue 6, DESIGN.md "Performance").
 
-Reads criterion's JSON written by `cargo bench --bench hop` and prints, per response, the
-floor / machine / ureq-proto times and the ratios machine/floor and ureq_proto/machine,
-then the large head fed whole / in 64-byte pieces / byte by byte with chunk64/whole and
-byte/whole, each against its target.
+Reads criterion's JSON written by `cargo bench -p redirects-benches --bench hop` and
+prints, per response, the floor / machine / ureq-proto times and the ratios machine/floor
+and ureq_proto/machine, then the large head fed whole / in 64-byte pieces / byte by byte
+with chunk64/whole and byte/whole, each against its target.
 
 Usage: python3 benches/report.py [TARGET_DIR] [--stat median|mean|min]
   TARGET_DIR  cargo's target directory (default: $CARGO_TARGET_DIR, else target/);
@@ -75,7 +75,7 @@ def main(argv):
     target = Path(args[0]) if args else Path(os.environ.get("CARGO_TARGET_DIR", "target"))
     root = target / "criterion"
     if not root.is_dir():
-        print(f"no criterion data under {root}: run `cargo bench --bench hop` first", file=sys.stderr)
+        print(f"no criterion data under {root}: run `cargo bench -p redirects-benches --bench hop` first", file=sys.stderr)
         return 2
 
     missed = False
