@@ -95,17 +95,23 @@ if [ "$UREQ_BYTE" = 1 ]; then
     printf '| %-14s | %9d | %8s | %s\n' "ureq-proto byte" "${I[ureq-byte]}" "$(ratio "${I[ureq-byte]}" "${I[ureq-large]}")" "(x ureq-proto whole)"
 fi
 
+# top_functions FILE: callgrind_annotate's function table for FILE, its first 30 lines. awk
+# reads the listing to its end: `| head` would exit first and kill the writers with SIGPIPE,
+# which `set -o pipefail` turns into the script's exit status (141).
+top_functions() {
+    callgrind_annotate --threshold=99 "$1" 2>/dev/null \
+        | awk '/file:function/ { on = 1 } on && shown < 30 { print; shown++ }'
+}
+
 if [ "$ANNOTATE" = 1 ]; then
     for r in small typical large; do
         for k in floor machine; do
             echo
             echo "=== $k-$r: top functions by self cost, whole run of $N hops ==="
-            callgrind_annotate --threshold=99 "$OUT/$k-$r.out" 2>/dev/null \
-                | sed -n '/file:function/,$p' | head -n 30
+            top_functions "$OUT/$k-$r.out"
         done
     done
     echo
     echo "=== feed-chunk64 ==="
-    callgrind_annotate --threshold=99 "$OUT/feed-chunk64.out" 2>/dev/null \
-        | sed -n '/file:function/,$p' | head -n 30
+    top_functions "$OUT/feed-chunk64.out"
 fi
