@@ -29,7 +29,7 @@ fn hops(c: &mut Criterion) {
     self_check();
     let req = machine_request();
     let base = floor_base();
-    let headers = floor_headers();
+    let lines = floor_lines();
     let mut out = vec![0u8; OUT_LEN];
     for (name, make) in RESPONSES {
         let resp = make();
@@ -40,7 +40,7 @@ fn hops(c: &mut Criterion) {
                 |()| {
                     floor_hop(
                         black_box(&base),
-                        black_box(&headers),
+                        black_box(&lines),
                         black_box(&resp),
                         &mut out,
                     )

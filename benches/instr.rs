@@ -47,12 +47,12 @@ fn run(case: &str, n: usize) -> Result<(), String> {
         ("floor", r) => {
             let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
             let base = floor_base();
-            let headers = floor_headers();
+            let lines = floor_lines();
             for _ in 0..n {
                 let res = measured(|| {
                     floor_hop(
                         black_box(&base),
-                        black_box(&headers),
+                        black_box(&lines),
                         black_box(&resp),
                         &mut out,
                     )

@@ -16,7 +16,7 @@
 
 use std::mem::MaybeUninit;
 
-use redirects::{Event, Follow, Method, Policy, Request, Url};
+use redirects::{BodyLength, Event, Follow, Method, Policy, Request, Url};
 
 /// The first request of the chain (every contender sends these headers).
 pub const START_URL: &str = "https://www.example.com/account/settings?tab=security";
@@ -189,10 +189,123 @@ pub fn response(name: &str) -> Option<Vec<u8>> {
 }
 
 // ------------------------------------------------------------------------------------ floor
+//
+// The floor is the least work any client must do for a hop, written by hand with the same
+// two libraries the machine uses (`httparse`, `url`):
+//
+// 1. Parse the head with `httparse` into a stack array of 100 headers (default parser
+//    configuration), and check the status is 301, 302, 303, 307 or 308.
+// 2. Read what a client needs out of every head, in ONE pass over the fields, each name
+//    compared (`eq_ignore_ascii_case`) with the names below until one matches, as the
+//    machine does when it interprets a head:
+//    - `Location`: the first one, trimmed;
+//    - `Content-Length`: the value as a decimal number (no list, no consistency check);
+//    - `Transfer-Encoding`: whether its last coding is `chunked`;
+//    - `Connection`: whether its tokens include `close` or `keep-alive`.
+//    From those: the body's length (none for 1xx, 204, 304; chunked; a length; or until
+//    close) and whether the connection stays open (HTTP/1.1 or `keep-alive`, no `close`, a
+//    body with a known end).
+// 3. `Url::join` the `Location` (as UTF-8) onto the current URL.
+// 4. Write the next head into the caller's buffer: `GET`, the new URL's path and query,
+//    ` HTTP/1.1`, a `Host` line with the URL's authority, then the request's header lines,
+//    kept rendered as `Name: value\r\n` bytes (rendered once, when the request is built, as
+//    the machine keeps them), copied in one piece, and the empty line.
+//
+// Not done: no policy (scheme, downgrade, limit, method rewrite, credentials), no duplicate
+// or empty `Location` handling, no `Content-Length` list, no origin check for reuse, no
+// error values (malformed input panics). Same allocations as the machine's hop: the new URL.
 
 /// What the floor keeps between hops: the current URL (parsed once).
 pub fn floor_base() -> Url {
     Url::parse(START_URL).unwrap()
+}
+
+/// The request headers rendered as `Name: value\r\n` lines, as the floor writes them into
+/// every head. Built at run time from `headers`, so the compiler cannot fold their length
+/// into the copy.
+pub fn floor_render(headers: &[(&str, &str)]) -> Vec<u8> {
+    let len = headers.iter().map(|(n, v)| n.len() + v.len() + 4).sum();
+    let mut lines = Vec::with_capacity(len);
+    for (n, v) in headers {
+        lines.extend_from_slice(n.as_bytes());
+        lines.extend_from_slice(b": ");
+        lines.extend_from_slice(v.as_bytes());
+        lines.extend_from_slice(b"\r\n");
+    }
+    lines
+}
+
+/// The benchmark's request headers as the floor holds them (see [`floor_render`]).
+pub fn floor_lines() -> Vec<u8> {
+    floor_render(&REQUEST_HEADERS)
+}
+
+/// What the floor reads out of a response head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FloorHead<'b> {
+    pub status: u16,
+    /// The first `Location` field, trimmed.
+    pub location: Option<&'b [u8]>,
+    /// How the body after the head ends.
+    pub body: BodyLength,
+    /// Whether the connection stays open after the body.
+    pub keep_alive: bool,
+}
+
+/// Steps 1 and 2 of the floor: parse a complete head and read `Location` and the framing.
+pub fn floor_read_head(resp: &[u8]) -> FloorHead<'_> {
+    let mut storage = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; 100];
+    let mut res = httparse::Response::new(&mut []);
+    let status = httparse::ParserConfig::default()
+        .parse_response_with_uninit_headers(&mut res, resp, &mut storage)
+        .unwrap();
+    assert!(status.is_complete());
+    let mut location = None;
+    let mut content_length = None;
+    let mut chunked = None;
+    let mut close = false;
+    let mut keep_alive = false;
+    for h in res.headers.iter() {
+        let name = h.name;
+        if name.eq_ignore_ascii_case("location") {
+            location.get_or_insert(h.value.trim_ascii());
+        } else if name.eq_ignore_ascii_case("content-length") {
+            content_length = Some(floor_decimal(h.value.trim_ascii()));
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            let last = h.value.rsplit(|&b| b == b',').next().unwrap_or(b"");
+            chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
+        } else if name.eq_ignore_ascii_case("connection") {
+            for token in h.value.split(|&b| b == b',') {
+                let token = token.trim_ascii();
+                close |= token.eq_ignore_ascii_case(b"close");
+                keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+            }
+        }
+    }
+    let status = res.code.unwrap();
+    let body = match (status, chunked, content_length) {
+        (100..=199 | 204 | 304, _, _) => BodyLength::None,
+        (_, Some(true), _) => BodyLength::Chunked,
+        (_, None, Some(n)) => BodyLength::Length(n),
+        _ => BodyLength::UntilClose,
+    };
+    FloorHead {
+        status,
+        location,
+        body,
+        keep_alive: !close
+            && (res.version == Some(1) || keep_alive)
+            && body != BodyLength::UntilClose,
+    }
+}
+
+/// A `Content-Length` value (panics unless it is all ASCII digits and fits).
+fn floor_decimal(digits: &[u8]) -> u64 {
+    assert!(!digits.is_empty(), "empty Content-Length");
+    digits.iter().fold(0u64, |n, &d| {
+        assert!(d.is_ascii_digit(), "Content-Length is not a number");
+        n.checked_mul(10).unwrap() + u64::from(d - b'0')
+    })
 }
 
 fn put(out: &mut [u8], at: &mut usize, bytes: &[u8]) {
@@ -200,42 +313,12 @@ fn put(out: &mut [u8], at: &mut usize, bytes: &[u8]) {
     *at += bytes.len();
 }
 
-/// The request headers as the floor holds them: runtime data (like the machine's), so the
-/// compiler cannot fold their lengths into the copies.
-pub fn floor_headers() -> Vec<(String, String)> {
-    REQUEST_HEADERS
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .collect()
-}
-
-/// The floor: `httparse` into a stack header array, find `Location`, `Url::join`, write the
-/// next head by hand (request line, `Host`, the request's headers). No policy, no framing,
-/// no origin check: the least any hop must do.
-#[inline(never)]
-pub fn floor_hop(
-    base: &Url,
-    headers: &[(String, String)],
-    resp: &[u8],
-    out: &mut [u8],
-) -> (Url, usize) {
-    let mut storage = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; 100];
-    let mut res = httparse::Response::new(&mut []);
-    let status = httparse::ParserConfig::default()
-        .parse_response_with_uninit_headers(&mut res, resp, &mut storage)
-        .unwrap();
-    assert!(status.is_complete());
-    assert!(matches!(res.code, Some(301 | 302 | 303 | 307 | 308)));
-    let location = res
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("location"))
-        .map(|h| h.value.trim_ascii())
-        .unwrap();
-    let next = base.join(std::str::from_utf8(location).unwrap()).unwrap();
+/// Step 4 of the floor: writes the `GET` head for `url` with the rendered header `lines`
+/// into `out`; returns its length.
+pub fn floor_write_head(url: &Url, lines: &[u8], out: &mut [u8]) -> usize {
     let mut at = 0;
     put(out, &mut at, b"GET ");
-    let pq = &next[url::Position::BeforePath..url::Position::AfterQuery];
+    let pq = &url[url::Position::BeforePath..url::Position::AfterQuery];
     put(
         out,
         &mut at,
@@ -245,17 +328,41 @@ pub fn floor_hop(
     put(
         out,
         &mut at,
-        next[url::Position::BeforeHost..url::Position::AfterPort].as_bytes(),
+        url[url::Position::BeforeHost..url::Position::AfterPort].as_bytes(),
     );
     put(out, &mut at, b"\r\n");
-    for (n, v) in headers {
-        put(out, &mut at, n.as_bytes());
-        put(out, &mut at, b": ");
-        put(out, &mut at, v.as_bytes());
-        put(out, &mut at, b"\r\n");
-    }
+    put(out, &mut at, lines);
     put(out, &mut at, b"\r\n");
-    (next, at)
+    at
+}
+
+/// What a floor hop returns (dropped outside the measured part).
+#[derive(Debug)]
+pub struct FloorHop {
+    /// The URL of the next request.
+    pub next: Url,
+    /// Bytes of the next head written.
+    pub written: usize,
+    /// How the redirect's body ends (the client reads or drains it).
+    pub body: BodyLength,
+    /// Whether the redirect's connection stays open.
+    pub keep_alive: bool,
+}
+
+/// The floor's hop (steps 1 to 4 above, from `base`, the URL that answered).
+#[inline(never)]
+pub fn floor_hop(base: &Url, lines: &[u8], resp: &[u8], out: &mut [u8]) -> FloorHop {
+    let head = floor_read_head(resp);
+    assert!(matches!(head.status, 301 | 302 | 303 | 307 | 308));
+    let location = std::str::from_utf8(head.location.unwrap()).unwrap();
+    let next = base.join(location).unwrap();
+    let written = floor_write_head(&next, lines, out);
+    FloorHop {
+        next,
+        written,
+        body: head.body,
+        keep_alive: head.keep_alive,
+    }
 }
 
 // ---------------------------------------------------------------------------------- machine
@@ -308,6 +415,55 @@ pub fn machine_hop_chunked(
             }
             Ok(Event::Redirect(hop)) => return hop.request().write_head(out).unwrap(),
             other => panic!("expected a redirect, got {other:?}"),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------- self-check
+
+/// Checks that the floor and the machine do the same work on every response: the same next
+/// URL, byte for byte the same next head, the same framing of the redirect; and that the
+/// machine fed in pieces writes the same head. Panics otherwise.
+pub fn check_floor_matches_machine() {
+    let lines = floor_lines();
+    for (name, make) in RESPONSES {
+        let resp = make();
+        let mut a = [0u8; OUT_LEN];
+        let mut b = [0u8; OUT_LEN];
+        let floor = floor_hop(&floor_base(), &lines, &resp, &mut a);
+        let mut m = machine_start();
+        let (nb, body, keep_alive) = match m.handle_response(&resp) {
+            Ok(Event::Redirect(hop)) => (
+                hop.request().write_head(&mut b).unwrap(),
+                hop.response().body_length(),
+                hop.response().keep_alive(),
+            ),
+            other => panic!("{name}: expected a redirect, got {other:?}"),
+        };
+        assert_eq!(
+            m.url(),
+            &floor.next,
+            "{name}: floor and machine resolve differently"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&a[..floor.written]),
+            String::from_utf8_lossy(&b[..nb]),
+            "{name}: floor and machine write different heads"
+        );
+        assert_eq!(
+            (floor.body, floor.keep_alive),
+            (body, keep_alive),
+            "{name}: floor and machine read the framing differently"
+        );
+        for chunk in [1, 64] {
+            let mut m2 = machine_start();
+            let mut c = [0u8; OUT_LEN];
+            let n2 = machine_hop_chunked(&mut m2, &resp, chunk, &mut c);
+            assert_eq!(
+                &c[..n2],
+                &b[..nb],
+                "{name}: chunk {chunk} differs from whole"
+            );
         }
     }
 }
