@@ -4,7 +4,9 @@
 Reads criterion's JSON written by `cargo bench -p redirects-benches --bench hop` and
 prints, per response, the floor / machine / ureq-proto times and the ratios machine/floor
 and ureq_proto/machine, then the large head fed whole / in 64-byte pieces / byte by byte
-with chunk64/whole and byte/whole, each against its target.
+with chunk64/whole and byte/whole, each against its target; then the whole chains (the
+first request built, Follow::new, one redirect, the final response, everything dropped)
+for floor and machine, and machine/floor (no target).
 
 Usage: python3 benches/report.py [TARGET_DIR] [--stat median|mean|min]
   TARGET_DIR  cargo's target directory (default: $CARGO_TARGET_DIR, else target/);
@@ -119,6 +121,19 @@ def main(argv):
         print(f"| ureq_proto byte | {fmt_ns(ub)} | {fmt_r(ratio(ub, uw))} (x ureq_proto whole) | |")
 
     print()
+    print("Whole chain: request built, Follow::new, the redirect, the final 200, all dropped")
+    print()
+    print("| redirect | floor | machine | machine/floor |")
+    print("|---|---:|---:|---:|")
+    chain_rows = []
+    for r in RESPONSES:
+        g = f"chain_{r}"
+        f, m = (load(root, g, x, stat) for x in ("floor", "machine"))
+        missing |= f is None or m is None
+        chain_rows.append(fmt_r(ratio(m, f)))
+        print(f"| {r} | {fmt_ns(f)} | {fmt_ns(m)} | {chain_rows[-1]} |")
+
+    print()
     print("Summary (ratios):")
     print("| ratio | small | typical | large |")
     print("|---|---:|---:|---:|")
@@ -132,6 +147,7 @@ def main(argv):
         print(f"| {k} | " + " | ".join(v) + " |")
     print(f"| chunk64/whole (large) | | | {fmt_r(cw)} |")
     print(f"| byte/whole (large) | | | {fmt_r(bw)} |")
+    print("| whole chain machine/floor | " + " | ".join(chain_rows) + " |")
 
     if missed:
         print()

@@ -1,12 +1,15 @@
-//! The inputs of the hop benchmarks and the two contenders that need nothing but `redirects`,
-//! `httparse` and `url`: the three redirect responses, the first request, and one function
-//! per contender (`floor`, `machine`) doing one whole hop.
+//! The inputs of the benchmarks and the two contenders that need nothing but `redirects`,
+//! `httparse` and `url`: the three redirect responses, the first request, and per contender
+//! (`floor`, `machine`) one function doing one hop and one doing a whole chain.
 //!
-//! A hop is: parse the redirect head (fed whole unless said otherwise), find and resolve
-//! `Location`, decide, and write the next request head into a reused caller buffer. The
-//! state each contender needs before the response arrives (the `Follow` with its first
-//! request) is built outside the measured part, and what a hop returns (the new URL, or the
-//! machine that now owns it) is dropped outside it too.
+//! A hop is: parse the redirect head (fed whole unless said otherwise), read `Location` and
+//! the framing, resolve `Location`, decide, and write the next request head into a reused
+//! caller buffer. The state each contender needs before the response arrives (the `Follow`
+//! with its first request) is built outside the measured part, and what a hop returns (the
+//! new URL, or the machine that now owns it) is dropped outside it too.
+//!
+//! A whole chain is everything from the user's URL and headers to the final response,
+//! building and dropping the machine included (see "whole chain" below).
 //!
 //! No criterion, no ureq-proto here: `tests/alloc.rs` (a test of the `redirects` package)
 //! includes this file with `#[path]`, so that its allocation counts are about the same hops.
@@ -419,11 +422,81 @@ pub fn machine_hop_chunked(
     }
 }
 
+// ------------------------------------------------------------------------------ whole chain
+//
+// A whole chain, as a client runs it from its user's URL and headers to the final response:
+// build the first request, write its head, read the redirect (`small`, `typical` or `large`),
+// write the second head, read the final response (`FINAL_RESPONSE`), and free everything.
+// Nothing is built beforehand and nothing survives the call: `Follow::new` and the drop of
+// the machine are measured here, unlike in the per-hop benchmarks.
+
+/// The final response of the whole-chain benchmarks (the body is in the buffer too, after
+/// the head, as a read would leave it).
+pub const FINAL_RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+/// What a chain returns: the lengths of the two heads written and how the final body ends.
+pub type ChainOut = (usize, usize, BodyLength);
+
+/// A whole chain: first URL, its headers, the redirect, the final response, the buffer the
+/// heads are written into.
+pub type ChainFn = fn(&str, &[(&str, &str)], &[u8], &[u8], &mut [u8]) -> ChainOut;
+
+/// The whole chain with the crate: `Request::new` and `Request::header` for each header,
+/// `Follow::new(request, Policy::fetch())`, `write_head` of the first request,
+/// `handle_response` of the redirect and `write_head` of the next request,
+/// `handle_response` of the final response and its body length, then the machine dropped.
+#[inline(never)]
+pub fn machine_chain(
+    url: &str,
+    headers: &[(&str, &str)],
+    redirect: &[u8],
+    last: &[u8],
+    out: &mut [u8],
+) -> ChainOut {
+    let mut req = Request::new(Method::Get, url).unwrap();
+    for (n, v) in headers {
+        req = req.header(n, v).unwrap();
+    }
+    let mut follow = Follow::new(req, Policy::fetch()).unwrap();
+    let first = follow.request().write_head(out).unwrap();
+    let second = match follow.handle_response(redirect) {
+        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
+        other => panic!("expected a redirect, got {other:?}"),
+    };
+    let body = match follow.handle_response(last) {
+        Ok(Event::Final(end)) => end.response().body_length(),
+        other => panic!("expected the final response, got {other:?}"),
+    };
+    (first, second, body)
+}
+
+/// The whole chain by hand (the floor): `Url::parse` the first URL and render the headers
+/// as lines ([`floor_render`]), write the first head ([`floor_write_head`]), the floor's hop
+/// on the redirect ([`floor_hop`]), read the final head ([`floor_read_head`]: a status that
+/// is not a redirect, and its framing), then drop both URLs and the lines.
+#[inline(never)]
+pub fn floor_chain(
+    url: &str,
+    headers: &[(&str, &str)],
+    redirect: &[u8],
+    last: &[u8],
+    out: &mut [u8],
+) -> ChainOut {
+    let url = Url::parse(url).unwrap();
+    let lines = floor_render(headers);
+    let first = floor_write_head(&url, &lines, out);
+    let hop = floor_hop(&url, &lines, redirect, out);
+    let end = floor_read_head(last);
+    assert!(!matches!(end.status, 301 | 302 | 303 | 307 | 308));
+    (first, hop.written, end.body)
+}
+
 // ------------------------------------------------------------------------------- self-check
 
 /// Checks that the floor and the machine do the same work on every response: the same next
-/// URL, byte for byte the same next head, the same framing of the redirect; and that the
-/// machine fed in pieces writes the same head. Panics otherwise.
+/// URL, byte for byte the same next head, the same framing of the redirect; the same heads
+/// and final framing over a whole chain; and that the machine fed in pieces writes the same
+/// head. Panics otherwise.
 pub fn check_floor_matches_machine() {
     let lines = floor_lines();
     for (name, make) in RESPONSES {
@@ -454,6 +527,28 @@ pub fn check_floor_matches_machine() {
             (floor.body, floor.keep_alive),
             (body, keep_alive),
             "{name}: floor and machine read the framing differently"
+        );
+        let chain = |f: ChainFn| {
+            let mut out = [0u8; OUT_LEN];
+            let got = f(START_URL, &REQUEST_HEADERS, &resp, FINAL_RESPONSE, &mut out);
+            (got, String::from_utf8_lossy(&out[..got.1]).into_owned())
+        };
+        let (floor_chain_out, floor_chain_head) = chain(floor_chain);
+        let (machine_chain_out, machine_chain_head) = chain(machine_chain);
+        assert_eq!(
+            (floor_chain_out, &floor_chain_head),
+            (machine_chain_out, &machine_chain_head),
+            "{name}: floor and machine chains differ"
+        );
+        assert_eq!(
+            floor_chain_head.as_bytes(),
+            &b[..nb],
+            "{name}: chain vs hop"
+        );
+        assert_eq!(
+            floor_chain_out.2,
+            BodyLength::Length(2),
+            "{name}: final body"
         );
         for chunk in [1, 64] {
             let mut m2 = machine_start();
