@@ -1,17 +1,22 @@
-//! Wall-clock cost of one redirect hop, side by side in one run (issue 6, DESIGN.md
-//! "Performance"):
+//! Wall-clock cost of one redirect hop and of a whole chain, side by side in one run
+//! (issue 6, DESIGN.md "Performance"):
 //!
 //! - `hop_<response>/{floor,machine,ureq_proto}` for the `small`, `typical` and `large`
 //!   responses of `benches/common`;
 //! - `incremental_large/{whole,chunk64,byte}`: the machine fed the large head whole, in
 //!   64-byte pieces and one byte at a time; `ureq_proto_whole` and `ureq_proto_byte` for
-//!   comparison.
+//!   comparison;
+//! - `chain_<response>/{floor,machine}`: a whole chain, from the URL and headers to the
+//!   final response, with that response as its one redirect (`benches/common/inputs.rs`,
+//!   "whole chain").
 //!
 //! Each hop starts from a machine (or `Call`) built outside the measured part, in batches
-//! of 64 so the inputs stay in cache; the hop's outputs are dropped outside it too.
+//! of 64 so the inputs stay in cache; the hop's outputs are dropped outside it too. A chain
+//! builds and drops everything inside the measured part.
 //!
-//! `cargo bench --bench hop`, then `python3 benches/report.py` for the ratio table (it reads
-//! criterion's JSON under `$CARGO_TARGET_DIR/criterion`, default `target/criterion`).
+//! `cargo bench -p redirects-benches --bench hop`, then `python3 benches/report.py` for the
+//! ratio table (it reads criterion's JSON under `$CARGO_TARGET_DIR/criterion`, default
+//! `target/criterion` at the workspace root).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -28,7 +33,7 @@ fn hops(c: &mut Criterion) {
     self_check();
     let req = machine_request();
     let base = floor_base();
-    let headers = floor_headers();
+    let lines = floor_lines();
     let mut out = vec![0u8; OUT_LEN];
     for (name, make) in RESPONSES {
         let resp = make();
@@ -39,7 +44,7 @@ fn hops(c: &mut Criterion) {
                 |()| {
                     floor_hop(
                         black_box(&base),
-                        black_box(&headers),
+                        black_box(&lines),
                         black_box(&resp),
                         &mut out,
                     )
@@ -98,6 +103,29 @@ fn incremental(c: &mut Criterion) {
     g.finish();
 }
 
+fn chains(c: &mut Criterion) {
+    let mut out = vec![0u8; OUT_LEN];
+    for (name, make) in RESPONSES {
+        let resp = make();
+        let mut g = c.benchmark_group(format!("chain_{name}"));
+        let contenders: [(&str, ChainFn); 2] = [("floor", floor_chain), ("machine", machine_chain)];
+        for (id, chain) in contenders {
+            g.bench_function(id, |b| {
+                b.iter(|| {
+                    chain(
+                        black_box(START_URL),
+                        black_box(&REQUEST_HEADERS),
+                        black_box(&resp),
+                        black_box(FINAL_RESPONSE),
+                        &mut out,
+                    )
+                })
+            });
+        }
+        g.finish();
+    }
+}
+
 fn config() -> Criterion {
     // Short runs: the machine has 2 shared cores; the ratios matter, not the digits.
     Criterion::default()
@@ -109,6 +137,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = hops, incremental
+    targets = hops, incremental, chains
 }
 criterion_main!(benches);

@@ -6,14 +6,17 @@
 //! instr --list        print the case names
 //! ```
 //!
-//! CASE is `floor-<response>`, `machine-<response>` or `ureq-<response>` (response: `small`,
-//! `typical`, `large`), or `feed-whole`, `feed-chunk64`, `feed-byte` (the machine fed the large
-//! head whole, in 64-byte pieces, one byte at a time), or `ureq-byte`.
+//! CASE is `floor-<response>`, `machine-<response>` or `ureq-<response>` (one hop; response:
+//! `small`, `typical`, `large`), `chain-floor-<response>` or `chain-machine-<response>` (a
+//! whole chain: the first request built, one redirect, the final response, the machine
+//! dropped), or `feed-whole`, `feed-chunk64`, `feed-byte` (the machine fed the large head
+//! whole, in 64-byte pieces, one byte at a time), or `ureq-byte`.
 //!
-//! Each hop runs inside `measured`, which is never inlined: callgrind's
-//! `--toggle-collect='*measured*'` then counts exactly the hops, not building the machines
-//! beforehand nor dropping what the hop returns. Without a case (as `cargo bench` runs it,
-//! with `--bench`), it checks that every case runs once and exits.
+//! Each hop or chain runs inside `measured`, which is never inlined: callgrind's
+//! `--toggle-collect='*measured*'` then counts exactly that, not building the machines
+//! before a hop nor dropping what the hop returns (a chain builds and drops everything
+//! inside). Without a case (as `cargo bench` runs it, with `--bench`), it checks that every
+//! case runs once and exits.
 
 use std::hint::black_box;
 
@@ -32,6 +35,11 @@ fn cases() -> Vec<String> {
             v.push(format!("{kind}-{r}"));
         }
     }
+    for kind in ["floor", "machine"] {
+        for (r, _) in RESPONSES {
+            v.push(format!("chain-{kind}-{r}"));
+        }
+    }
     for c in ["feed-whole", "feed-chunk64", "feed-byte", "ureq-byte"] {
         v.push(c.to_owned());
     }
@@ -47,12 +55,12 @@ fn run(case: &str, n: usize) -> Result<(), String> {
         ("floor", r) => {
             let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
             let base = floor_base();
-            let headers = floor_headers();
+            let lines = floor_lines();
             for _ in 0..n {
                 let res = measured(|| {
                     floor_hop(
                         black_box(&base),
-                        black_box(&headers),
+                        black_box(&lines),
                         black_box(&resp),
                         &mut out,
                     )
@@ -83,6 +91,28 @@ fn run(case: &str, n: usize) -> Result<(), String> {
                 let call = ureq_start();
                 let res = measured(|| ureq_hop(call, black_box(&resp), &mut out));
                 drop(black_box(res));
+            }
+        }
+        ("chain", what) => {
+            let (kind, r) = what
+                .split_once('-')
+                .ok_or_else(|| format!("bad case {case}"))?;
+            let chain: ChainFn = match kind {
+                "floor" => floor_chain,
+                "machine" => machine_chain,
+                _ => return Err(format!("bad case {case}")),
+            };
+            let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
+            for _ in 0..n {
+                black_box(measured(|| {
+                    chain(
+                        black_box(START_URL),
+                        black_box(&REQUEST_HEADERS),
+                        black_box(&resp),
+                        black_box(FINAL_RESPONSE),
+                        &mut out,
+                    )
+                }));
             }
         }
         ("feed", how) => {

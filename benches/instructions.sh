@@ -6,12 +6,16 @@
 # counting only inside its `measured` function (--toggle-collect): the hops themselves, not
 # building the machines before them nor dropping what they return. It prints instructions
 # per hop for floor, machine and ureq-proto on the small, typical and large responses, the
-# large head fed whole / in 64-byte chunks / byte by byte, and the ratios.
+# large head fed whole / in 64-byte chunks / byte by byte, and the ratios; then
+# instructions per whole chain (the first request built, `Follow::new`, one redirect, the
+# final response, both heads written, everything dropped) for floor and machine.
+# What the floor does: benches/common/inputs.rs, "floor" and "whole chain".
 #
 # Usage: benches/instructions.sh [-n ITERATIONS] [--annotate] [--ureq-byte]
 #   -n N         hops per case (default 200; the count per hop is exact either way)
 #   --annotate   also print callgrind_annotate's top functions (self cost, whole run) for
-#                floor and machine on each response and for the 64-byte feed. For costs per
+#                floor and machine on each response, for the 64-byte feed and for the
+#                typical whole chain. For costs per
 #                source line, build with CARGO_PROFILE_BENCH_DEBUG=line-tables-only and run
 #                `callgrind_annotate --auto=yes` on the files in $CARGO_TARGET_DIR/callgrind/.
 #   --ureq-byte  also count ureq-proto fed byte by byte (slow under valgrind: ~1 min)
@@ -38,9 +42,9 @@ TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 OUT="$TARGET_DIR/callgrind"
 mkdir -p "$OUT"
 
-BIN=$(cargo bench --no-run --bench instr --message-format=json 2>/dev/null \
+BIN=$(cargo bench -p redirects-benches --no-run --bench instr --message-format=json 2>/dev/null \
     | grep -o '"executable":"[^"]*"' | sed 's/"executable":"//; s/"$//' | grep '/instr-' | tail -n 1)
-[ -x "$BIN" ] || { echo "could not build the instr bench (cargo bench --no-run --bench instr)" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "could not build the instr bench (cargo bench -p redirects-benches --no-run --bench instr)" >&2; exit 1; }
 
 # count CASE ITERATIONS -> prints instructions per hop (integer)
 count() {
@@ -68,6 +72,11 @@ I[feed-byte]=$(count feed-byte "$BYTE_N")
 if [ "$UREQ_BYTE" = 1 ]; then
     I[ureq-byte]=$(count ureq-byte 2)
 fi
+for r in small typical large; do
+    for k in floor machine; do
+        I[chain-$k-$r]=$(count "chain-$k-$r" "$N")
+    done
+done
 
 echo
 echo "Instructions per hop (callgrind, $N hops per case; $BIN)"
@@ -95,17 +104,42 @@ if [ "$UREQ_BYTE" = 1 ]; then
     printf '| %-14s | %9d | %8s | %s\n' "ureq-proto byte" "${I[ureq-byte]}" "$(ratio "${I[ureq-byte]}" "${I[ureq-large]}")" "(x ureq-proto whole)"
 fi
 
+# top_functions FILE: callgrind_annotate's function table for FILE, its first 30 lines. awk
+# reads the listing to its end: `| head` would exit first and kill the writers with SIGPIPE,
+# which `set -o pipefail` turns into the script's exit status (141).
+top_functions() {
+    callgrind_annotate --threshold=99 "$1" 2>/dev/null \
+        | awk '/file:function/ { on = 1 } on && shown < 30 { print; shown++ }'
+}
+
+echo
+echo "Whole chain (instructions per chain): request built, Follow::new (policy fetch), first"
+echo "head written, the redirect read and the next head written, the final 200 read, all dropped."
+echo "'- hop' is the chain less the hop above: what the chain costs outside the redirect."
+echo
+printf '| %-8s | %8s | %8s | %13s | %11s | %13s |\n' \
+    redirect floor machine machine/floor "floor - hop" "machine - hop"
+printf '|----------|----------|----------|---------------|-------------|---------------|\n'
+for r in small typical large; do
+    f=${I[chain-floor-$r]} m=${I[chain-machine-$r]}
+    printf '| %-8s | %8d | %8d | %13s | %11d | %13d |\n' "$r" "$f" "$m" "$(ratio "$m" "$f")" \
+        $(( f - I[floor-$r] )) $(( m - I[machine-$r] ))
+done
+
 if [ "$ANNOTATE" = 1 ]; then
     for r in small typical large; do
         for k in floor machine; do
             echo
             echo "=== $k-$r: top functions by self cost, whole run of $N hops ==="
-            callgrind_annotate --threshold=99 "$OUT/$k-$r.out" 2>/dev/null \
-                | sed -n '/file:function/,$p' | head -n 30
+            top_functions "$OUT/$k-$r.out"
         done
     done
     echo
     echo "=== feed-chunk64 ==="
-    callgrind_annotate --threshold=99 "$OUT/feed-chunk64.out" 2>/dev/null \
-        | sed -n '/file:function/,$p' | head -n 30
+    top_functions "$OUT/feed-chunk64.out"
+    for k in floor machine; do
+        echo
+        echo "=== chain-$k-typical: top functions by self cost, whole run of $N chains ==="
+        top_functions "$OUT/chain-$k-typical.out"
+    done
 fi

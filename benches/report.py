@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Ratio table for the hop benchmarks (issue 6, DESIGN.md "Performance").
 
-Reads criterion's JSON written by `cargo bench --bench hop` and prints, per response, the
-floor / machine / ureq-proto times and the ratios machine/floor and ureq_proto/machine,
-then the large head fed whole / in 64-byte pieces / byte by byte with chunk64/whole and
-byte/whole, each against its target.
+Reads criterion's JSON written by `cargo bench -p redirects-benches --bench hop` and
+prints, per response, the floor / machine / ureq-proto times and the ratios machine/floor
+and ureq_proto/machine, then the large head fed whole / in 64-byte pieces / byte by byte
+with chunk64/whole and byte/whole, each against its target; then the whole chains (the
+first request built, Follow::new, one redirect, the final response, everything dropped)
+for floor and machine, and machine/floor (no target).
 
 Usage: python3 benches/report.py [TARGET_DIR] [--stat median|mean|min]
   TARGET_DIR  cargo's target directory (default: $CARGO_TARGET_DIR, else target/);
               the data is under TARGET_DIR/criterion/.
   --stat      which figure of each benchmark to compare (default median; `min` is the
               fastest sample's time per iteration, the least disturbed by other load).
-Exit status: 0 if every target is met, 1 if one is missed, 2 if data is missing.
+A missed target is reported (MISSED in its row, and a last line naming it), not an error:
+the times drift 20-40% between runs on a shared machine.
+Exit status: 0 when the tables are printed (targets met or not), 2 if data is missing.
 """
 
 import json
@@ -75,10 +79,10 @@ def main(argv):
     target = Path(args[0]) if args else Path(os.environ.get("CARGO_TARGET_DIR", "target"))
     root = target / "criterion"
     if not root.is_dir():
-        print(f"no criterion data under {root}: run `cargo bench --bench hop` first", file=sys.stderr)
+        print(f"no criterion data under {root}: run `cargo bench -p redirects-benches --bench hop` first", file=sys.stderr)
         return 2
 
-    missed = False
+    missed = []  # the targets missed, by name
     missing = False
     print(f"Hop time ({stat} per hop, criterion data in {root})")
     print()
@@ -89,7 +93,8 @@ def main(argv):
         f, m, u = (load(root, g, b, stat) for b in ("floor", "machine", "ureq_proto"))
         mf, um = ratio(m, f), ratio(u, m)
         v = verdict(mf, TARGET_MACHINE_FLOOR)
-        missed |= v == "MISSED"
+        if v == "MISSED":
+            missed.append(f"{r} machine/floor {mf:.2f} > {TARGET_MACHINE_FLOOR:g}")
         missing |= mf is None
         print(f"| {r} | {fmt_ns(f)} | {fmt_ns(m)} | {fmt_ns(u)} | {fmt_r(mf)} | {fmt_r(um)} | {v} |")
 
@@ -103,7 +108,10 @@ def main(argv):
     uw, ub = load(root, g, "ureq_proto_whole", stat), load(root, g, "ureq_proto_byte", stat)
     cw, bw = ratio(c, w), ratio(b, w)
     vc, vb = verdict(cw, TARGET_CHUNK64), verdict(bw, TARGET_BYTE)
-    missed |= "MISSED" in (vc, vb)
+    if vc == "MISSED":
+        missed.append(f"chunk64/whole {cw:.2f} > {TARGET_CHUNK64:g}")
+    if vb == "MISSED":
+        missed.append(f"byte/whole {bw:.2f} > {TARGET_BYTE:g}")
     missing |= cw is None or bw is None
     print(f"| whole | {fmt_ns(w)} | 1.00 | |")
     print(f"| chunk64 | {fmt_ns(c)} | {fmt_r(cw)} | <= {TARGET_CHUNK64:g}: {vc} |")
@@ -111,6 +119,19 @@ def main(argv):
     if uw is not None or ub is not None:
         print(f"| ureq_proto whole | {fmt_ns(uw)} | | |")
         print(f"| ureq_proto byte | {fmt_ns(ub)} | {fmt_r(ratio(ub, uw))} (x ureq_proto whole) | |")
+
+    print()
+    print("Whole chain: request built, Follow::new, the redirect, the final 200, all dropped")
+    print()
+    print("| redirect | floor | machine | machine/floor |")
+    print("|---|---:|---:|---:|")
+    chain_rows = []
+    for r in RESPONSES:
+        g = f"chain_{r}"
+        f, m = (load(root, g, x, stat) for x in ("floor", "machine"))
+        missing |= f is None or m is None
+        chain_rows.append(fmt_r(ratio(m, f)))
+        print(f"| {r} | {fmt_ns(f)} | {fmt_ns(m)} | {chain_rows[-1]} |")
 
     print()
     print("Summary (ratios):")
@@ -126,10 +147,12 @@ def main(argv):
         print(f"| {k} | " + " | ".join(v) + " |")
     print(f"| chunk64/whole (large) | | | {fmt_r(cw)} |")
     print(f"| byte/whole (large) | | | {fmt_r(bw)} |")
+    print("| whole chain machine/floor | " + " | ".join(chain_rows) + " |")
 
-    if missing:
-        return 2
-    return 1 if missed else 0
+    if missed:
+        print()
+        print("MISSED: " + ", ".join(missed))
+    return 2 if missing else 0
 
 
 if __name__ == "__main__":

@@ -78,9 +78,10 @@ fn stop() -> Counts {
     COUNTS.with(|c| c.get())
 }
 
-// The benchmarks' responses and first request (benches/common/mod.rs), so that the counts
-// here and the instruction counts there are about the same hops.
-#[path = "../benches/common/mod.rs"]
+// The benchmarks' responses, first request, floor and machine hops (the part of
+// `benches/common` that needs neither criterion nor ureq-proto), so that the counts here and
+// the instruction counts there are about the same hops.
+#[path = "../benches/common/inputs.rs"]
 mod common;
 use common::{RESPONSES, large, machine_start as machine};
 
@@ -104,18 +105,26 @@ fn hop(resp: &[u8], chunk: usize) -> (Counts, String) {
     (counts, String::from_utf8_lossy(&out[..n]).into_owned())
 }
 
-/// The floor's allocations for the same hop: `httparse` (none) + `Url::join` (the new URL:
-/// the WHATWG parser allocates its string with the length of the input as capacity and grows
-/// it when a relative reference needs the base's parts) + writing the head (none).
+/// The floor's allocations for the same hop: `httparse` and reading the framing (none) +
+/// `Url::join` (the new URL: the WHATWG parser allocates its string with the length of the
+/// input as capacity and grows it when a relative reference needs the base's parts) +
+/// writing the head (none).
 fn floor(resp: &[u8]) -> Counts {
     let base = common::floor_base();
-    let headers = common::floor_headers();
+    let lines = common::floor_lines();
     let mut out = [0u8; 4096];
     start();
-    let next = common::floor_hop(&base, &headers, resp, &mut out);
+    let next = common::floor_hop(&base, &lines, resp, &mut out);
     let counts = stop();
     drop(next);
     counts
+}
+
+/// The floor compared with here (and in `benches/`) does the machine's work: the same next
+/// head byte for byte, the same framing read out of the redirect.
+#[test]
+fn floor_writes_the_machine_s_head() {
+    common::check_floor_matches_machine();
 }
 
 /// What one hop allocates, for every response and every way of feeding it: exactly one new

@@ -1,11 +1,6 @@
-//! What the hop benchmarks share: the three redirect responses, the first request, and one
-//! function per contender (`floor`, `machine`, `ureq_proto`) doing one whole hop.
-//!
-//! A hop is: parse the redirect head (fed whole unless said otherwise), find and resolve
-//! `Location`, decide, and write the next request head into a reused caller buffer. The
-//! state each contender needs before the response arrives (the `Follow` with its first
-//! request, ureq-proto's `Call<RecvResponse>`) is built outside the measured part, and what a
-//! hop returns (the new URL, or the machine that now owns it) is dropped outside it too.
+//! What the hop benchmarks share: the inputs, the floor and the machine (`inputs.rs`, also
+//! used by `tests/alloc.rs`), and here the third contender, ureq-proto, and the self-check
+//! that all three do the same work.
 //!
 //! Used by `benches/hop.rs` (criterion, wall time) and `benches/instr.rs` (fixed iteration
 //! count for callgrind).
@@ -13,305 +8,12 @@
 #![allow(dead_code)]
 
 use std::hint::black_box;
-use std::mem::MaybeUninit;
 
-use redirects::{Event, Follow, Method, Policy, Request, Url};
 use ureq_proto::client::state::{RecvResponse, SendRequest};
 use ureq_proto::client::{Call, RecvResponseResult, RedirectAuthHeaders, SendRequestResult};
 
-/// The first request of the chain (every contender sends these headers).
-pub const START_URL: &str = "https://www.example.com/account/settings?tab=security";
-pub const REQUEST_HEADERS: [(&str, &str); 4] = [
-    ("User-Agent", "redirects-bench/0.1"),
-    (
-        "Accept",
-        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-    ),
-    ("Accept-Language", "en-US,en;q=0.9"),
-    ("Accept-Encoding", "gzip, deflate, br"),
-];
-
-/// The output buffer every contender writes the next head into (reused across hops).
-pub const OUT_LEN: usize = 4096;
-
-/// `small`: a 58-byte `302` with a relative `Location`.
-pub fn small() -> Vec<u8> {
-    b"HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n".to_vec()
-}
-
-/// `typical`: 641 bytes, what a web application's login redirect looks like: Date,
-/// Server, Cache-Control, two Set-Cookie, Content-Type, Content-Length, and an absolute
-/// https `Location` with a query (to another origin).
-pub fn typical() -> Vec<u8> {
-    let mut r = String::new();
-    r.push_str("HTTP/1.1 302 Found\r\n");
-    r.push_str("Date: Sat, 22 Nov 2025 01:23:45 GMT\r\n");
-    r.push_str("Server: nginx/1.24.0\r\n");
-    r.push_str("Cache-Control: private, no-cache, no-store, must-revalidate, max-age=0\r\n");
-    r.push_str(
-        "Set-Cookie: __Host-session=8f2c1b9e4d7a4c3e9b0f6a2d5e8c1f7a3b9d2e6c; Path=/; \
-         Expires=Sun, 23 Nov 2025 01:23:45 GMT; Secure; HttpOnly; SameSite=Lax\r\n",
-    );
-    r.push_str(
-        "Set-Cookie: csrftoken=Zx8Qm2Lr5Tp9Wv3Yb6Nc1Hd4Kf7Gj0Sa; Path=/; Domain=example.com; \
-         Secure; SameSite=Strict\r\n",
-    );
-    r.push_str("Content-Type: text/html; charset=utf-8\r\n");
-    r.push_str("Content-Length: 0\r\n");
-    r.push_str(
-        "Location: https://accounts.example.com/signin/v2/identifier?continue=https%3A%2F%2F\
-         www.example.com%2Faccount%2Fsettings%3Ftab%3Dsecurity&service=web&flowName=GlifWebSignIn\r\n",
-    );
-    r.push_str("\r\n");
-    r.into_bytes()
-}
-
-/// `large`: 4 KiB (4,094 bytes), 30 header fields, long `Set-Cookie` and `Content-Security-Policy`
-/// values, an absolute https `Location` with a query.
-pub fn large() -> Vec<u8> {
-    let mut r = String::new();
-    r.push_str("HTTP/1.1 301 Moved Permanently\r\n");
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut add = |n: &str, v: String| fields.push((n.to_owned(), v));
-    add("Date", "Sat, 22 Nov 2025 01:23:45 GMT".into());
-    add("Server", "Apache/2.4.62 (Unix) OpenSSL/3.0.15".into());
-    add(
-        "Cache-Control",
-        "private, no-cache, no-store, must-revalidate, max-age=0".into(),
-    );
-    add("Pragma", "no-cache".into());
-    add("Expires", "Thu, 01 Jan 1970 00:00:00 GMT".into());
-    add("Vary", "Accept-Encoding, Cookie, User-Agent".into());
-    add("X-Frame-Options", "DENY".into());
-    add("X-Content-Type-Options", "nosniff".into());
-    add("Referrer-Policy", "strict-origin-when-cross-origin".into());
-    add(
-        "Strict-Transport-Security",
-        "max-age=63072000; includeSubDomains; preload".into(),
-    );
-    add(
-        "Permissions-Policy",
-        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), \
-         microphone=(), payment=(), usb=(), interest-cohort=()"
-            .into(),
-    );
-    let csp = "default-src 'self'; script-src 'self' 'nonce-r4nd0mN0nc3V4lu3' \
-               https://static.example.com https://www.googletagmanager.com \
-               https://www.google-analytics.com https://cdn.jsdelivr.net; style-src 'self' \
-               'unsafe-inline' https://static.example.com https://fonts.googleapis.com; img-src \
-               'self' data: blob: https://static.example.com https://images.example-cdn.net \
-               https://www.google-analytics.com; font-src 'self' https://fonts.gstatic.com; \
-               connect-src 'self' https://api.example.com wss://realtime.example.com \
-               https://www.google-analytics.com; frame-src https://www.youtube-nocookie.com \
-               https://player.vimeo.com; frame-ancestors 'none'; base-uri 'self'; form-action \
-               'self' https://accounts.example.com; object-src 'none'; upgrade-insecure-requests; \
-               report-uri https://csp.example.com/report; report-to csp-endpoint";
-    add("Content-Security-Policy", csp.into());
-    add(
-        "Report-To",
-        "{\"group\":\"csp-endpoint\",\"max_age\":10886400,\"endpoints\":[{\"url\":\
-         \"https://csp.example.com/report\"}],\"include_subdomains\":true}"
-            .into(),
-    );
-    add(
-        "NEL",
-        "{\"report_to\":\"csp-endpoint\",\"max_age\":2592000}".into(),
-    );
-    for (i, name) in [
-        "session",
-        "prefs",
-        "ab_test",
-        "tracking_id",
-        "consent",
-        "locale",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let value: String = (0..182)
-            .map(|j| {
-                char::from(
-                    b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                        [(i * 7 + j * 13) % 62],
-                )
-            })
-            .collect();
-        add(
-            "Set-Cookie",
-            format!(
-                "{name}={value}; Path=/; Domain=.example.com; Expires=Sun, 22 Nov 2026 01:23:45 \
-                 GMT; Max-Age=31536000; Secure; HttpOnly; SameSite=Lax"
-            ),
-        );
-    }
-    add(
-        "X-Request-Id",
-        "7c9e6679-7425-40de-944b-e07fc1f90ae7".into(),
-    );
-    add(
-        "X-Correlation-Id",
-        "f47ac10b-58cc-4372-a567-0e02b2c3d479".into(),
-    );
-    add("X-Runtime", "0.004211".into());
-    add("X-Powered-By", "Phusion Passenger(R) 6.0.23".into());
-    add(
-        "Via",
-        "1.1 varnish (Varnish/7.5), 1.1 proxy.example.net".into(),
-    );
-    add("X-Cache", "MISS from edge-fra-03".into());
-    add("Content-Type", "text/html; charset=iso-8859-1".into());
-    add("Content-Length", "0".into());
-    add("Connection", "keep-alive".into());
-    add(
-        "Location",
-        "https://www.example.com/en-us/account/security/settings/overview?tab=security\
-         &utm_source=legacy&utm_medium=redirect&utm_campaign=migration-2025&ref=%2Faccount"
-            .into(),
-    );
-    for (n, v) in &fields {
-        r.push_str(n);
-        r.push_str(": ");
-        r.push_str(v);
-        r.push_str("\r\n");
-    }
-    r.push_str("\r\n");
-    r.into_bytes()
-}
-
-/// Builds one response.
-pub type MakeResponse = fn() -> Vec<u8>;
-
-/// The three responses by name.
-pub const RESPONSES: [(&str, MakeResponse); 3] =
-    [("small", small), ("typical", typical), ("large", large)];
-
-pub fn response(name: &str) -> Option<Vec<u8>> {
-    RESPONSES.iter().find(|(n, _)| *n == name).map(|(_, f)| f())
-}
-
-// ------------------------------------------------------------------------------------ floor
-
-/// What the floor keeps between hops: the current URL (parsed once).
-pub fn floor_base() -> Url {
-    Url::parse(START_URL).unwrap()
-}
-
-fn put(out: &mut [u8], at: &mut usize, bytes: &[u8]) {
-    out[*at..*at + bytes.len()].copy_from_slice(bytes);
-    *at += bytes.len();
-}
-
-/// The request headers as the floor holds them: runtime data (like the machine's), so the
-/// compiler cannot fold their lengths into the copies.
-pub fn floor_headers() -> Vec<(String, String)> {
-    REQUEST_HEADERS
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .collect()
-}
-
-/// The floor: `httparse` into a stack header array, find `Location`, `Url::join`, write the
-/// next head by hand (request line, `Host`, the request's headers). No policy, no framing,
-/// no origin check: the least any hop must do.
-#[inline(never)]
-pub fn floor_hop(
-    base: &Url,
-    headers: &[(String, String)],
-    resp: &[u8],
-    out: &mut [u8],
-) -> (Url, usize) {
-    let mut storage = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; 100];
-    let mut res = httparse::Response::new(&mut []);
-    let status = httparse::ParserConfig::default()
-        .parse_response_with_uninit_headers(&mut res, resp, &mut storage)
-        .unwrap();
-    assert!(status.is_complete());
-    assert!(matches!(res.code, Some(301 | 302 | 303 | 307 | 308)));
-    let location = res
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("location"))
-        .map(|h| h.value.trim_ascii())
-        .unwrap();
-    let next = base.join(std::str::from_utf8(location).unwrap()).unwrap();
-    let mut at = 0;
-    put(out, &mut at, b"GET ");
-    let pq = &next[url::Position::BeforePath..url::Position::AfterQuery];
-    put(
-        out,
-        &mut at,
-        if pq.is_empty() { b"/" } else { pq.as_bytes() },
-    );
-    put(out, &mut at, b" HTTP/1.1\r\nHost: ");
-    put(
-        out,
-        &mut at,
-        next[url::Position::BeforeHost..url::Position::AfterPort].as_bytes(),
-    );
-    put(out, &mut at, b"\r\n");
-    for (n, v) in headers {
-        put(out, &mut at, n.as_bytes());
-        put(out, &mut at, b": ");
-        put(out, &mut at, v.as_bytes());
-        put(out, &mut at, b"\r\n");
-    }
-    put(out, &mut at, b"\r\n");
-    (next, at)
-}
-
-// ---------------------------------------------------------------------------------- machine
-
-/// The first request with the benchmark's headers.
-pub fn machine_request() -> Request {
-    let mut req = Request::new(Method::Get, START_URL).unwrap();
-    for (n, v) in REQUEST_HEADERS {
-        req = req.header(n, v).unwrap();
-    }
-    req
-}
-
-/// The machine before the response arrives: first request (whose head was already written),
-/// `fetch` policy. Built fresh for every hop with `Follow::new` (outside the measured part):
-/// a *cloned* `Follow` is not the same thing, since `Vec::clone` drops the spare capacity
-/// `Follow::new` reserves for the history, and the first redirect then allocates.
-pub fn machine_start_from(req: &Request) -> Follow {
-    Follow::new(req.clone(), Policy::fetch()).unwrap()
-}
-
-pub fn machine_start() -> Follow {
-    machine_start_from(&machine_request())
-}
-
-/// One hop with the crate: feed the whole head, decide, write the next head.
-#[inline(never)]
-pub fn machine_hop(follow: &mut Follow, resp: &[u8], out: &mut [u8]) -> usize {
-    match follow.handle_response(resp) {
-        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
-        other => panic!("expected a redirect, got {other:?}"),
-    }
-}
-
-/// The same hop, the head fed in `chunk`-byte pieces (the caller's buffer grows by `chunk`
-/// each time and the machine is given all bytes so far).
-#[inline(never)]
-pub fn machine_hop_chunked(
-    follow: &mut Follow,
-    resp: &[u8],
-    chunk: usize,
-    out: &mut [u8],
-) -> usize {
-    let mut end = chunk.min(resp.len());
-    loop {
-        match follow.handle_response(&resp[..end]) {
-            Ok(Event::NeedData) => {
-                assert!(end < resp.len(), "head incomplete at the end of the bytes");
-                end = (end + chunk).min(resp.len());
-            }
-            Ok(Event::Redirect(hop)) => return hop.request().write_head(out).unwrap(),
-            other => panic!("expected a redirect, got {other:?}"),
-        }
-    }
-}
+mod inputs;
+pub use inputs::*;
 
 // ------------------------------------------------------------------------------- ureq-proto
 
@@ -380,48 +82,32 @@ pub fn ureq_hop_chunked(mut call: UreqStart, resp: &[u8], chunk: usize, out: &mu
     }
 }
 
-/// Checks that the three contenders agree on the next request line and Host, so that the
-/// benchmarks compare the same work. Panics otherwise.
+/// Checks that the three contenders do the same work, so that the benchmarks compare like
+/// with like: the floor and the machine write the same head and read the same framing
+/// ([`check_floor_matches_machine`]), and ureq-proto's head has every line of theirs (it
+/// adds its own headers). Panics otherwise.
 pub fn self_check() {
+    check_floor_matches_machine();
+    let lines = floor_lines();
     for (name, make) in RESPONSES {
         let resp = make();
         let mut a = [0u8; OUT_LEN];
-        let mut b = [0u8; OUT_LEN];
         let mut c = [0u8; OUT_LEN];
-        let (url, na) = floor_hop(&floor_base(), &floor_headers(), &resp, &mut a);
-        let mut m = machine_start();
-        let nb = machine_hop(&mut m, &resp, &mut b);
-        assert_eq!(
-            m.url(),
-            &url,
-            "{name}: machine and floor resolve differently"
-        );
+        let floor = floor_hop(&floor_base(), &lines, &resp, &mut a);
         let (_, _, nc) = ureq_hop(ureq_start(), &resp, &mut c);
-        let first = |x: &[u8]| {
-            let s = String::from_utf8_lossy(x).to_string();
-            let mut lines: Vec<String> = s.lines().map(|l| l.to_ascii_lowercase()).collect();
+        let sorted_lines = |x: &[u8]| {
+            let mut lines: Vec<String> = String::from_utf8_lossy(x)
+                .lines()
+                .map(|l| l.to_ascii_lowercase())
+                .collect();
             lines.sort();
             lines
         };
-        assert_eq!(
-            first(&a[..na]),
-            first(&b[..nb]),
-            "{name}: floor vs machine head"
-        );
-        let ureq_lines = first(&c[..nc]);
-        let floor_lines = first(&a[..na]);
+        let ureq_lines = sorted_lines(&c[..nc]);
+        let floor_lines = sorted_lines(&a[..floor.written]);
         assert!(
             floor_lines.iter().all(|l| ureq_lines.contains(l)),
             "{name}: ureq-proto head differs:\n{ureq_lines:?}\nvs\n{floor_lines:?}"
         );
-        for chunk in [1, 64] {
-            let mut m2 = machine_start();
-            let n2 = machine_hop_chunked(&mut m2, &resp, chunk, &mut c);
-            assert_eq!(
-                &c[..n2],
-                &b[..nb],
-                "{name}: chunk {chunk} differs from whole"
-            );
-        }
     }
 }
