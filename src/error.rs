@@ -4,14 +4,17 @@ use core::fmt;
 
 /// Everything that can go wrong, from the peer's bytes or from the caller's use of the API.
 ///
-/// Errors caused by the **peer** (a redirect that cannot or must not be followed, a response
-/// that cannot be parsed) carry the status of the response that caused them; the URL that
-/// answered is [`Follow::url`](crate::Follow::url) and the hops before it are
-/// [`Follow::history`](crate::Follow::history), both still readable after the error.
+/// [`Error::fault`] says whose it is, as h11 splits local from remote protocol errors:
 ///
-/// Errors caused by the **caller** ([`Error::Refused`], [`Error::InvalidRequest`],
-/// [`Error::InvalidPolicy`], [`Error::InvalidState`], [`Error::BufferShrunk`]) mean the API was used in a way it
-/// does not allow; they never come from network input.
+/// - [`Fault::Peer`]: the response or the chain (a redirect that cannot or must not be
+///   followed, a head that cannot be parsed or is too large). These end the chain. Those
+///   about a redirect carry the status of the response that caused them; the URL that
+///   answered is [`Follow::url`](crate::Follow::url) and the redirects before it are
+///   [`Follow::history`](crate::Follow::history), both still readable after the error.
+/// - [`Fault::Caller`]: the request, the policy, the order of calls or the buffers the
+///   caller passed ([`Error::InvalidRequest`], [`Error::InvalidPolicy`],
+///   [`Error::InvalidState`], [`Error::BufferShrunk`]), or the caller's own decision
+///   ([`Error::Refused`]). They never come from network input.
 ///
 /// Every variant has a stable snake-case name, [`Error::code`], used by the conformance
 /// vectors (`too_many_redirects`, `invalid_location`, ...).
@@ -60,12 +63,19 @@ pub enum Error {
     /// The response head is not valid HTTP/1.x.
     MalformedResponse(Malformed),
     /// The response head (including any skipped 1xx heads) is longer than the policy's
-    /// limit, or has more header fields than [`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS).
+    /// limit ([`Policy::max_head_size`](crate::Policy::max_head_size)).
     HeadTooLarge {
         /// The byte limit in force.
         limit: usize,
     },
-    /// The caller declined a redirect with its own reason ([`Follow::refuse`](crate::Follow::refuse)).
+    /// The response head has more header fields than the machine keeps
+    /// ([`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS)).
+    TooManyHeaders {
+        /// The field limit in force.
+        limit: usize,
+    },
+    /// The caller declined a redirect with its own reason
+    /// ([`Redirect::refuse`](crate::Redirect::refuse)).
     Refused {
         /// Status of the redirect response.
         status: u16,
@@ -75,9 +85,9 @@ pub enum Error {
     /// The first request could not be built (caller error).
     InvalidRequest(InvalidRequest),
     /// A policy value is out of range (caller error).
-    InvalidPolicy(&'static str),
-    /// [`Follow::handle_response`](crate::Follow::handle_response) (or another call) was made
-    /// after the chain ended with a final response or an error (caller error).
+    InvalidPolicy(InvalidPolicy),
+    /// [`Follow::handle_response`](crate::Follow::handle_response) was called after the
+    /// chain ended with a final response or an error (caller error).
     InvalidState,
     /// The buffer passed to [`Follow::handle_response`](crate::Follow::handle_response) is
     /// shorter than one passed before for the same response; the contract is that it only
@@ -90,7 +100,47 @@ pub enum Error {
     },
 }
 
+/// Whose mistake an [`Error`] is ([`Error::fault`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The caller's: the request, the policy, the order of calls, a buffer, or its own
+    /// refusal of a redirect.
+    Caller,
+    /// The peer's: the response bytes or the redirect chain the servers built.
+    Peer,
+}
+
 impl Error {
+    /// Whose mistake this is: the caller's or the peer's.
+    ///
+    /// ```
+    /// use redirects::{Error, Fault, Follow, Policy, Request};
+    /// let mut follow = Follow::new(Request::get("http://a.test/")?, Policy::fetch())?;
+    /// let err = follow.handle_response(b"HTTP/1.1 302 Found\r\nLocation: ftp://a.test/\r\n\r\n").unwrap_err();
+    /// assert_eq!(err.fault(), Fault::Peer);
+    /// let again = follow.handle_response(b"HTTP/1.1 200 OK\r\n\r\n").unwrap_err();
+    /// assert_eq!((again.clone(), again.fault()), (Error::InvalidState, Fault::Caller));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn fault(&self) -> Fault {
+        match self {
+            Error::TooManyRedirects { .. }
+            | Error::InvalidLocation { .. }
+            | Error::ConflictingLocation { .. }
+            | Error::SchemeNotAllowed { .. }
+            | Error::BodyNotReplayable { .. }
+            | Error::InsecureRedirect { .. }
+            | Error::MalformedResponse(_)
+            | Error::HeadTooLarge { .. }
+            | Error::TooManyHeaders { .. } => Fault::Peer,
+            Error::Refused { .. }
+            | Error::InvalidRequest(_)
+            | Error::InvalidPolicy(_)
+            | Error::InvalidState
+            | Error::BufferShrunk { .. } => Fault::Caller,
+        }
+    }
+
     /// The stable snake-case name of the variant, as used by the conformance vectors.
     pub fn code(&self) -> &'static str {
         match self {
@@ -102,6 +152,7 @@ impl Error {
             Error::InsecureRedirect { .. } => "insecure_redirect",
             Error::MalformedResponse(_) => "malformed_response",
             Error::HeadTooLarge { .. } => "head_too_large",
+            Error::TooManyHeaders { .. } => "too_many_headers",
             Error::Refused { .. } => "refused",
             Error::InvalidRequest(_) => "invalid_request",
             Error::InvalidPolicy(_) => "invalid_policy",
@@ -135,6 +186,37 @@ pub enum Malformed {
     Status(u16),
     /// `Content-Length` is not a number, or several differ (RFC 9112 §6.3 item 5).
     ContentLength,
+}
+
+/// Why a policy value was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidPolicy {
+    /// An allowed scheme is not a lower-case URL scheme (`[a-z][a-z0-9+.-]*`).
+    SchemeSyntax,
+    /// An allowed scheme is longer than `max` bytes.
+    SchemeTooLong {
+        /// The longest scheme taken, in bytes.
+        max: usize,
+    },
+    /// More than `max` allowed schemes.
+    TooManySchemes {
+        /// The most schemes taken.
+        max: usize,
+    },
+    /// The head size limit is outside `min..=max` bytes.
+    HeadSize {
+        /// The smallest limit taken.
+        min: usize,
+        /// The largest limit taken.
+        max: usize,
+    },
+    /// A credential header name is not an HTTP token.
+    CredentialName,
+    /// A trusted origin does not parse as a URL.
+    TrustedOrigin(url::ParseError),
+    /// A trusted origin has no host (`data:`, `mailto:` ...).
+    TrustedOriginHost,
 }
 
 /// Why the first request could not be built.
@@ -190,10 +272,12 @@ impl fmt::Display for Error {
                 write!(f, "{status} redirect from https to http refused by policy")
             }
             Error::MalformedResponse(m) => write!(f, "malformed response head: {m}"),
-            Error::HeadTooLarge { limit } => write!(
-                f,
-                "response head larger than {limit} bytes or with too many header fields"
-            ),
+            Error::HeadTooLarge { limit } => {
+                write!(f, "response head larger than {limit} bytes")
+            }
+            Error::TooManyHeaders { limit } => {
+                write!(f, "response head with more than {limit} header fields")
+            }
             Error::Refused { status, reason } => write!(f, "{status} redirect refused: {reason}"),
             Error::InvalidRequest(r) => write!(f, "invalid request: {r}"),
             Error::InvalidPolicy(what) => write!(f, "invalid policy: {what}"),
@@ -212,6 +296,24 @@ impl fmt::Display for Malformed {
             Malformed::Syntax(e) => write!(f, "{e}"),
             Malformed::Status(s) => write!(f, "status code {s} is below 100"),
             Malformed::ContentLength => f.write_str("invalid or conflicting Content-Length"),
+        }
+    }
+}
+
+impl fmt::Display for InvalidPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InvalidPolicy::SchemeSyntax => f.write_str("scheme is not a lower-case URL scheme"),
+            InvalidPolicy::SchemeTooLong { max } => write!(f, "scheme longer than {max} bytes"),
+            InvalidPolicy::TooManySchemes { max } => write!(f, "more than {max} schemes"),
+            InvalidPolicy::HeadSize { min, max } => {
+                write!(f, "head size limit not in {min}..={max} bytes")
+            }
+            InvalidPolicy::CredentialName => {
+                f.write_str("credential header name is not a valid HTTP token")
+            }
+            InvalidPolicy::TrustedOrigin(e) => write!(f, "trusted origin is not a URL: {e}"),
+            InvalidPolicy::TrustedOriginHost => f.write_str("trusted origin has no host"),
         }
     }
 }
@@ -243,17 +345,25 @@ impl core::error::Error for Error {
         match self {
             Error::InvalidLocation { error, .. } => Some(error),
             Error::InvalidRequest(InvalidRequest::Url(e)) => Some(e),
+            Error::InvalidPolicy(InvalidPolicy::TrustedOrigin(e)) => Some(e),
             _ => None,
         }
     }
 }
 impl core::error::Error for Malformed {}
 impl core::error::Error for InvalidRequest {}
+impl core::error::Error for InvalidPolicy {}
 impl core::error::Error for BufferTooSmall {}
 
 impl From<Malformed> for Error {
     fn from(m: Malformed) -> Self {
         Error::MalformedResponse(m)
+    }
+}
+
+impl From<InvalidPolicy> for Error {
+    fn from(p: InvalidPolicy) -> Self {
+        Error::InvalidPolicy(p)
     }
 }
 

@@ -18,10 +18,10 @@
 //! let mut follow = Follow::new(Request::try_from(&first)?, Policy::fetch())?;
 //!
 //! let bytes = b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /cars/id/123456\r\n\r\n";
-//! let Event::Redirect(hop) = follow.handle_response(bytes)? else { unreachable!() };
-//! assert_eq!(hop.response().status_code()?, http::StatusCode::TEMPORARY_REDIRECT);
+//! let Event::Redirect(redirect) = follow.handle_response(bytes)? else { unreachable!() };
+//! assert_eq!(redirect.response().status_code()?, http::StatusCode::TEMPORARY_REDIRECT);
 //!
-//! let next: http::Request<()> = hop.request().to_http_request()?;
+//! let next: http::Request<()> = redirect.request().to_http_request()?;
 //! assert_eq!(next.method(), http::Method::DELETE);
 //! assert_eq!(next.uri(), "http://www.example.org/cars/id/123456");
 //! assert_eq!(next.headers()["authorization"], "Bearer s3cret");
@@ -31,9 +31,10 @@
 use std::string::ToString;
 
 use crate::error::{Error, InvalidRequest};
-use crate::head::Response;
 use crate::method::Method;
-use crate::request::{Body, OutgoingRequest, Request};
+use crate::outgoing::OutgoingRequest;
+use crate::request::{Body, Request};
+use crate::response::Response;
 
 impl TryFrom<Method> for http::Method {
     type Error = http::method::InvalidMethod;
@@ -253,7 +254,7 @@ mod tests {
     }
 
     #[test]
-    fn outgoing_to_http_follows_the_hop() {
+    fn outgoing_to_http_is_the_next_request() {
         let req = Request::new(Method::Post, "http://a.test/form#top")
             .unwrap()
             .header("Authorization", "Bearer t")
@@ -268,22 +269,22 @@ mod tests {
         assert_eq!(first.headers().len(), 2);
 
         let bytes = b"HTTP/1.1 303 See Other\r\nLocation: https://b.test:8443/done?x=%41\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n";
-        let Ok(Event::Redirect(hop)) = follow.handle_response(bytes) else {
+        let Ok(Event::Redirect(redirect)) = follow.handle_response(bytes) else {
             panic!("expected a redirect");
         };
-        let map = hop.response().to_header_map().unwrap();
+        let map = redirect.response().to_header_map().unwrap();
         assert_eq!(
             map.get_all("set-cookie").iter().collect::<Vec<_>>(),
             ["a=1", "b=2"]
         );
         assert_eq!(
-            hop.response().status_code().unwrap(),
+            redirect.response().status_code().unwrap(),
             http::StatusCode::SEE_OTHER
         );
-        let next = hop.request().to_http_request().unwrap();
+        let next = redirect.request().to_http_request().unwrap();
         assert_eq!(next.method(), http::Method::GET);
         // The fragment is inherited by the URL but never part of the request URI.
-        assert_eq!(hop.request().url().fragment(), Some("top"));
+        assert_eq!(redirect.request().url().fragment(), Some("top"));
         assert_eq!(next.uri(), "https://b.test:8443/done?x=%41");
         assert_eq!(next.uri().authority().unwrap(), "b.test:8443");
         assert!(next.headers().is_empty(), "{:?}", next.headers());

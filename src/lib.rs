@@ -8,7 +8,18 @@
 //! response is final, or a typed [`Error`].
 //!
 //! It works in `no_std` (with `alloc`) firmware, in custom async runtimes and in fuzzers
-//! alike, parses with [`httparse`] and resolves `Location` with the WHATWG [`url`] parser.
+//! alike, parses with [`httparse`](https://docs.rs/httparse) and resolves `Location` with
+//! the WHATWG parser of [`url`](https://docs.rs/url).
+//!
+//! # Words
+//!
+//! - A **request** is one request of the chain: request 0 is the first, request *n* the one
+//!   redirect *n* asked for.
+//! - A **redirect** is a 3xx response the policy follows; redirect *n* (1-based) is the
+//!   *n*th. [`Follow::redirects`] counts them, [`Follow::history`] lists them
+//!   ([`HistoryEntry`]: the status and the URL that answered with it).
+//! - A **proposed** redirect is one that was just taken, whose next request has not had a
+//!   byte of response yet: the [`Redirect`] handle acts on it.
 //!
 //! # The loop
 //!
@@ -18,14 +29,37 @@
 //!  --------> request() -> write it -> handle_response(bytes) --+-- NeedData: read more,
 //!                ^                          ^                   |   call again
 //!                |                          +-------------------+
-//!                +------------ Event::Redirect(next request) <--+
+//!                +------------ Event::Redirect(handle) <--------+
 //!                                           Event::Final(response) / Err(Error)
 //! ```
+//!
+//! # The states
+//!
+//! The machine is in exactly one of four states; every transition is in one file
+//! (`src/machine.rs`) and is this table:
+//!
+//! | state | call | answer | next state |
+//! |---|---|---|---|
+//! | reading | [`Follow::handle_response`], head incomplete | [`Event::NeedData`] | reading |
+//! | reading | `handle_response`, buffer shorter than before | [`Error::BufferShrunk`] | reading |
+//! | reading | `handle_response`, head unreadable or too large | peer [`Error`] | failed |
+//! | reading | `handle_response`, a redirect the policy follows | [`Event::Redirect`] | proposed |
+//! | reading | `handle_response`, a final response | [`Event::Final`] | finished |
+//! | reading | `handle_response`, a redirect that must not be followed | peer [`Error`] | failed |
+//! | proposed | `handle_response` with no bytes | [`Event::NeedData`] | proposed |
+//! | proposed | `handle_response` with bytes of the next response | as in reading | as in reading |
+//! | proposed | [`Redirect::stop`] | [`Final`] (the 3xx) | finished |
+//! | proposed | [`Redirect::refuse`] | [`Error::Refused`] | failed |
+//! | finished, failed | `handle_response` | [`Error::InvalidState`] | unchanged |
+//!
+//! The per-redirect decisions exist only on the [`Redirect`] handle, which exists only in
+//! the proposed state: editing a request that is already answered, or stopping a chain
+//! that has moved on, cannot be written.
 //!
 //! # Example: a whole chain over in-memory bytes
 //!
 //! MDN's example: `DELETE /cars/oldest` answered by `307` means DELETE again at the new URL;
-//! then a `303` turns it into a GET, and the cross-origin hop drops the credentials.
+//! then a `303` turns it into a GET, and the cross-origin request drops the credentials.
 //!
 //! ```
 //! use redirects::{Event, Follow, Method, Policy, Request};
@@ -51,9 +85,10 @@
 //!     assert!(matches!(follow.handle_response(first)?, Event::NeedData));
 //!     match follow.handle_response(response)? {
 //!         Event::NeedData => unreachable!("the head is complete"),
-//!         Event::Redirect(hop) => {
-//!             println!("{} -> {} {}", hop.response().status(), hop.request().method(), hop.request().url());
-//!             for removed in hop.removed_headers() {
+//!         Event::Redirect(redirect) => {
+//!             let next = redirect.request();
+//!             println!("{} -> {} {}", redirect.response().status(), next.method(), next.url());
+//!             for removed in redirect.removed_headers() {
 //!                 println!("  dropped {} ({:?})", removed.name, removed.reason);
 //!             }
 //!         }
@@ -75,7 +110,18 @@
 //! # Ok::<(), redirects::Error>(())
 //! ```
 //!
-//! # What the default `fetch` profile does
+//! # Profiles
+//!
+//! A profile is one `const` [`Rules`] value; a [`Policy`] is those rules plus the caller's
+//! values (limit, schemes, credential rule, trusted origins, ...).
+//!
+//! | profile | what it is |
+//! |---|---|
+//! | [`Rules::FETCH`] ([`Policy::fetch`], the default) | WHATWG Fetch, as browsers do it |
+//! | [`Rules::STRICT`] ([`Policy::strict`]) | `fetch`, plus https -> http refused ([`Error::InsecureRedirect`]) and 10 redirects |
+//! | [`Rules::CURL`] ([`Policy::curl`]) | what `curl -L` does |
+//!
+//! ## What the default `fetch` profile does
 //!
 //! | Case | Behaviour |
 //! |---|---|
@@ -90,14 +136,11 @@
 //! | 301/302 + POST, 303 + anything but GET/HEAD | GET without body; body headers and `Expect` removed |
 //! | 307, 308 | same method, same body |
 //! | body that cannot be re-sent, on any redirect but 303 | [`Error::BodyNotReplayable`] |
-//! | cross-origin hop | credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, ..., see below) removed for the rest of the chain |
+//! | request to another origin | credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, ..., see below) removed for the rest of the chain |
 //!
-//! The `strict` profile also refuses https -> http ([`Error::InsecureRedirect`]) and stops
-//! after 10 redirects.
+//! ## The `curl` profile: what `curl -L` does
 //!
-//! # The `curl` profile: what `curl -L` does
-//!
-//! [`Profile::Curl`] follows curl 8.x with its command-line defaults (read from curl's
+//! [`Rules::CURL`] follows curl 8.x with its command-line defaults (read from curl's
 //! `lib/http.c` `Curl_http_follow`, `http_switch_to_get`, `http_header_l`,
 //! `lib/vauth/vauth.c` `Curl_auth_allowed_to_host`, `src/tool_main.h`). Where it differs
 //! from `fetch`:
@@ -110,44 +153,53 @@
 //! | 303 + DELETE, PATCH, other `-X` methods | GET, body dropped | same method, body dropped ("Stick to DELETE instead of GET") |
 //! | headers on a body drop | every request-body header and `Expect` | only `Content-Length`, `Transfer-Encoding`, `Expect` (custom `Content-Type` is kept) |
 //! | streamed body | error on any redirect but 303 | error only when the body must be re-sent (no switch to GET) |
-//! | credentials | removed on the first cross-origin hop, for good | sent on every hop whose origin (scheme, host, port) is the one they were set for: back on the first origin they are sent again |
+//! | credentials | removed on the first request to another origin, for good | sent on every request to the origin they were set for: back on the first origin they are sent again |
+//! | different `Location` fields | an error on a followed status | an error on any status ("Multiple Location headers") |
 //!
-//! Shared by both: identical duplicate `Location` fields are followed and different ones are
-//! [`Error::ConflictingLocation`] (curl: "Multiple Location headers"); bytes >= 0x80 are
+//! Shared by both: identical duplicate `Location` fields are followed; bytes >= 0x80 are
 //! percent-encoded byte by byte; an empty `Location` is ignored. curl would also follow to
 //! `ftp:`; this crate speaks only HTTP, so that is [`Error::SchemeNotAllowed`]. curl resolves
 //! relative references with its own RFC 3986 parser, this crate with the WHATWG one: they
 //! differ only on odd input (backslashes, tabs; a space in the query is `+` for curl and
 //! `%20` here).
 //!
-//! # Deciding each hop
+//! # Deciding each redirect
 //!
 //! Every redirect is proposed as an [`Event::Redirect`] that already carries the policy's
-//! answer, so a caller that does not care writes no extra code. Before the first byte of the
-//! next response is fed, the caller may instead:
-//! - edit the next request: [`Follow::set_header`], [`Follow::append_header`],
-//!   [`Follow::remove_header`] (for example the `Cookie` its jar holds for the new URL; a
+//! answer, so a caller that does not care writes no extra code: drop the handle and send
+//! [`Follow::request`]. Before the first byte of the next response is fed, the handle lets
+//! the caller instead:
+//! - edit the next request: [`Redirect::set_header`], [`Redirect::append_header`],
+//!   [`Redirect::remove_header`] (for example the `Cookie` its jar holds for the new URL; a
 //!   credential goes to another origin only when the caller names it like this);
-//! - stop and treat the 3xx as final: [`Follow::stop`];
-//! - fail with its own reason: [`Follow::refuse`].
+//! - stop and treat the 3xx as final: [`Redirect::stop`];
+//! - fail with its own reason: [`Redirect::refuse`].
 //!
-//! The proposal shows the status and headers ([`Redirect::response`]), the current and next
-//! URL ([`Redirect::from_url`], [`Redirect::request`]), the hop count ([`Redirect::number`])
-//! and what is dropped and why ([`Redirect::removed_headers`], [`Redirect::method_change`]).
+//! The handle shows the status and headers ([`Redirect::response`]), the current and next
+//! URL ([`Redirect::from_url`], [`Redirect::request`]), the redirect's number
+//! ([`Redirect::number`]) and what is dropped and why ([`Redirect::removed_headers`],
+//! [`Redirect::method_change`], [`Redirect::body_dropped`]). [`Follow::pending_redirect`]
+//! gives it back while the redirect is still proposed.
 //!
 //! # Credentials
 //!
 //! Credentials are `Authorization`, `Cookie`, `Cookie2`, `WWW-Authenticate`, a caller-set
 //! `Host`, the names added with [`Policy::with_credential_header`], and the proxy
 //! credentials `Proxy-Authorization`, `Proxy-Authenticate`, `Proxy-Authentication-Info`
-//! (Go's sensitive-header list). [`CredentialRule`] (a policy value) says when they go
-//! along: same origin only (default), or also on an `http` -> `https` upgrade of the same
-//! host on default ports. Origins named with [`Policy::with_trusted_origin`] receive them
-//! too (curl's `--location-trusted`, scoped). Proxy credentials never follow the request to
-//! another origin, whatever the rule: behind a tunnel to an `https` URL the head reaches the
-//! destination server (requests CVE-2023-32681).
+//! (Go's sensitive-header list). [`CredentialRule`] (a policy value) says which requests
+//! may carry them: same origin only (default), or also an `http` -> `https` upgrade of the
+//! same host on default ports. Origins named with [`Policy::with_trusted_origin`] receive
+//! them too (curl's `--location-trusted`, scoped). Proxy credentials never follow the
+//! request to another origin, whatever the rule: behind a tunnel to an `https` URL the head
+//! reaches the destination server (requests CVE-2023-32681).
 //! https -> http is a policy value ([`Policy::with_allow_downgrade`]); so is what happens
 //! when a streamed body would have to be re-sent ([`UnreplayableBody`]).
+//!
+//! # Errors
+//!
+//! One [`Error`] enum; [`Error::fault`] tells the caller's mistakes ([`Fault::Caller`]:
+//! request, policy, call order, buffer) from the peer's ([`Fault::Peer`]: the response or
+//! the chain). Each variant has a stable snake-case [`Error::code`].
 //!
 //! # Features
 //!
@@ -158,7 +210,7 @@
 //! # `no_std`
 //!
 //! With `default-features = false` the crate needs only `core` and `alloc`. The repository
-//! proves it with a `#![no_std]` binary (`tests/no_std`) that drives a real hop.
+//! proves it with a `#![no_std]` binary (`tests/no_std`) that drives a real redirect.
 //!
 //! # Limits and memory
 //!
@@ -177,25 +229,32 @@ extern crate std;
 
 mod error;
 mod head;
+mod headers;
 #[cfg(feature = "http")]
 mod http_interop;
 mod location;
 mod machine;
 mod method;
+mod outgoing;
 mod policy;
 mod request;
+mod response;
+mod rules;
+mod views;
 
-pub use error::{BufferTooSmall, Error, InvalidRequest, Malformed};
-pub use head::{BodyLength, MAX_RESPONSE_HEADERS, Response};
+pub use error::{BufferTooSmall, Error, Fault, InvalidPolicy, InvalidRequest, Malformed};
+pub use head::MAX_RESPONSE_HEADERS;
+pub use headers::RemovalReason;
 pub use location::resolve_location;
-pub use machine::{Event, Final, Follow, Hop, MethodChange, MethodRule, Redirect, RemovedHeader};
+pub use machine::Follow;
 pub use method::{ExtensionMethod, MAX_METHOD_LEN, Method};
-pub use policy::{
-    CredentialRule, DEFAULT_MAX_HEAD_SIZE, MAX_SCHEME_LEN, MAX_SCHEMES, Policy, Profile,
-    UnreplayableBody,
-};
-pub use request::{Body, OutgoingRequest, RemovalReason, Request, Target};
+pub use outgoing::{OutgoingRequest, Target};
+pub use policy::{CredentialRule, DEFAULT_MAX_HEAD_SIZE, Policy, UnreplayableBody};
+pub use request::{Body, Request};
+pub use response::{BodyLength, Response};
+pub use rules::{MethodRule, Rules};
 pub use url::Url;
+pub use views::{Event, Final, HistoryEntry, MethodChange, Redirect, RemovedHeader};
 
 /// The README's example runs as a doctest too.
 #[cfg(doctest)]

@@ -56,7 +56,9 @@ pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
     use alloc::string::ToString;
+    use alloc::vec::Vec;
 
     #[test]
     fn resolve_table() {
@@ -78,10 +80,14 @@ mod tests {
             (b"http://a b/", None),
             (b"http://", None),
         ];
+        let mut failed = Vec::new();
         for (raw, want) in cases {
             let got = resolve_location(&base, raw).ok().map(|u| u.to_string());
-            assert_eq!(got.as_deref(), *want, "{:?}", String::from_utf8_lossy(raw));
+            if got.as_deref() != *want {
+                failed.push(format!("{:?}: {got:?}", String::from_utf8_lossy(raw)));
+            }
         }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
     }
 
     #[test]
@@ -95,9 +101,13 @@ mod tests {
             ("http://127.0.0.1/", "http://localhost/", false),
             ("data:x", "data:x", false),
         ];
-        for (a, b, want) in cases {
-            let (a, b) = (Url::parse(a).unwrap(), Url::parse(b).unwrap());
-            assert_eq!(same_origin(&a, &b), want, "{a} {b}");
-        }
+        let failed: Vec<_> = cases
+            .iter()
+            .filter(|(a, b, want)| {
+                let (a, b) = (Url::parse(a).unwrap(), Url::parse(b).unwrap());
+                same_origin(&a, &b) != *want
+            })
+            .collect();
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
     }
 }

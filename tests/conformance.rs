@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use redirects::{Body, Error, Event, Follow, Method, Policy, Profile, Request};
+use redirects::{Body, Error, Event, Follow, Method, Policy, Request, Rules};
 use serde_json::{Map, Value};
 
 /// What the machine did with one response.
@@ -62,8 +62,8 @@ fn policy_for(case: &Map<String, Value>) -> Result<Policy, String> {
         None => "fetch",
         Some(v) => v.as_str().ok_or("`profile` is not a string")?,
     };
-    let profile = Profile::from_name(name).ok_or_else(|| format!("unknown profile `{name}`"))?;
-    let mut policy = Policy::new(profile);
+    let rules = Rules::from_name(name).ok_or_else(|| format!("unknown profile `{name}`"))?;
+    let mut policy = Policy::new(rules);
     let Some(overrides) = case.get("policy") else {
         return Ok(policy);
     };

@@ -115,7 +115,7 @@ impl HopReport {
                 .map(|r| Removed {
                     name: r.name.to_owned(),
                     reason: r.reason,
-                    hop: r.hop,
+                    hop: r.redirect,
                     earlier: r.earlier,
                 })
                 .collect(),

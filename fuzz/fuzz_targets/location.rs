@@ -5,7 +5,7 @@
 //! answer is a typed error (or final, for an empty value); it re-parses to itself
 //! (`Url::parse(u.as_str()) == u`); no fragment is lost (base with a fragment + Location
 //! without one = the base's fragment); and the machine agrees exactly with
-//! `resolve_location`. See `checks::check_location`.
+//! `resolve_location`; every error is the peer's fault. See `checks::check_location`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,13 +1,19 @@
 //! machine: a whole chain from a structured scenario (`scenario::Scenario`): a first
 //! request (method, URL from a few origins, credential and ordinary headers, body
-//! disposition, policy) and up to 24 responses built from realistic pieces (1xx/2xx/3xx
-//! statuses, Location forms, duplicate fields, obs-fold, Content-Length/chunked, garbage).
+//! disposition, policy of any profile: `Rules::FETCH`, `STRICT`, `CURL`) and up to 24
+//! responses built from realistic pieces (1xx/2xx/3xx statuses, Location forms, duplicate
+//! fields, obs-fold, Content-Length/chunked, garbage), with what the caller does on each
+//! proposed redirect (edits, stop, refuse through the `Redirect` handle, on the event's
+//! handle or on `Follow::pending_redirect`'s after an empty feed; a byte of the next
+//! response, after which nothing is pending).
 //!
-//! Invariant, on every hop: no panic; the redirect limit holds; Authorization, Cookie and
-//! Proxy-Authorization never go to an origin other than the first, and once removed never
-//! return; the header list is exactly the first one minus what the rules remove; the
-//! method/body rules hold and a dropped body is never re-sent; the outcomes are identical
-//! when every response is fed one byte at a time. See `checks::drive`.
+//! Invariant, on every redirect: no panic; the redirect limit holds; credentials go only
+//! where their rule lets them go from the origin they were set for, and under fetch/strict
+//! once removed never return; the header list and `removed_headers` are exactly what a
+//! model of the documented rules and the caller's edits says; the method/body rules hold
+//! and a dropped body is never re-sent; stop and refuse take the redirect back; every
+//! error has its documented fault; the outcomes are identical when every response is fed
+//! one byte at a time. See `checks::drive`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -8,8 +8,9 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use redirects::{
-    Body, BodyLength, CredentialRule, Error, Event, Follow, Method, MethodChange, Policy, Profile,
-    RemovalReason, Request, UnreplayableBody, Url, resolve_location,
+    Body, BodyLength, CredentialRule, Error, Event, Fault, Final, Follow, InvalidRequest,
+    MAX_RESPONSE_HEADERS, Method, MethodChange, MethodRule, Policy, Redirect, RemovalReason,
+    Request, Rules, UnreplayableBody, Url, resolve_location,
 };
 
 /// The URL the `parse_head` check sends its GET to.
@@ -126,53 +127,123 @@ fn next_of(req: redirects::OutgoingRequest<'_>) -> Next {
     }
 }
 
+/// The headers the next request does not carry, as `Redirect::removed_headers` lists them:
+/// name, reason, redirect number, earlier.
+pub type Removed = Vec<(String, RemovalReason, u32, bool)>;
+
+fn removed_of(r: &Redirect<'_>) -> Removed {
+    r.removed_headers()
+        .map(|h| (h.name.to_string(), h.reason, h.redirect, h.earlier))
+        .collect()
+}
+
+/// Everything a `Redirect` handle shows, owned.
+pub fn redirect_outcome(r: &Redirect<'_>) -> Outcome {
+    Outcome::Redirect {
+        response: head_of(r.response()),
+        number: r.number(),
+        from: r.from_url().as_str().to_string(),
+        method_change: r.method_change(),
+        body_dropped: r.body_dropped(),
+        removed: removed_of(r),
+        reuse: r.reuse_connection(),
+        next: next_of(r.request()),
+    }
+}
+
+/// Everything a `Final` shows, owned.
+pub fn final_outcome(f: &Final<'_>) -> Outcome {
+    Outcome::Final {
+        response: head_of(f.response()),
+        url: f.url().as_str().to_string(),
+        redirects: f.redirects(),
+        history: f
+            .history()
+            .iter()
+            .map(|h| (h.status(), h.url().as_str().to_string()))
+            .collect(),
+    }
+}
+
 fn outcome_of(ev: Result<Event<'_>, Error>) -> Outcome {
     match ev {
         Ok(Event::NeedData) => Outcome::NeedData,
-        Ok(Event::Redirect(r)) => Outcome::Redirect {
-            response: head_of(r.response()),
-            number: r.number(),
-            from: r.from_url().as_str().to_string(),
-            method_change: r.method_change(),
-            body_dropped: r.body_dropped(),
-            removed: r
-                .removed_headers()
-                .map(|h| (h.name.to_string(), h.reason, h.hop, h.earlier))
-                .collect(),
-            reuse: r.reuse_connection(),
-            next: next_of(r.request()),
-        },
-        Ok(Event::Final(f)) => Outcome::Final {
-            response: head_of(f.response()),
-            url: f.url().as_str().to_string(),
-            redirects: f.redirects(),
-            history: f
-                .history()
-                .iter()
-                .map(|h| (h.status(), h.url().as_str().to_string()))
-                .collect(),
-        },
+        Ok(Event::Redirect(r)) => redirect_outcome(&r),
+        Ok(Event::Final(f)) => final_outcome(&f),
         Err(e) => Outcome::Error(e),
     }
 }
 
+/// Whose fault an error is, as the crate documents it: the caller's for a call after the
+/// end, a buffer that shrank and its own refusal; the peer's for everything the response
+/// bytes or the chain cause. Every code is a stable snake-case name.
+pub fn check_fault(e: &Error) {
+    let want = match e {
+        Error::InvalidState | Error::BufferShrunk { .. } | Error::Refused { .. } => Fault::Caller,
+        _ => Fault::Peer,
+    };
+    assert_eq!(e.fault(), want, "fault of {e:?}");
+    let code = e.code();
+    assert!(
+        !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+        "code {code:?} of {e:?}"
+    );
+}
+
 /// Feeds one response; returns the first answer that is not `NeedData` (or `NeedData` if
-/// the bytes never complete a head).
-pub fn feed(follow: &mut Follow, bytes: &[u8], how: Feed) -> Outcome {
+/// the bytes never complete a head) and the length of the buffer that gave it. On a
+/// redirect, `on_redirect` gets the event's handle before it is dropped.
+///
+/// Every error is checked: its fault ([`check_fault`]), and for a peer error, the status
+/// it carries is that of the response `Follow::last_response` gives (none when no head
+/// completed).
+pub fn feed_with<R>(
+    follow: &mut Follow,
+    bytes: &[u8],
+    how: Feed,
+    on_redirect: impl FnOnce(Redirect<'_>) -> R,
+) -> (Outcome, usize, Option<R>) {
     let cuts: Vec<usize> = match how {
         Feed::Whole => vec![bytes.len()],
         Feed::SplitAt(n) => vec![n.min(bytes.len()), bytes.len()],
         // From one byte: a response whose first byte was already fed (a caller's late
-        // edit) must not be fed a shorter buffer.
+        // decision) must not be fed a shorter buffer.
         Feed::Bytewise => (1.min(bytes.len())..=bytes.len()).collect(),
     };
+    let mut on_redirect = Some(on_redirect);
+    let mut last = (Outcome::NeedData, 0);
     for cut in cuts {
-        let out = outcome_of(follow.handle_response(&bytes[..cut]));
-        if out != Outcome::NeedData {
-            return out;
+        let buf = &bytes[..cut];
+        let out = match follow.handle_response(buf) {
+            Ok(Event::Redirect(r)) => {
+                let out = redirect_outcome(&r);
+                let acted = on_redirect.take().map(|f| f(r));
+                return (out, cut, acted);
+            }
+            other => outcome_of(other),
+        };
+        if let Outcome::Error(e) = &out {
+            check_fault(e);
+            if e.fault() == Fault::Peer {
+                assert_eq!(
+                    follow.last_response(buf).map(|r| r.status()),
+                    e.status(),
+                    "the response kept after {e:?}"
+                );
+            }
         }
+        if out != Outcome::NeedData {
+            return (out, cut, None);
+        }
+        last = (out, cut);
     }
-    Outcome::NeedData
+    (last.0, last.1, None)
+}
+
+/// Feeds one response (see [`feed_with`]); returns the first answer that is not
+/// `NeedData`.
+pub fn feed(follow: &mut Follow, bytes: &[u8], how: Feed) -> Outcome {
+    feed_with(follow, bytes, how, |_| ()).0
 }
 
 fn is_followable(u: &Url) -> bool {
@@ -247,6 +318,22 @@ pub fn check_head(data: &[u8]) -> Outcome {
         );
         check_interpretation(&whole, response);
     }
+    match &whole {
+        Outcome::Error(Error::TooManyHeaders { limit }) => {
+            assert_eq!(*limit, MAX_RESPONSE_HEADERS);
+            let lines = data.iter().filter(|&&b| b == b'\n').count();
+            assert!(lines > *limit, "too many headers in {lines} lines");
+        }
+        Outcome::Error(Error::HeadTooLarge { limit }) => {
+            assert_eq!(*limit, policy.max_head_size());
+            assert!(
+                data.len() >= *limit,
+                "a head of {} bytes too large",
+                data.len()
+            );
+        }
+        _ => {}
+    }
     let at = run_head(data, &policy, Feed::SplitAt(split));
     assert_eq!(whole, at, "whole vs split at {split}");
     let bytewise = run_head(data, &policy, Feed::Bytewise);
@@ -286,6 +373,22 @@ fn check_interpretation(out: &Outcome, response: &Head) {
         BodyLength::UntilClose
     };
     assert_eq!(response.body_length, body, "body length of {response:?}");
+
+    // Keep-alive: HTTP/1.1 without `Connection: close`, or HTTP/1.0 with `keep-alive`, and
+    // a body with a known end.
+    let connection = |token: &str| {
+        named("connection").any(|v| {
+            v.split(|&b| b == b',')
+                .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+        })
+    };
+    let keep_alive = !connection("close")
+        && (response.version >= 1 || connection("keep-alive"))
+        && body != BodyLength::UntilClose;
+    assert_eq!(
+        response.keep_alive, keep_alive,
+        "keep-alive of {response:?}"
+    );
 
     let locations: Vec<&[u8]> = named("location")
         .map(trim_sp_htab)
@@ -398,8 +501,9 @@ pub fn check_location_at(base: &Url, raw: &[u8]) {
             | Error::ConflictingLocation { .. }
             | Error::MalformedResponse(_)
             // Bytes with many line ends are many fields: over the field capacity.
-            | Error::HeadTooLarge { .. },
+            | Error::TooManyHeaders { .. },
         ) => {}
+        Outcome::Error(Error::HeadTooLarge { limit }) if response.len() >= *limit => {}
         other => panic!("unexpected outcome for a 302: {other:?}"),
     }
 
@@ -472,22 +576,43 @@ pub fn decision(o: &Outcome) -> String {
 // ---------------------------------------------------------------------------------------
 // machine
 
-/// What the caller does right after a redirect is proposed (before feeding the next
-/// response).
+/// One edit of the proposed request, through the `Redirect` handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    None,
-    /// `Follow::stop`: the 3xx becomes final.
+pub enum Edit {
+    /// `set_header(name, value)`, the value naming the redirect and the edit.
+    Set(&'static str),
+    /// `append_header(name, value)`, the value naming the redirect and the edit.
+    Append(&'static str),
+    /// `remove_header(name)`.
+    Remove(&'static str),
+    /// Invalid `set_header` and `append_header` calls: typed errors, and nothing changes.
+    Invalid,
+}
+
+/// How the caller ends its turn on a proposed redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Decision {
+    /// Drop the handle and send `Follow::request`.
+    #[default]
+    Follow,
+    /// `Redirect::stop`: the 3xx becomes final.
     Stop,
-    /// `Follow::refuse`: the chain ends with `Error::Refused`.
+    /// `Redirect::refuse`: the chain ends with `Error::Refused`.
     Refuse,
-    /// `Follow::set_header("X-Hop", <hop number>)`.
-    SetHeader,
-    /// `Follow::remove_header(name)`.
-    RemoveHeader(&'static str),
-    /// Feed the first byte of the next response, then check that `stop`, `refuse` and
-    /// `set_header` are `InvalidState`.
-    LateEdit,
+    /// Follow, then feed the first byte of the next response: the redirect is no longer
+    /// pending (`Follow::pending_redirect` is `None`).
+    LateByte,
+}
+
+/// What the caller does right after a redirect is proposed, before the next response.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Action {
+    /// Act on the handle `Follow::pending_redirect` gives back after an empty feed,
+    /// instead of on the event's handle.
+    pub pending: bool,
+    /// Edits of the next request, in order.
+    pub edits: Vec<Edit>,
+    pub decision: Decision,
 }
 
 /// One chain: the first request, the policy, the raw responses in order and what the
@@ -498,7 +623,8 @@ pub struct Case {
     pub url: String,
     pub headers: Vec<(String, Vec<u8>)>,
     pub body: Body,
-    pub profile: Profile,
+    /// The profile.
+    pub rules: &'static Rules,
     pub max_redirects: Option<u32>,
     /// A header name the policy adds to the credentials.
     pub extra_credential: Option<String>,
@@ -509,7 +635,7 @@ pub struct Case {
     /// `UnreplayableBody::Final`.
     pub unreplayable_final: bool,
     pub responses: Vec<Vec<u8>>,
-    /// `actions[i]` runs after the redirect of `responses[i]` (missing: `Action::None`).
+    /// `actions[i]` runs after the redirect of `responses[i]` (missing: the default, follow).
     pub actions: Vec<Action>,
 }
 
@@ -530,7 +656,7 @@ impl Case {
                 .map(|(n, v)| (n.to_string(), v.to_vec()))
                 .collect(),
             body,
-            profile: Profile::Fetch,
+            rules: &Rules::FETCH,
             max_redirects: None,
             extra_credential: None,
             https_upgrade: false,
@@ -542,7 +668,7 @@ impl Case {
     }
 
     pub fn policy(&self) -> Policy {
-        let mut p = Policy::new(self.profile);
+        let mut p = Policy::new(self.rules);
         if let Some(n) = self.max_redirects {
             p = p.with_max_redirects(n);
         }
@@ -561,8 +687,13 @@ impl Case {
         p
     }
 
+    /// The profile, by its documented name.
+    fn profile(&self) -> &'static str {
+        self.rules.name()
+    }
+
     fn curl(&self) -> bool {
-        self.profile == Profile::Curl
+        self.profile() == "curl"
     }
 }
 
@@ -633,7 +764,11 @@ struct MField {
     value: Vec<u8>,
     /// The URL of the request it was set for.
     set_for: Url,
-    removed: bool,
+    /// The request it was added to: 0 for the first, `n` when the caller added it to the
+    /// request redirect `n` proposed.
+    added: u32,
+    /// Removed for good: why, and on which redirect.
+    removed: Option<(RemovalReason, u32)>,
 }
 
 /// What the next request must look like, kept independently of the machine.
@@ -645,7 +780,10 @@ struct Model<'c> {
     /// The body is still attached (the caller sends it).
     body: bool,
     fields: Vec<MField>,
+    /// Redirects followed.
     count: u32,
+    /// (status, URL that answered) per redirect followed.
+    history: Vec<(u16, String)>,
 }
 
 impl Model<'_> {
@@ -681,16 +819,41 @@ impl Model<'_> {
         trusted || upgrade
     }
 
-    fn sent(&self) -> Vec<(String, Vec<u8>)> {
+    /// Under curl, a credential not removed for good is left out of a request its rule
+    /// does not allow (and sent again on a later one it does).
+    fn withheld(&self, f: &MField) -> bool {
+        self.case.curl()
+            && f.removed.is_none()
+            && self.credential(&f.name)
+            && !self.allowed(&f.name, &f.set_for, &self.current)
+    }
+
+    fn sent_fields(&self) -> impl Iterator<Item = &MField> + '_ {
         self.fields
             .iter()
-            .filter(|f| !f.removed)
-            .filter(|f| {
-                !(self.case.curl()
-                    && self.credential(&f.name)
-                    && !self.allowed(&f.name, &f.set_for, &self.current))
-            })
+            .filter(|f| f.removed.is_none() && !self.withheld(f))
+    }
+
+    fn sent(&self) -> Vec<(String, Vec<u8>)> {
+        self.sent_fields()
             .map(|f| (f.name.clone(), f.value.clone()))
+            .collect()
+    }
+
+    /// What `removed_headers` lists on the proposed redirect `self.count`: every field
+    /// not sent, with why and when; a withheld curl credential as removed on this one.
+    fn removed(&self) -> Removed {
+        let n = self.count;
+        self.fields
+            .iter()
+            .filter_map(|f| {
+                let (reason, at) = match f.removed {
+                    Some(r) => r,
+                    None if self.withheld(f) => (RemovalReason::CrossOrigin, n),
+                    None => return None,
+                };
+                Some((f.name.clone(), reason, at, at != n))
+            })
             .collect()
     }
 
@@ -702,7 +865,7 @@ impl Model<'_> {
         }
     }
 
-    /// The method after a `status` hop, if the hop rewrites it (and drops the body).
+    /// The method after a `status` redirect, if it rewrites it (and drops the body).
     fn rewrite(&self, status: u16) -> Option<Method> {
         match (status, self.method) {
             (301 | 302, Method::Post) => Some(Method::Get),
@@ -718,6 +881,40 @@ impl Model<'_> {
         }
     }
 
+    /// `remove_header(name)` on the proposed redirect: every field of that name that is
+    /// not removed yet goes, for good; one the caller added to this same request goes
+    /// outright (it was never sent, so it is not listed as removed). Returns how many the
+    /// request carried.
+    fn remove(&mut self, name: &str) -> usize {
+        let n = self.count;
+        let carried = self
+            .sent_fields()
+            .filter(|f| f.name.eq_ignore_ascii_case(name))
+            .count();
+        self.fields.retain_mut(|f| {
+            if f.removed.is_some() || !f.name.eq_ignore_ascii_case(name) {
+                return true;
+            }
+            if f.added == n {
+                return false;
+            }
+            f.removed = Some((RemovalReason::Caller, n));
+            true
+        });
+        carried
+    }
+
+    /// `append_header` on the proposed redirect: set for the next request's origin.
+    fn append(&mut self, name: &str, value: &[u8]) {
+        self.fields.push(MField {
+            name: name.to_string(),
+            value: value.to_vec(),
+            set_for: self.current.clone(),
+            added: self.count,
+            removed: None,
+        });
+    }
+
     /// Checks a request against the model.
     fn check_request(&self, r: redirects::OutgoingRequest<'_>, when: &str) {
         assert_eq!(r.url(), &self.current, "{when}: URL");
@@ -728,13 +925,33 @@ impl Model<'_> {
             .map(|(n, v)| (n.to_string(), v.to_vec()))
             .collect();
         assert_eq!(headers, self.sent(), "{when}: header list");
-        for (n, _) in &headers {
-            if is_fetch_credential(n) {
-                let ok = self.allowed(n, &self.first, &self.current);
+        // A credential goes only where its rule lets it go from the origin it was set
+        // for: the first request's (the Fetch three from the first request, checked
+        // against the first URL itself), or the one the caller named it on.
+        for (n, v) in &headers {
+            if is_fetch_credential(n)
+                && self
+                    .case
+                    .headers
+                    .iter()
+                    .any(|(cn, cv)| cn.eq_ignore_ascii_case(n) && cv == v)
+            {
                 assert!(
-                    ok,
+                    self.allowed(n, &self.first, &self.current),
                     "{when}: credential {n} sent to {}, first origin {}",
-                    self.current, self.first
+                    self.current,
+                    self.first
+                );
+            }
+        }
+        for f in self.sent_fields() {
+            if self.credential(&f.name) {
+                assert!(
+                    self.allowed(&f.name, &f.set_for, &self.current),
+                    "{when}: model: credential {} set for {} sent to {}",
+                    f.name,
+                    f.set_for,
+                    self.current
                 );
             }
         }
@@ -752,38 +969,230 @@ impl Model<'_> {
         );
         assert!(head.ends_with(b"\r\n\r\n"));
     }
+
+    /// Checks a `Redirect` handle against the model: the request it proposes and what it
+    /// says was removed.
+    fn check_handle(&self, r: &Redirect<'_>, when: &str) {
+        assert_eq!(r.number(), self.count, "{when}: number");
+        self.check_request(r.request(), when);
+        assert_eq!(removed_of(r), self.removed(), "{when}: removed_headers");
+    }
+
+    /// The redirect the machine just proposed: checks what the handle says against the
+    /// documented rules and moves the model to the next request.
+    fn step(&mut self, r: &Redirect<'_>, limit: u32, when: &str) {
+        let Outcome::Redirect {
+            response,
+            number,
+            from,
+            method_change,
+            body_dropped,
+            reuse,
+            next,
+            ..
+        } = redirect_outcome(r)
+        else {
+            unreachable!()
+        };
+        let case = self.case;
+        let status = response.status;
+        assert!(
+            self.count < limit,
+            "{when}: followed with a limit of {limit}"
+        );
+        assert_eq!(number, self.count + 1, "{when}: number");
+        assert!(self.is_redirect(status), "{when}: followed a {status}");
+        assert!(
+            case.rules.follows(status),
+            "{when}: Rules::follows({status})"
+        );
+        assert_eq!(from, self.current.as_str(), "{when}: from_url");
+
+        let next_url = Url::parse(&next.url).expect("next URL parses");
+        assert!(is_followable(&next_url), "{when}: followed to {next_url}");
+        assert_reparses(&next_url);
+        if case.profile() == "strict" {
+            assert!(
+                !(self.current.scheme() == "https" && next_url.scheme() == "http"),
+                "{}: followed https -> http",
+                case.profile()
+            );
+        }
+        assert_eq!(
+            reuse,
+            response.keep_alive && same_origin(&self.current, &next_url),
+            "{when}: reuse_connection"
+        );
+        let n = self.count + 1;
+
+        // Method and body.
+        let rewrite = self.rewrite(status);
+        assert_eq!(
+            case.rules.next_method(status, self.method),
+            rewrite,
+            "{when}: Rules::next_method({status}, {})",
+            self.method
+        );
+        let needs_body = if case.curl() {
+            rewrite.is_none()
+        } else {
+            status != 303
+        };
+        if case.body == Body::Streamed && self.body && needs_body {
+            panic!("{when}: a streamed body would be sent again");
+        }
+        let was_sending = self.body;
+        if let Some(to) = rewrite {
+            let changed = to != self.method;
+            let rule = if status == 303 {
+                MethodRule::SeeOther
+            } else {
+                MethodRule::PostToGet
+            };
+            assert_eq!(
+                method_change.map(|c| (c.from, c.to, c.rule)),
+                changed.then_some((self.method, to, rule)),
+                "{when}: method change"
+            );
+            assert_eq!(body_dropped, was_sending, "{when}: body_dropped");
+            if changed || was_sending {
+                for f in &mut self.fields {
+                    let drop = if case.curl() {
+                        is_framing_header(&f.name)
+                    } else {
+                        is_body_header(&f.name)
+                    };
+                    if drop && f.removed.is_none() {
+                        f.removed = Some((RemovalReason::BodyDropped, n));
+                    }
+                }
+            }
+            self.method = to;
+            self.body = false;
+        } else {
+            assert!(
+                method_change.is_none() && !body_dropped,
+                "{when}: no rewrite expected"
+            );
+        }
+        if case.body == Body::Streamed {
+            assert!(
+                !self.body,
+                "{when}: model: streamed body still attached after a redirect"
+            );
+        }
+
+        // Credentials: Fetch removes them for good on the first request they may not go
+        // to; curl leaves them out while the request's origin is not theirs.
+        if !case.curl() {
+            for i in 0..self.fields.len() {
+                let f = &self.fields[i];
+                if f.removed.is_none()
+                    && self.credential(&f.name)
+                    && !self.allowed(&f.name, &f.set_for, &next_url)
+                {
+                    self.fields[i].removed = Some((RemovalReason::CrossOrigin, n));
+                }
+            }
+        }
+        self.history.push((status, self.current.to_string()));
+        self.current = next_url;
+        self.count = n;
+        self.check_handle(r, when);
+    }
+
+    /// Applies the caller's edits through the handle, checking each against the model.
+    fn edit(&mut self, r: &mut Redirect<'_>, edits: &[Edit], when: &str) {
+        for (j, &e) in edits.iter().enumerate() {
+            let value = format!("r{}e{j}", self.count);
+            let what = format!("{when}: {e:?}");
+            match e {
+                Edit::Set(name) => {
+                    assert_eq!(r.set_header(name, &value), Ok(()), "{what}");
+                    self.remove(name);
+                    self.append(name, value.as_bytes());
+                }
+                Edit::Append(name) => {
+                    assert_eq!(r.append_header(name, &value), Ok(()), "{what}");
+                    self.append(name, value.as_bytes());
+                }
+                Edit::Remove(name) => {
+                    let want = self.remove(name);
+                    assert_eq!(r.remove_header(name), want, "{what}");
+                }
+                Edit::Invalid => {
+                    assert_eq!(
+                        r.set_header("Bad Name", "x"),
+                        Err(InvalidRequest::HeaderName),
+                        "{what}"
+                    );
+                    assert_eq!(
+                        r.set_header("X-Hop", "a\r\nInjected: 1"),
+                        Err(InvalidRequest::HeaderValue),
+                        "{what}"
+                    );
+                    assert_eq!(
+                        r.append_header("X-Hop", b"a\0b"),
+                        Err(InvalidRequest::HeaderValue),
+                        "{what}"
+                    );
+                }
+            }
+            self.check_handle(r, &what);
+        }
+    }
 }
 
-/// Every misuse after the chain ended is `InvalidState`, never a panic.
+/// What became of a proposed redirect.
+enum Acted {
+    /// The caller decides on the handle `pending_redirect` gives back.
+    Later,
+    /// Followed: the next request is `Follow::request`.
+    Followed,
+    /// Stopped: the 3xx is final.
+    Stopped(Box<Outcome>),
+    /// Refused.
+    Refused(Error),
+}
+
+/// The caller's turn on a handle: its edits, then its decision.
+fn act(mut r: Redirect<'_>, action: &Action, m: &mut Model<'_>, when: &str) -> Acted {
+    m.edit(&mut r, &action.edits, when);
+    match action.decision {
+        Decision::Follow | Decision::LateByte => Acted::Followed,
+        Decision::Stop => Acted::Stopped(Box::new(final_outcome(&r.stop()))),
+        Decision::Refuse => Acted::Refused(r.refuse("fuzz")),
+    }
+}
+
+/// Every call after the chain ended is `InvalidState` (a caller fault), never a panic, and
+/// there is no redirect to decide any more.
 fn check_ended(follow: &mut Follow, bytes: &[u8]) {
     assert!(follow.is_finished());
-    assert_eq!(
-        follow.handle_response(bytes).map(|_| ()),
-        Err(Error::InvalidState),
-        "feed after the end"
+    let again = follow.handle_response(bytes).map(|_| ());
+    assert_eq!(again, Err(Error::InvalidState), "feed after the end");
+    check_fault(&Error::InvalidState);
+    assert!(
+        follow.pending_redirect(bytes).is_none(),
+        "a pending redirect after the end"
     );
-    assert_eq!(
-        follow.stop(),
-        Err(Error::InvalidState),
-        "stop after the end"
-    );
-    assert_eq!(
-        follow.refuse("again"),
-        Error::InvalidState,
-        "refuse after the end"
-    );
-    assert_eq!(
-        follow.set_header("X-Late", "1"),
-        Err(Error::InvalidState),
-        "set_header after the end"
-    );
+    assert!(follow.pending_redirect(b"").is_none());
 }
 
-/// Runs the chain, checking the per-hop invariants against the model; returns every
+/// Runs the chain, checking the per-redirect invariants against the model; returns every
 /// outcome (and caller action result) in order.
 pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
     let policy = case.policy();
+    assert_eq!(policy.rules(), case.rules, "Policy::rules");
+    assert_eq!(Rules::from_name(case.profile()), Some(case.rules));
     let limit = policy.max_redirects();
+    let default_limit = match case.profile() {
+        "curl" => 50,
+        "strict" => 10,
+        _ => 20,
+    };
+    assert_eq!(limit, case.max_redirects.unwrap_or(default_limit), "limit");
+    assert_eq!(policy.allow_downgrade(), case.profile() != "strict");
     let mut req = Request::new(case.method, &case.url).expect("valid first URL");
     for (n, v) in &case.headers {
         req = req.header(n, v).expect("valid header");
@@ -805,23 +1214,61 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                 name: n.clone(),
                 value: v.clone(),
                 set_for: first.clone(),
-                removed: false,
+                added: 0,
+                removed: None,
             })
             .collect(),
         count: 0,
+        history: Vec::new(),
     };
     m.check_request(follow.request(), "first request");
     let mut outcomes = Vec::new();
-    let mut gone: Vec<String> = Vec::new();
+    // First-request credentials (lower-case name, value) once left out: under fetch and
+    // strict they never come back (the caller's own values differ from these).
+    let mut gone: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut check_gone = |sent: Vec<(String, Vec<u8>)>, when: &str| {
+        let sent: Vec<(String, Vec<u8>)> = sent
+            .into_iter()
+            .map(|(n, v)| (n.to_ascii_lowercase(), v))
+            .collect();
+        for (n, v) in &case.headers {
+            let pair = (n.to_ascii_lowercase(), v.clone());
+            if !is_fetch_credential(n) {
+                continue;
+            }
+            if !sent.contains(&pair) {
+                gone.push(pair);
+            } else if gone.contains(&pair) && !case.curl() {
+                panic!("{when}: credential {n} came back after it was removed");
+            }
+        }
+    };
 
     for (i, bytes) in case.responses.iter().enumerate() {
-        let out = feed(&mut follow, bytes, how);
+        let action = case.actions.get(i).cloned().unwrap_or_default();
+        let count = m.count;
+        let from = m.current.clone();
+        let when = format!("redirect {} (response {i})", count + 1);
+        let (out, cut, acted) = feed_with(&mut follow, bytes, how, |mut r| {
+            m.step(&r, limit, &when);
+            // Removing a header the request does not carry changes nothing.
+            assert_eq!(
+                r.remove_header("X-Never-Set"),
+                0,
+                "{when}: remove_header of nothing"
+            );
+            if action.pending {
+                Acted::Later
+            } else {
+                act(r, &action, &mut m, &when)
+            }
+        });
         assert!(
             follow.redirects() <= limit,
             "redirect limit {limit} exceeded: {}",
             follow.redirects()
         );
-        let count = m.count;
+        let buf = &bytes[..cut];
         match &out {
             Outcome::NeedData => {
                 outcomes.push(out);
@@ -830,10 +1277,21 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
             Outcome::Error(e) => {
                 if let Error::TooManyRedirects { limit: l, .. } = e {
                     assert_eq!(*l, limit);
-                    assert_eq!(
-                        count, limit,
-                        "TooManyRedirects before the limit was reached"
-                    );
+                    assert_eq!(count, limit, "TooManyRedirects before the limit");
+                }
+                if let Error::InsecureRedirect { .. } = e {
+                    assert!(!follow.policy().allow_downgrade());
+                    assert_eq!(m.current.scheme(), "https");
+                }
+                if let Some(status) = e.status() {
+                    if matches!(
+                        e,
+                        Error::TooManyRedirects { .. }
+                            | Error::BodyNotReplayable { .. }
+                            | Error::InsecureRedirect { .. }
+                    ) {
+                        assert!(case.rules.follows(status), "{e:?} on a {status}");
+                    }
                 }
                 assert_eq!(follow.redirects(), count);
                 assert_eq!(follow.url(), &m.current);
@@ -849,132 +1307,66 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
             } => {
                 assert!(response.head_len <= bytes.len());
                 assert_eq!(*redirects, count);
-                assert_eq!(history.len() as u32, count);
+                assert_eq!(history, &m.history, "history");
                 assert_eq!(url, m.current.as_str());
+                assert_eq!(follow.redirects(), count);
+                if (300..400).contains(&response.status) {
+                    // A 3xx is final when the profile does not follow its status, it has
+                    // no usable Location, or a streamed body makes it final.
+                    let followable_status = case.rules.follows(response.status);
+                    assert_eq!(followable_status, m.is_redirect(response.status));
+                }
                 check_ended(&mut follow, bytes);
                 outcomes.push(out);
                 return outcomes;
             }
-            Outcome::Redirect {
-                response,
-                number,
-                from,
-                method_change,
-                body_dropped,
-                next,
-                ..
-            } => {
+            Outcome::Redirect { response, .. } => {
                 let status = response.status;
-                let when = format!("hop {} ({status})", count + 1);
-                assert!(count < limit, "{when}: followed with a limit of {limit}");
-                assert_eq!(*number, count + 1);
-                assert!(m.is_redirect(status), "{when}: followed a {status}");
-                assert!(response.head_len <= bytes.len());
-                assert_eq!(from, m.current.as_str());
-
-                let next_url = Url::parse(&next.url).expect("next URL parses");
-                assert!(is_followable(&next_url), "{when}: followed to {next_url}");
-                assert_reparses(&next_url);
-                if case.profile == Profile::Strict {
-                    assert!(
-                        !(m.current.scheme() == "https" && next_url.scheme() == "http"),
-                        "strict followed https -> http"
-                    );
-                }
-
-                // Method and body.
-                let rewrite = m.rewrite(status);
-                let needs_body = if case.curl() {
-                    rewrite.is_none()
-                } else {
-                    status != 303
+                assert!(response.head_len <= cut);
+                let acted = match acted.expect("the handle was given to the caller") {
+                    Acted::Later => {
+                        // An empty read keeps the redirect proposed, the request unchanged.
+                        for _ in 0..2 {
+                            let empty = outcome_of(follow.handle_response(b""));
+                            assert_eq!(empty, Outcome::NeedData, "{when}: empty feed");
+                            m.check_request(follow.request(), "after an empty feed");
+                        }
+                        let r = follow
+                            .pending_redirect(buf)
+                            .expect("still proposed after an empty feed");
+                        assert_eq!(redirect_outcome(&r), out, "{when}: pending_redirect");
+                        act(r, &action, &mut m, &when)
+                    }
+                    acted => acted,
                 };
-                if case.body == Body::Streamed && m.body && needs_body {
-                    panic!("{when}: a streamed body would be sent again");
-                }
-                let was_sending = m.body;
-                if let Some(to) = rewrite {
-                    let changed = to != m.method;
-                    assert_eq!(
-                        method_change.map(|c| (c.from, c.to)),
-                        changed.then_some((m.method, to)),
-                        "{when}: method change"
-                    );
-                    assert_eq!(*body_dropped, was_sending, "{when}: body_dropped");
-                    if changed || was_sending {
-                        for f in &mut m.fields {
-                            let drop = if case.curl() {
-                                is_framing_header(&f.name)
-                            } else {
-                                is_body_header(&f.name)
-                            };
-                            if drop {
-                                f.removed = true;
+                match acted {
+                    Acted::Later => unreachable!(),
+                    Acted::Followed => {}
+                    Acted::Stopped(done) => {
+                        let want_history = &m.history[..count as usize];
+                        match &*done {
+                            Outcome::Final {
+                                response: r,
+                                url,
+                                redirects,
+                                history,
+                            } => {
+                                assert_eq!(r, response, "{when}: stop: the 3xx is final");
+                                assert_eq!(url, from.as_str(), "{when}: stop: URL");
+                                assert_eq!(*redirects, count, "{when}: stop: redirects");
+                                assert_eq!(history, want_history, "{when}: stop: history");
                             }
+                            other => panic!("{when}: stop gave {other:?}"),
                         }
-                    }
-                    m.method = to;
-                    m.body = false;
-                } else {
-                    assert!(
-                        method_change.is_none() && !body_dropped,
-                        "{when}: no rewrite expected"
-                    );
-                }
-                if case.body == Body::Streamed {
-                    assert!(
-                        !m.body,
-                        "{when}: model: streamed body still attached after a hop"
-                    );
-                }
-
-                // Credentials: Fetch removes them for good on the first hop where they
-                // may not go; curl leaves them out while the hop's origin is not theirs.
-                if !case.curl() {
-                    for i in 0..m.fields.len() {
-                        let f = &m.fields[i];
-                        if !f.removed
-                            && m.credential(&f.name)
-                            && !m.allowed(&f.name, &f.set_for, &next_url)
-                        {
-                            m.fields[i].removed = true;
-                        }
-                    }
-                }
-                m.current = next_url;
-                m.count += 1;
-                m.check_request(follow.request(), &when);
-                assert_eq!(follow.redirects(), m.count);
-                // Once removed, a credential never returns (fetch, strict; curl sends them
-                // again when the chain comes back to their origin, by design).
-                let sent: Vec<String> = follow
-                    .request()
-                    .headers()
-                    .map(|(n, _)| n.to_ascii_lowercase())
-                    .collect();
-                for (n, _) in &case.headers {
-                    let n = n.to_ascii_lowercase();
-                    if is_fetch_credential(&n) && !sent.contains(&n) {
-                        gone.push(n);
-                    } else if gone.contains(&n) && !case.curl() {
-                        panic!("{when}: credential {n} came back after it was removed");
-                    }
-                }
-                outcomes.push(out.clone());
-
-                // What the caller does before sending the next request.
-                match case.actions.get(i).copied().unwrap_or(Action::None) {
-                    Action::None => {}
-                    Action::Stop => {
-                        assert_eq!(follow.stop(), Ok(()), "{when}: stop");
-                        assert_eq!(follow.redirects(), count, "stop undoes the hop");
-                        assert_eq!(follow.url().as_str(), from.as_str(), "stop undoes the hop");
+                        assert_eq!(follow.redirects(), count, "stop takes the redirect back");
+                        assert_eq!(follow.url(), &from, "stop takes the redirect back");
+                        assert_eq!(follow.history().len(), count as usize);
                         check_ended(&mut follow, bytes);
-                        outcomes.push(Outcome::Error(Error::InvalidState));
+                        outcomes.push(out);
+                        outcomes.push(*done);
                         return outcomes;
                     }
-                    Action::Refuse => {
-                        let e = follow.refuse("fuzz");
+                    Acted::Refused(e) => {
                         assert_eq!(
                             e,
                             Error::Refused {
@@ -983,78 +1375,70 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                             },
                             "{when}: refuse"
                         );
-                        assert_eq!(follow.redirects(), count, "refuse undoes the hop");
+                        check_fault(&e);
+                        assert_eq!(follow.redirects(), count, "refuse takes the redirect back");
+                        assert_eq!(follow.url(), &from, "refuse takes the redirect back");
+                        assert_eq!(
+                            follow.last_response(buf).map(|r| r.status()),
+                            Some(status),
+                            "the 3xx after refuse"
+                        );
                         check_ended(&mut follow, bytes);
+                        outcomes.push(out);
                         outcomes.push(Outcome::Error(e));
                         return outcomes;
                     }
-                    Action::SetHeader => {
-                        let value = m.count.to_string();
-                        assert_eq!(
-                            follow.set_header("X-Hop", &value),
-                            Ok(()),
-                            "{when}: set_header"
+                }
+
+                // Followed: the handle is gone, `Follow::request` is the next request.
+                assert_eq!(follow.redirects(), m.count);
+                assert_eq!(follow.url(), &m.current);
+                m.check_request(follow.request(), &when);
+                check_gone(
+                    follow
+                        .request()
+                        .headers()
+                        .map(|(n, v)| (n.to_string(), v.to_vec()))
+                        .collect(),
+                    &when,
+                );
+                let head_len = response.head_len;
+                assert!(
+                    follow.pending_redirect(&buf[..head_len - 1]).is_none(),
+                    "pending_redirect with a buffer shorter than the 3xx"
+                );
+                {
+                    let r = follow.pending_redirect(buf).expect("still proposed");
+                    m.check_handle(&r, "pending_redirect");
+                }
+                outcomes.push(out);
+
+                if action.decision == Decision::LateByte {
+                    if let Some(next_bytes) = case.responses.get(i + 1).filter(|b| !b.is_empty()) {
+                        let first_byte = outcome_of(follow.handle_response(&next_bytes[..1]));
+                        // One byte never completes a head, nor fails one.
+                        assert_eq!(first_byte, Outcome::NeedData, "{when}: one byte");
+                        assert!(
+                            follow.pending_redirect(buf).is_none(),
+                            "{when}: a redirect still pending after a byte of the next response"
                         );
-                        for f in &mut m.fields {
-                            if f.name.eq_ignore_ascii_case("x-hop") {
-                                f.removed = true;
-                            }
-                        }
-                        m.fields.push(MField {
-                            name: "X-Hop".to_string(),
-                            value: value.into_bytes(),
-                            set_for: m.current.clone(),
-                            removed: false,
+                        let shrunk = follow.handle_response(b"").map(|_| ());
+                        assert_eq!(
+                            shrunk,
+                            Err(Error::BufferShrunk {
+                                previous: 1,
+                                now: 0
+                            }),
+                            "{when}: an empty feed after a byte"
+                        );
+                        check_fault(&Error::BufferShrunk {
+                            previous: 1,
+                            now: 0,
                         });
-                        m.check_request(follow.request(), "after set_header");
-                    }
-                    Action::RemoveHeader(name) => {
-                        let want = m
-                            .sent()
-                            .iter()
-                            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-                            .count();
-                        assert_eq!(
-                            follow.remove_header(name),
-                            Ok(want),
-                            "{when}: remove_header({name})"
-                        );
-                        for f in &mut m.fields {
-                            if f.name.eq_ignore_ascii_case(name) {
-                                f.removed = true;
-                            }
-                        }
-                        m.check_request(follow.request(), "after remove_header");
-                    }
-                    Action::LateEdit => {
-                        if let Some(next_bytes) =
-                            case.responses.get(i + 1).filter(|b| !b.is_empty())
-                        {
-                            let first_byte = outcome_of(follow.handle_response(&next_bytes[..1]));
-                            if first_byte == Outcome::NeedData {
-                                assert_eq!(
-                                    follow.stop(),
-                                    Err(Error::InvalidState),
-                                    "stop after a byte"
-                                );
-                                assert_eq!(
-                                    follow.refuse("late"),
-                                    Error::InvalidState,
-                                    "refuse after a byte"
-                                );
-                                assert_eq!(
-                                    follow.set_header("X-Late", "1"),
-                                    Err(Error::InvalidState)
-                                );
-                                assert_eq!(follow.redirects(), m.count);
-                            }
-                            // A one-byte head cannot be complete; if it were, the comparison
-                            // with the other feeding modes would show it.
-                            outcomes.push(first_byte);
-                            if follow.is_finished() {
-                                return outcomes;
-                            }
-                        }
+                        assert!(!follow.is_finished());
+                        assert_eq!(follow.redirects(), m.count);
+                        m.check_request(follow.request(), "after a byte");
+                        outcomes.push(first_byte);
                     }
                 }
             }
@@ -1063,12 +1447,15 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
     outcomes
 }
 
-/// Invariant (machine): see `drive` and `Model::check_request` for the per-hop checks (no
-/// panic; the limit; the method and body rules, a dropped body never re-sent and a
-/// streamed one never asked for again; credentials never to another origin than the first
-/// (or one the policy trusts), and under fetch/strict never back once removed; the exact
-/// header list; the caller's edits; misuse is `InvalidState`); and the whole chain gives
-/// the same outcomes when every response is fed one byte at a time.
+/// Invariant (machine): see `drive`, `Model::step` and `Model::check_request` for the
+/// per-redirect checks (no panic; the limit; the profile's `Rules` agree with the
+/// documented tables; the method and body rules, a dropped body never re-sent and a
+/// streamed one never asked for again; credentials only where their rule lets them go from
+/// the origin they were set for, and under fetch/strict never back once removed; the exact
+/// header list and `removed_headers`; the caller's edits, stop and refuse on the event's
+/// handle and on `pending_redirect`'s; an empty feed keeps the redirect proposed, a byte
+/// ends it; every error's fault; any call after the end is `InvalidState`); and the whole
+/// chain gives the same outcomes when every response is fed one byte at a time.
 pub fn check_machine(case: &Case) -> Vec<Outcome> {
     let whole = drive(case, Feed::Whole);
     let bytewise = drive(case, Feed::Bytewise);

@@ -9,9 +9,9 @@
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use redirects::{Body, Method, Profile};
+use redirects::{Body, Method, Rules};
 
-use crate::checks::{Action, Case};
+use crate::checks::{Action, Case, Decision, Edit};
 
 /// Origins of the first request.
 pub const FIRST_ORIGINS: [&str; 4] = [
@@ -141,8 +141,10 @@ pub struct Resp {
     /// At most 16 are used.
     pub fields: Vec<FieldPiece>,
     pub raw: Vec<u8>,
-    /// What the caller does if this response is a redirect: below 200 nothing, else
-    /// stop, refuse, set a header, remove a header, or try to edit after a byte.
+    /// What the caller does if this response is a redirect (see `Resp::action`): below
+    /// 200 nothing, else edits of the next request then follow, stop or refuse, or follow
+    /// and feed a byte of the next response; on the event's handle or on the one
+    /// `pending_redirect` gives back after an empty feed.
     pub action: u8,
 }
 
@@ -201,10 +203,10 @@ impl Scenario {
             url: first,
             headers,
             body,
-            profile: match self.policy & 3 {
-                2 => Profile::Strict,
-                3 => Profile::Curl,
-                _ => Profile::Fetch,
+            rules: match self.policy & 3 {
+                2 => &Rules::STRICT,
+                3 => &Rules::CURL,
+                _ => &Rules::FETCH,
             },
             max_redirects: match (self.policy >> 2) & 7 {
                 0 => Some(0),
@@ -223,18 +225,63 @@ impl Scenario {
 }
 
 impl Resp {
+    /// Below 200: follow, nothing else. From 200, `action % 8` picks what the caller does
+    /// and `(action - 200) / 8` (0 to 6) how: odd, on the handle `pending_redirect` gives
+    /// back after an empty feed (else on the event's handle); 4 or more, the second form.
+    ///
+    /// | `% 8` | first form | second form |
+    /// |---|---|---|
+    /// | 0 | stop | set `X-Hop`, stop |
+    /// | 1 | refuse | remove `Authorization`, refuse |
+    /// | 2 | set `X-Hop` | set `X-Hop` twice |
+    /// | 3 | set `Cookie` (a credential for the new origin) | append `Authorization` |
+    /// | 4 | remove `Accept` | remove `Cookie` |
+    /// | 5 | remove `Authorization` | append `X-Hop`, remove `x-hop` |
+    /// | 6 | remove `x-hop` | invalid edits (errors, nothing changes), remove `x-hop` |
+    /// | 7 | feed a byte of the next response | set `X-Hop`, feed a byte |
     pub fn action(&self) -> Action {
+        use Edit::{Append, Invalid, Remove, Set};
         if self.action < 200 {
-            return Action::None;
+            return Action::default();
         }
-        match self.action % 8 {
-            0 => Action::Stop,
-            1 => Action::Refuse,
-            2 | 3 => Action::SetHeader,
-            4 => Action::RemoveHeader("Accept"),
-            5 => Action::RemoveHeader("Authorization"),
-            6 => Action::RemoveHeader("x-hop"),
-            _ => Action::LateEdit,
+        let form = (self.action - 200) / 8;
+        let second = form >= 4;
+        let pick = |first: Vec<Edit>, other: Vec<Edit>| if second { other } else { first };
+        let (edits, decision) = match self.action % 8 {
+            0 => (pick(vec![], vec![Set("X-Hop")]), Decision::Stop),
+            1 => (
+                pick(vec![], vec![Remove("Authorization")]),
+                Decision::Refuse,
+            ),
+            2 => (
+                pick(vec![Set("X-Hop")], vec![Set("X-Hop"), Set("X-Hop")]),
+                Decision::Follow,
+            ),
+            3 => (
+                pick(vec![Set("Cookie")], vec![Append("Authorization")]),
+                Decision::Follow,
+            ),
+            4 => (
+                pick(vec![Remove("Accept")], vec![Remove("Cookie")]),
+                Decision::Follow,
+            ),
+            5 => (
+                pick(
+                    vec![Remove("Authorization")],
+                    vec![Append("X-Hop"), Remove("x-hop")],
+                ),
+                Decision::Follow,
+            ),
+            6 => (
+                pick(vec![Remove("x-hop")], vec![Invalid, Remove("x-hop")]),
+                Decision::Follow,
+            ),
+            _ => (pick(vec![], vec![Set("X-Hop")]), Decision::LateByte),
+        };
+        Action {
+            pending: form % 2 == 1,
+            edits,
+            decision,
         }
     }
 

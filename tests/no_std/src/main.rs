@@ -216,7 +216,7 @@ fn run() -> Result<(), i32> {
                     removed.next(),
                     Some(r) if r.name == "Authorization"
                         && r.reason == RemovalReason::CrossOrigin
-                        && r.hop == 1
+                        && r.redirect == 1
                         && !r.earlier
                 ) && removed.next().is_none(),
                 30,

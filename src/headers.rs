@@ -1,0 +1,265 @@
+//! The one table of request header classes, and the request headers as the machine keeps
+//! them (fields, plus the header lines rendered once for writing heads).
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use crate::error::InvalidRequest;
+use crate::method::is_token;
+
+/// What a request header is to the redirect rules: a set of classes, from [`HEADER_CLASSES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Class(u8);
+
+impl Class {
+    /// None of the classes: the header goes to every request of the chain.
+    pub(crate) const NONE: Class = Class(0);
+    /// Describes the request body (Fetch's "request-body-header name", plus `Expect`): it
+    /// goes when the body is dropped, under the `fetch` rules.
+    pub(crate) const BODY: Class = Class(1);
+    /// The body's framing (`Content-Length`, `Transfer-Encoding`) and `Expect`: wrong on
+    /// any request without the body, so it goes whenever the body is dropped.
+    pub(crate) const FRAMING: Class = Class(2);
+    /// Bound to the origin it was set for (the credential rule applies).
+    pub(crate) const CREDENTIAL: Class = Class(4);
+    /// A proxy credential: for the proxy that serves its origin only. No credential rule or
+    /// trusted origin extends it (requests CVE-2023-32681: behind a tunnel to an `https`
+    /// URL the head reaches the destination server).
+    pub(crate) const PROXY: Class = Class(8);
+    /// `Host`: when the caller sets it, the machine does not write the URL's authority.
+    pub(crate) const HOST: Class = Class(16);
+
+    pub(crate) const fn or(self, other: Class) -> Class {
+        Class(self.0 | other.0)
+    }
+
+    /// Whether `self` has any class of `other`.
+    pub(crate) const fn has(self, other: Class) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+/// Every request header name the rules treat specially, lower case, with its classes.
+/// Any other name is [`Class::NONE`] unless the policy names it a credential.
+///
+/// Credentials are Go's `makeHeadersCopier` sensitive list (Go CVE-2025-4673 added the
+/// proxy ones) plus `Host`: a caller-set `Host` is origin-bound like a credential and must
+/// not follow the request to another origin (the URL's own authority is written instead).
+pub(crate) const HEADER_CLASSES: &[(&str, Class)] = &[
+    ("content-type", Class::BODY),
+    ("content-encoding", Class::BODY),
+    ("content-language", Class::BODY),
+    ("content-location", Class::BODY),
+    ("content-length", Class::BODY.or(Class::FRAMING)),
+    ("transfer-encoding", Class::BODY.or(Class::FRAMING)),
+    ("expect", Class::BODY.or(Class::FRAMING)),
+    ("authorization", Class::CREDENTIAL),
+    ("cookie", Class::CREDENTIAL),
+    ("cookie2", Class::CREDENTIAL),
+    ("www-authenticate", Class::CREDENTIAL),
+    ("proxy-authorization", Class::CREDENTIAL.or(Class::PROXY)),
+    ("proxy-authenticate", Class::CREDENTIAL.or(Class::PROXY)),
+    (
+        "proxy-authentication-info",
+        Class::CREDENTIAL.or(Class::PROXY),
+    ),
+    ("host", Class::CREDENTIAL.or(Class::HOST)),
+];
+
+/// The classes of the header `name` (case-insensitive); `extra_credential` says whether
+/// the policy names it a credential too.
+pub(crate) fn classify(name: &str, extra_credential: bool) -> Class {
+    let class = HEADER_CLASSES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map_or(Class::NONE, |&(_, c)| c);
+    if extra_credential {
+        class.or(Class::CREDENTIAL)
+    } else {
+        class
+    }
+}
+
+/// Why a header is not in the next request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RemovalReason {
+    /// A header that describes the request body, removed because the body was dropped:
+    /// under the `fetch` and `strict` rules `Content-Type`, `Content-Encoding`,
+    /// `Content-Language`, `Content-Location`, `Content-Length`, `Transfer-Encoding` and
+    /// `Expect`; under `curl` only `Content-Length`, `Transfer-Encoding` and `Expect`.
+    BodyDropped,
+    /// A credential (`Authorization`, `Cookie`, `Cookie2`, `WWW-Authenticate`,
+    /// `Proxy-Authorization`, `Proxy-Authenticate`, `Proxy-Authentication-Info`, names the
+    /// policy adds) or a caller-set `Host`, not sent because the request goes to an origin
+    /// other than the one it was set for.
+    CrossOrigin,
+    /// Removed by the caller ([`Redirect::remove_header`](crate::Redirect::remove_header)
+    /// or [`Redirect::set_header`](crate::Redirect::set_header)).
+    Caller,
+}
+
+/// One request header as the machine keeps it.
+#[derive(Debug, Clone)]
+pub(crate) struct Field {
+    pub(crate) name: Box<str>,
+    pub(crate) value: Box<[u8]>,
+    pub(crate) class: Class,
+    /// `Some((reason, n))`: removed for good on redirect number `n` (1-based; 0 for the
+    /// first request).
+    pub(crate) removed: Option<(RemovalReason, u32)>,
+    /// Left out of the current request only (the `curl` credential scope); decided again
+    /// on every redirect.
+    pub(crate) withheld: bool,
+    /// The request (0 = the first) whose origin a credential was set for.
+    pub(crate) set_for: u32,
+}
+
+impl Field {
+    /// Whether the field goes out with the current request.
+    pub(crate) fn sent(&self) -> bool {
+        self.removed.is_none() && !self.withheld
+    }
+
+    /// A credential that has not been removed for good (it may be withheld for now).
+    pub(crate) fn live_credential(&self) -> bool {
+        self.class.has(Class::CREDENTIAL) && self.removed.is_none()
+    }
+}
+
+/// The request headers: the fields and their rendering as header lines.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Headers {
+    pub(crate) fields: Vec<Field>,
+    /// `Name: value\r\n` for every sent field, in order; rendered again only when the set
+    /// of sent fields changes, so that writing a head is a few copies.
+    pub(crate) lines: Vec<u8>,
+    /// A sent field is `Host` (then the URL's authority is not written).
+    pub(crate) host: bool,
+    /// A field is a live credential: the credential rule has something to decide.
+    pub(crate) credentials: bool,
+}
+
+impl Headers {
+    /// Renders the header lines again, reserving their exact length (the first rendering
+    /// allocates once; later ones reuse the capacity whenever the lines got no longer).
+    pub(crate) fn render(&mut self) {
+        let len: usize = self
+            .fields
+            .iter()
+            .filter(|f| f.sent())
+            .map(|f| f.name.len() + f.value.len() + 4)
+            .sum();
+        self.lines.clear();
+        self.lines.reserve_exact(len);
+        self.host = false;
+        self.credentials = false;
+        for f in &self.fields {
+            self.credentials |= f.live_credential();
+            if !f.sent() {
+                continue;
+            }
+            self.host |= f.class.has(Class::HOST);
+            self.lines.extend_from_slice(f.name.as_bytes());
+            self.lines.extend_from_slice(b": ");
+            self.lines.extend_from_slice(&f.value);
+            self.lines.extend_from_slice(b"\r\n");
+        }
+    }
+
+    /// Removes for good every live field of `class`; whether any was removed.
+    pub(crate) fn remove_class(&mut self, class: Class, reason: RemovalReason, at: u32) -> bool {
+        let mut changed = false;
+        for f in &mut self.fields {
+            if f.class.has(class) && f.removed.is_none() {
+                f.removed = Some((reason, at));
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+/// Checks a header the caller gives (on the first request or in a per-redirect edit).
+pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
+    if !is_token(name.as_bytes()) {
+        return Err(InvalidRequest::HeaderName);
+    }
+    if value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(InvalidRequest::HeaderValue);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_table() {
+        let body_framing = Class::BODY.or(Class::FRAMING);
+        let proxy = Class::CREDENTIAL.or(Class::PROXY);
+        let cases: &[(&str, bool, Class)] = &[
+            ("Content-Type", false, Class::BODY),
+            ("content-length", false, body_framing),
+            ("Transfer-Encoding", false, body_framing),
+            ("EXPECT", false, body_framing),
+            ("Authorization", false, Class::CREDENTIAL),
+            ("cookie", false, Class::CREDENTIAL),
+            ("Proxy-Authorization", false, proxy),
+            ("proxy-authenticate", false, proxy),
+            ("Proxy-Authentication-Info", false, proxy),
+            ("Cookie2", false, Class::CREDENTIAL),
+            ("WWW-Authenticate", false, Class::CREDENTIAL),
+            ("Host", false, Class::CREDENTIAL.or(Class::HOST)),
+            ("Accept", false, Class::NONE),
+            ("Content-Disposition", false, Class::NONE),
+            ("X-Api-Key", true, Class::CREDENTIAL),
+            ("Content-Type", true, Class::BODY.or(Class::CREDENTIAL)),
+        ];
+        let mut failed = Vec::new();
+        for &(name, extra, want) in cases {
+            let got = classify(name, extra);
+            if got != want {
+                failed.push(alloc::format!(
+                    "{name} (extra {extra}): {got:?}, want {want:?}"
+                ));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    #[test]
+    fn table_names_are_lower_case_and_unique() {
+        for (i, (name, _)) in HEADER_CLASSES.iter().enumerate() {
+            assert_eq!(*name, name.to_ascii_lowercase(), "{name}");
+            assert!(is_token(name.as_bytes()), "{name}");
+            assert!(
+                HEADER_CLASSES[..i].iter().all(|(n, _)| n != name),
+                "{name} twice"
+            );
+        }
+    }
+
+    #[test]
+    fn header_validation_table() {
+        let cases: &[(&str, &[u8], bool)] = &[
+            ("Accept", b"*/*", true),
+            ("X-Bytes", b"\xff\xfe", true),
+            ("X-Tab", b"a\tb", true),
+            ("", b"x", false),
+            ("Bad Name", b"x", false),
+            ("Bad:Name", b"x", false),
+            ("X-Inject", b"a\r\nEvil: 1", false),
+            ("X-Lf", b"a\nb", false),
+            ("X-Nul", b"a\0b", false),
+        ];
+        let mut failed = Vec::new();
+        for &(name, value, ok) in cases {
+            if validate_header(name, value).is_ok() != ok {
+                failed.push(alloc::format!("{name:?} {value:?}: want ok={ok}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+}

@@ -1,0 +1,407 @@
+//! What a profile decides, as data: one `const` [`Rules`] value per profile.
+//!
+//! Adding a profile is adding one `const` here, listing it in [`Rules::ALL`], and a row in
+//! the crate docs' profile table. Nothing else in the crate branches on the profile: the
+//! machine reads these values.
+
+use crate::headers::Class;
+use crate::method::Method;
+
+/// A set of response statuses, all in `300..=399` (only a 3xx can redirect).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Statuses(u128);
+
+impl Statuses {
+    /// Every 3xx.
+    const ALL_3XX: Statuses = Statuses((1 << 100) - 1);
+
+    const fn of(list: &[u16]) -> Statuses {
+        let mut bits = 0u128;
+        let mut i = 0;
+        while i < list.len() {
+            bits |= 1 << (list[i] - 300);
+            i += 1;
+        }
+        Statuses(bits)
+    }
+
+    #[inline]
+    pub(crate) fn contains(self, status: u16) -> bool {
+        (300..400).contains(&status) && self.0 & (1 << (status - 300)) != 0
+    }
+}
+
+/// Which methods a rewrite applies to: one bit per standard method, one for every
+/// extension method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Methods(u16);
+
+impl Methods {
+    const ANY: Methods = Methods(u16::MAX);
+
+    const fn bit(m: &Method) -> u16 {
+        1 << match m {
+            Method::Get => 0,
+            Method::Head => 1,
+            Method::Post => 2,
+            Method::Put => 3,
+            Method::Delete => 4,
+            Method::Connect => 5,
+            Method::Options => 6,
+            Method::Trace => 7,
+            Method::Patch => 8,
+            Method::Extension(_) => 9,
+        }
+    }
+
+    const fn only(list: &[Method]) -> Methods {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < list.len() {
+            bits |= Methods::bit(&list[i]);
+            i += 1;
+        }
+        Methods(bits)
+    }
+
+    #[inline]
+    fn contains_bit(self, bit: u16) -> bool {
+        self.0 & bit != 0
+    }
+}
+
+/// The method of the next request when a rewrite applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NextMethod {
+    Get,
+    Same,
+}
+
+/// Why the method changed (or the body was dropped) on a redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MethodRule {
+    /// 301 or 302 answering a POST: the next request is a GET (Fetch, for historical
+    /// reasons; curl likewise).
+    PostToGet,
+    /// 303 See Other: the next request is a GET (HEAD stays HEAD; under `curl`, a method
+    /// other than GET, POST and PUT is kept), without the body.
+    SeeOther,
+}
+
+/// A set of statuses in `300..=315`, as a rewrite row names them (one `u16`: testing a
+/// row is two ANDs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FewStatuses(u16);
+
+impl FewStatuses {
+    const fn of(list: &[u16]) -> FewStatuses {
+        let mut bits = 0u16;
+        let mut i = 0;
+        while i < list.len() {
+            assert!(
+                list[i] >= 300 && list[i] < 316,
+                "rewrite rows name 300..=315"
+            );
+            bits |= 1 << (list[i] - 300);
+            i += 1;
+        }
+        FewStatuses(bits)
+    }
+
+    #[inline]
+    fn contains(self, status: u16) -> bool {
+        status.wrapping_sub(300) < 16 && self.0 & (1 << (status.wrapping_sub(300))) != 0
+    }
+}
+
+/// One row of a method rewrite table: on these statuses, for these methods, the next
+/// request has this method and no body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rewrite {
+    statuses: FewStatuses,
+    methods: Methods,
+    to: NextMethod,
+    rule: MethodRule,
+}
+
+const fn row(statuses: &[u16], methods: Methods, to: NextMethod, rule: MethodRule) -> Rewrite {
+    Rewrite {
+        statuses: FewStatuses::of(statuses),
+        methods,
+        to,
+        rule,
+    }
+}
+
+/// When a body the caller cannot send again ([`Body::Streamed`](crate::Body::Streamed))
+/// stops the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StreamedBody {
+    /// On any redirect but 303, checked before the method rewrite (Fetch, HTTP-redirect
+    /// fetch step 11).
+    FailUnlessSeeOther,
+    /// Only when the body would be sent again: no rewrite applies (curl must rewind).
+    FailWhenResent,
+}
+
+/// Where two different `Location` fields are an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LocationConflict {
+    /// Only on a status that is followed (Fetch reads `Location` only then).
+    OnRedirect,
+    /// On any response (curl's "Multiple Location headers", lib/http.c `http_header_l`).
+    OnAnyStatus,
+}
+
+/// How far a credential goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CredentialScope {
+    /// Removed on the first request it may not go to, and never sent again (Fetch).
+    UntilRefused,
+    /// Decided again on every request: sent whenever the request may receive it, so it
+    /// is back when the chain returns to its origin (curl, `Curl_auth_allowed_to_host`).
+    EachRequest,
+}
+
+/// The rules of one profile: which statuses are followed and how, as one value.
+///
+/// A [`Policy`](crate::Policy) is a `Rules` plus the caller's overrides of its values.
+/// The three profiles are [`Rules::FETCH`] (the default), [`Rules::STRICT`] and
+/// [`Rules::CURL`]; the crate docs tabulate how they differ.
+///
+/// ```
+/// use redirects::{Method, Rules};
+/// assert!(Rules::FETCH.follows(308) && !Rules::FETCH.follows(300));
+/// assert!(Rules::CURL.follows(300));
+/// assert_eq!(Rules::FETCH.next_method(303, Method::Delete), Some(Method::Get));
+/// assert_eq!(Rules::CURL.next_method(303, Method::Delete), Some(Method::Delete));
+/// assert_eq!(Rules::from_name("strict").map(|r| r.name()), Some("strict"));
+/// ```
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rules {
+    pub(crate) name: &'static str,
+    /// The statuses followed when they carry a usable `Location`.
+    pub(crate) follow: Statuses,
+    /// Method rewrites, first matching row wins; a matching row also drops the body.
+    pub(crate) rewrites: &'static [Rewrite],
+    /// A `Location` without a fragment inherits the current URL's (RFC 9110 §10.2.2).
+    pub(crate) inherit_fragment: bool,
+    pub(crate) location_conflict: LocationConflict,
+    pub(crate) streamed_body: StreamedBody,
+    /// The headers that go with the body when it is dropped.
+    pub(crate) dropped_with_body: Class,
+    pub(crate) credentials: CredentialScope,
+    /// The default redirect limit.
+    pub(crate) max_redirects: u32,
+    /// The default for https -> http.
+    pub(crate) allow_downgrade: bool,
+}
+
+use MethodRule::{PostToGet, SeeOther};
+use NextMethod::{Get, Same};
+
+const ANY: Methods = Methods::ANY;
+const fn only(list: &[Method]) -> Methods {
+    Methods::only(list)
+}
+
+/// Fetch, HTTP-redirect fetch step 12: POST on 301/302, and anything but GET/HEAD on
+/// 303, become GET; DESIGN: 303 drops the body whatever the method.
+const FETCH_REWRITES: &[Rewrite] = &[
+    row(&[301, 302], only(&[Method::Post]), Get, PostToGet),
+    row(&[303], only(&[Method::Head]), Same, SeeOther),
+    row(&[303], ANY, Get, SeeOther),
+];
+
+/// curl's `Curl_http_follow` / `http_switch_to_get` (lib/http.c): POST -> GET on
+/// 301/302; on 303 GET, POST and PUT become GET and any other (`-X`) method is kept
+/// ("Stick to DELETE instead of GET"), always without the body.
+const CURL_REWRITES: &[Rewrite] = &[
+    row(&[301, 302], only(&[Method::Post]), Get, PostToGet),
+    row(&[303], only(&[Method::Head]), Same, SeeOther),
+    row(
+        &[303],
+        only(&[Method::Get, Method::Post, Method::Put]),
+        Get,
+        SeeOther,
+    ),
+    row(&[303], ANY, Same, SeeOther),
+];
+
+impl Rules {
+    /// WHATWG Fetch, as browsers do it: 301, 302, 303, 307, 308 followed; POST -> GET on
+    /// 301/302; everything but HEAD -> GET on 303; request-body headers dropped with the
+    /// body; credentials removed for good on the first cross-origin request; fragment
+    /// inherited; https -> http allowed; 20 redirects.
+    pub const FETCH: Rules = Rules {
+        name: "fetch",
+        follow: Statuses::of(&[301, 302, 303, 307, 308]),
+        rewrites: FETCH_REWRITES,
+        inherit_fragment: true,
+        location_conflict: LocationConflict::OnRedirect,
+        streamed_body: StreamedBody::FailUnlessSeeOther,
+        dropped_with_body: Class::BODY,
+        credentials: CredentialScope::UntilRefused,
+        max_redirects: 20,
+        allow_downgrade: true,
+    };
+
+    /// [`Rules::FETCH`] plus: https -> http refused
+    /// ([`Error::InsecureRedirect`](crate::Error::InsecureRedirect)), 10 redirects.
+    pub const STRICT: Rules = Rules {
+        name: "strict",
+        max_redirects: 10,
+        allow_downgrade: false,
+        ..Rules::FETCH
+    };
+
+    /// What `curl -L` does (curl 8.x, command-line defaults): every 3xx with a `Location`
+    /// is followed, 50 redirects, no fragment inheritance, only the framing headers go with
+    /// a dropped body, credentials are sent on every request to the origin they were set
+    /// for, different `Location` fields fail on any status.
+    pub const CURL: Rules = Rules {
+        name: "curl",
+        follow: Statuses::ALL_3XX,
+        rewrites: CURL_REWRITES,
+        inherit_fragment: false,
+        location_conflict: LocationConflict::OnAnyStatus,
+        streamed_body: StreamedBody::FailWhenResent,
+        dropped_with_body: Class::FRAMING,
+        credentials: CredentialScope::EachRequest,
+        // curl's command line sets CURLOPT_MAXREDIRS to 50 (src/tool_main.h).
+        max_redirects: 50,
+        allow_downgrade: true,
+    };
+
+    /// Every profile, by name.
+    pub const ALL: &'static [&'static Rules] = &[&Rules::FETCH, &Rules::STRICT, &Rules::CURL];
+
+    /// The profile with this name: `"fetch"`, `"strict"` or `"curl"` (the names the
+    /// conformance vectors use).
+    pub fn from_name(name: &str) -> Option<&'static Rules> {
+        Rules::ALL.iter().copied().find(|r| r.name == name)
+    }
+
+    /// The profile's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Whether a response with `status` and a usable `Location` is followed.
+    pub fn follows(&self, status: u16) -> bool {
+        self.follow.contains(status)
+    }
+
+    /// The method of the request after a `status` redirect answering `method`, if the
+    /// rules rewrite it (then the body is dropped too, even when the method stays, as for
+    /// HEAD on 303); `None` when method and body are kept.
+    pub fn next_method(&self, status: u16, method: Method) -> Option<Method> {
+        self.rewrite(status, method).map(|(m, _)| m)
+    }
+
+    /// The first rewrite row for `status` and `method`: the next method and the rule.
+    #[inline]
+    pub(crate) fn rewrite(&self, status: u16, method: Method) -> Option<(Method, MethodRule)> {
+        // The method test is one AND: it goes first.
+        let bit = Methods::bit(&method);
+        let row = self
+            .rewrites
+            .iter()
+            .find(|r| r.methods.contains_bit(bit) && r.statuses.contains(status))?;
+        let next = match row.to {
+            Get => Method::Get,
+            Same => method,
+        };
+        Some((next, row.rule))
+    }
+
+    /// Whether a streamed body stops a `status` redirect, given whether a rewrite applies.
+    pub(crate) fn streamed_body_fails(&self, status: u16, rewritten: bool) -> bool {
+        match self.streamed_body {
+            StreamedBody::FailUnlessSeeOther => status != 303,
+            StreamedBody::FailWhenResent => !rewritten,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn rewrite_table() {
+        use Method::*;
+        let ext = Method::parse("PROPFIND").unwrap();
+        // (status, method, fetch's next method, curl's next method, body dropped).
+        let cases = [
+            (301, Post, Get, Get, true),
+            (302, Post, Get, Get, true),
+            (301, Put, Put, Put, false),
+            (302, Delete, Delete, Delete, false),
+            (303, Post, Get, Get, true),
+            (303, Put, Get, Get, true),
+            (303, Get, Get, Get, true),
+            (303, Head, Head, Head, true),
+            (303, Delete, Get, Delete, true),
+            (303, ext, Get, ext, true),
+            (307, Post, Post, Post, false),
+            (308, Post, Post, Post, false),
+            (300, Post, Post, Post, false),
+        ];
+        let mut failed = Vec::new();
+        for (status, method, fetch, curl, drop) in cases {
+            let f = Rules::FETCH.next_method(status, method);
+            let c = Rules::CURL.next_method(status, method);
+            let got = (
+                f.unwrap_or(method),
+                c.unwrap_or(method),
+                f.is_some(),
+                c.is_some(),
+            );
+            if got != (fetch, curl, drop, drop) {
+                failed.push(format!("{status} {method}: {got:?}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    #[test]
+    fn redirect_status_table() {
+        let mut failed = Vec::new();
+        for status in [
+            100, 200, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 399, 400,
+        ] {
+            let fetch = matches!(status, 301 | 302 | 303 | 307 | 308);
+            let curl = (300..400).contains(&status);
+            let got = (
+                Rules::FETCH.follows(status),
+                Rules::STRICT.follows(status),
+                Rules::CURL.follows(status),
+            );
+            if got != (fetch, fetch, curl) {
+                failed.push(format!("{status}: {got:?}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    #[test]
+    fn names_are_unique_and_found() {
+        for (i, r) in Rules::ALL.iter().enumerate() {
+            assert_eq!(Rules::from_name(r.name()), Some(*r));
+            assert!(Rules::ALL[..i].iter().all(|o| o.name != r.name));
+        }
+        assert_eq!(Rules::from_name("chrome"), None);
+    }
+
+    #[test]
+    fn strict_is_fetch_with_other_values() {
+        let s = &Rules::STRICT;
+        assert_eq!((s.max_redirects, s.allow_downgrade), (10, false));
+        assert_eq!(s.rewrites, Rules::FETCH.rewrites);
+        assert_eq!(s.follow, Rules::FETCH.follow);
+    }
+}

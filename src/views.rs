@@ -1,0 +1,273 @@
+//! What the machine hands out: the event of each feed, the handle for a proposed redirect
+//! (which offers exactly the decisions that are legal then), the final view, the history.
+
+use url::Url;
+
+use crate::error::{Error, InvalidRequest};
+use crate::headers::RemovalReason;
+use crate::location::same_origin;
+use crate::machine::{Follow, State};
+use crate::method::Method;
+use crate::outgoing::OutgoingRequest;
+use crate::request::Body;
+use crate::response::Response;
+use crate::rules::MethodRule;
+
+/// What to do after [`Follow::handle_response`].
+#[derive(Debug)]
+#[must_use]
+pub enum Event<'a> {
+    /// The head is not complete: read more bytes and call again with all of them.
+    NeedData,
+    /// The response is a redirect that the policy follows: the next request is ready, and
+    /// the handle offers the decisions the caller may still take.
+    Redirect(Redirect<'a>),
+    /// The response is final: the chain is over.
+    Final(Final<'a>),
+}
+
+/// One redirect that was followed: the status and the URL that answered with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub(crate) status: u16,
+    pub(crate) url: Url,
+}
+
+impl HistoryEntry {
+    /// The redirect status: one the profile follows (301, 302, 303, 307, 308 under
+    /// `fetch` and `strict`; any 3xx under `curl`).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The URL that answered with the redirect.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+}
+
+/// A method rewrite on a redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodChange {
+    /// The method before the redirect.
+    pub from: Method,
+    /// The method after it.
+    pub to: Method,
+    /// The rule that applied.
+    pub rule: MethodRule,
+}
+
+/// A header that is not in the next request, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemovedHeader<'a> {
+    /// The header name as the caller wrote it.
+    pub name: &'a str,
+    /// Why it was removed.
+    pub reason: RemovalReason,
+    /// The redirect (1-based) on which it was removed.
+    pub redirect: u32,
+    /// `true` if it was removed on an earlier redirect of the chain (it stays removed, even
+    /// if the chain comes back to the first origin), `false` if on this one.
+    pub earlier: bool,
+}
+
+/// A redirect the policy follows, proposed to the caller: the response that asked for it,
+/// the request to send next, what changed between the two, and the decisions the caller
+/// may still take before any byte of the next response is fed.
+///
+/// The handle borrows the machine, so it is the only way to act on the redirect while it
+/// lives: edit the next request ([`Redirect::set_header`], [`Redirect::append_header`],
+/// [`Redirect::remove_header`]), take the 3xx as final ([`Redirect::stop`]) or fail with
+/// your own reason ([`Redirect::refuse`]). Dropping it accepts the redirect: send
+/// [`Follow::request`]. Until the next response's first byte is fed,
+/// [`Follow::pending_redirect`] gives the handle back.
+///
+/// ```
+/// use redirects::{Event, Follow, Policy, Request};
+/// let mut follow = Follow::new(Request::get("http://a.test/")?, Policy::fetch())?;
+/// let response = b"HTTP/1.1 302 Found\r\nLocation: http://b.test/\r\n\r\n";
+/// if let Event::Redirect(mut redirect) = follow.handle_response(response)? {
+///     // The caller's cookie jar has a cookie for b.test:
+///     redirect.set_header("Cookie", "jar=b")?;
+/// }
+/// assert_eq!(follow.request().header("cookie"), Some(&b"jar=b"[..]));
+/// # Ok::<(), redirects::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Redirect<'a> {
+    m: &'a mut Follow,
+    buf: &'a [u8],
+}
+
+/// The end of a chain: the final response, where it came from, and how it got there.
+#[derive(Debug, Clone, Copy)]
+pub struct Final<'a> {
+    m: &'a Follow,
+    buf: &'a [u8],
+}
+
+impl<'a> Redirect<'a> {
+    /// Only the machine makes one, in the `Proposed` state.
+    pub(crate) fn new(m: &'a mut Follow, buf: &'a [u8]) -> Redirect<'a> {
+        Redirect { m, buf }
+    }
+
+    /// The redirect response (status, headers such as every `Set-Cookie`, body length).
+    pub fn response(&self) -> Response<'_> {
+        self.m.response(self.buf)
+    }
+
+    /// The request to send next, as it stands (with the caller's edits).
+    pub fn request(&self) -> OutgoingRequest<'_> {
+        self.m.request()
+    }
+
+    /// Which redirect of the chain this is (1 for the first).
+    pub fn number(&self) -> u32 {
+        self.m.redirects()
+    }
+
+    /// The URL that answered with the redirect.
+    pub fn from_url(&self) -> &Url {
+        // The machine pushed it before handing out the handle.
+        self.m.history().last().map_or(self.m.url(), |h| h.url())
+    }
+
+    /// The method rewrite on this redirect, if the method changed.
+    pub fn method_change(&self) -> Option<MethodChange> {
+        let undo = self.m.undo()?;
+        let to = self.m.method();
+        let rule = undo.rule.filter(|_| undo.method != to)?;
+        Some(MethodChange {
+            from: undo.method,
+            to,
+            rule,
+        })
+    }
+
+    /// Whether the body the caller was sending is dropped on this redirect.
+    pub fn body_dropped(&self) -> bool {
+        self.m
+            .undo()
+            .is_some_and(|u| u.body != Body::None && self.m.current_body() == Body::None)
+    }
+
+    /// Every header the next request does not carry, with why and when it was removed.
+    /// Under the `curl` profile a credential left out of this request only (the chain is
+    /// away from its origin) is reported as removed on this redirect.
+    pub fn removed_headers(&self) -> impl Iterator<Item = RemovedHeader<'_>> + '_ {
+        let n = self.m.redirects();
+        self.m.fields().iter().filter_map(move |f| {
+            let (reason, at) = match f.removed {
+                Some(removed) => removed,
+                None if f.withheld => (RemovalReason::CrossOrigin, n),
+                None => return None,
+            };
+            Some(RemovedHeader {
+                name: &f.name,
+                reason,
+                redirect: at,
+                earlier: at != n,
+            })
+        })
+    }
+
+    /// Whether the next request may go on the same connection: same origin, and the server
+    /// keeps the connection open after a body of known length. The caller MUST first read
+    /// or discard the redirect's body ([`Response::body_length`]).
+    pub fn reuse_connection(&self) -> bool {
+        self.m.head().keep_alive && same_origin(self.from_url(), self.m.url())
+    }
+
+    /// Adds a header to the next request, after the ones it has.
+    ///
+    /// Naming a credential here (for example the `Cookie` your jar holds for the new URL)
+    /// is your decision: it goes to this request's origin, and the policy's rule applies
+    /// to it from there on.
+    pub fn append_header(
+        &mut self,
+        name: &str,
+        value: impl AsRef<[u8]>,
+    ) -> Result<(), InvalidRequest> {
+        self.m.append_header(name, value.as_ref())
+    }
+
+    /// Removes every field named `name` (case-insensitive) from the next request and the
+    /// rest of the chain; returns how many the next request would have carried.
+    pub fn remove_header(&mut self, name: &str) -> usize {
+        self.m.remove_header(name)
+    }
+
+    /// Replaces every field named `name` with one field `name: value`
+    /// ([`Redirect::remove_header`] then [`Redirect::append_header`]). Nothing changes if
+    /// the header is invalid.
+    pub fn set_header(
+        &mut self,
+        name: &str,
+        value: impl AsRef<[u8]>,
+    ) -> Result<(), InvalidRequest> {
+        let value = value.as_ref();
+        crate::headers::validate_header(name, value)?;
+        self.m.remove_header(name);
+        self.m.append_header(name, value)
+    }
+
+    /// Declines the redirect: the 3xx becomes the final response, as if the policy had not
+    /// followed it. [`Follow::url`], [`Follow::history`] and [`Follow::redirects`] go back
+    /// to before it.
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Policy, Request};
+    /// let mut follow = Follow::new(Request::get("http://a.test/")?, Policy::fetch())?;
+    /// let response = b"HTTP/1.1 301 Moved\r\nLocation: http://elsewhere.test/\r\n\r\n";
+    /// let Event::Redirect(redirect) = follow.handle_response(response)? else { panic!() };
+    /// let done = if redirect.request().url().host_str() != Some("a.test") {
+    ///     redirect.stop() // hand the 301 to the user instead
+    /// } else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!((done.response().status(), done.url().as_str()), (301, "http://a.test/"));
+    /// assert!(follow.is_finished());
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn stop(self) -> Final<'a> {
+        self.m.take_back(State::Finished);
+        Final::new(self.m, self.buf)
+    }
+
+    /// Declines the redirect with the caller's own reason: the chain ends with
+    /// [`Error::Refused`], returned for the caller to pass on. [`Follow::url`] and
+    /// [`Follow::history`] go back to before it; [`Follow::last_response`] still gives the
+    /// 3xx.
+    pub fn refuse(self, reason: &'static str) -> Error {
+        let status = self.m.head().status;
+        self.m.take_back(State::Failed { with_head: true });
+        Error::Refused { status, reason }
+    }
+}
+
+impl<'a> Final<'a> {
+    pub(crate) fn new(m: &'a Follow, buf: &'a [u8]) -> Final<'a> {
+        Final { m, buf }
+    }
+
+    /// The final response.
+    pub fn response(&self) -> Response<'a> {
+        self.m.response(self.buf)
+    }
+
+    /// The URL that answered with it.
+    pub fn url(&self) -> &'a Url {
+        self.m.url()
+    }
+
+    /// How many redirects were followed to get here.
+    pub fn redirects(&self) -> u32 {
+        self.m.redirects()
+    }
+
+    /// The redirects followed, oldest first.
+    pub fn history(&self) -> &'a [HistoryEntry] {
+        self.m.history()
+    }
+}

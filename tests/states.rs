@@ -1,0 +1,196 @@
+//! One test row per row of the state table in the crate docs ("The states"): each drives
+//! the machine into a state, makes the call, and checks the answer and the state after it
+//! through what the public API shows of it.
+
+use redirects::{Error, Event, Fault, Follow, Policy, Request};
+
+const REDIRECT: &[u8] =
+    b"HTTP/1.1 302 Found\r\nLocation: http://b.test/\r\nContent-Length: 0\r\n\r\n";
+const FINAL: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+const BAD_SCHEME: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: ftp://b.test/\r\n\r\n";
+const GARBAGE: &[u8] = b"garbage\r\n\r\n";
+
+/// What the public API shows of the state, given the buffer of the last complete response.
+/// Finished and failed look alike from outside (both ended; the answer that ended them
+/// tells which), except that a failed chain may have no readable head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Reading,
+    Proposed,
+    /// Finished or failed; `true` when the last complete response is still readable.
+    Ended(bool),
+}
+
+fn seen(f: &mut Follow, last: &[u8]) -> Seen {
+    let head = f.last_response(last).is_some();
+    if f.pending_redirect(last).is_some() {
+        Seen::Proposed
+    } else if f.is_finished() {
+        Seen::Ended(head)
+    } else {
+        Seen::Reading
+    }
+}
+
+fn new() -> Follow {
+    Follow::new(Request::get("http://a.test/").unwrap(), Policy::fetch()).unwrap()
+}
+
+fn answer(r: Result<Event<'_>, Error>) -> String {
+    match r {
+        Ok(Event::NeedData) => "NeedData".into(),
+        Ok(Event::Redirect(r)) => format!("Redirect {}", r.response().status()),
+        Ok(Event::Final(f)) => format!("Final {}", f.response().status()),
+        Err(e) => format!("Err {} ({:?})", e.code(), e.fault()),
+    }
+}
+
+#[test]
+fn every_row_of_the_state_table() {
+    let mut failed = Vec::new();
+    let mut row = |name: &str, got: (String, Seen), want: (&str, Seen)| {
+        if got.0 != want.0 || got.1 != want.1 {
+            failed.push(format!("{name}: got {got:?}, want {want:?}"));
+        }
+    };
+
+    // reading: head incomplete -> NeedData, reading.
+    let mut f = new();
+    let a = answer(f.handle_response(&FINAL[..5]));
+    row(
+        "reading/partial",
+        (a, seen(&mut f, b"")),
+        ("NeedData", Seen::Reading),
+    );
+
+    // reading: buffer shorter than before -> BufferShrunk, still reading.
+    let a = answer(f.handle_response(&FINAL[..3]));
+    row(
+        "reading/shrunk",
+        (a, seen(&mut f, b"")),
+        ("Err buffer_shrunk (Caller)", Seen::Reading),
+    );
+
+    // reading: unreadable head -> peer error, failed without a head.
+    let mut f = new();
+    let a = answer(f.handle_response(GARBAGE));
+    row(
+        "reading/malformed",
+        (a, seen(&mut f, GARBAGE)),
+        ("Err malformed_response (Peer)", Seen::Ended(false)),
+    );
+
+    // reading: a followed redirect -> Redirect, proposed.
+    let mut f = new();
+    let a = answer(f.handle_response(REDIRECT));
+    row(
+        "reading/redirect",
+        (a, seen(&mut f, REDIRECT)),
+        ("Redirect 302", Seen::Proposed),
+    );
+
+    // reading: a final response -> Final, finished.
+    let mut f = new();
+    let a = answer(f.handle_response(FINAL));
+    row(
+        "reading/final",
+        (a, seen(&mut f, FINAL)),
+        ("Final 200", Seen::Ended(true)),
+    );
+
+    // reading: a redirect that must not be followed -> peer error, failed with its head.
+    let mut f = new();
+    let a = answer(f.handle_response(BAD_SCHEME));
+    row(
+        "reading/refused-by-policy",
+        (a, seen(&mut f, BAD_SCHEME)),
+        ("Err scheme_not_allowed (Peer)", Seen::Ended(true)),
+    );
+
+    // proposed: no bytes -> NeedData, still proposed.
+    let mut f = new();
+    let _ = f.handle_response(REDIRECT).unwrap();
+    let a = answer(f.handle_response(b""));
+    row(
+        "proposed/empty",
+        (a, seen(&mut f, REDIRECT)),
+        ("NeedData", Seen::Proposed),
+    );
+
+    // proposed: bytes of the next response -> as reading.
+    let a = answer(f.handle_response(FINAL));
+    row(
+        "proposed/bytes",
+        (a, seen(&mut f, FINAL)),
+        ("Final 200", Seen::Ended(true)),
+    );
+    let mut f = new();
+    let _ = f.handle_response(REDIRECT).unwrap();
+    let a = answer(f.handle_response(&FINAL[..5]));
+    row(
+        "proposed/partial",
+        (a, seen(&mut f, REDIRECT)),
+        ("NeedData", Seen::Reading),
+    );
+
+    // proposed: stop -> the 3xx is final, finished.
+    let mut f = new();
+    let _ = f.handle_response(REDIRECT).unwrap();
+    let done = f.pending_redirect(REDIRECT).unwrap().stop();
+    let a = format!("Final {}", done.response().status());
+    row(
+        "proposed/stop",
+        (a, seen(&mut f, REDIRECT)),
+        ("Final 302", Seen::Ended(true)),
+    );
+
+    // proposed: refuse -> Refused, failed with the 3xx readable.
+    let mut f = new();
+    let _ = f.handle_response(REDIRECT).unwrap();
+    let e = f.pending_redirect(REDIRECT).unwrap().refuse("no");
+    let a = answer(Err(e));
+    row(
+        "proposed/refuse",
+        (a, seen(&mut f, REDIRECT)),
+        ("Err refused (Caller)", Seen::Ended(true)),
+    );
+
+    // finished, failed: any feed -> InvalidState, unchanged.
+    for (name, first) in [("finished", FINAL), ("failed", GARBAGE)] {
+        let mut f = new();
+        let _ = answer(f.handle_response(first));
+        let before = seen(&mut f, first);
+        let a = answer(f.handle_response(FINAL));
+        let after = seen(&mut f, first);
+        row(
+            &format!("{name}/feed"),
+            (a, after),
+            ("Err invalid_state (Caller)", before),
+        );
+    }
+
+    assert!(failed.is_empty(), "rows failed: {failed:#?}");
+}
+
+#[test]
+fn every_peer_error_is_the_peers_fault() {
+    let cases: &[&[u8]] = &[
+        GARBAGE,
+        BAD_SCHEME,
+        b"HTTP/1.1 302 Found\r\nLocation: http://[::1\r\n\r\n",
+        b"HTTP/1.1 302 Found\r\nLocation: /a\r\nLocation: /b\r\n\r\n",
+    ];
+    let mut failed = Vec::new();
+    for bytes in cases {
+        let mut f = new();
+        match f.handle_response(bytes) {
+            Err(e) if e.fault() == Fault::Peer => {}
+            other => failed.push(format!(
+                "{:?}: {}",
+                String::from_utf8_lossy(bytes),
+                answer(other)
+            )),
+        }
+    }
+    assert!(failed.is_empty(), "rows failed: {failed:#?}");
+}
