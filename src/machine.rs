@@ -436,6 +436,21 @@ impl Follow {
     /// `Proposed` -> `Proposed`: adds a header to the proposed request, set for its origin.
     pub(crate) fn append_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
+        self.push_header(name, value);
+        Ok(())
+    }
+
+    /// `Proposed` -> `Proposed`: replaces every field named `name` with `name: value`;
+    /// nothing changes if the header is invalid.
+    pub(crate) fn set_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
+        validate_header(name, value)?;
+        self.remove_header(name);
+        self.push_header(name, value);
+        Ok(())
+    }
+
+    /// Adds a header the caller gave (already validated), set for the current request.
+    fn push_header(&mut self, name: &str, value: &[u8]) {
         self.headers.fields.push(Field {
             class: classify(name, self.policy.is_extra_credential(name)),
             name: name.into(),
@@ -445,7 +460,6 @@ impl Follow {
             set_for: self.redirects(),
         });
         self.headers.render();
-        Ok(())
     }
 
     /// `Proposed` -> `Proposed`: removes every field named `name` from the proposed

@@ -206,10 +206,7 @@ impl<'a> Redirect<'a> {
         name: &str,
         value: impl AsRef<[u8]>,
     ) -> Result<(), InvalidRequest> {
-        let value = value.as_ref();
-        crate::headers::validate_header(name, value)?;
-        self.m.remove_header(name);
-        self.m.append_header(name, value)
+        self.m.set_header(name, value.as_ref())
     }
 
     /// Declines the redirect: the 3xx becomes the final response, as if the policy had not
