@@ -234,7 +234,8 @@ impl Follow {
     /// # Ok::<(), redirects::Error>(())
     /// ```
     pub fn pending_redirect<'a>(&'a mut self, buf: &'a [u8]) -> Option<Redirect<'a>> {
-        let proposed = matches!(self.state, State::Proposed(_)) && buf.len() >= self.head.len;
+        let proposed =
+            matches!(self.state, State::Proposed(_)) && self.last_response(buf).is_some();
         proposed.then(|| Redirect::new(self, buf))
     }
 
@@ -499,13 +500,12 @@ impl Follow {
         for f in &mut self.headers.fields {
             if matches!(f.removed, Some((r, at)) if at == n && r != RemovalReason::Caller) {
                 f.removed = None;
+                // A restored credential is live again: the rule must look at it.
+                self.headers.credentials |= f.live_credential();
             }
         }
-        // Restored credentials are live again: render first so the rule sees them.
+        self.apply_credential_rule(n);
         self.headers.render();
-        if self.apply_credential_rule(n) {
-            self.headers.render();
-        }
         self.state = end;
     }
 }
