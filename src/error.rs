@@ -60,6 +60,15 @@ pub enum Error {
         /// Status of the redirect response.
         status: u16,
     },
+    /// The redirect goes to a port of Fetch's "bad port" list
+    /// ([`BAD_PORTS`](crate::BAD_PORTS)), and the policy blocks them
+    /// ([`Policy::with_blocked_ports`](crate::Policy::with_blocked_ports)).
+    BlockedPort {
+        /// Status of the redirect response.
+        status: u16,
+        /// The port.
+        port: u16,
+    },
     /// The response head is not valid HTTP/1.x.
     MalformedResponse(Malformed),
     /// The response head (including any skipped 1xx heads) is longer than the policy's
@@ -130,6 +139,7 @@ impl Error {
             | Error::SchemeNotAllowed { .. }
             | Error::BodyNotReplayable { .. }
             | Error::InsecureRedirect { .. }
+            | Error::BlockedPort { .. }
             | Error::MalformedResponse(_)
             | Error::HeadTooLarge { .. }
             | Error::TooManyHeaders { .. } => Fault::Peer,
@@ -150,6 +160,7 @@ impl Error {
             Error::SchemeNotAllowed { .. } => "scheme_not_allowed",
             Error::BodyNotReplayable { .. } => "body_not_replayable",
             Error::InsecureRedirect { .. } => "insecure_redirect",
+            Error::BlockedPort { .. } => "blocked_port",
             Error::MalformedResponse(_) => "malformed_response",
             Error::HeadTooLarge { .. } => "head_too_large",
             Error::TooManyHeaders { .. } => "too_many_headers",
@@ -170,6 +181,7 @@ impl Error {
             | Error::SchemeNotAllowed { status }
             | Error::BodyNotReplayable { status }
             | Error::InsecureRedirect { status }
+            | Error::BlockedPort { status, .. }
             | Error::Refused { status, .. } => Some(status),
             _ => None,
         }
@@ -217,6 +229,8 @@ pub enum InvalidPolicy {
     TrustedOrigin(url::ParseError),
     /// A trusted origin has no host (`data:`, `mailto:` ...).
     TrustedOriginHost,
+    /// An HSTS host is not a domain (an IP address, or not a valid host).
+    HstsHost,
 }
 
 /// Why the first request could not be built.
@@ -271,6 +285,12 @@ impl fmt::Display for Error {
             Error::InsecureRedirect { status } => {
                 write!(f, "{status} redirect from https to http refused by policy")
             }
+            Error::BlockedPort { status, port } => {
+                write!(
+                    f,
+                    "{status} redirect to port {port}, which browsers never connect to"
+                )
+            }
             Error::MalformedResponse(m) => write!(f, "malformed response head: {m}"),
             Error::HeadTooLarge { limit } => {
                 write!(f, "response head larger than {limit} bytes")
@@ -314,6 +334,7 @@ impl fmt::Display for InvalidPolicy {
             }
             InvalidPolicy::TrustedOrigin(e) => write!(f, "trusted origin is not a URL: {e}"),
             InvalidPolicy::TrustedOriginHost => f.write_str("trusted origin has no host"),
+            InvalidPolicy::HstsHost => f.write_str("HSTS host is not a domain name"),
         }
     }
 }

@@ -27,7 +27,15 @@ impl Class {
     /// URL the head reaches the destination server).
     pub(crate) const PROXY: Class = Class(8);
     /// `Host`: when the caller sets it, the machine does not write the URL's authority.
+    /// It is bound to the authority (host and port) of the request it was set for: no
+    /// credential rule or trusted origin extends it.
     pub(crate) const HOST: Class = Class(16);
+    /// `Referer`: recomputed on every redirect from the referrer, never forwarded.
+    pub(crate) const REFERER: Class = Class(32);
+    /// `Origin`: becomes `null` once the chain is redirect-tainted.
+    pub(crate) const ORIGIN: Class = Class(64);
+    /// The classes the credential step decides on each redirect.
+    pub(crate) const BOUND: Class = Class(4 | 16);
 
     pub(crate) const fn or(self, other: Class) -> Class {
         Class(self.0 | other.0)
@@ -43,8 +51,8 @@ impl Class {
 /// Any other name is [`Class::NONE`] unless the policy names it a credential.
 ///
 /// Credentials are Go's `makeHeadersCopier` sensitive list (Go CVE-2025-4673 added the
-/// proxy ones) plus `Host`: a caller-set `Host` is origin-bound like a credential and must
-/// not follow the request to another origin (the URL's own authority is written instead).
+/// proxy ones). A caller-set `Host` is bound to its authority and never follows the
+/// request to another one (the URL's own authority is written instead).
 pub(crate) const HEADER_CLASSES: &[(&str, Class)] = &[
     ("content-type", Class::BODY),
     ("content-encoding", Class::BODY),
@@ -63,7 +71,9 @@ pub(crate) const HEADER_CLASSES: &[(&str, Class)] = &[
         "proxy-authentication-info",
         Class::CREDENTIAL.or(Class::PROXY),
     ),
-    ("host", Class::CREDENTIAL.or(Class::HOST)),
+    ("host", Class::HOST),
+    ("referer", Class::REFERER),
+    ("origin", Class::ORIGIN),
 ];
 
 /// The classes of the header `name` (case-insensitive); `extra_credential` says whether
@@ -97,6 +107,18 @@ pub enum RemovalReason {
     /// Removed by the caller ([`Redirect::remove_header`](crate::Redirect::remove_header)
     /// or [`Redirect::set_header`](crate::Redirect::set_header)).
     Caller,
+    /// A caller-set `Host`, not sent because the request goes to another authority (host
+    /// and port) than the one it was set for, whatever the credential rule and trusted
+    /// origins.
+    OtherAuthority,
+    /// A caller-set `Referer`: sent as it is on its own request only, then the referrer
+    /// the machine recomputes `Referer` from
+    /// ([`Redirect::referrer_decision`](crate::Redirect::referrer_decision)).
+    Recomputed,
+    /// A caller-set `Origin`, replaced by `Origin: null` because the chain is
+    /// redirect-tainted (Fetch: it went from an origin other than the request's own to yet
+    /// another origin).
+    RedirectTainted,
 }
 
 /// One request header as the machine keeps it.
@@ -113,6 +135,8 @@ pub(crate) struct Field {
     pub(crate) withheld: bool,
     /// The request (0 = the first) whose origin a credential was set for.
     pub(crate) set_for: u32,
+    /// Written by the machine (a recomputed `Referer`, `Origin: null`), not the caller.
+    pub(crate) machine: bool,
 }
 
 impl Field {
@@ -121,9 +145,23 @@ impl Field {
         self.removed.is_none() && !self.withheld
     }
 
-    /// A credential that has not been removed for good (it may be withheld for now).
-    pub(crate) fn live_credential(&self) -> bool {
-        self.class.has(Class::CREDENTIAL) && self.removed.is_none()
+    /// A credential or `Host` that has not been removed for good (it may be withheld for
+    /// now): the credential step has something to decide.
+    pub(crate) fn live_bound(&self) -> bool {
+        self.class.has(Class::BOUND) && self.removed.is_none()
+    }
+
+    /// A field the machine writes for request `set_for`.
+    pub(crate) fn machine(name: &str, value: &[u8], class: Class, set_for: u32) -> Field {
+        Field {
+            name: name.into(),
+            value: value.into(),
+            class,
+            removed: None,
+            withheld: false,
+            set_for,
+            machine: true,
+        }
     }
 }
 
@@ -136,7 +174,7 @@ pub(crate) struct Headers {
     pub(crate) lines: Vec<u8>,
     /// A sent field is `Host` (then the URL's authority is not written).
     pub(crate) host: bool,
-    /// A field is a live credential: the credential rule has something to decide.
+    /// A field is a live credential or `Host`: the credential step has something to decide.
     pub(crate) credentials: bool,
 }
 
@@ -155,7 +193,7 @@ impl Headers {
         self.host = false;
         self.credentials = false;
         for f in &self.fields {
-            self.credentials |= f.live_credential();
+            self.credentials |= f.live_bound();
             if !f.sent() {
                 continue;
             }
@@ -164,6 +202,15 @@ impl Headers {
             self.lines.extend_from_slice(b": ");
             self.lines.extend_from_slice(&f.value);
             self.lines.extend_from_slice(b"\r\n");
+        }
+    }
+
+    /// Removes for good every live field of `class` the machine wrote.
+    pub(crate) fn remove_machine_class(&mut self, class: Class, reason: RemovalReason, at: u32) {
+        for f in &mut self.fields {
+            if f.machine && f.class.has(class) && f.removed.is_none() {
+                f.removed = Some((reason, at));
+            }
         }
     }
 
@@ -211,7 +258,9 @@ mod tests {
             ("Proxy-Authentication-Info", false, proxy),
             ("Cookie2", false, Class::CREDENTIAL),
             ("WWW-Authenticate", false, Class::CREDENTIAL),
-            ("Host", false, Class::CREDENTIAL.or(Class::HOST)),
+            ("Host", false, Class::HOST),
+            ("referer", false, Class::REFERER),
+            ("Origin", false, Class::ORIGIN),
             ("Accept", false, Class::NONE),
             ("Content-Disposition", false, Class::NONE),
             ("X-Api-Key", true, Class::CREDENTIAL),

@@ -23,13 +23,17 @@ use url::Url;
 use crate::error::{Error, InvalidRequest};
 use crate::head::{Head, LocationField, Scanner};
 use crate::headers::{Class, Field, Headers, RemovalReason, classify, validate_header};
+use crate::hsts::{HstsHosts, HstsUpgrade};
 use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
 use crate::outgoing::OutgoingRequest;
 use crate::policy::{Policy, UnreplayableBody};
+use crate::referrer::{
+    self, ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy, policy_from_header,
+};
 use crate::request::{Body, Request};
 use crate::response::Response;
-use crate::rules::{CredentialScope, LocationConflict, MethodRule};
+use crate::rules::{CredentialScope, LocationConflict, MethodRule, RefererRule};
 use crate::views::{Event, Final, HistoryEntry, Redirect};
 
 /// How many history entries are reserved up front (or the limit, if lower), so that
@@ -61,12 +65,35 @@ pub(crate) enum State {
 
 /// The request before the proposed redirect: what changed is derived from it, and
 /// [`Redirect::stop`] and [`Redirect::refuse`] restore it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Undo {
     pub(crate) method: Method,
     pub(crate) body: Body,
     /// The rule that rewrote the method or dropped the body, if one did.
     pub(crate) rule: Option<MethodRule>,
+    referrer: Referrer,
+    referrer_policy: ReferrerPolicy,
+    tainted: bool,
+}
+
+/// The referrer the next request's `Referer` is computed from (Fetch's request referrer,
+/// which main fetch replaces with each result).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Referrer {
+    /// The request has none: no request carries `Referer`.
+    Never,
+    /// The referrer; `cut` once an earlier request cut it to its origin.
+    Url { url: Url, cut: bool },
+    /// An earlier request omitted it: it stays omitted.
+    Omitted,
+}
+
+/// What the machine decided for the current request beyond method, body and headers
+/// removed: what [`Redirect`] reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Notes {
+    pub(crate) referrer: Option<ReferrerDecision>,
+    pub(crate) hsts: Option<HstsUpgrade>,
 }
 
 /// The redirect state machine for one chain.
@@ -90,7 +117,7 @@ pub(crate) struct Undo {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 2,160 bytes on x86_64 (`tests/size.rs` checks this figure and bounds
+/// Memory: `size_of::<Follow>()` is 2,496 bytes on x86_64 (`tests/size.rs` checks this figure and bounds
 /// it), 1,600 of them the spans (16 bytes each) of up to
 /// [`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS) response fields; on the heap, the
 /// request headers twice (as fields and as rendered lines) and one [`HistoryEntry`] (a
@@ -107,6 +134,16 @@ pub struct Follow {
     /// whether it describes anything.
     head: Head,
     state: State,
+    referrer: Referrer,
+    referrer_policy: ReferrerPolicy,
+    /// The request's origin (Fetch), for redirect-taint; `None` when no `Origin` field
+    /// can be affected.
+    request_origin: Option<Url>,
+    /// The chain is redirect-tainted: `Origin` is `null` from now on.
+    tainted: bool,
+    /// The known HSTS hosts: the policy's plus what the chain learned.
+    hsts: HstsHosts,
+    notes: Notes,
 }
 
 impl Follow {
@@ -117,13 +154,17 @@ impl Follow {
     pub fn new(request: Request, policy: Policy) -> Result<Follow, Error> {
         let Request {
             method,
-            url,
+            mut url,
             headers,
             body,
+            referrer,
         } = request;
         if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
             return Err(InvalidRequest::Scheme.into());
         }
+        let hsts = policy.hsts_hosts().clone();
+        let first_url = url.clone();
+        let upgraded = hsts_upgrade(&hsts, &mut url);
         let fields = headers
             .into_iter()
             .map(|(name, value)| Field {
@@ -133,12 +174,67 @@ impl Follow {
                 removed: None,
                 withheld: false,
                 set_for: 0,
+                machine: false,
             })
             .collect::<Vec<_>>();
         let mut headers = Headers {
             fields,
             ..Headers::default()
         };
+        let rules = policy.rules();
+        let referrer_policy = policy.referrer_policy();
+        // A caller-set `Referer` is sent as it is, and is the referrer from then on.
+        let header_referrer = headers
+            .fields
+            .iter()
+            .find(|f| f.class.has(Class::REFERER))
+            .map(|f| {
+                core::str::from_utf8(&f.value)
+                    .ok()
+                    .and_then(|v| Url::parse(v).ok())
+            });
+        let mut state = match (&header_referrer, &referrer) {
+            (Some(Some(url)), _) => Referrer::Url {
+                url: url.clone(),
+                cut: false,
+            },
+            (Some(None), _) => Referrer::Omitted,
+            (None, Some(_)) => Referrer::Omitted,
+            (None, None) => Referrer::Never,
+        };
+        if let (None, Some(r)) = (&header_referrer, &referrer) {
+            match rules.referer {
+                RefererRule::Policy => {
+                    // Referrer for the first request, against its URL before any HSTS
+                    // upgrade (Fetch main fetch: the referrer step comes first).
+                    let (next, _, _) = referrer::determine(r, referrer_policy, &first_url);
+                    if let Some(next) = next {
+                        headers.fields.push(Field::machine(
+                            "Referer",
+                            next.as_str().as_bytes(),
+                            Class::REFERER,
+                            0,
+                        ));
+                        state = Referrer::Url {
+                            url: next,
+                            cut: false,
+                        };
+                    }
+                }
+                RefererRule::Curl => headers.fields.push(Field::machine(
+                    "Referer",
+                    r.as_str().as_bytes(),
+                    Class::REFERER,
+                    0,
+                )),
+            }
+        }
+        let has_origin = headers.fields.iter().any(|f| f.class.has(Class::ORIGIN));
+        let request_origin =
+            (rules.origin_taint && has_origin).then(|| match (&header_referrer, &referrer) {
+                (Some(Some(u)), _) | (None, Some(u)) => u.clone(),
+                _ => url.clone(),
+            });
         headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         Ok(Follow {
@@ -150,6 +246,15 @@ impl Follow {
             history,
             head: Head::new(),
             state: State::Reading(Scanner::default()),
+            referrer: state,
+            referrer_policy,
+            request_origin,
+            tainted: false,
+            hsts,
+            notes: Notes {
+                referrer: None,
+                hsts: upgraded,
+            },
         })
     }
 
@@ -315,6 +420,25 @@ impl Follow {
         {
             return Err(Error::SchemeNotAllowed { status });
         }
+        // HSTS: what this response says (over https), then the known hosts upgrade the
+        // target before any check that depends on its scheme. `location` keeps the URL as
+        // the Location gave it when an upgrade changed it: the referrer and the credential
+        // rule look at it, as Fetch's redirect step does before main fetch upgrades.
+        if self.policy.learn_hsts() && self.url.scheme() == "https" {
+            let response = Response {
+                head: &self.head,
+                buf,
+            };
+            let field = response.header("strict-transport-security");
+            self.hsts.learn(&self.url, field);
+        }
+        let mut location = None;
+        if next.scheme() == "http" && !self.hsts.entries.is_empty() {
+            let before = next.clone();
+            if hsts_upgrade(&self.hsts, &mut next).is_some() {
+                location = Some(before);
+            }
+        }
         if !self.policy.allow_downgrade() && self.url.scheme() == "https" && next.scheme() == "http"
         {
             return Err(Error::InsecureRedirect { status });
@@ -332,6 +456,10 @@ impl Follow {
                 UnreplayableBody::Error => Err(Error::BodyNotReplayable { status }),
             };
         }
+        // Fetch main fetch: a bad port is a network error.
+        if let Some(port) = self.policy.port_blocked(&next) {
+            return Err(Error::BlockedPort { status, port });
+        }
 
         // Every check passed: take the redirect.
         let n = self.redirects() + 1;
@@ -339,6 +467,9 @@ impl Follow {
             method: self.method,
             body: self.body,
             rule: rewrite.map(|(_, rule)| rule),
+            referrer: self.referrer.clone(),
+            referrer_policy: self.referrer_policy,
+            tainted: self.tainted,
         };
         let mut changed = false;
         if let Some((method, _)) = rewrite {
@@ -354,13 +485,143 @@ impl Follow {
             self.method = method;
             self.body = Body::None;
         }
+        let hsts = location
+            .is_some()
+            .then(|| self.hsts.matches(&next))
+            .flatten();
         let url = core::mem::replace(&mut self.url, next);
         self.history.push(HistoryEntry { status, url });
-        changed |= self.apply_credential_rule(n);
+        self.notes = Notes {
+            referrer: None,
+            hsts: hsts.map(|source| HstsUpgrade { source }),
+        };
+        changed |= self.recompute_referer(buf, n, location.as_ref());
+        changed |= self.apply_origin_taint(n);
+        changed |= self.apply_credential_rule(n, location.as_ref());
         if changed {
             self.headers.render();
         }
         Ok(Some(undo))
+    }
+
+    /// The `Referer` of request `n` (going to `self.url`; `location` is its URL before an
+    /// HSTS upgrade). Under the referrer-policy rules: the 3xx's `Referrer-Policy` first
+    /// (Fetch, "set request's referrer policy on redirect"), then "determine request's
+    /// referrer" against the target, whose result is the referrer from then on. Under
+    /// curl's: the caller's value stays, or with `;auto` the previous URL.
+    fn recompute_referer(&mut self, buf: &[u8], n: u32, location: Option<&Url>) -> bool {
+        match self.policy.rules().referer {
+            RefererRule::Curl => {
+                let custom = self
+                    .headers
+                    .fields
+                    .iter()
+                    .any(|f| f.class.has(Class::REFERER) && !f.machine && f.sent());
+                if !self.policy.auto_referer() || custom {
+                    return false;
+                }
+                let Some(auto) = referrer::strip(self.url_of_request(n - 1), false) else {
+                    return false;
+                };
+                self.headers
+                    .remove_machine_class(Class::REFERER, RemovalReason::Recomputed, n);
+                self.headers.fields.push(Field::machine(
+                    "Referer",
+                    auto.as_str().as_bytes(),
+                    Class::REFERER,
+                    n,
+                ));
+                self.notes.referrer = Some(ReferrerDecision {
+                    policy: self.referrer_policy,
+                    sent: ReferrerSent::Url,
+                    why: ReferrerWhy::CurlAuto,
+                });
+                true
+            }
+            RefererRule::Policy => {
+                let response = self.response(buf);
+                self.referrer_policy = policy_from_header(
+                    response.headers_named("referrer-policy"),
+                    Some(self.referrer_policy),
+                )
+                .unwrap_or(self.referrer_policy);
+                // A caller-set `Referer` on the request before is the referrer now.
+                let mut changed = false;
+                for f in &mut self.headers.fields {
+                    if f.class.has(Class::REFERER) && f.removed.is_none() {
+                        if !f.machine && !f.withheld {
+                            self.referrer = match core::str::from_utf8(&f.value)
+                                .ok()
+                                .and_then(|v| Url::parse(v).ok())
+                            {
+                                Some(url) => Referrer::Url { url, cut: false },
+                                None => Referrer::Omitted,
+                            };
+                        }
+                        f.removed = Some((RemovalReason::Recomputed, n));
+                        changed = true;
+                    }
+                }
+                let target = location.unwrap_or(&self.url);
+                let policy = self.referrer_policy;
+                let (next, sent, why) = match &self.referrer {
+                    Referrer::Never => return changed,
+                    Referrer::Omitted => (None, ReferrerSent::None, ReferrerWhy::Earlier),
+                    Referrer::Url { url, cut } => {
+                        let (next, sent, why) = referrer::determine(url, policy, target);
+                        if *cut && sent == ReferrerSent::Url {
+                            (next, ReferrerSent::Origin, ReferrerWhy::Earlier)
+                        } else {
+                            (next, sent, why)
+                        }
+                    }
+                };
+                self.notes.referrer = Some(ReferrerDecision { policy, sent, why });
+                self.referrer = match next {
+                    Some(url) => {
+                        self.headers.fields.push(Field::machine(
+                            "Referer",
+                            url.as_str().as_bytes(),
+                            Class::REFERER,
+                            n,
+                        ));
+                        Referrer::Url {
+                            url,
+                            cut: sent == ReferrerSent::Origin,
+                        }
+                    }
+                    None => Referrer::Omitted,
+                };
+                true
+            }
+        }
+    }
+
+    /// Fetch "redirect-taint": request `n` goes from `from` to `self.url`; if the origins
+    /// differ and the request's origin is not `from`'s, the chain is tainted and every
+    /// caller-set `Origin` is replaced by `Origin: null` from now on.
+    fn apply_origin_taint(&mut self, n: u32) -> bool {
+        let Some(origin) = &self.request_origin else {
+            return false;
+        };
+        let from = self.url_of_request(n - 1);
+        if self.tainted || same_origin(from, &self.url) || same_origin(origin, from) {
+            return false;
+        }
+        self.tainted = true;
+        let mut nulled = false;
+        for f in &mut self.headers.fields {
+            if f.class.has(Class::ORIGIN) && f.removed.is_none() {
+                f.removed = Some((RemovalReason::RedirectTainted, n));
+                nulled = true;
+            }
+        }
+        if nulled {
+            self.headers
+                .fields
+                .push(Field::machine("Origin", b"null", Class::ORIGIN, n));
+        }
+        nulled
     }
 
     /// The URL of request `n` of the chain (0 = the first).
@@ -368,10 +629,12 @@ impl Follow {
         self.history.get(n as usize).map_or(&self.url, |h| &h.url)
     }
 
-    /// Decides which credentials go to `self.url`, request `n`: each is compared with the
-    /// origin of the request it was set for. Whether a refused one is removed for good or
-    /// withheld from this request only is the rules' credential scope.
-    fn apply_credential_rule(&mut self, n: u32) -> bool {
+    /// Decides which credentials and which caller-set `Host` go to request `n`. A
+    /// credential is compared with the origin of the request it was set for, against the
+    /// Location's URL (`location`, before an HSTS upgrade, else `self.url`); a `Host` with
+    /// the authority it was set for, against `self.url`. Whether a refused one is removed
+    /// for good or withheld from this request only is the rules' credential scope.
+    fn apply_credential_rule(&mut self, n: u32, location: Option<&Url>) -> bool {
         if !self.headers.credentials {
             return false;
         }
@@ -379,21 +642,30 @@ impl Follow {
         let mut changed = false;
         for i in 0..self.headers.fields.len() {
             let f = &self.headers.fields[i];
-            if !f.live_credential() {
+            if !f.live_bound() {
                 continue;
             }
             let set_for = self.url_of_request(f.set_for);
-            let allowed = if f.class.has(Class::PROXY) {
-                same_origin(set_for, &self.url)
+            let target = location.unwrap_or(&self.url);
+            let (allowed, reason) = if f.class.has(Class::HOST) {
+                (
+                    same_authority(set_for, &self.url),
+                    RemovalReason::OtherAuthority,
+                )
+            } else if f.class.has(Class::PROXY) {
+                (same_origin(set_for, target), RemovalReason::CrossOrigin)
             } else {
-                self.policy.credentials_allowed(set_for, &self.url)
+                (
+                    self.policy.credentials_allowed(set_for, target),
+                    RemovalReason::CrossOrigin,
+                )
             };
             let f = &mut self.headers.fields[i];
             let was_sent = f.sent();
             if each_request {
                 f.withheld = !allowed;
             } else if !allowed {
-                f.removed = Some((RemovalReason::CrossOrigin, n));
+                f.removed = Some((reason, n));
             }
             changed |= was_sent != f.sent();
         }
@@ -459,6 +731,7 @@ impl Follow {
             removed: None,
             withheld: false,
             set_for: self.redirects(),
+            machine: false,
         });
         self.headers.render();
     }
@@ -488,7 +761,7 @@ impl Follow {
     /// `Proposed` -> `end` (`Finished` or `Failed`): puts the request back as it was
     /// before the redirect. Outside `Proposed`, nothing changes.
     pub(crate) fn take_back(&mut self, end: State) {
-        let State::Proposed(undo) = self.state else {
+        let State::Proposed(undo) = core::mem::replace(&mut self.state, end) else {
             return;
         };
         let n = self.redirects();
@@ -497,15 +770,45 @@ impl Follow {
         }
         self.method = undo.method;
         self.body = undo.body;
+        self.referrer = undo.referrer;
+        self.referrer_policy = undo.referrer_policy;
+        self.tainted = undo.tainted;
+        self.notes = Notes::default();
+        // What the machine wrote for the redirect goes; what it removed comes back.
+        self.headers
+            .fields
+            .retain(|f| !(f.machine && f.set_for == n));
         for f in &mut self.headers.fields {
             if matches!(f.removed, Some((r, at)) if at == n && r != RemovalReason::Caller) {
                 f.removed = None;
                 // A restored credential is live again: the rule must look at it.
-                self.headers.credentials |= f.live_credential();
+                self.headers.credentials |= f.live_bound();
             }
         }
-        self.apply_credential_rule(n);
+        self.apply_credential_rule(n, None);
         self.headers.render();
-        self.state = end;
     }
+
+    /// What the machine decided for the current request (referrer, HSTS).
+    pub(crate) fn notes(&self) -> &Notes {
+        &self.notes
+    }
+}
+
+/// Upgrades an `http` URL on a known HSTS host to `https` (Fetch main fetch; the WHATWG
+/// scheme setter turns an explicit `:443` into the default and keeps any other port).
+fn hsts_upgrade(hsts: &HstsHosts, url: &mut Url) -> Option<HstsUpgrade> {
+    if url.scheme() != "http" {
+        return None;
+    }
+    let source = hsts.matches(url)?;
+    // Port 80 is the default and not stored, so it becomes 443's default too.
+    url.set_scheme("https").ok()?;
+    Some(HstsUpgrade { source })
+}
+
+/// Same host and same port (the scheme's default when none is written): what a `Host`
+/// field names.
+fn same_authority(a: &Url, b: &Url) -> bool {
+    a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }

@@ -8,8 +8,10 @@ use arrayvec::{ArrayString, ArrayVec};
 use url::Url;
 
 use crate::error::{Error, InvalidPolicy};
+use crate::hsts::{HstsHost, HstsHosts, HstsSource};
 use crate::location::same_origin;
 use crate::method::is_token;
+use crate::referrer::ReferrerPolicy;
 use crate::rules::Rules;
 
 /// The longest scheme name [`Policy::with_allowed_schemes`] takes, in bytes.
@@ -76,7 +78,22 @@ pub struct Policy {
     credential_rule: CredentialRule,
     trusted: Vec<Url>,
     unreplayable: UnreplayableBody,
+    referrer_policy: ReferrerPolicy,
+    auto_referer: bool,
+    blocked_ports: bool,
+    hsts: HstsHosts,
+    learn_hsts: bool,
 }
+
+/// Fetch's "bad port" list (the table under "port blocking"): ports of other protocols
+/// that a browser never connects to over HTTP(S).
+pub const BAD_PORTS: [u16; 83] = [
+    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101,
+    102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427,
+    465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990,
+    993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667,
+    6668, 6669, 6679, 6697, 10080,
+];
 
 impl Default for Policy {
     fn default() -> Self {
@@ -118,7 +135,112 @@ impl Policy {
             credential_rule: CredentialRule::SameOrigin,
             trusted: Vec::new(),
             unreplayable: UnreplayableBody::Error,
+            referrer_policy: ReferrerPolicy::StrictOriginWhenCrossOrigin,
+            auto_referer: false,
+            blocked_ports: rules.blocked_ports,
+            hsts: HstsHosts::default(),
+            learn_hsts: rules.learn_hsts,
         }
+    }
+
+    /// The referrer policy the chain starts with (default
+    /// [`ReferrerPolicy::StrictOriginWhenCrossOrigin`]); a redirect's own `Referrer-Policy`
+    /// header replaces it for the requests after it. The `curl` rules do not use it (see
+    /// [`Policy::with_auto_referer`]).
+    pub fn with_referrer_policy(mut self, policy: ReferrerPolicy) -> Policy {
+        self.referrer_policy = policy;
+        self
+    }
+
+    /// Under the `curl` rules, curl's `--referer ';auto'`: every redirected request carries
+    /// the previous URL (without userinfo and fragment) as `Referer` (default off: the
+    /// referrer given with [`Request::referrer`](crate::Request::referrer), if any, goes on
+    /// every request as it is). The other profiles ignore it.
+    pub fn with_auto_referer(mut self, auto: bool) -> Policy {
+        self.auto_referer = auto;
+        self
+    }
+
+    /// Whether a redirect to a port of Fetch's "bad port" list ([`BAD_PORTS`]) is
+    /// [`Error::BlockedPort`] (default on under `fetch` and `strict`, off under `curl`).
+    pub fn with_blocked_ports(mut self, block: bool) -> Policy {
+        self.blocked_ports = block;
+        self
+    }
+
+    /// Adds a host known to require https (an HSTS host, RFC 6797), with or without its
+    /// subdomains: a redirect to `http://` on it goes to `https://` instead (port 80
+    /// becomes 443; another explicit port is kept), and the redirect says so
+    /// ([`Redirect::hsts_upgrade`](crate::Redirect::hsts_upgrade)). The host must be a
+    /// domain (IP addresses are never HSTS hosts).
+    ///
+    /// ```
+    /// use redirects::{Error, InvalidPolicy, Policy};
+    /// let p = Policy::fetch().with_hsts_host("example.com", true)?;
+    /// assert_eq!(
+    ///     Policy::fetch().with_hsts_host("10.0.0.1", false).unwrap_err(),
+    ///     Error::InvalidPolicy(InvalidPolicy::HstsHost)
+    /// );
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn with_hsts_host(mut self, host: &str, include_subdomains: bool) -> Result<Policy, Error> {
+        let parsed = url::Host::parse(host).map_err(|_| InvalidPolicy::HstsHost)?;
+        let url::Host::Domain(domain) = parsed else {
+            return Err(InvalidPolicy::HstsHost.into());
+        };
+        let domain = domain.strip_suffix('.').unwrap_or(&domain);
+        if domain.is_empty() {
+            return Err(InvalidPolicy::HstsHost.into());
+        }
+        self.hsts.entries.push((
+            HstsHost {
+                host: domain.into(),
+                include_subdomains,
+            },
+            HstsSource::Policy,
+        ));
+        Ok(self)
+    }
+
+    /// Whether the chain learns HSTS hosts from the `Strict-Transport-Security` header of
+    /// its own `https` responses (default on under `fetch` and `strict`, off under `curl`,
+    /// which learns only with `--hsts`).
+    pub fn with_learn_hsts(mut self, learn: bool) -> Policy {
+        self.learn_hsts = learn;
+        self
+    }
+
+    /// The referrer policy the chain starts with.
+    pub fn referrer_policy(&self) -> ReferrerPolicy {
+        self.referrer_policy
+    }
+
+    /// Whether curl's `;auto` referer is on.
+    pub fn auto_referer(&self) -> bool {
+        self.auto_referer
+    }
+
+    /// Whether Fetch's bad ports are blocked.
+    pub fn blocked_ports(&self) -> bool {
+        self.blocked_ports
+    }
+
+    /// Whether HSTS hosts are learned from the chain's responses.
+    pub fn learn_hsts(&self) -> bool {
+        self.learn_hsts
+    }
+
+    pub(crate) fn hsts_hosts(&self) -> &HstsHosts {
+        &self.hsts
+    }
+
+    /// Whether `url` goes to a bad port the policy blocks.
+    pub(crate) fn port_blocked(&self, url: &Url) -> Option<u16> {
+        let port = url.port()?;
+        (self.blocked_ports
+            && matches!(url.scheme(), "http" | "https")
+            && BAD_PORTS.contains(&port))
+        .then_some(port)
     }
 
     /// How many redirects are followed; the next one is [`Error::TooManyRedirects`].

@@ -39,6 +39,7 @@ pub struct Request {
     pub(crate) url: Url,
     pub(crate) headers: Vec<(Box<str>, Box<[u8]>)>,
     pub(crate) body: Body,
+    pub(crate) referrer: Option<Url>,
 }
 
 impl Request {
@@ -60,7 +61,35 @@ impl Request {
             url,
             headers: Vec::new(),
             body: Body::None,
+            referrer: None,
         }
+    }
+
+    /// Sets the referrer: the URL of the document that made the request (Fetch's request
+    /// referrer). Each request of the chain then carries the `Referer` the referrer policy
+    /// gives for its URL ([`Policy::with_referrer_policy`](crate::Policy::with_referrer_policy)),
+    /// the first one included; under the `curl` rules it is curl's `--referer`.
+    ///
+    /// A `Referer` header set with [`Request::header`] counts as the referrer too: it is
+    /// sent as it is on the first request, and the later requests carry what the policy
+    /// gives for it. Without either, no request carries `Referer`.
+    ///
+    /// ```
+    /// use redirects::{Follow, Policy, Request};
+    /// let req = Request::get("https://b.test/api")?.referrer("https://a.test/page?secret=1")?;
+    /// let follow = Follow::new(req, Policy::fetch())?;
+    /// // Cross-origin, default `strict-origin-when-cross-origin`: the origin only.
+    /// assert_eq!(follow.request().header("referer"), Some(&b"https://a.test/"[..]));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn referrer(mut self, url: &str) -> Result<Request, crate::Error> {
+        self.referrer = Some(Url::parse(url).map_err(InvalidRequest::Url)?);
+        Ok(self)
+    }
+
+    /// The referrer given with [`Request::referrer`].
+    pub fn referrer_url(&self) -> Option<&Url> {
+        self.referrer.as_ref()
     }
 
     /// Adds a header. The name must be an HTTP token (matched case-insensitively later);

@@ -164,6 +164,17 @@ pub(crate) enum CredentialScope {
     EachRequest,
 }
 
+/// Where each request's `Referer` comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefererRule {
+    /// W3C Referrer Policy "determine request's referrer" on every request, with the
+    /// policy a redirect's `Referrer-Policy` header sets (Fetch).
+    Policy,
+    /// curl: the caller's `--referer` value on every request, or with `;auto` the
+    /// previous URL on every redirect; a caller-set `Referer` field is sent as it is.
+    Curl,
+}
+
 /// The rules of one profile: which statuses are followed and how, as one value.
 ///
 /// A [`Policy`](crate::Policy) is a `Rules` plus the caller's overrides of its values.
@@ -196,6 +207,13 @@ pub struct Rules {
     pub(crate) max_redirects: u32,
     /// The default for https -> http.
     pub(crate) allow_downgrade: bool,
+    pub(crate) referer: RefererRule,
+    /// A caller-set `Origin` becomes `null` once the chain is redirect-tainted (Fetch).
+    pub(crate) origin_taint: bool,
+    /// The default for Fetch's bad-port blocking.
+    pub(crate) blocked_ports: bool,
+    /// The default for learning HSTS hosts from the chain's own `https` responses.
+    pub(crate) learn_hsts: bool,
 }
 
 use MethodRule::{PostToGet, SeeOther};
@@ -233,7 +251,10 @@ impl Rules {
     /// WHATWG Fetch, as browsers do it: 301, 302, 303, 307, 308 followed; POST -> GET on
     /// 301/302; everything but HEAD -> GET on 303; request-body headers dropped with the
     /// body; credentials removed for good on the first cross-origin request; fragment
-    /// inherited; https -> http allowed; 20 redirects.
+    /// inherited; https -> http allowed; 20 redirects; `Referer` per the referrer policy
+    /// (default `strict-origin-when-cross-origin`); a caller-set `Origin` becomes `null`
+    /// once the chain is redirect-tainted; Fetch's bad ports blocked; HSTS hosts learned
+    /// from the chain's `https` responses.
     pub const FETCH: Rules = Rules {
         name: "fetch",
         follow: Statuses::of(&[301, 302, 303, 307, 308]),
@@ -245,6 +266,10 @@ impl Rules {
         credentials: CredentialScope::UntilRefused,
         max_redirects: 20,
         allow_downgrade: true,
+        referer: RefererRule::Policy,
+        origin_taint: true,
+        blocked_ports: true,
+        learn_hsts: true,
     };
 
     /// [`Rules::FETCH`] plus: https -> http refused
@@ -259,7 +284,9 @@ impl Rules {
     /// What `curl -L` does (curl 8.x, command-line defaults): every 3xx with a `Location`
     /// is followed, 50 redirects, no fragment inheritance, only the framing headers go with
     /// a dropped body, credentials are sent on every request to the origin they were set
-    /// for, different `Location` fields fail on any status.
+    /// for, different `Location` fields fail on any status; `Referer` as curl's `--referer`
+    /// (the caller's value on every request, or the previous URL with `;auto`); `Origin`
+    /// forwarded as it is; every port followed; no HSTS learned (curl needs `--hsts`).
     pub const CURL: Rules = Rules {
         name: "curl",
         follow: Statuses::ALL_3XX,
@@ -272,6 +299,13 @@ impl Rules {
         // curl's command line sets CURLOPT_MAXREDIRS to 50 (src/tool_main.h).
         max_redirects: 50,
         allow_downgrade: true,
+        referer: RefererRule::Curl,
+        // curl forwards custom headers as they are, `Origin` included.
+        origin_taint: false,
+        // curl connects to any port a Location names.
+        blocked_ports: false,
+        // curl learns HSTS hosts only with `--hsts FILE`.
+        learn_hsts: false,
     };
 
     /// Every profile, by name.

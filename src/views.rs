@@ -4,11 +4,13 @@
 use url::Url;
 
 use crate::error::{Error, InvalidRequest};
-use crate::headers::RemovalReason;
+use crate::headers::{Class, RemovalReason};
+use crate::hsts::HstsUpgrade;
 use crate::location::same_origin;
 use crate::machine::{Follow, State};
 use crate::method::Method;
 use crate::outgoing::OutgoingRequest;
+use crate::referrer::ReferrerDecision;
 use crate::request::Body;
 use crate::response::Response;
 use crate::rules::MethodRule;
@@ -159,7 +161,12 @@ impl<'a> Redirect<'a> {
         let n = self.m.redirects();
         self.m.fields().iter().filter_map(move |f| {
             let (reason, at) = match f.removed {
+                // What the machine wrote and later replaced is not the caller's business.
+                _ if f.machine => return None,
                 Some(removed) => removed,
+                None if f.withheld && f.class.has(Class::HOST) => {
+                    (RemovalReason::OtherAuthority, n)
+                }
                 None if f.withheld => (RemovalReason::CrossOrigin, n),
                 None => return None,
             };
@@ -170,6 +177,33 @@ impl<'a> Redirect<'a> {
                 earlier: at != n,
             })
         })
+    }
+
+    /// How the next request's `Referer` was decided: the referrer policy in force (a
+    /// `Referrer-Policy` header on this redirect changes it), whether the request carries
+    /// the referrer URL, its origin or nothing, and why. `None` when the request has no
+    /// referrer at all (none given, or the `curl` rules keep the caller's value).
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Policy, ReferrerSent, ReferrerWhy, Request};
+    /// let req = Request::get("https://a.test/")?.referrer("https://a.test/page?token=1")?;
+    /// let mut follow = Follow::new(req, Policy::fetch())?;
+    /// let bytes = b"HTTP/1.1 307 Temporary Redirect\r\nLocation: http://b.test/\r\n\r\n";
+    /// let Event::Redirect(redirect) = follow.handle_response(bytes)? else { panic!() };
+    /// let decision = redirect.referrer_decision().unwrap();
+    /// // https -> http under strict-origin-when-cross-origin: no Referer at all.
+    /// assert_eq!((decision.sent, decision.why), (ReferrerSent::None, ReferrerWhy::Downgrade));
+    /// assert_eq!(redirect.request().header("referer"), None);
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn referrer_decision(&self) -> Option<ReferrerDecision> {
+        self.m.notes().referrer
+    }
+
+    /// Whether the Location went to `http://` on a known HSTS host and the next request
+    /// goes to `https://` instead, and who said the host requires https.
+    pub fn hsts_upgrade(&self) -> Option<HstsUpgrade> {
+        self.m.notes().hsts
     }
 
     /// Whether the next request may go on the same connection: same origin, and the server

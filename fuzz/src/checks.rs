@@ -753,6 +753,16 @@ fn is_framing_header(name: &str) -> bool {
     eq_any(name, &["content-length", "transfer-encoding", "expect"])
 }
 
+/// Why a bound header is not sent: `Host` is bound to its authority, credentials to their
+/// origin.
+fn removal_reason(name: &str) -> RemovalReason {
+    if name.eq_ignore_ascii_case("host") {
+        RemovalReason::OtherAuthority
+    } else {
+        RemovalReason::CrossOrigin
+    }
+}
+
 fn same_origin(a: &Url, b: &Url) -> bool {
     a.origin() == b.origin()
 }
@@ -796,8 +806,13 @@ impl Model<'_> {
                 .is_some_and(|c| c.eq_ignore_ascii_case(name))
     }
 
-    /// Whether a credential set for `from` may go to `to` under the case's policy.
+    /// Whether a credential set for `from` may go to `to` under the case's policy. A
+    /// caller-set `Host` goes only to the same host and port, whatever the policy.
     fn allowed(&self, name: &str, from: &Url, to: &Url) -> bool {
+        if name.eq_ignore_ascii_case("host") {
+            return from.host_str() == to.host_str()
+                && from.port_or_known_default() == to.port_or_known_default();
+        }
         if same_origin(from, to) {
             return true;
         }
@@ -849,7 +864,7 @@ impl Model<'_> {
             .filter_map(|f| {
                 let (reason, at) = match f.removed {
                     Some(r) => r,
-                    None if self.withheld(f) => (RemovalReason::CrossOrigin, n),
+                    None if self.withheld(f) => (removal_reason(&f.name), n),
                     None => return None,
                 };
                 Some((f.name.clone(), reason, at, at != n))
@@ -1091,7 +1106,7 @@ impl Model<'_> {
                     && self.credential(&f.name)
                     && !self.allowed(&f.name, &f.set_for, &next_url)
                 {
-                    self.fields[i].removed = Some((RemovalReason::CrossOrigin, n));
+                    self.fields[i].removed = Some((removal_reason(&f.name), n));
                 }
             }
         }

@@ -1,0 +1,226 @@
+//! HTTP Strict Transport Security inside one chain (RFC 6797): the hosts the policy knows,
+//! plus what the chain's own `https` responses say, upgrade a redirect to `http://`.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use url::Url;
+
+/// One known HSTS host: a domain (lower case, IDNA-encoded, no trailing dot) and whether
+/// its subdomains are covered too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HstsHost {
+    pub(crate) host: Box<str>,
+    pub(crate) include_subdomains: bool,
+}
+
+/// Where the chain learned that a host requires https.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HstsSource {
+    /// A host given with [`Policy::with_hsts_host`](crate::Policy::with_hsts_host).
+    Policy,
+    /// A `Strict-Transport-Security` header on an earlier `https` response of this chain.
+    Learned,
+}
+
+/// A redirect to `http://` that the machine sent to `https://` instead ([`crate::Redirect::hsts_upgrade`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HstsUpgrade {
+    /// Who said the host requires https.
+    pub source: HstsSource,
+}
+
+/// The known hosts of a chain: the policy's, then the learned ones.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HstsHosts {
+    /// (entry, source); learned entries replace or remove entries of the same host.
+    pub(crate) entries: Vec<(HstsHost, HstsSource)>,
+}
+
+fn strip_dot(host: &str) -> &str {
+    host.strip_suffix('.').unwrap_or(host)
+}
+
+impl HstsHosts {
+    /// RFC 6797 §8.2 "Known HSTS Host Domain Name Matching", as Fetch's main fetch uses it:
+    /// a congruent match, or a superdomain match with `includeSubDomains`. Only for a
+    /// domain whose public suffix is not `localhost`.
+    pub(crate) fn matches(&self, url: &Url) -> Option<HstsSource> {
+        let Some(url::Host::Domain(host)) = url.host() else {
+            return None;
+        };
+        let host = strip_dot(host);
+        if host == "localhost" || host.ends_with(".localhost") {
+            return None;
+        }
+        self.entries.iter().find_map(|(e, source)| {
+            let congruent = *e.host == *host;
+            let superdomain = e.include_subdomains
+                && host.len() > e.host.len()
+                && host.ends_with(&*e.host)
+                && host.as_bytes()[host.len() - e.host.len() - 1] == b'.';
+            (congruent || superdomain).then_some(*source)
+        })
+    }
+
+    /// RFC 6797 §8.1: the first `Strict-Transport-Security` field of a response received
+    /// over `https` from `url`'s host (a domain, not an IP literal) updates the known hosts:
+    /// `max-age=0` forgets the host, any other valid value (re)learns it.
+    pub(crate) fn learn(&mut self, url: &Url, first_field: Option<&[u8]>) {
+        if url.scheme() != "https" {
+            return;
+        }
+        let (Some(url::Host::Domain(host)), Some(value)) = (url.host(), first_field) else {
+            return;
+        };
+        let Some((max_age, include_subdomains)) = parse_sts(value) else {
+            return;
+        };
+        let host = strip_dot(host);
+        let known = |(e, source): &(HstsHost, HstsSource)| {
+            *e.host == *host
+                && e.include_subdomains == include_subdomains
+                && *source == HstsSource::Learned
+        };
+        if max_age > 0 && self.entries.iter().any(known) {
+            // Learned already: nothing changes (and nothing is allocated again).
+            return;
+        }
+        self.entries.retain(|(e, _)| *e.host != *host);
+        if max_age > 0 {
+            self.entries.push((
+                HstsHost {
+                    host: host.into(),
+                    include_subdomains,
+                },
+                HstsSource::Learned,
+            ));
+        }
+    }
+}
+
+/// RFC 6797 §6.1: `max-age` (required, once) and `includeSubDomains` (optional, once),
+/// directive names without case, values tokens or quoted strings, unknown directives
+/// ignored. `None` for an invalid field (which the UA ignores).
+fn parse_sts(value: &[u8]) -> Option<(u64, bool)> {
+    let mut max_age = None;
+    let mut include = false;
+    for directive in value.split(|&b| b == b';') {
+        let directive = directive.trim_ascii();
+        if directive.is_empty() {
+            continue;
+        }
+        let (name, val) = match directive.iter().position(|&b| b == b'=') {
+            Some(i) => (
+                directive[..i].trim_ascii(),
+                Some(directive[i + 1..].trim_ascii()),
+            ),
+            None => (directive, None),
+        };
+        if name.eq_ignore_ascii_case(b"max-age") {
+            let v = val?;
+            let v = v
+                .strip_prefix(b"\"")
+                .and_then(|v| v.strip_suffix(b"\""))
+                .unwrap_or(v);
+            if max_age.is_some() || v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            // Saturate: any huge age means "for the rest of this chain".
+            max_age = Some(v.iter().fold(0u64, |acc, &b| {
+                acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+            }));
+        } else if name.eq_ignore_ascii_case(b"includesubdomains") {
+            if include || val.is_some() {
+                return None;
+            }
+            include = true;
+        }
+    }
+    Some((max_age?, include))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    #[test]
+    fn sts_parsing_table() {
+        let cases: &[(&[u8], Option<(u64, bool)>)] = &[
+            (b"max-age=31536000", Some((31_536_000, false))),
+            (b"max-age=0", Some((0, false))),
+            (b"Max-Age=\"60\"; includeSubDomains", Some((60, true))),
+            (
+                b" includesubdomains ; max-age = 5 ; preload",
+                Some((5, true)),
+            ),
+            (b"includeSubDomains", None),
+            (b"max-age=1; max-age=2", None),
+            (b"max-age=-1", None),
+            (b"max-age=", None),
+            (b"max-age=1; includeSubDomains; includeSubDomains", None),
+            (b"max-age=99999999999999999999999", Some((u64::MAX, false))),
+        ];
+        for (value, want) in cases {
+            assert_eq!(
+                parse_sts(value),
+                *want,
+                "{}",
+                format!("{:?}", core::str::from_utf8(value))
+            );
+        }
+    }
+
+    #[test]
+    fn matching_table() {
+        let mut known = HstsHosts::default();
+        known.entries.push((
+            HstsHost {
+                host: "a.test".into(),
+                include_subdomains: true,
+            },
+            HstsSource::Policy,
+        ));
+        known.entries.push((
+            HstsHost {
+                host: "b.test".into(),
+                include_subdomains: false,
+            },
+            HstsSource::Policy,
+        ));
+        let u = |s: &str| Url::parse(s).unwrap();
+        let cases = [
+            ("http://a.test/", true),
+            ("http://x.y.a.test/", true),
+            ("http://xa.test/", false),
+            ("http://b.test:8080/", true),
+            ("http://x.b.test/", false),
+            ("http://A.TEST./", true),
+            ("http://127.0.0.1/", false),
+        ];
+        for (url, want) in cases {
+            assert_eq!(known.matches(&u(url)).is_some(), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn learning_follows_the_first_field_over_https_only() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let mut known = HstsHosts::default();
+        known.learn(&u("http://c.test/"), Some(b"max-age=100"));
+        assert!(known.matches(&u("http://c.test/")).is_none());
+        known.learn(&u("https://10.0.0.1/"), Some(b"max-age=100"));
+        assert!(known.entries.is_empty());
+        known.learn(
+            &u("https://c.test/"),
+            Some(b"max-age=100; includeSubDomains"),
+        );
+        assert_eq!(
+            known.matches(&u("http://d.c.test/")),
+            Some(HstsSource::Learned)
+        );
+        known.learn(&u("https://c.test/"), Some(b"max-age=0"));
+        assert!(known.matches(&u("http://c.test/")).is_none());
+    }
+}
