@@ -181,17 +181,47 @@
 //! [`Redirect::method_change`], [`Redirect::body_dropped`]). [`Follow::pending_redirect`]
 //! gives it back while the redirect is still proposed.
 //!
+//! # What else changes on a redirect
+//!
+//! Browsers change more than method, body and credentials on a redirect; the machine does
+//! all of it, under every profile with that profile's default, and says on the handle
+//! what it did and why.
+//!
+//! | rule | `fetch` | `strict` | `curl` | policy value | reported by |
+//! |---|---|---|---|---|---|
+//! | `Referer` | W3C Referrer Policy on every request, `strict-origin-when-cross-origin` | same | the caller's `--referer` on every request; the previous URL with `;auto` | [`Policy::with_referrer_policy`], [`Policy::with_auto_referer`], [`Request::referrer`] | [`Redirect::referrer_decision`] |
+//! | a 3xx's `Referrer-Policy` | sets the policy for the requests after it (last known token wins) | same | ignored | - | [`Redirect::referrer_decision`] |
+//! | caller-set `Origin` | `null` once the chain is redirect-tainted | same | forwarded | - | [`Redirect::removed_headers`] ([`RemovalReason::RedirectTainted`]) |
+//! | Fetch's bad ports ([`BAD_PORTS`]) | [`Error::BlockedPort`] | same | followed | [`Policy::with_blocked_ports`] | the error |
+//! | HSTS hosts | `http://` to a known host goes to `https://` | same | same (known hosts only) | [`Policy::with_hsts_host`] | [`Redirect::hsts_upgrade`] |
+//! | HSTS learned from the chain's `https` responses | yes | yes | no (curl needs `--hsts`) | [`Policy::with_learn_hsts`] | [`Redirect::hsts_upgrade`] |
+//! | caller-set `Host` | only to its own host and port | same | same (back on it, sent again) | - | [`Redirect::removed_headers`] ([`RemovalReason::OtherAuthority`]) |
+//!
+//! The `Referer` of each request is what "determine request's referrer" gives for that
+//! request's URL: userinfo and fragment stripped, the origin only past 4096 bytes; each
+//! result is the referrer of the next request, so a referrer once cut to its origin or
+//! omitted stays so. A `Referer` the caller set on the first request is sent as it is on
+//! that request, then is the referrer the later ones are computed from (never forwarded
+//! verbatim past a redirect, except under `curl`, which does forward it). The order of the
+//! checks is Fetch's: the HSTS upgrade happens before the downgrade check (a redirect
+//! upgraded to https is no downgrade), the referrer and the credential rule look at the
+//! `Location`'s URL before the upgrade (as Fetch's redirect step does before main fetch
+//! upgrades it), bad ports are checked after the redirect limit and the body. A first
+//! request to `http://` on a known HSTS host is sent to `https://` as well.
+//!
 //! # Credentials
 //!
-//! Credentials are `Authorization`, `Cookie`, `Cookie2`, `WWW-Authenticate`, a caller-set
-//! `Host`, the names added with [`Policy::with_credential_header`], and the proxy
+//! Credentials are `Authorization`, `Cookie`, `Cookie2`, `WWW-Authenticate`, the names
+//! added with [`Policy::with_credential_header`], and the proxy
 //! credentials `Proxy-Authorization`, `Proxy-Authenticate`, `Proxy-Authentication-Info`
 //! (Go's sensitive-header list). [`CredentialRule`] (a policy value) says which requests
 //! may carry them: same origin only (default), or also an `http` -> `https` upgrade of the
 //! same host on default ports. Origins named with [`Policy::with_trusted_origin`] receive
 //! them too (curl's `--location-trusted`, scoped). Proxy credentials never follow the
 //! request to another origin, whatever the rule: behind a tunnel to an `https` URL the head
-//! reaches the destination server (requests CVE-2023-32681).
+//! reaches the destination server (requests CVE-2023-32681). A caller-set `Host` is bound
+//! tighter still: it goes only to requests to its own host and port, whatever the rule
+//! and the trusted origins (the URL's authority is written instead).
 //! https -> http is a policy value ([`Policy::with_allow_downgrade`]); so is what happens
 //! when a streamed body would have to be re-sent ([`UnreplayableBody`]).
 //!

@@ -1,0 +1,307 @@
+//! What a browser changes on a redirect beyond method, body and credentials, as a caller
+//! sees it on the handle: `Referer` and the referrer decision, `Origin: null`, bad ports,
+//! HSTS upgrades, `Host` bound to its authority, and that stopping a redirect puts all of
+//! it back.
+
+use redirects::{
+    Error, Event, Follow, HstsSource, Policy, Redirect, ReferrerPolicy, ReferrerSent, ReferrerWhy,
+    RemovalReason, Request,
+};
+
+fn redirect_to(status: u16, location: &str, extra: &str) -> String {
+    format!("HTTP/1.1 {status} R\r\nLocation: {location}\r\n{extra}Content-Length: 0\r\n\r\n")
+}
+
+/// Feeds `response`; it must be a redirect; `check` sees the handle.
+fn hop(follow: &mut Follow, response: &str, check: impl FnOnce(&mut Redirect<'_>)) {
+    match follow.handle_response(response.as_bytes()) {
+        Ok(Event::Redirect(mut r)) => check(&mut r),
+        other => panic!("expected a redirect for {response:?}, got {other:?}"),
+    }
+}
+
+fn referer(r: &Redirect<'_>) -> Option<String> {
+    r.request()
+        .header("referer")
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+#[test]
+fn referrer_decisions_along_a_chain() {
+    let req = Request::get("https://a.test/start")
+        .unwrap()
+        .referrer("https://user:pw@a.test/page?token=1#frag")
+        .unwrap();
+    let mut follow = Follow::new(req, Policy::fetch()).unwrap();
+    // Request 0: same origin, the full referrer without userinfo and fragment.
+    assert_eq!(
+        follow.request().header("referer"),
+        Some(&b"https://a.test/page?token=1"[..])
+    );
+    // Same origin again: the full URL.
+    hop(&mut follow, &redirect_to(302, "/next", ""), |r| {
+        assert_eq!(referer(r).as_deref(), Some("https://a.test/page?token=1"));
+        let d = r.referrer_decision().unwrap();
+        assert_eq!(
+            (d.policy, d.sent, d.why),
+            (
+                ReferrerPolicy::StrictOriginWhenCrossOrigin,
+                ReferrerSent::Url,
+                ReferrerWhy::SameOrigin
+            )
+        );
+    });
+    // Cross-origin: cut to the origin.
+    hop(&mut follow, &redirect_to(307, "https://b.test/", ""), |r| {
+        assert_eq!(referer(r).as_deref(), Some("https://a.test/"));
+        assert_eq!(r.referrer_decision().unwrap().why, ReferrerWhy::CrossOrigin);
+    });
+    // Back on a.test: the referrer was cut, it stays cut.
+    hop(
+        &mut follow,
+        &redirect_to(307, "https://a.test/x", ""),
+        |r| {
+            assert_eq!(referer(r).as_deref(), Some("https://a.test/"));
+            let d = r.referrer_decision().unwrap();
+            assert_eq!(
+                (d.sent, d.why),
+                (ReferrerSent::Origin, ReferrerWhy::Earlier)
+            );
+        },
+    );
+    // A downgrade omits it, and it stays omitted.
+    hop(&mut follow, &redirect_to(302, "http://a.test/", ""), |r| {
+        assert_eq!(referer(r), None);
+        assert_eq!(r.referrer_decision().unwrap().why, ReferrerWhy::Downgrade);
+    });
+    hop(&mut follow, &redirect_to(302, "https://a.test/", ""), |r| {
+        assert_eq!(referer(r), None);
+        assert_eq!(r.referrer_decision().unwrap().why, ReferrerWhy::Earlier);
+    });
+}
+
+#[test]
+fn referrer_policy_header_on_a_redirect_applies_to_the_requests_after_it() {
+    let req = Request::get("https://a.test/")
+        .unwrap()
+        .referrer("https://a.test/page")
+        .unwrap();
+    let mut follow = Follow::new(req, Policy::fetch()).unwrap();
+    let response = redirect_to(
+        302,
+        "https://b.test/",
+        "Referrer-Policy: no-referrer, unsafe-url, bogus\r\n",
+    );
+    hop(&mut follow, &response, |r| {
+        assert_eq!(referer(r).as_deref(), Some("https://a.test/page"));
+        assert_eq!(
+            r.referrer_decision().unwrap().policy,
+            ReferrerPolicy::UnsafeUrl
+        );
+    });
+    // Still unsafe-url on the next redirect, which has no header of its own.
+    hop(&mut follow, &redirect_to(302, "http://c.test/", ""), |r| {
+        assert_eq!(referer(r).as_deref(), Some("https://a.test/page"));
+    });
+}
+
+#[test]
+fn callers_referer_header_is_sent_once_then_recomputed() {
+    let req = Request::get("https://a.test/")
+        .unwrap()
+        .header("Referer", "https://a.test/secret?k=v")
+        .unwrap();
+    let mut follow = Follow::new(req, Policy::fetch()).unwrap();
+    assert_eq!(
+        follow.request().header("referer"),
+        Some(&b"https://a.test/secret?k=v"[..])
+    );
+    hop(&mut follow, &redirect_to(302, "https://b.test/", ""), |r| {
+        let referers: Vec<_> = r
+            .request()
+            .headers()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("referer"))
+            .collect();
+        assert_eq!(referers, [("Referer", &b"https://a.test/"[..])]);
+        let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason)).collect();
+        assert_eq!(removed, [("Referer", RemovalReason::Recomputed)]);
+    });
+}
+
+#[test]
+fn curl_sends_the_referer_verbatim_or_the_previous_url_with_auto() {
+    let start = || {
+        Request::get("https://a.test/one#f")
+            .unwrap()
+            .referrer("https://r.test/page?x=1")
+            .unwrap()
+    };
+    let mut fixed = Follow::new(start(), Policy::curl()).unwrap();
+    hop(&mut fixed, &redirect_to(302, "http://b.test/", ""), |r| {
+        assert_eq!(referer(r).as_deref(), Some("https://r.test/page?x=1"));
+        assert_eq!(r.referrer_decision(), None);
+    });
+    let auto = Policy::curl().with_auto_referer(true);
+    let mut auto = Follow::new(Request::get("https://u:p@a.test/one#f").unwrap(), auto).unwrap();
+    assert_eq!(auto.request().header("referer"), None);
+    hop(&mut auto, &redirect_to(302, "http://b.test/two", ""), |r| {
+        assert_eq!(referer(r).as_deref(), Some("https://a.test/one"));
+        assert_eq!(r.referrer_decision().unwrap().why, ReferrerWhy::CurlAuto);
+    });
+    hop(&mut auto, &redirect_to(302, "/three", ""), |r| {
+        assert_eq!(referer(r).as_deref(), Some("http://b.test/two"));
+    });
+}
+
+#[test]
+fn origin_becomes_null_once_the_chain_is_redirect_tainted() {
+    let req = Request::new(redirects::Method::Post, "https://a.test/")
+        .unwrap()
+        .header("Origin", "https://a.test")
+        .unwrap();
+    let mut follow = Follow::new(req, Policy::fetch()).unwrap();
+    // A -> B: not tainted (the redirect came from the request's own origin).
+    hop(&mut follow, &redirect_to(307, "https://b.test/", ""), |r| {
+        assert_eq!(r.request().header("origin"), Some(&b"https://a.test"[..]));
+    });
+    // B -> A: tainted.
+    hop(
+        &mut follow,
+        &redirect_to(307, "https://a.test/back", ""),
+        |r| {
+            assert_eq!(r.request().header("origin"), Some(&b"null"[..]));
+            let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason)).collect();
+            assert_eq!(removed, [("Origin", RemovalReason::RedirectTainted)]);
+        },
+    );
+    // Stays null.
+    hop(&mut follow, &redirect_to(307, "/again", ""), |r| {
+        assert_eq!(r.request().header("origin"), Some(&b"null"[..]));
+    });
+    // curl forwards it as it is.
+    let req = Request::get("https://a.test/")
+        .unwrap()
+        .header("Origin", "https://a.test")
+        .unwrap();
+    let mut curl = Follow::new(req, Policy::curl()).unwrap();
+    hop(&mut curl, &redirect_to(302, "https://b.test/", ""), |_| {});
+    hop(&mut curl, &redirect_to(302, "https://c.test/", ""), |r| {
+        assert_eq!(r.request().header("origin"), Some(&b"https://a.test"[..]));
+    });
+}
+
+#[test]
+fn bad_ports_are_blocked_by_policy() {
+    for (policy, location, blocked) in [
+        (Policy::fetch(), "http://a.test:25/", Some(25)),
+        (Policy::strict(), "https://a.test:0/", Some(0)),
+        (Policy::fetch(), "http://a.test:10080/", Some(10080)),
+        (Policy::fetch(), "http://a.test:8080/", None),
+        (Policy::fetch(), "https://a.test:443/", None),
+        (Policy::curl(), "http://a.test:25/", None),
+        (
+            Policy::fetch().with_blocked_ports(false),
+            "http://a.test:25/",
+            None,
+        ),
+    ] {
+        let mut follow = Follow::new(Request::get("http://a.test/").unwrap(), policy).unwrap();
+        let got = follow
+            .handle_response(redirect_to(302, location, "").as_bytes())
+            .map(|e| matches!(e, Event::Redirect(_)));
+        match blocked {
+            Some(port) => assert_eq!(
+                got,
+                Err(Error::BlockedPort { status: 302, port }),
+                "{location}"
+            ),
+            None => assert_eq!(got, Ok(true), "{location}"),
+        }
+    }
+}
+
+#[test]
+fn hsts_upgrades_from_the_policy_and_from_the_chain() {
+    let policy = Policy::fetch().with_hsts_host("a.test", true).unwrap();
+    let mut follow = Follow::new(Request::get("https://x.test/").unwrap(), policy).unwrap();
+    hop(
+        &mut follow,
+        &redirect_to(302, "http://sub.a.test/p", ""),
+        |r| {
+            assert_eq!(r.request().url().as_str(), "https://sub.a.test/p");
+            assert_eq!(r.hsts_upgrade().unwrap().source, HstsSource::Policy);
+        },
+    );
+    // Learned from an https response, applied on the next redirect to http.
+    let mut follow =
+        Follow::new(Request::get("https://b.test/").unwrap(), Policy::strict()).unwrap();
+    let learn = redirect_to(
+        302,
+        "http://b.test:8080/x",
+        "Strict-Transport-Security: max-age=600\r\n",
+    );
+    hop(&mut follow, &learn, |r| {
+        // strict refuses downgrades; the upgrade makes this none.
+        assert_eq!(r.request().url().as_str(), "https://b.test:8080/x");
+        assert_eq!(r.hsts_upgrade().unwrap().source, HstsSource::Learned);
+    });
+    // Not learned under curl, nor from plain http.
+    let mut curl = Follow::new(Request::get("https://b.test/").unwrap(), Policy::curl()).unwrap();
+    hop(&mut curl, &learn, |r| {
+        assert_eq!(r.request().url().as_str(), "http://b.test:8080/x");
+        assert_eq!(r.hsts_upgrade(), None);
+    });
+    let mut plain = Follow::new(Request::get("http://b.test/").unwrap(), Policy::fetch()).unwrap();
+    hop(&mut plain, &learn, |r| assert_eq!(r.hsts_upgrade(), None));
+}
+
+#[test]
+fn host_goes_only_to_its_own_authority_whatever_the_policy() {
+    for policy in [
+        Policy::fetch()
+            .with_trusted_origin("https://a.test")
+            .unwrap(),
+        Policy::fetch().with_credential_rule(redirects::CredentialRule::SameOriginOrHttpsUpgrade),
+        Policy::curl(),
+    ] {
+        let req = Request::get("http://a.test/")
+            .unwrap()
+            .header("Host", "a.test:80")
+            .unwrap();
+        let mut follow = Follow::new(req, policy.clone()).unwrap();
+        hop(
+            &mut follow,
+            &redirect_to(301, "http://a.test:80/same", ""),
+            |r| {
+                assert_eq!(r.request().header("host"), Some(&b"a.test:80"[..]));
+            },
+        );
+        hop(&mut follow, &redirect_to(301, "https://a.test/", ""), |r| {
+            assert_eq!(r.request().header("host"), None, "{policy:?}");
+            let removed: Vec<_> = r.removed_headers().map(|h| (h.name, h.reason)).collect();
+            assert_eq!(removed, [("Host", RemovalReason::OtherAuthority)]);
+            assert!(String::from_utf8_lossy(&r.request().to_head()).contains("Host: a.test\r\n"));
+        });
+    }
+}
+
+#[test]
+fn stop_puts_back_what_the_redirect_changed() {
+    let req = Request::get("https://a.test/")
+        .unwrap()
+        .header("Referer", "https://a.test/page")
+        .unwrap()
+        .header("Origin", "https://o.test")
+        .unwrap()
+        .header("Host", "a.test")
+        .unwrap();
+    let mut follow = Follow::new(req, Policy::fetch()).unwrap();
+    let before = follow.request().to_head();
+    let bytes = redirect_to(302, "https://b.test/", "Referrer-Policy: unsafe-url\r\n");
+    let Ok(Event::Redirect(r)) = follow.handle_response(bytes.as_bytes()) else {
+        panic!("expected a redirect")
+    };
+    assert_ne!(r.request().to_head(), before);
+    let _ = r.stop();
+    assert_eq!(follow.request().to_head(), before);
+}
