@@ -143,11 +143,10 @@ fn parse_sts(value: &[u8]) -> Option<(u64, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::format;
-
     #[test]
     fn sts_parsing_table() {
-        let cases: &[(&[u8], Option<(u64, bool)>)] = &[
+        type Row<'a> = (&'a [u8], Option<(u64, bool)>);
+        let cases: &[Row<'_>] = &[
             (b"max-age=31536000", Some((31_536_000, false))),
             (b"max-age=0", Some((0, false))),
             (b"Max-Age=\"60\"; includeSubDomains", Some((60, true))),
@@ -163,12 +162,7 @@ mod tests {
             (b"max-age=99999999999999999999999", Some((u64::MAX, false))),
         ];
         for (value, want) in cases {
-            assert_eq!(
-                parse_sts(value),
-                *want,
-                "{}",
-                format!("{:?}", core::str::from_utf8(value))
-            );
+            assert_eq!(parse_sts(value), *want, "{:?}", core::str::from_utf8(value));
         }
     }
 
