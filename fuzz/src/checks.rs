@@ -500,6 +500,8 @@ pub fn check_location_at(base: &Url, raw: &[u8]) {
             | Error::SchemeNotAllowed { .. }
             | Error::ConflictingLocation { .. }
             | Error::MalformedResponse(_)
+            // Fetch's bad ports are blocked under the default policy.
+            | Error::BlockedPort { .. }
             // Bytes with many line ends are many fields: over the field capacity.
             | Error::TooManyHeaders { .. },
         ) => {}
@@ -522,10 +524,12 @@ pub fn check_location_at(base: &Url, raw: &[u8]) {
                             u.set_fragment(Some(f));
                         }
                     }
-                    if is_followable(&u) {
-                        Ok(u)
-                    } else {
-                        Err(Error::SchemeNotAllowed { status: 302 })
+                    match u.port() {
+                        _ if !is_followable(&u) => Err(Error::SchemeNotAllowed { status: 302 }),
+                        Some(port) if FETCH_BAD_PORTS.contains(&port) => {
+                            Err(Error::BlockedPort { status: 302, port })
+                        }
+                        _ => Ok(u),
                     }
                 }
             })
@@ -547,6 +551,15 @@ pub fn check_location_at(base: &Url, raw: &[u8]) {
         );
     }
 }
+
+/// Fetch's "bad port" table (fetch.bs, "port blocking"), written out here from the spec.
+const FETCH_BAD_PORTS: &[u16] = &[
+    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101,
+    102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427,
+    465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990,
+    993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667,
+    6668, 6669, 6679, 6697, 10080,
+];
 
 /// A 302 answering a GET of `base`, with one `Location` field per value, fed whole.
 pub fn redirect_with(base: &Url, locations: &[&[u8]]) -> Outcome {
