@@ -248,6 +248,12 @@ pub enum InvalidRequest {
     HeaderName,
     /// A header value contains CR, LF or NUL (header injection).
     HeaderValue,
+    /// The URL's port is on Fetch's "bad port" list and the policy blocks them (Fetch
+    /// blocks the first request too).
+    BlockedPort {
+        /// The port.
+        port: u16,
+    },
 }
 
 /// The caller's buffer is too small for the request head; `required` bytes are needed.
@@ -347,6 +353,9 @@ impl fmt::Display for InvalidRequest {
             InvalidRequest::Method => f.write_str("method is not a valid HTTP token"),
             InvalidRequest::HeaderName => f.write_str("header name is not a valid HTTP token"),
             InvalidRequest::HeaderValue => f.write_str("header value contains CR, LF or NUL"),
+            InvalidRequest::BlockedPort { port } => {
+                write!(f, "port {port} is one browsers never connect to")
+            }
         }
     }
 }

@@ -86,7 +86,10 @@ impl HstsHosts {
             // Learned already: nothing changes (and nothing is allocated again).
             return;
         }
-        self.entries.retain(|(e, _)| *e.host != *host);
+        // Only what the chain learned changes: the policy's hosts are the caller's (a
+        // browser's preload list), and no response can remove or narrow them.
+        self.entries
+            .retain(|(e, source)| *source == HstsSource::Policy || *e.host != *host);
         if max_age > 0 {
             self.entries.push((
                 HstsHost {
@@ -216,5 +219,19 @@ mod tests {
         );
         known.learn(&u("https://c.test/"), Some(b"max-age=0"));
         assert!(known.matches(&u("http://c.test/")).is_none());
+        // A policy host stays, whatever its server says.
+        known.entries.push((
+            HstsHost {
+                host: "p.test".into(),
+                include_subdomains: true,
+            },
+            HstsSource::Policy,
+        ));
+        known.learn(&u("https://p.test/"), Some(b"max-age=0"));
+        known.learn(&u("https://p.test/"), Some(b"max-age=9"));
+        assert_eq!(
+            known.matches(&u("http://x.p.test/")),
+            Some(HstsSource::Policy)
+        );
     }
 }

@@ -150,7 +150,7 @@ impl Follow {
     /// Starts a chain with its first request.
     ///
     /// Fails with [`Error::InvalidRequest`] if the URL's scheme is not allowed by the
-    /// policy or the URL has no host.
+    /// policy, the URL has no host, or its port is a bad port the policy blocks.
     pub fn new(request: Request, policy: Policy) -> Result<Follow, Error> {
         let Request {
             method,
@@ -161,6 +161,9 @@ impl Follow {
         } = request;
         if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
             return Err(InvalidRequest::Scheme.into());
+        }
+        if let Some(port) = policy.port_blocked(&url) {
+            return Err(InvalidRequest::BlockedPort { port }.into());
         }
         let hsts = policy.hsts_hosts().clone();
         let first_url = url.clone();
@@ -184,6 +187,8 @@ impl Follow {
         let rules = policy.rules();
         let referrer_policy = policy.referrer_policy();
         // A caller-set `Referer` is sent as it is, and is the referrer from then on.
+        let raw_referrer = referrer;
+        let referrer = raw_referrer.as_deref().and_then(|r| Url::parse(r).ok());
         let header_referrer = headers
             .fields
             .iter()
@@ -207,7 +212,7 @@ impl Follow {
                 RefererRule::Policy => {
                     // Referrer for the first request, against its URL before any HSTS
                     // upgrade (Fetch main fetch: the referrer step comes first).
-                    let (next, _, _) = referrer::determine(r, referrer_policy, &first_url);
+                    let (next, sent, _) = referrer::determine(r, referrer_policy, &first_url);
                     if let Some(next) = next {
                         headers.fields.push(Field::machine(
                             "Referer",
@@ -217,24 +222,36 @@ impl Follow {
                         ));
                         state = Referrer::Url {
                             url: next,
-                            cut: false,
+                            cut: sent == ReferrerSent::Origin,
                         };
                     }
                 }
                 RefererRule::Curl => headers.fields.push(Field::machine(
                     "Referer",
-                    r.as_str().as_bytes(),
+                    raw_referrer.as_deref().unwrap_or(r.as_str()).as_bytes(),
                     Class::REFERER,
                     0,
                 )),
             }
         }
-        let has_origin = headers.fields.iter().any(|f| f.class.has(Class::ORIGIN));
+        // Kept whenever the rules null `Origin`: the caller may add one on a later request.
+        // The request's origin (Fetch): the referrer's when there is one, else the one a
+        // caller-set `Origin` names, else the first URL's.
+        let origin_field = headers
+            .fields
+            .iter()
+            .find(|f| f.class.has(Class::ORIGIN))
+            .and_then(|f| core::str::from_utf8(&f.value).ok())
+            .and_then(|v| Url::parse(v).ok())
+            .filter(Url::has_host);
         let request_origin =
-            (rules.origin_taint && has_origin).then(|| match (&header_referrer, &referrer) {
-                (Some(Some(u)), _) | (None, Some(u)) => u.clone(),
-                _ => url.clone(),
-            });
+            rules
+                .origin_taint
+                .then(|| match (&header_referrer, &referrer, origin_field) {
+                    (Some(Some(u)), _, _) | (None, Some(u), _) => u.clone(),
+                    (_, _, Some(o)) => o,
+                    _ => url.clone(),
+                });
         headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         Ok(Follow {
@@ -598,25 +615,31 @@ impl Follow {
     }
 
     /// Fetch "redirect-taint": request `n` goes from `from` to `self.url`; if the origins
-    /// differ and the request's origin is not `from`'s, the chain is tainted and every
-    /// caller-set `Origin` is replaced by `Origin: null` from now on.
+    /// differ and the request's origin is not `from`'s, the chain is tainted. Once it is,
+    /// every caller-set `Origin` (set on the first request or added on a later redirect)
+    /// is replaced by `Origin: null`.
     fn apply_origin_taint(&mut self, n: u32) -> bool {
         let Some(origin) = &self.request_origin else {
             return false;
         };
         let from = self.url_of_request(n - 1);
-        if self.tainted || same_origin(from, &self.url) || same_origin(origin, from) {
+        self.tainted |= !same_origin(from, &self.url) && !same_origin(origin, from);
+        if !self.tainted {
             return false;
         }
-        self.tainted = true;
         let mut nulled = false;
         for f in &mut self.headers.fields {
-            if f.class.has(Class::ORIGIN) && f.removed.is_none() {
+            if f.class.has(Class::ORIGIN) && !f.machine && f.removed.is_none() {
                 f.removed = Some((RemovalReason::RedirectTainted, n));
                 nulled = true;
             }
         }
-        if nulled {
+        let has_null = self
+            .headers
+            .fields
+            .iter()
+            .any(|f| f.machine && f.class.has(Class::ORIGIN) && f.removed.is_none());
+        if nulled && !has_null {
             self.headers
                 .fields
                 .push(Field::machine("Origin", b"null", Class::ORIGIN, n));

@@ -39,7 +39,8 @@ pub struct Request {
     pub(crate) url: Url,
     pub(crate) headers: Vec<(Box<str>, Box<[u8]>)>,
     pub(crate) body: Body,
-    pub(crate) referrer: Option<Url>,
+    /// As the caller wrote it (checked to parse as a URL): curl sends it byte for byte.
+    pub(crate) referrer: Option<Box<str>>,
 }
 
 impl Request {
@@ -72,7 +73,8 @@ impl Request {
     ///
     /// A `Referer` header set with [`Request::header`] counts as the referrer too: it is
     /// sent as it is on the first request, and the later requests carry what the policy
-    /// gives for it. Without either, no request carries `Referer`.
+    /// gives for it. Without either, no request carries `Referer`. The value must parse as
+    /// a URL; under `curl` it is sent byte for byte as written.
     ///
     /// ```
     /// use redirects::{Follow, Policy, Request};
@@ -83,13 +85,14 @@ impl Request {
     /// # Ok::<(), redirects::Error>(())
     /// ```
     pub fn referrer(mut self, url: &str) -> Result<Request, crate::Error> {
-        self.referrer = Some(Url::parse(url).map_err(InvalidRequest::Url)?);
+        Url::parse(url).map_err(InvalidRequest::Url)?;
+        self.referrer = Some(url.into());
         Ok(self)
     }
 
-    /// The referrer given with [`Request::referrer`].
-    pub fn referrer_url(&self) -> Option<&Url> {
-        self.referrer.as_ref()
+    /// The referrer given with [`Request::referrer`], as written.
+    pub fn referrer_str(&self) -> Option<&str> {
+        self.referrer.as_deref()
     }
 
     /// Adds a header. The name must be an HTTP token (matched case-insensitively later);

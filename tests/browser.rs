@@ -221,6 +221,74 @@ fn bad_ports_are_blocked_by_policy() {
 }
 
 #[test]
+fn a_first_request_to_a_bad_port_is_refused_too() {
+    let req = || Request::get("http://a.test:6667/").unwrap();
+    assert_eq!(
+        Follow::new(req(), Policy::fetch()).unwrap_err(),
+        Error::InvalidRequest(redirects::InvalidRequest::BlockedPort { port: 6667 })
+    );
+    assert!(Follow::new(req(), Policy::curl()).is_ok());
+}
+
+/// Fetch "redirect-taint": a request made from another origin's page (its `Origin`, no
+/// referrer given) and redirected to that origin is tainted: B -> A with A's `Origin`.
+#[test]
+fn the_request_origin_is_the_one_origin_names_without_a_referrer() {
+    let req = Request::get("https://b.test/api")
+        .unwrap()
+        .header("Origin", "https://a.test")
+        .unwrap();
+    let mut follow = Follow::new(req, Policy::fetch()).unwrap();
+    hop(
+        &mut follow,
+        &redirect_to(302, "https://a.test/x", ""),
+        |r| {
+            assert_eq!(r.request().header("origin"), Some(&b"null"[..]));
+        },
+    );
+}
+
+#[test]
+fn a_referrer_cut_on_the_first_request_is_reported_as_cut() {
+    let req = Request::get("https://b.test/api")
+        .unwrap()
+        .referrer("https://a.test/page?secret=1")
+        .unwrap();
+    let mut follow = Follow::new(req, Policy::fetch()).unwrap();
+    hop(
+        &mut follow,
+        &redirect_to(302, "https://a.test/x", ""),
+        |r| {
+            assert_eq!(referer(r).as_deref(), Some("https://a.test/"));
+            let d = r.referrer_decision().unwrap();
+            assert_eq!(
+                (d.sent, d.why),
+                (ReferrerSent::Origin, ReferrerWhy::Earlier)
+            );
+        },
+    );
+}
+
+#[test]
+fn an_origin_added_on_a_later_redirect_is_nulled_too() {
+    let mut follow =
+        Follow::new(Request::get("https://a.test/").unwrap(), Policy::fetch()).unwrap();
+    hop(&mut follow, &redirect_to(302, "https://b.test/", ""), |r| {
+        r.set_header("Origin", "https://a.test").unwrap();
+    });
+    // B -> C: tainted; the Origin the caller added for B does not reach C.
+    hop(&mut follow, &redirect_to(302, "https://c.test/", ""), |r| {
+        assert_eq!(r.request().header("origin"), Some(&b"null"[..]));
+        let origins = r
+            .request()
+            .headers()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("origin"))
+            .count();
+        assert_eq!(origins, 1);
+    });
+}
+
+#[test]
 fn hsts_upgrades_from_the_policy_and_from_the_chain() {
     let policy = Policy::fetch().with_hsts_host("a.test", true).unwrap();
     let mut follow = Follow::new(Request::get("https://x.test/").unwrap(), policy).unwrap();
