@@ -1,10 +1,10 @@
 //! Redirect advisories of other HTTP clients, replayed against this crate.
 //!
-//! Each test is named after one published advisory, replays the redirect chain that leaked
-//! there, and checks every request the machine then asks to send. A test holds under every
-//! policy [`policies`] builds: the three profiles (`fetch`, `strict`, `curl`) times both
-//! credential rules (`SameOrigin`, `SameOriginOrHttpsUpgrade`), each with and without an
-//! unrelated trusted origin.
+//! Each test is named after one published advisory (or, where there is none, after the rule
+//! it checks), replays the redirect chain that leaked there, and checks every request the
+//! machine then asks to send. A test holds under every policy [`policies`] builds: the
+//! three profiles (`fetch`, `strict`, `curl`) times both credential rules (`SameOrigin`,
+//! `SameOriginOrHttpsUpgrade`), each with and without an unrelated trusted origin.
 //!
 //! "Nothing leaks" is checked on what would go on the wire: the header list
 //! ([`OutgoingRequest::headers`], name compared without case) and the written head bytes
@@ -13,9 +13,18 @@
 //! headers). The first request of every replay must carry every planted secret, so a secret
 //! that is missing later was removed by the machine, not never planted. A hop the machine
 //! refuses (an error, or the 3xx handed back as final) sends nothing and is safe.
+//!
+//! `Referer` and `Origin` are rewritten, not removed: their tests check the values that go
+//! out instead (the planted token is in no head, `Origin` is exactly `null`), before and
+//! after the caller's edits, and what the machine reports about them
+//! ([`Redirect::referrer_decision`], [`Redirect::removed_headers`]). Where the `curl`
+//! profile does what curl does (a `-H` or `--referer` value on every request, `Origin`
+//! forwarded as it is), the test asserts exactly that: it says what curl does rather than
+//! skipping it.
 
 use redirects::{
-    Body, CredentialRule, Event, Follow, Method, OutgoingRequest, Policy, Redirect, Request, Rules,
+    Body, CredentialRule, Event, Follow, Method, OutgoingRequest, Policy, Redirect, ReferrerPolicy,
+    ReferrerSent, ReferrerWhy, RemovalReason, Request, Rules,
 };
 
 /// An origin no chain below ever reaches: trusting it must change nothing.
@@ -138,11 +147,25 @@ impl Replay {
     /// `removed_headers`.
     #[track_caller]
     fn respond(&mut self, response: &str, must_be_clean: bool) -> Outcome {
+        self.respond_then(response, must_be_clean, |_, _| {})
+    }
+
+    /// As [`Replay::respond`]; when the machine follows, `inspect` is given the label and
+    /// the proposed redirect first, before the caller's edits (what it reports: removed
+    /// headers, the referrer decision, the HSTS upgrade).
+    #[track_caller]
+    fn respond_then(
+        &mut self,
+        response: &str,
+        must_be_clean: bool,
+        inspect: impl FnOnce(&str, &Redirect<'_>),
+    ) -> Outcome {
         self.hop += 1;
         let label = format!("{} hop {}", self.label, self.hop);
         let hop = self.hop;
         let outcome = match self.follow.handle_response(response.as_bytes()) {
             Ok(Event::Redirect(mut r)) => {
+                inspect(&label, &r);
                 if must_be_clean {
                     assert_clean(&label, &r.request(), &self.secrets);
                     for (name, _) in &self.secrets {
@@ -1069,5 +1092,257 @@ fn credential_stripped_at_b_never_returns_on_b_other_path() {
                 }
             }
         }
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// The headers a redirect rewrites (`Referer`, `Origin`, `Host`), the ports and schemes it
+// may go to.
+
+/// No value: what [`values`] gives for a header that is not sent.
+const NONE: [&str; 0] = [];
+
+/// Every value of the header `name` (any case) that `request` sends, as text.
+fn values(request: &OutgoingRequest<'_>, name: &str) -> Vec<String> {
+    request
+        .headers()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .collect()
+}
+
+/// Panics if `needle` occurs anywhere in the head of `request`.
+#[track_caller]
+fn assert_not_in_head(label: &str, request: &OutgoingRequest<'_>, needle: &str) {
+    let head = request.to_head();
+    assert!(
+        !contains(&head, needle.as_bytes()),
+        "{label}: `{needle}` is in the head for {}:\n{}",
+        request.url(),
+        String::from_utf8_lossy(&head)
+    );
+}
+
+/// Why the proposed request lacks the caller's header `name`, if it does.
+fn removal_of(hop: &Redirect<'_>, name: &str) -> Option<RemovalReason> {
+    hop.removed_headers()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.reason)
+}
+
+/// How a test gives the chain its referrer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plant {
+    /// [`Request::referrer`] (curl's `--referer URL`).
+    Api,
+    /// A `Referer` header set by the caller (curl's `-H 'Referer: URL'`).
+    Header,
+}
+
+fn with_referrer(request: Request, how: Plant, referrer: &str) -> Request {
+    match how {
+        Plant::Api => request.referrer(referrer).expect("valid referrer"),
+        Plant::Header => request.header("Referer", referrer).expect("valid header"),
+    }
+}
+
+/// **isahc issue 392** (fixed by isahc pull 393), "Bug in auto_referer implementation":
+/// among its faults, the `Referer` isahc set on a redirect was the previous URL even when
+/// that URL was `https` and the redirect went to `http`, so a query string of a secure
+/// page went out in clear text. The fix (`create_referer` in `src/redirect.rs`: "Do not set
+/// a Referer header if redirecting to an insecure location from a secure one") follows RFC
+/// 7231 §5.5.2, which Go's `refererForURL` (`src/net/http/client.go`) quotes for the same
+/// rule; wpull issue 219 ("Referrer is leaked from HTTPS to HTTP requests") is the same leak.
+///
+/// Here the rule is W3C Referrer Policy's default, `strict-origin-when-cross-origin`: an
+/// `https` page's URL carrying `?token=SECRET` is the referrer, given with
+/// [`Request::referrer`] or as the caller's own `Referer` header (sent as it is on the
+/// first request, to the page's own origin). After a redirect (every status) to an `http`
+/// host, `fetch` sends no `Referer` at all and says why (`Downgrade`; a caller-set header is
+/// reported `Recomputed`), and once omitted it stays omitted on the next hops, back to
+/// `https` included; after a cross-origin `https` hop first, the next request carries the
+/// origin only. `strict` refuses the downgrade itself, and with downgrades allowed behaves as
+/// `fetch`. `curl` sends the caller's referrer verbatim on every request, the `http` ones
+/// included (`--referer` and `-H` values are not recomputed): asserted exactly, token and
+/// all, since that is what curl does.
+#[test]
+fn isahc_392_https_referer_with_token_not_sent_to_http_after_307() {
+    const TOKEN: &str = "SECRET-isahc-392";
+    const PAGE: &str = "https://a.test/account?token=SECRET-isahc-392";
+    for_every_policy(|label, policy| {
+        let curl = policy.rules() == &Rules::CURL;
+        let mut variants = vec![(label.to_owned(), policy.clone())];
+        if policy.rules() == &Rules::STRICT {
+            variants.push((
+                format!("{label}+allow-downgrade"),
+                policy.clone().with_allow_downgrade(true),
+            ));
+        }
+        for (label, policy) in variants {
+            let refuses = !policy.allow_downgrade();
+            // What each later request carries: curl, the page verbatim; the others, nothing.
+            let check = |label: &str, request: &OutgoingRequest<'_>| {
+                if curl {
+                    assert_eq!(values(request, "Referer"), [PAGE], "{label}");
+                } else {
+                    assert_eq!(values(request, "Referer"), NONE, "{label}");
+                    assert_not_in_head(label, request, TOKEN);
+                }
+            };
+            for how in [Plant::Api, Plant::Header] {
+                for status in [301, 302, 303, 307, 308] {
+                    let label = format!("{label} {how:?} {status}");
+                    let first = with_referrer(get("https://a.test/start", &[]), how, PAGE);
+                    let mut r = Replay::start(&label, policy.clone(), first, &[("Referer", PAGE)]);
+                    let got = r.respond_then(
+                        &redirect(status, "http://b.test/landing"),
+                        false,
+                        |label, hop| {
+                            let decision = hop.referrer_decision();
+                            if curl {
+                                assert_eq!(decision, None, "{label}: curl decides nothing");
+                            } else {
+                                let d = decision.expect("a decision");
+                                assert_eq!(
+                                    (d.policy, d.sent, d.why),
+                                    (
+                                        ReferrerPolicy::StrictOriginWhenCrossOrigin,
+                                        ReferrerSent::None,
+                                        ReferrerWhy::Downgrade
+                                    ),
+                                    "{label}"
+                                );
+                                let reported =
+                                    (how == Plant::Header).then_some(RemovalReason::Recomputed);
+                                assert_eq!(removal_of(hop, "Referer"), reported, "{label}");
+                            }
+                            check(label, &hop.request());
+                        },
+                    );
+                    if refuses {
+                        assert_eq!(got, Outcome::Refused("insecure_redirect"), "{label}");
+                        assert_eq!(r.request().url().as_str(), "https://a.test/start");
+                        continue;
+                    }
+                    assert_eq!(got, Outcome::Followed, "{label}");
+                    check(&format!("{label} after caller edits"), &r.request());
+                    // Then same origin over http, and back to https elsewhere.
+                    for location in ["/next", "https://c.test/back"] {
+                        let got = r.respond_then(&redirect(302, location), false, |label, hop| {
+                            if !curl {
+                                let d = hop.referrer_decision().expect("a decision");
+                                assert_eq!(
+                                    (d.sent, d.why),
+                                    (ReferrerSent::None, ReferrerWhy::Earlier)
+                                );
+                            }
+                            check(label, &hop.request());
+                        });
+                        assert_eq!(got, Outcome::Followed, "{label} -> {location}");
+                        check(
+                            &format!("{label} -> {location} after caller edits"),
+                            &r.request(),
+                        );
+                    }
+                }
+
+                // A cross-origin https hop first: the origin only, then nothing over http.
+                let label = format!("{label} {how:?} via https://b.test");
+                let first = with_referrer(get("https://a.test/start", &[]), how, PAGE);
+                let mut r = Replay::start(&label, policy.clone(), first, &[("Referer", PAGE)]);
+                assert_eq!(
+                    r.respond(&redirect(307, "https://b.test/one"), false),
+                    Outcome::Followed
+                );
+                let want: &[&str] = if curl { &[PAGE] } else { &["https://a.test/"] };
+                assert_eq!(values(&r.request(), "Referer"), want, "{label}");
+                let got = r.respond(&redirect(307, "http://c.test/two"), false);
+                if refuses {
+                    assert_eq!(got, Outcome::Refused("insecure_redirect"), "{label}");
+                } else {
+                    assert_eq!(got, Outcome::Followed, "{label}");
+                    check(&label, &r.request());
+                    if !curl {
+                        // Not even the origin the https hop was given.
+                        assert_not_in_head(&label, &r.request(), "https://a.test");
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// **curl CVE-2021-22876** (fixed in curl 7.76.0), "Automatic referer leaks credentials":
+/// with `--referer ';auto'` (`CURLOPT_AUTOREFERER`) curl set `Referer` to the previous URL
+/// without removing its user name and password, so they went to the redirect's target.
+///
+/// Read: curl-www `docs/CVE-2021-22876.md`; curl `tests/data/test2081`
+/// ("Automatic referrer credential and anchor stripping check":
+/// `http://user:pass@host/we/want/our/2081#anchor --location --referer ';auto'`, a 301 to
+/// `data/20810002.txt?coolsite=yes`, whose request has `Referer:
+/// http://host/we/want/our/2081`); `Curl_http_follow` in `lib/http.c` (the previous URL
+/// without user, password and fragment; no look at the target's scheme; a `-H Referer`
+/// wins over it). Replayed with [`Policy::with_auto_referer`]: under `curl` the `Referer` is
+/// exactly test2081's, and on an `https` -> `http` hop the previous URL goes too, as in curl;
+/// `fetch` and `strict` ignore `;auto` (no referrer given: no `Referer`), and strip user
+/// info and fragment from a referrer given with [`Request::referrer`].
+#[test]
+fn curl_cve_2021_22876_automatic_referer_carries_no_credentials() {
+    const FIRST: &str = "http://user:pass@curl.test:8990/we/want/our/2081#anchor";
+    const STRIPPED: &str = "http://curl.test:8990/we/want/our/2081";
+    let no_userinfo = |label: &str, request: &OutgoingRequest<'_>| {
+        for needle in ["user:", "pass@", ":pass", "anchor"] {
+            assert_not_in_head(label, request, needle);
+        }
+    };
+    for_every_policy(|label, policy| {
+        let curl = policy.rules() == &Rules::CURL;
+        let policy = policy.with_auto_referer(true);
+
+        // test2081.
+        let mut r = Replay::start(label, policy.clone(), get(FIRST, &[]), &[]);
+        let got = r.respond_then(
+            &redirect(301, "data/20810002.txt?coolsite=yes"),
+            false,
+            |label, hop| {
+                let why = hop.referrer_decision().map(|d| d.why);
+                assert_eq!(why, curl.then_some(ReferrerWhy::CurlAuto), "{label}");
+            },
+        );
+        assert_eq!(got, Outcome::Followed, "{label}");
+        let want: &[&str] = if curl { &[STRIPPED] } else { &[] };
+        assert_eq!(values(&r.request(), "Referer"), want, "{label}");
+        no_userinfo(label, &r.request());
+
+        // curl's `;auto` does not look at the target's scheme.
+        let secure = "https://user:pass@curl.test/p?q=1#frag";
+        let mut r = Replay::start(label, policy.clone(), get(secure, &[]), &[]);
+        let got = r.respond(&redirect(307, "http://other.test/"), false);
+        match (curl, policy.allow_downgrade()) {
+            (true, _) => {
+                assert_eq!(got, Outcome::Followed, "{label}");
+                assert_eq!(values(&r.request(), "Referer"), ["https://curl.test/p?q=1"]);
+            }
+            (false, true) => assert_eq!(values(&r.request(), "Referer"), NONE, "{label}"),
+            (false, false) => assert_eq!(got, Outcome::Refused("insecure_redirect"), "{label}"),
+        }
+        no_userinfo(label, &r.request());
+
+        // A referrer given by the caller: curl sends it as given on the first request (then
+        // `;auto` replaces it); fetch and strict strip it on every request.
+        let req = get(FIRST, &[]).referrer(FIRST).expect("valid referrer");
+        let mut r = Replay::start(label, policy.clone(), req, &[]);
+        let first: &[&str] = if curl {
+            &["http://user:pass@curl.test:8990/we/want/our/2081#anchor"]
+        } else {
+            &[STRIPPED]
+        };
+        assert_eq!(values(&r.request(), "Referer"), first, "{label}");
+        assert_eq!(
+            r.respond(&redirect(302, "/elsewhere"), false),
+            Outcome::Followed
+        );
+        assert_eq!(values(&r.request(), "Referer"), [STRIPPED], "{label}");
+        no_userinfo(label, &r.request());
     });
 }
