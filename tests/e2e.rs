@@ -11,6 +11,9 @@
 //!   by field (final URL, status, redirect count, final method, body and headers that
 //!   arrived). Every difference from curl must be declared in the case with its reason; an
 //!   undeclared difference fails, and so does a declared one that does not happen.
+//!   The headers a redirect rewrites are among the fields: `Referer` after a same-origin,
+//!   a cross-origin and a downgrading hop, `Origin` after A -> B and A -> B -> A, a
+//!   caller-set `Host` on the same and on another authority.
 //!
 //! An httpbin test never passes without its servers: run without the variables, without
 //! `curl` or with a server that does not answer, it fails.
@@ -123,12 +126,15 @@ fn enc(s: &str) -> String {
 type Observed = BTreeMap<&'static str, String>;
 
 /// The request headers whose arrival every case records.
-const WATCHED: [(&str, &str); 5] = [
+const WATCHED: [(&str, &str); 8] = [
     ("h:authorization", "Authorization"),
     ("h:cookie", "Cookie"),
     ("h:content-type", "Content-Type"),
     ("h:content-length", "Content-Length"),
     ("h:x-custom", "X-Custom"),
+    ("h:referer", "Referer"),
+    ("h:origin", "Origin"),
+    ("h:host", "Host"),
 ];
 
 /// Fills the fields that come from httpbin's answer: its JSON echo if there is one.
@@ -176,7 +182,7 @@ struct Case {
     method: Method,
     /// The first URL.
     url: String,
-    headers: Vec<(&'static str, &'static str)>,
+    headers: Vec<(&'static str, String)>,
     body: Option<&'static str>,
     /// Fields our outcome must have.
     expect: Vec<(&'static str, String)>,
@@ -199,8 +205,8 @@ impl Case {
             max_redirects: None,
         }
     }
-    fn header(mut self, name: &'static str, value: &'static str) -> Case {
-        self.headers.push((name, value));
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Case {
+        self.headers.push((name, value.into()));
         self
     }
     fn body(mut self, body: &'static str) -> Case {
@@ -279,7 +285,7 @@ fn curl(case: &Case) -> Observed {
     for (name, value) in &case.headers {
         // `curl -d` sends this Content-Type by itself, as its own (not a custom) header.
         let form = name.eq_ignore_ascii_case("content-type")
-            && *value == "application/x-www-form-urlencoded"
+            && value == "application/x-www-form-urlencoded"
             && case.method == Method::Post;
         if !form {
             cmd.arg("-H").arg(format!("{name}: {value}"));
@@ -759,6 +765,161 @@ fn cross_origin_drops_credentials() {
             );
         } else {
             eprintln!("e2e note: `localhost` does not resolve here; host-name case not run");
+        }
+    }
+    check(&cases);
+}
+
+// ---------------------------------------------------------------------------------------
+// The headers a redirect rewrites.
+
+const CURL_REFERER: &str = "curl sends a -H Referer value as it is on every request; Fetch \
+    recomputes it on each hop with the referrer policy (strict-origin-when-cross-origin)";
+const CURL_ORIGIN: &str = "curl forwards a -H Origin value as it is; Fetch sends `null` once \
+    the chain is redirect-tainted (a hop from an origin other than the request's own to yet \
+    another origin)";
+const CURL_HOST: &str = "curl before 8.21.0 keeps a custom Host on any redirect to the same \
+    host name, another port included; the machine keeps it on the same authority only";
+
+/// The `curl` in use, as (major, minor, patch).
+fn curl_version() -> (u32, u32, u32) {
+    let out = Command::new("curl")
+        .arg("--version")
+        .output()
+        .expect("run curl");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.split_whitespace().nth(1).unwrap_or("");
+    let mut parts = version.split('.').map(|p| {
+        p.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0)
+    });
+    let mut next = || parts.next().unwrap_or(0);
+    (next(), next(), next())
+}
+
+/// `Referer`, `Origin` and a caller-set `Host` as httpbin receives them after real hops, with
+/// the default `fetch` policy, compared with `curl -L` given the same `-H` headers.
+///
+/// There is no TLS server here (and the example client speaks plain `http` only), so the
+/// https page is the referrer the caller gives: `https://app.example/page?token=...`. Every
+/// loopback host is "potentially trustworthy" (Secure Contexts: `127.0.0.0/8`, `::1`,
+/// `localhost`), so a hop from that https referrer to `127.0.0.1` is not a downgrade (the
+/// origin is sent); the downgrade is a hop to `[::ffff:7f00:1]`, the IPv4-mapped IPv6 form
+/// of 127.0.0.1, which is not in those ranges and reaches the same server through the
+/// kernel (skipped, with a note, where it does not connect).
+#[test]
+#[ignore = "needs httpbin: run bash .ci/e2e.sh"]
+fn referer_origin_and_host_across_hops() {
+    let (a, b) = servers();
+    let to =
+        |url: &str, status: u16| format!("{a}/redirect-to?url={}&status_code={status}", enc(url));
+    let page = format!("{a}/page?token=e2e-SECRET-page");
+    let secure = "https://app.example/page?token=e2e-SECRET-https";
+    let b_authority = b.trim_start_matches("http://").to_owned();
+    let b_port = b_authority.rsplit(':').next().unwrap_or("").to_owned();
+    let mut cases = vec![
+        Case::new(
+            "Referer: same-origin hop, the whole referrer",
+            Method::Get,
+            to(&format!("{a}/anything"), 302),
+        )
+        .header("Referer", page.clone())
+        .expect("h:referer", page.clone()),
+        Case::new(
+            "Referer: cross-origin hop, the origin only",
+            Method::Get,
+            to(&format!("{b}/anything"), 307),
+        )
+        .header("Referer", page.clone())
+        .expect("url", format!("{b}/anything"))
+        .expect("h:referer", format!("{a}/"))
+        .differs("h:referer", CURL_REFERER),
+        Case::new(
+            "Referer from an https page: cross-origin hop, the origin only",
+            Method::Get,
+            to(&format!("{b}/anything"), 307),
+        )
+        .header("Referer", secure)
+        .expect("h:referer", "https://app.example/")
+        .differs("h:referer", CURL_REFERER),
+    ];
+    let mapped = format!("[::ffff:7f00:1]:{b_port}");
+    let connects = mapped
+        .parse::<std::net::SocketAddr>()
+        .is_ok_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(5)).is_ok());
+    if connects {
+        cases.push(
+            Case::new(
+                "Referer from an https page: downgrading hop, none",
+                Method::Get,
+                to(&format!("http://{mapped}/anything"), 307),
+            )
+            .header("Referer", secure)
+            .expect("url", format!("http://{mapped}/anything"))
+            .expect("h:host", mapped.clone())
+            .expect("h:referer", "-")
+            .differs("h:referer", CURL_REFERER),
+        );
+    } else {
+        eprintln!("e2e note: {mapped} does not connect here; the downgrading Referer case not run");
+    }
+    // Origin, set for the first URL's own origin (no referrer: the request's origin is A).
+    cases.push(
+        Case::new(
+            "Origin: A -> B keeps it",
+            Method::Get,
+            to(&format!("{b}/anything"), 307),
+        )
+        .header("Origin", a.clone())
+        .expect("h:origin", a.clone()),
+    );
+    let back = to(
+        &format!("{b}/redirect-to?url={}", enc(&format!("{a}/anything"))),
+        307,
+    );
+    cases.push(
+        Case::new("Origin: A -> B -> A is null", Method::Get, back)
+            .header("Origin", a.clone())
+            .expect("url", format!("{a}/anything"))
+            .expect("redirects", "2")
+            .expect("h:origin", "null")
+            .differs("h:origin", CURL_ORIGIN),
+    );
+    // A caller-set Host.
+    cases.push(
+        Case::new(
+            "Host: same authority keeps the caller's",
+            Method::Get,
+            to(&format!("{a}/anything"), 302),
+        )
+        .header("Host", "vhost.internal")
+        .expect("h:host", "vhost.internal"),
+    );
+    let mut other_port = Case::new(
+        "Host: same host name, other port, the URL's",
+        Method::Get,
+        to(&format!("{b}/anything"), 302),
+    )
+    .header("Host", "vhost.internal")
+    .expect("h:host", b_authority.clone());
+    if curl_version() < (8, 21, 0) {
+        other_port = other_port.differs("h:host", CURL_HOST);
+    }
+    cases.push(other_port);
+    if let Some(port) = a.strip_prefix("http://127.0.0.1:") {
+        if std::net::ToSocketAddrs::to_socket_addrs(&("localhost", 80)).is_ok() {
+            cases.push(
+                Case::new(
+                    "Host: other host name, the URL's",
+                    Method::Get,
+                    to(&format!("http://localhost:{port}/anything"), 302),
+                )
+                .header("Host", "vhost.internal")
+                .expect("h:host", format!("localhost:{port}")),
+            );
         }
     }
     check(&cases);
