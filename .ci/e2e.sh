@@ -2,11 +2,12 @@
 # End-to-end suite: the example client against two local httpbin servers, compared with
 # `curl -L` (tests/e2e.rs, whose httpbin tests are #[ignore]d in a plain `cargo test` and
 # run here with --include-ignored: without their servers they fail), plus both examples
-# run with a URL.
+# run with a URL. A third server, .ci/e2e_upgrade_server.py (Python's http.server doing a
+# WebSocket handshake), answers 101 Switching Protocols, which httpbin cannot.
 #
 # Installs what it needs: curl (apt, only if missing), and httpbin + gunicorn from PyPI into
-# a virtualenv (target/e2e-venv, reused when present). Both servers listen on 127.0.0.1
-# only, on free ports, and are always stopped on exit. Every wait is bounded.
+# a virtualenv (target/e2e-venv, reused when present). Every server listens on 127.0.0.1
+# only, on a free port, and is always stopped on exit. Every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,12 +80,39 @@ start_httpbin() {
     return 1
 }
 
+# Starts the 101 server and sets UPGRADE_URL once it answers (its 426 to a plain GET).
+start_upgrade_server() {
+    local port pid code
+    for _ in 1 2 3; do
+        port=$(free_port)
+        "$VENV/bin/python" .ci/e2e_upgrade_server.py "$port" >"$LOGS/upgrade.log" 2>&1 &
+        pid=$!
+        PIDS+=("$pid")
+        for _ in $(seq 50); do # 10 s at most
+            code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/" || true)
+            if [ "$code" = 426 ]; then
+                echo "e2e: upgrade server is http://127.0.0.1:$port (pid $pid)" >&2
+                UPGRADE_URL="http://127.0.0.1:$port"
+                return 0
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        echo "e2e: the upgrade server did not come up on port $port:" >&2
+        tail -n 20 "$LOGS/upgrade.log" >&2 || true
+        kill "$pid" 2>/dev/null || true
+    done
+    return 1
+}
+
 URL=
 start_httpbin httpbin1
 HTTPBIN_URL=$URL
 start_httpbin httpbin2
 HTTPBIN_URL2=$URL
-export HTTPBIN_URL HTTPBIN_URL2
+UPGRADE_URL=
+start_upgrade_server
+export HTTPBIN_URL HTTPBIN_URL2 UPGRADE_URL
 
 echo "e2e: curl is $(curl --version | head -n 1)"
 timeout 600 cargo test --test e2e -- --include-ignored --nocapture

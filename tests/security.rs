@@ -1,10 +1,10 @@
 //! Redirect advisories of other HTTP clients, replayed against this crate.
 //!
-//! Each test is named after one published advisory, replays the redirect chain that leaked
-//! there, and checks every request the machine then asks to send. A test holds under every
-//! policy [`policies`] builds: the three profiles (`fetch`, `strict`, `curl`) times both
-//! credential rules (`SameOrigin`, `SameOriginOrHttpsUpgrade`), each with and without an
-//! unrelated trusted origin.
+//! Each test is named after one published advisory (or, where there is none, after the rule
+//! it checks), replays the redirect chain that leaked there, and checks every request the
+//! machine then asks to send. A test holds under every policy [`policies`] builds: the
+//! three profiles (`fetch`, `strict`, `curl`) times both credential rules (`SameOrigin`,
+//! `SameOriginOrHttpsUpgrade`), each with and without an unrelated trusted origin.
 //!
 //! "Nothing leaks" is checked on what would go on the wire: the header list
 //! ([`OutgoingRequest::headers`], name compared without case) and the written head bytes
@@ -13,9 +13,19 @@
 //! headers). The first request of every replay must carry every planted secret, so a secret
 //! that is missing later was removed by the machine, not never planted. A hop the machine
 //! refuses (an error, or the 3xx handed back as final) sends nothing and is safe.
+//!
+//! `Referer` and `Origin` are rewritten, not removed: their tests check the values that go
+//! out instead (the planted token is in no head, `Origin` is exactly `null`), before and
+//! after the caller's edits, and what the machine reports about them
+//! ([`Redirect::referrer_decision`], [`Redirect::removed_headers`]). Where the `curl`
+//! profile does what curl does (a `-H` or `--referer` value on every request, `Origin`
+//! forwarded as it is), the test asserts exactly that: it says what curl does rather than
+//! skipping it.
 
 use redirects::{
-    Body, CredentialRule, Event, Follow, Method, OutgoingRequest, Policy, Redirect, Request, Rules,
+    Body, CredentialRule, Error, Event, Fault, Follow, HstsSource, HstsUpgrade, Method,
+    OutgoingRequest, Policy, Redirect, ReferrerPolicy, ReferrerSent, ReferrerWhy, RemovalReason,
+    Request, Rules,
 };
 
 /// An origin no chain below ever reaches: trusting it must change nothing.
@@ -138,11 +148,25 @@ impl Replay {
     /// `removed_headers`.
     #[track_caller]
     fn respond(&mut self, response: &str, must_be_clean: bool) -> Outcome {
+        self.respond_then(response, must_be_clean, |_, _| {})
+    }
+
+    /// As [`Replay::respond`]; when the machine follows, `inspect` is given the label and
+    /// the proposed redirect first, before the caller's edits (what it reports: removed
+    /// headers, the referrer decision, the HSTS upgrade).
+    #[track_caller]
+    fn respond_then(
+        &mut self,
+        response: &str,
+        must_be_clean: bool,
+        inspect: impl FnOnce(&str, &Redirect<'_>),
+    ) -> Outcome {
         self.hop += 1;
         let label = format!("{} hop {}", self.label, self.hop);
         let hop = self.hop;
         let outcome = match self.follow.handle_response(response.as_bytes()) {
             Ok(Event::Redirect(mut r)) => {
+                inspect(&label, &r);
                 if must_be_clean {
                     assert_clean(&label, &r.request(), &self.secrets);
                     for (name, _) in &self.secrets {
@@ -1069,5 +1093,740 @@ fn credential_stripped_at_b_never_returns_on_b_other_path() {
                 }
             }
         }
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// The headers a redirect rewrites (`Referer`, `Origin`, `Host`), the ports and schemes it
+// may go to.
+
+/// No value: what [`values`] gives for a header that is not sent.
+const NONE: [&str; 0] = [];
+
+/// Every value of the header `name` (any case) that `request` sends, as text.
+fn values(request: &OutgoingRequest<'_>, name: &str) -> Vec<String> {
+    request
+        .headers()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .collect()
+}
+
+/// Panics if `needle` occurs anywhere in the head of `request`.
+#[track_caller]
+fn assert_not_in_head(label: &str, request: &OutgoingRequest<'_>, needle: &str) {
+    let head = request.to_head();
+    assert!(
+        !contains(&head, needle.as_bytes()),
+        "{label}: `{needle}` is in the head for {}:\n{}",
+        request.url(),
+        String::from_utf8_lossy(&head)
+    );
+}
+
+/// Panics unless the head of `request` has the line `line` (without its CRLF).
+#[track_caller]
+fn assert_line(label: &str, request: &OutgoingRequest<'_>, line: &str) {
+    let head = request.to_head();
+    assert!(
+        contains(&head, format!("\r\n{line}\r\n").as_bytes()),
+        "{label}: no `{line}` line in the head for {}:\n{}",
+        request.url(),
+        String::from_utf8_lossy(&head)
+    );
+}
+
+/// Why the proposed request lacks the caller's header `name`, if it does.
+fn removal_of(hop: &Redirect<'_>, name: &str) -> Option<RemovalReason> {
+    hop.removed_headers()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.reason)
+}
+
+/// How a test gives the chain its referrer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plant {
+    /// [`Request::referrer`] (curl's `--referer URL`).
+    Api,
+    /// A `Referer` header set by the caller (curl's `-H 'Referer: URL'`).
+    Header,
+}
+
+fn with_referrer(request: Request, how: Plant, referrer: &str) -> Request {
+    match how {
+        Plant::Api => request.referrer(referrer).expect("valid referrer"),
+        Plant::Header => request.header("Referer", referrer).expect("valid header"),
+    }
+}
+
+/// **isahc issue 392** (fixed by isahc pull 393), "Bug in auto_referer implementation":
+/// among its faults, the `Referer` isahc set on a redirect was the previous URL even when
+/// that URL was `https` and the redirect went to `http`, so a query string of a secure
+/// page went out in clear text. The fix (`create_referer` in `src/redirect.rs`: "Do not set
+/// a Referer header if redirecting to an insecure location from a secure one") follows RFC
+/// 7231 §5.5.2, which Go's `refererForURL` (`src/net/http/client.go`) quotes for the same
+/// rule; wpull issue 219 ("Referrer is leaked from HTTPS to HTTP requests") is the same leak.
+///
+/// Here the rule is W3C Referrer Policy's default, `strict-origin-when-cross-origin`: an
+/// `https` page's URL carrying `?token=SECRET` is the referrer, given with
+/// [`Request::referrer`] or as the caller's own `Referer` header (sent as it is on the
+/// first request, to the page's own origin). After a redirect (every status) to an `http`
+/// host, `fetch` sends no `Referer` at all and says why (`Downgrade`; a caller-set header is
+/// reported `Recomputed`), and once omitted it stays omitted on the next hops, back to
+/// `https` included; after a cross-origin `https` hop first, the next request carries the
+/// origin only. `strict` refuses the downgrade itself, and with downgrades allowed behaves as
+/// `fetch`. `curl` sends the caller's referrer verbatim on every request, the `http` ones
+/// included (`--referer` and `-H` values are not recomputed): asserted exactly, token and
+/// all, since that is what curl does.
+#[test]
+fn isahc_392_https_referer_with_token_not_sent_to_http_after_307() {
+    const TOKEN: &str = "SECRET-isahc-392";
+    const PAGE: &str = "https://a.test/account?token=SECRET-isahc-392";
+    for_every_policy(|label, policy| {
+        let curl = policy.rules() == &Rules::CURL;
+        let mut variants = vec![(label.to_owned(), policy.clone())];
+        if policy.rules() == &Rules::STRICT {
+            variants.push((
+                format!("{label}+allow-downgrade"),
+                policy.clone().with_allow_downgrade(true),
+            ));
+        }
+        for (label, policy) in variants {
+            let refuses = !policy.allow_downgrade();
+            // What each later request carries: curl, the page verbatim; the others, nothing.
+            let check = |label: &str, request: &OutgoingRequest<'_>| {
+                if curl {
+                    assert_eq!(values(request, "Referer"), [PAGE], "{label}");
+                } else {
+                    assert_eq!(values(request, "Referer"), NONE, "{label}");
+                    assert_not_in_head(label, request, TOKEN);
+                }
+            };
+            for how in [Plant::Api, Plant::Header] {
+                for status in [301, 302, 303, 307, 308] {
+                    let label = format!("{label} {how:?} {status}");
+                    let first = with_referrer(get("https://a.test/start", &[]), how, PAGE);
+                    let mut r = Replay::start(&label, policy.clone(), first, &[("Referer", PAGE)]);
+                    let got = r.respond_then(
+                        &redirect(status, "http://b.test/landing"),
+                        false,
+                        |label, hop| {
+                            let decision = hop.referrer_decision();
+                            if curl {
+                                assert_eq!(decision, None, "{label}: curl decides nothing");
+                            } else {
+                                let d = decision.expect("a decision");
+                                assert_eq!(
+                                    (d.policy, d.sent, d.why),
+                                    (
+                                        ReferrerPolicy::StrictOriginWhenCrossOrigin,
+                                        ReferrerSent::None,
+                                        ReferrerWhy::Downgrade
+                                    ),
+                                    "{label}"
+                                );
+                                let reported =
+                                    (how == Plant::Header).then_some(RemovalReason::Recomputed);
+                                assert_eq!(removal_of(hop, "Referer"), reported, "{label}");
+                            }
+                            check(label, &hop.request());
+                        },
+                    );
+                    if refuses {
+                        assert_eq!(got, Outcome::Refused("insecure_redirect"), "{label}");
+                        assert_eq!(r.request().url().as_str(), "https://a.test/start");
+                        continue;
+                    }
+                    assert_eq!(got, Outcome::Followed, "{label}");
+                    check(&format!("{label} after caller edits"), &r.request());
+                    // Then same origin over http, and back to https elsewhere.
+                    for location in ["/next", "https://c.test/back"] {
+                        let got = r.respond_then(&redirect(302, location), false, |label, hop| {
+                            if !curl {
+                                let d = hop.referrer_decision().expect("a decision");
+                                assert_eq!(
+                                    (d.sent, d.why),
+                                    (ReferrerSent::None, ReferrerWhy::Earlier)
+                                );
+                            }
+                            check(label, &hop.request());
+                        });
+                        assert_eq!(got, Outcome::Followed, "{label} -> {location}");
+                        check(
+                            &format!("{label} -> {location} after caller edits"),
+                            &r.request(),
+                        );
+                    }
+                }
+
+                // A cross-origin https hop first: the origin only, then nothing over http.
+                let label = format!("{label} {how:?} via https://b.test");
+                let first = with_referrer(get("https://a.test/start", &[]), how, PAGE);
+                let mut r = Replay::start(&label, policy.clone(), first, &[("Referer", PAGE)]);
+                assert_eq!(
+                    r.respond(&redirect(307, "https://b.test/one"), false),
+                    Outcome::Followed
+                );
+                let want: &[&str] = if curl { &[PAGE] } else { &["https://a.test/"] };
+                assert_eq!(values(&r.request(), "Referer"), want, "{label}");
+                let got = r.respond(&redirect(307, "http://c.test/two"), false);
+                if refuses {
+                    assert_eq!(got, Outcome::Refused("insecure_redirect"), "{label}");
+                } else {
+                    assert_eq!(got, Outcome::Followed, "{label}");
+                    check(&label, &r.request());
+                    if !curl {
+                        // Not even the origin the https hop was given.
+                        assert_not_in_head(&label, &r.request(), "https://a.test");
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// **curl CVE-2021-22876** (fixed in curl 7.76.0), "Automatic referer leaks credentials":
+/// with `--referer ';auto'` (`CURLOPT_AUTOREFERER`) curl set `Referer` to the previous URL
+/// without removing its user name and password, so they went to the redirect's target.
+///
+/// Read: curl-www `docs/CVE-2021-22876.md`; curl `tests/data/test2081`
+/// ("Automatic referrer credential and anchor stripping check":
+/// `http://user:pass@host/we/want/our/2081#anchor --location --referer ';auto'`, a 301 to
+/// `data/20810002.txt?coolsite=yes`, whose request has `Referer:
+/// http://host/we/want/our/2081`); `Curl_http_follow` in `lib/http.c` (the previous URL
+/// without user, password and fragment; no look at the target's scheme; a `-H Referer`
+/// wins over it). Replayed with [`Policy::with_auto_referer`]: under `curl` the `Referer` is
+/// exactly test2081's, and on an `https` -> `http` hop the previous URL goes too, as in curl;
+/// `fetch` and `strict` ignore `;auto` (no referrer given: no `Referer`), and strip user
+/// info and fragment from a referrer given with [`Request::referrer`].
+#[test]
+fn curl_cve_2021_22876_automatic_referer_carries_no_credentials() {
+    const FIRST: &str = "http://user:pass@curl.test:8990/we/want/our/2081#anchor";
+    const STRIPPED: &str = "http://curl.test:8990/we/want/our/2081";
+    let no_userinfo = |label: &str, request: &OutgoingRequest<'_>| {
+        for needle in ["user:", "pass@", ":pass", "anchor"] {
+            assert_not_in_head(label, request, needle);
+        }
+    };
+    for_every_policy(|label, policy| {
+        let curl = policy.rules() == &Rules::CURL;
+        let policy = policy.with_auto_referer(true);
+
+        // test2081.
+        let mut r = Replay::start(label, policy.clone(), get(FIRST, &[]), &[]);
+        let got = r.respond_then(
+            &redirect(301, "data/20810002.txt?coolsite=yes"),
+            false,
+            |label, hop| {
+                let why = hop.referrer_decision().map(|d| d.why);
+                assert_eq!(why, curl.then_some(ReferrerWhy::CurlAuto), "{label}");
+            },
+        );
+        assert_eq!(got, Outcome::Followed, "{label}");
+        let want: &[&str] = if curl { &[STRIPPED] } else { &[] };
+        assert_eq!(values(&r.request(), "Referer"), want, "{label}");
+        no_userinfo(label, &r.request());
+
+        // curl's `;auto` does not look at the target's scheme.
+        let secure = "https://user:pass@curl.test/p?q=1#frag";
+        let mut r = Replay::start(label, policy.clone(), get(secure, &[]), &[]);
+        let got = r.respond(&redirect(307, "http://other.test/"), false);
+        match (curl, policy.allow_downgrade()) {
+            (true, _) => {
+                assert_eq!(got, Outcome::Followed, "{label}");
+                assert_eq!(values(&r.request(), "Referer"), ["https://curl.test/p?q=1"]);
+            }
+            (false, true) => assert_eq!(values(&r.request(), "Referer"), NONE, "{label}"),
+            (false, false) => assert_eq!(got, Outcome::Refused("insecure_redirect"), "{label}"),
+        }
+        no_userinfo(label, &r.request());
+
+        // A referrer given by the caller: curl sends it as given on the first request (then
+        // `;auto` replaces it); fetch and strict strip it on every request.
+        let req = get(FIRST, &[]).referrer(FIRST).expect("valid referrer");
+        let mut r = Replay::start(label, policy.clone(), req, &[]);
+        let first: &[&str] = if curl {
+            &["http://user:pass@curl.test:8990/we/want/our/2081#anchor"]
+        } else {
+            &[STRIPPED]
+        };
+        assert_eq!(values(&r.request(), "Referer"), first, "{label}");
+        assert_eq!(
+            r.respond(&redirect(302, "/elsewhere"), false),
+            Outcome::Followed
+        );
+        assert_eq!(values(&r.request(), "Referer"), [STRIPPED], "{label}");
+        no_userinfo(label, &r.request());
+    });
+}
+
+/// A caller-set `Host` goes to its own authority only, whatever the credential rule, the
+/// trusted origins or the profile (issue 10: "today a trusted origin receives `Host:
+/// a.test`, and the https-upgrade rule sends `Host: a.test:80` to `https://a.test`").
+///
+/// The leak elsewhere: requests issues 4002 and 4665 (a custom `Host` is reused on every
+/// redirect, to another host too); curl before 8.21.0 kept a custom `Host` whenever the
+/// redirect's host *name* equalled the first one, another port or scheme included (curl
+/// pull 20850, "http: restrict custom Host reuse on redirect", proposed host, port and
+/// protocol; since commit bc40e09f63 `http_set_aptr_host` in `lib/http.c` requires
+/// `Curl_peer_equal(initial_origin, origin)`), and `--location-trusted` never extended it.
+///
+/// Asserted: `Host: a.test` never reaches `https://b.test`, also when b.test is a trusted
+/// origin (which does receive `Authorization`, so the trust is in force) and under the
+/// https-upgrade rule, for every status, and is reported `OtherAuthority`; `Host: a.test:80`
+/// set for `http://a.test` is not sent to `https://a.test` (the URL's `Host: a.test` is),
+/// while the upgrade rule does keep `Authorization` there; the same authority, however the
+/// Location writes it, keeps the header; back on the first authority after another one,
+/// `fetch` and `strict` have removed it for good and `curl` sends it again (as it does
+/// credentials).
+#[test]
+fn custom_host_never_carried_to_a_trusted_origin_or_an_https_upgrade() {
+    let auth = ("Authorization", "Bearer for-a-and-trusted-b");
+    for_every_policy(|label, policy| {
+        let curl = policy.rules() == &Rules::CURL;
+        let upgrade = is_upgrade_rule(&policy);
+        let trusting_b = policy
+            .clone()
+            .with_trusted_origin("https://b.test")
+            .expect("valid origin");
+        for (label, policy, trusted) in [
+            (label.to_owned(), policy.clone(), false),
+            (format!("{label}+trusts-b.test"), trusting_b, true),
+        ] {
+            // To another origin, trusted or not.
+            for status in [301, 302, 303, 307, 308] {
+                let label = format!("{label} {status}");
+                let host: &[Secret] = &[("Host", "a.test")];
+                let req = get("https://a.test/start", &[host[0], auth]);
+                let mut r = Replay::start(&label, policy.clone(), req, host);
+                let got = r.respond_then(
+                    &redirect(status, "https://b.test/api"),
+                    true,
+                    |label, hop| {
+                        let reason = removal_of(hop, "Host");
+                        assert_eq!(reason, Some(RemovalReason::OtherAuthority), "{label}");
+                        let sent = hop.request().header("Authorization").is_some();
+                        assert_eq!(sent, trusted, "{label}: Authorization follows the trust");
+                    },
+                );
+                assert_eq!(got, Outcome::Followed, "{label}");
+                assert_line(&label, &r.request(), "Host: b.test");
+            }
+
+            // http://a.test (port 80) -> https://a.test (port 443): another authority.
+            let label80 = format!("{label} http -> https");
+            let host: &[Secret] = &[("Host", "a.test:80")];
+            let req = get("http://a.test/start", &[host[0], auth]);
+            let mut r = Replay::start(&label80, policy.clone(), req, host);
+            let got = r.respond_then(
+                &redirect(302, "https://a.test/secure"),
+                true,
+                |label, hop| {
+                    let reason = removal_of(hop, "Host");
+                    assert_eq!(reason, Some(RemovalReason::OtherAuthority), "{label}");
+                    let sent = hop.request().header("Authorization").is_some();
+                    assert_eq!(
+                        sent, upgrade,
+                        "{label}: the upgrade rule keeps Authorization"
+                    );
+                },
+            );
+            assert_eq!(got, Outcome::Followed, "{label80}");
+            assert_line(&label80, &r.request(), "Host: a.test");
+
+            // The same authority, however the Location writes it, keeps the caller's Host.
+            for location in ["/next", "http://a.test:80/next", "//A.TEST/next"] {
+                let label = format!("{label} -> {location}");
+                let req = get("http://a.test/start", &[("Host", "vhost.internal")]);
+                let mut r = Replay::start(&label, policy.clone(), req, &[]);
+                assert_eq!(
+                    r.respond(&redirect(302, location), false),
+                    Outcome::Followed
+                );
+                assert_eq!(values(&r.request(), "Host"), ["vhost.internal"], "{label}");
+                assert_line(&label, &r.request(), "Host: vhost.internal");
+                assert_not_in_head(&label, &r.request(), "Host: a.test");
+            }
+
+            // Away and back.
+            let label = format!("{label} a -> b -> a");
+            let req = get("https://a.test/start", &[("Host", "vhost.internal"), auth]);
+            let mut r = Replay::start(&label, policy.clone(), req, &[]);
+            assert_eq!(
+                r.respond(&redirect(302, "https://b.test/"), false),
+                Outcome::Followed
+            );
+            assert_eq!(values(&r.request(), "Host"), NONE, "{label}");
+            assert_eq!(
+                r.respond(&redirect(302, "https://a.test/back"), false),
+                Outcome::Followed
+            );
+            if curl {
+                assert_eq!(values(&r.request(), "Host"), ["vhost.internal"], "{label}");
+            } else {
+                assert_eq!(values(&r.request(), "Host"), NONE, "{label}");
+                assert_line(&label, &r.request(), "Host: a.test");
+            }
+        }
+    });
+}
+
+/// Fetch "redirect-taint" (HTTP-redirect fetch; "serializing a request origin"): once a
+/// redirect went from a URL whose origin is not the request's origin to yet another origin,
+/// the `Origin` header is `null`. A page on A posts to A, which redirects to B (still `Origin:
+/// A`, it is A's own redirect), which redirects to C: C must not see a request that claims
+/// A as its origin when B chose where it went (the confused deputy `Origin` checks defend
+/// against).
+///
+/// Read: Fetch "HTTP-redirect fetch" and "request has redirect-tainted origin"; WPT
+/// `fetch/api/redirect/redirect-origin.any.js` ("Other origin to same origin redirection"
+/// expects `null`, "Other origin to other origin" the page's origin) and wpt pull 3427,
+/// which corrected that expectation to `null`. Asserted for every status: A -> B keeps the
+/// caller's value; B -> C sends exactly one `Origin: null` and no trace of the caller's
+/// value, reported `RedirectTainted`; it stays `null` on a same-origin hop after and back
+/// on A; A -> B -> A is `null` too; a request made from A's page to B (its referrer on A)
+/// is `null` after B -> A and B -> C, and keeps the value after B -> B. `curl` forwards the
+/// caller's `Origin` as it is on every request, as curl does with any `-H` header: asserted
+/// exactly.
+#[test]
+fn fetch_redirect_taint_caller_origin_becomes_null_after_a_b_c() {
+    const ORIGIN: &str = "https://a.test";
+    let planted: &[Secret] = &[("Origin", ORIGIN)];
+    let form = |url: &str| {
+        request(
+            Method::Post,
+            url,
+            &[
+                ("Origin", ORIGIN),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        )
+        .body(Body::Replayable)
+    };
+    for_every_policy(|label, policy| {
+        let curl = policy.rules() == &Rules::CURL;
+        let null = if curl { ORIGIN } else { "null" };
+        let check = |label: &str, request: &OutgoingRequest<'_>, want: &str| {
+            assert_eq!(values(request, "Origin"), [want], "{label}");
+            assert_line(label, request, &format!("Origin: {want}"));
+            if want == "null" {
+                assert_not_in_head(label, request, "Origin: https");
+            }
+        };
+        for status in [301, 302, 303, 307, 308] {
+            let label = format!("{label} {status}");
+            let mut r = Replay::start(&label, policy.clone(), form("https://a.test/form"), planted);
+            let got = r.respond_then(
+                &redirect(status, "https://b.test/one"),
+                false,
+                |label, hop| {
+                    assert_eq!(removal_of(hop, "Origin"), None, "{label}");
+                    check(label, &hop.request(), ORIGIN);
+                },
+            );
+            assert_eq!(got, Outcome::Followed, "{label}");
+            check(&label, &r.request(), ORIGIN);
+            let got = r.respond_then(
+                &redirect(status, "https://c.test/two"),
+                false,
+                |label, hop| {
+                    let reason = (!curl).then_some(RemovalReason::RedirectTainted);
+                    assert_eq!(removal_of(hop, "Origin"), reason, "{label}");
+                    check(label, &hop.request(), null);
+                },
+            );
+            assert_eq!(got, Outcome::Followed, "{label}");
+            check(&format!("{label} after caller edits"), &r.request(), null);
+            for location in ["/same-origin", "https://a.test/back"] {
+                let label = format!("{label} -> {location}");
+                assert_eq!(
+                    r.respond(&redirect(status, location), false),
+                    Outcome::Followed
+                );
+                check(&label, &r.request(), null);
+            }
+
+            // A -> B -> A.
+            let mut r = Replay::start(&label, policy.clone(), form("https://a.test/form"), planted);
+            r.respond(&redirect(status, "https://b.test/one"), false);
+            assert_eq!(
+                r.respond(&redirect(status, "https://a.test/back"), false),
+                Outcome::Followed
+            );
+            check(&format!("{label} a -> b -> a"), &r.request(), null);
+        }
+
+        // A request from A's page to B (WPT redirect-origin.any.js).
+        for (location, tainted) in [
+            ("https://a.test/inspect", true),
+            ("https://c.test/inspect", true),
+            ("https://b.test/inspect", false),
+        ] {
+            let label = format!("{label} page a.test: b.test -> {location}");
+            let req = form("https://b.test/redirect")
+                .referrer("https://a.test/page")
+                .expect("valid referrer");
+            let mut r = Replay::start(&label, policy.clone(), req, planted);
+            assert_eq!(
+                r.respond(&redirect(307, location), false),
+                Outcome::Followed
+            );
+            check(&label, &r.request(), if tainted { null } else { ORIGIN });
+        }
+    });
+}
+
+/// **NAT Slipstreaming** (Samy Kamkar, 2020: an HTTP request to port 5060 that NAT devices
+/// read as SIP, opening a port back to the attacker) and **ALPACA** (2021: cross-protocol
+/// attacks on TLS servers, FTPS on 989 and 990): browsers refuse Fetch's "bad ports", a
+/// redirect included, and the list grew after each (whatwg/fetch issue 1108 and pull 1109,
+/// ports 5060 and 5061; pull 1250, ports 989 and 990, citing ALPACA). A redirect is how an
+/// attacker points a client at such a port without the caller naming it.
+///
+/// Read: Fetch "port blocking" (the table is [`redirects::BAD_PORTS`]) and "main fetch"
+/// ("should request be blocked due to a bad port"); WPT `fetch/api/request/request-bad-port`.
+/// Asserted: under `fetch` and `strict` a redirect to SMTP (25), SIP (5060, 5061), FTPS
+/// (989, 990), IRC (6667), port 1, port 0 and 10080 is refused with `blocked_port` and the
+/// machine still names the request before it (nothing is sent); ports beside them and the
+/// default ports written out are followed. `curl` connects to any port a Location names
+/// (the redirect is followed, without the credentials, since the origin changed); the
+/// policy value turns the block on and off under every profile.
+#[test]
+fn nat_slipstreaming_and_alpaca_redirect_to_a_bad_port_is_refused() {
+    let secrets: &[Secret] = &[("Authorization", "Bearer bad-port-token")];
+    let bad = [
+        ("http://a.test:25/", 25),
+        ("http://a.test:5060/", 5060),
+        ("http://a.test:5061/", 5061),
+        ("https://a.test:989/", 989),
+        ("https://a.test:990/", 990),
+        ("http://b.test:6667/irc", 6667),
+        ("//a.test:1/", 1),
+        ("http://a.test:0/", 0),
+        ("http://a.test:10080/", 10080),
+    ];
+    let fine = [
+        "http://a.test:24/",
+        "http://a.test:26/",
+        "http://a.test:5062/",
+        "http://a.test:8080/",
+        "http://a.test:80/",
+        "https://a.test:443/",
+    ];
+    for_every_policy(|label, policy| {
+        let by_default = policy.rules() != &Rules::CURL;
+        for (label, policy, blocks) in [
+            (label.to_owned(), policy.clone(), by_default),
+            (
+                format!("{label}+ports-allowed"),
+                policy.clone().with_blocked_ports(false),
+                false,
+            ),
+            (
+                format!("{label}+ports-blocked"),
+                policy.clone().with_blocked_ports(true),
+                true,
+            ),
+        ] {
+            assert_eq!(policy.blocked_ports(), blocks, "{label}");
+            for (location, port) in bad {
+                let label = format!("{label} -> {location}");
+                let start = get("http://a.test/start", secrets);
+                let mut r = Replay::start(&label, policy.clone(), start, secrets);
+                let got = r.respond(&redirect(307, location), true);
+                if blocks {
+                    assert_eq!(got, Outcome::Refused("blocked_port"), "{label}");
+                    assert!(r.follow.is_finished(), "{label}");
+                    assert_eq!(r.request().url().as_str(), "http://a.test/start");
+                } else {
+                    assert_eq!(got, Outcome::Followed, "{label}");
+                    assert_eq!(r.request().target().port, port, "{label}");
+                }
+            }
+            for location in fine {
+                let label = format!("{label} -> {location}");
+                let mut r = Replay::start(&label, policy.clone(), get("http://a.test/", &[]), &[]);
+                assert_eq!(
+                    r.respond(&redirect(302, location), false),
+                    Outcome::Followed
+                );
+            }
+        }
+    });
+    // The error says which status and port, and whose fault it is.
+    let mut f = Follow::new(get("http://a.test/", &[]), Policy::strict()).unwrap();
+    let err = f
+        .handle_response(redirect(302, "http://a.test:25/").as_bytes())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::BlockedPort {
+            status: 302,
+            port: 25
+        }
+    );
+    assert_eq!(err.fault(), Fault::Peer);
+}
+
+/// **curl CVE-2022-30115**, "HSTS bypass via trailing dot", and its successors
+/// CVE-2022-42916 and CVE-2022-43551 (the last fixed in curl 7.87.0) ("HSTS bypass via IDN": the host written
+/// with U+3002 IDEOGRAPHIC FULL STOP, raw or percent-encoded as in the advisory's
+/// `http://curl%E3%80%82se`): a host that the HSTS cache held was looked up in another
+/// spelling, and the request went out over plain `http`.
+///
+/// Read: curl-www `docs/CVE-2022-30115.md`, `CVE-2022-42916.md`, `CVE-2022-43551.md`; RFC
+/// 6797 §8.2 (congruent and superdomain matching) and §8.3 (port 80 becomes 443, another
+/// port is kept). Replayed inside one chain: with `a.test` a known HSTS host including
+/// subdomains, a redirect to `http://` on it or a subdomain, in every spelling, is proposed
+/// as `https://` and says so (`hsts_upgrade`), under every profile (`strict` follows it: no
+/// downgrade is left), and the credentials set for `https://b.test` still stay off it.
+/// Look-alike hosts are not upgraded. An `https` redirect's own `Strict-Transport-Security`
+/// teaches the rest of the chain under `fetch` and `strict`, not under `curl` (curl learns
+/// only with `--hsts`); the header on an `http` response teaches nothing. `https://a.test` ->
+/// `http://a.test/next` is upgraded, but the credentials were compared with the Location's
+/// `http` URL (Fetch removes them in HTTP-redirect fetch, before main fetch upgrades): they
+/// are not sent.
+#[test]
+fn curl_cve_2022_30115_hsts_upgrade_inside_the_chain_not_bypassed() {
+    let secrets: &[Secret] = &[
+        ("Authorization", "Bearer hsts-token"),
+        ("Cookie", "sid=hsts-cookie"),
+    ];
+    let upgraded = [
+        ("http://sub.a.test/", "https://sub.a.test/"),
+        ("http://sub.a.test./", "https://sub.a.test./"),
+        ("http://sub.a.test\u{3002}/", "https://sub.a.test./"),
+        ("http://sub.a.test%E3%80%82/", "https://sub.a.test./"),
+        ("http://SUB.A.Test:80/x", "https://sub.a.test/x"),
+        (
+            "http://deep.sub.a.test:8080/",
+            "https://deep.sub.a.test:8080/",
+        ),
+        ("http://a.test/", "https://a.test/"),
+        ("http://a.test./next", "https://a.test./next"),
+    ];
+    let not_hsts = [
+        "http://xa.test/",
+        "http://a.test.evil.example/",
+        "http://a-test/",
+        "http://127.0.0.1/",
+    ];
+    let sts = |location: &str| {
+        format!(
+            "HTTP/1.1 302 Found\r\nStrict-Transport-Security: max-age=31536000; \
+             includeSubDomains\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"
+        )
+    };
+    for_every_policy(|label, policy| {
+        let strict = policy.rules() == &Rules::STRICT;
+        let learns = policy.learn_hsts();
+        assert_eq!(learns, policy.rules() != &Rules::CURL, "{label}");
+        let known = policy
+            .clone()
+            .with_hsts_host("a.test", true)
+            .expect("a domain");
+        let from_policy = Some(HstsUpgrade {
+            source: HstsSource::Policy,
+        });
+        for (location, want) in upgraded {
+            let label = format!("{label} -> {location}");
+            let mut r = Replay::start(
+                &label,
+                known.clone(),
+                get("https://b.test/", secrets),
+                secrets,
+            );
+            let got = r.respond_then(&redirect(302, location), true, |label, hop| {
+                assert_eq!(hop.hsts_upgrade(), from_policy, "{label}");
+            });
+            assert_eq!(got, Outcome::Followed, "{label}");
+            assert_eq!(r.request().url().as_str(), want, "{label}");
+            assert!(r.request().target().tls, "{label}");
+        }
+        for location in not_hsts {
+            let label = format!("{label} -> {location}");
+            let mut r = Replay::start(
+                &label,
+                known.clone(),
+                get("https://b.test/", secrets),
+                secrets,
+            );
+            let got = r.respond_then(&redirect(302, location), true, |label, hop| {
+                assert_eq!(hop.hsts_upgrade(), None, "{label}");
+            });
+            if strict {
+                assert_eq!(got, Outcome::Refused("insecure_redirect"), "{label}");
+            } else {
+                assert_eq!(got, Outcome::Followed, "{label}");
+                assert_eq!(r.request().url().scheme(), "http", "{label}");
+            }
+        }
+        // The first request too.
+        let f = Follow::new(get("http://sub.a.test/start", &[]), known.clone()).unwrap();
+        assert_eq!(
+            f.request().url().as_str(),
+            "https://sub.a.test/start",
+            "{label}"
+        );
+
+        // Same host: upgraded, credentials kept off.
+        let label_same = format!("{label} https://a.test -> http://a.test");
+        let mut r = Replay::start(
+            &label_same,
+            known.clone(),
+            get("https://a.test/", secrets),
+            secrets,
+        );
+        assert_eq!(
+            r.respond(&redirect(302, "http://a.test/next"), true),
+            Outcome::Followed
+        );
+        assert_eq!(r.request().url().as_str(), "https://a.test/next");
+
+        // Learned from the chain's own https redirect, two hops later.
+        let label_learn = format!("{label} learned");
+        let mut r = Replay::start(
+            &label_learn,
+            policy.clone(),
+            get("https://learn.test/", secrets),
+            secrets,
+        );
+        assert_eq!(
+            r.respond(&sts("https://other.test/"), true),
+            Outcome::Followed
+        );
+        let got = r.respond_then(
+            &redirect(302, "http://sub.learn.test/x"),
+            true,
+            |label, hop| {
+                let want = learns.then_some(HstsUpgrade {
+                    source: HstsSource::Learned,
+                });
+                assert_eq!(hop.hsts_upgrade(), want, "{label}");
+            },
+        );
+        assert_eq!(got, Outcome::Followed, "{label_learn}");
+        let want = if learns {
+            "https://sub.learn.test/x"
+        } else {
+            "http://sub.learn.test/x"
+        };
+        assert_eq!(r.request().url().as_str(), want, "{label_learn}");
+        // Over http the header teaches nothing.
+        let mut r = Replay::start(
+            &label_learn,
+            policy.clone(),
+            get("http://plain.test/", &[]),
+            &[],
+        );
+        assert_eq!(
+            r.respond(&sts("http://sub.plain.test/x"), false),
+            Outcome::Followed
+        );
+        assert_eq!(
+            r.request().url().as_str(),
+            "http://sub.plain.test/x",
+            "{label_learn}"
+        );
     });
 }
