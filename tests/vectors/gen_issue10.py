@@ -167,6 +167,17 @@ for token in TOKENS:
           (OK, done("https://a.test/next", 1))],
          policy={"referrer_policy": token})
 
+for host in ["localhost", "127.0.0.1", "[::1]"]:
+    target = f"http://{host}:8080/next"
+    name = {"localhost": "localhost", "127.0.0.1": "ipv4-loopback", "[::1]": "ipv6-loopback"}[host]
+    case(F, f"referrer-http-{name}-is-not-a-downgrade",
+         f"{DETERMINE}: the downgrade test is 'referrerURL is a potentially trustworthy URL and "
+         f"request's current URL is not', and Secure Contexts section 3.1 'Is origin potentially "
+         f"trustworthy?' counts {host} (loopback) as trustworthy over http, so "
+         f"strict-origin-when-cross-origin sends the origin cross-origin instead of nothing",
+         {"url": "https://a.test/start", "referrer": "https://a.test/doc?x=1"},
+         [hop(302, target, target, "https://a.test/"), (OK, done(target, 1))])
+
 for profile in ["fetch", "strict"]:
     targets = [("same-origin", "https://a.test/next", "https://a.test/doc?x=1"),
                ("cross-origin", "https://b.test/next", "https://a.test/")]
