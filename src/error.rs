@@ -68,8 +68,9 @@ pub enum Error {
         /// The byte limit in force.
         limit: usize,
     },
-    /// The response head has more header fields than the machine keeps
-    /// ([`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS)).
+    /// The response head (the final one; 1xx interim heads are counted each on its own)
+    /// has more header fields than the policy's limit
+    /// ([`Policy::max_header_fields`](crate::Policy::max_header_fields)).
     TooManyHeaders {
         /// The field limit in force.
         limit: usize,
@@ -211,6 +212,13 @@ pub enum InvalidPolicy {
         /// The largest limit taken.
         max: usize,
     },
+    /// The header field limit is outside `min..=max` fields.
+    HeaderFields {
+        /// The smallest limit taken.
+        min: usize,
+        /// The largest limit taken.
+        max: usize,
+    },
     /// A credential header name is not an HTTP token.
     CredentialName,
     /// A trusted origin does not parse as a URL.
@@ -308,6 +316,9 @@ impl fmt::Display for InvalidPolicy {
             InvalidPolicy::TooManySchemes { max } => write!(f, "more than {max} schemes"),
             InvalidPolicy::HeadSize { min, max } => {
                 write!(f, "head size limit not in {min}..={max} bytes")
+            }
+            InvalidPolicy::HeaderFields { min, max } => {
+                write!(f, "header field limit not in {min}..={max} fields")
             }
             InvalidPolicy::CredentialName => {
                 f.write_str("credential header name is not a valid HTTP token")

@@ -9,15 +9,17 @@
 //! - A parse error seen early is not reported until the end of the head is seen, so the
 //!   answer for a given byte stream is the same however it is split.
 
+use alloc::vec::Vec;
 use core::mem::MaybeUninit;
-
-use arrayvec::ArrayVec;
 
 use crate::error::{Error, Malformed};
 use crate::response::BodyLength;
 
-/// How many header fields a response head may have; more is [`Error::TooManyHeaders`].
-pub const MAX_RESPONSE_HEADERS: usize = 100;
+/// How many header fields `httparse` gets room for on the stack. A head with more fields
+/// (when the policy's limit allows more) is parsed once more with room on the heap for as
+/// many as the limit, or as the head has lines, whichever is fewer. The machine reserves as
+/// many field spans up front, so a head of up to this many fields allocates nothing.
+pub(crate) const INLINE_FIELDS: usize = 64;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -83,7 +85,8 @@ pub(crate) struct Head {
     pub(crate) version: u8,
     pub(crate) status: u16,
     pub(crate) reason: Span,
-    pub(crate) fields: ArrayVec<FieldSpan, MAX_RESPONSE_HEADERS>,
+    /// Reserved once (see [`Head::with_field_capacity`]); `clear` keeps the capacity.
+    pub(crate) fields: Vec<FieldSpan>,
     /// Bytes of the buffer the head used, skipped 1xx heads included.
     pub(crate) len: usize,
     pub(crate) body: BodyLength,
@@ -92,12 +95,20 @@ pub(crate) struct Head {
 }
 
 impl Head {
+    /// An empty head with room for the spans of `limit` fields, at most [`INLINE_FIELDS`]
+    /// (a head with more grows the vector once, up to the limit).
+    pub(crate) fn with_field_capacity(limit: usize) -> Head {
+        let mut head = Head::new();
+        head.fields.reserve_exact(limit.min(INLINE_FIELDS));
+        head
+    }
+
     pub(crate) const fn new() -> Head {
         Head {
             version: 1,
             status: 0,
             reason: Span { start: 0, len: 0 },
-            fields: ArrayVec::new_const(),
+            fields: Vec::new(),
             len: 0,
             body: BodyLength::None,
             keep_alive: false,
@@ -129,23 +140,34 @@ enum Parse {
     Error(Error),
 }
 
-fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize) -> Parse {
+fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max_fields: usize) -> Parse {
     let Some(slice) = buf.get(start..end) else {
         return Parse::Partial;
     };
-    let mut storage =
-        [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_RESPONSE_HEADERS];
+    let mut config = httparse::ParserConfig::default();
+    config.allow_obsolete_multiline_headers_in_responses(true);
+    // Declared before `res`, which may borrow it.
+    let mut heap: Vec<MaybeUninit<httparse::Header<'_>>> = Vec::new();
+    let mut storage = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; INLINE_FIELDS];
     let mut res = httparse::Response::new(&mut []);
-    let parsed = httparse::ParserConfig::default()
-        .allow_obsolete_multiline_headers_in_responses(true)
-        .parse_response_with_uninit_headers(&mut res, slice, &mut storage);
+    let mut parsed = config.parse_response_with_uninit_headers(
+        &mut res,
+        slice,
+        &mut storage[..max_fields.min(INLINE_FIELDS)],
+    );
+    if parsed == Err(httparse::Error::TooManyHeaders) && max_fields > INLINE_FIELDS {
+        // More fields than the stack holds and the policy allows more: parse once more with
+        // a slot per field the limit allows, never more than the head has lines.
+        let lines = slice.iter().filter(|&&b| b == b'\n').count();
+        heap.resize_with(max_fields.min(lines + 1), MaybeUninit::uninit);
+        res = httparse::Response::new(&mut []);
+        parsed = config.parse_response_with_uninit_headers(&mut res, slice, &mut heap);
+    }
     let n = match parsed {
         Ok(httparse::Status::Complete(n)) => n,
         Ok(httparse::Status::Partial) => return Parse::Partial,
         Err(httparse::Error::TooManyHeaders) => {
-            return Parse::Error(Error::TooManyHeaders {
-                limit: MAX_RESPONSE_HEADERS,
-            });
+            return Parse::Error(Error::TooManyHeaders { limit: max_fields });
         }
         Err(e) => return Parse::Error(Malformed::Syntax(e).into()),
     };
@@ -157,23 +179,22 @@ fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize) -> Parse {
     head.status = status;
     head.reason = Span::of(buf, res.reason.unwrap_or("").as_bytes());
     head.fields.clear();
-    for h in res.headers.iter() {
-        // `res.headers` never holds more than MAX_RESPONSE_HEADERS.
-        let _ = head.fields.try_push(FieldSpan {
-            name: Span::of(buf, h.name.as_bytes()),
-            value: Span::of(buf, h.value),
-        });
-    }
+    // Within the capacity reserved up front unless the head has more than INLINE_FIELDS.
+    head.fields.extend(res.headers.iter().map(|h| FieldSpan {
+        name: Span::of(buf, h.name.as_bytes()),
+        value: Span::of(buf, h.value),
+    }));
     Parse::Complete(start + n)
 }
 
 impl Scanner {
-    /// Finds the end of the next non-1xx head in `buf`, filling `head`.
-    /// `Ok(false)`: more bytes are needed.
+    /// Finds the end of the next non-1xx head in `buf`, filling `head`: at most `max`
+    /// bytes and `max_fields` fields. `Ok(false)`: more bytes are needed.
     pub(crate) fn feed(
         &mut self,
         buf: &[u8],
         max: usize,
+        max_fields: usize,
         head_request: bool,
         head: &mut Head,
     ) -> Result<bool, Error> {
@@ -189,7 +210,9 @@ impl Scanner {
             let mut end = None;
             if !self.tried {
                 self.tried = true;
-                if let Parse::Complete(e) = parse_into(head, buf, self.head_start, limit) {
+                if let Parse::Complete(e) =
+                    parse_into(head, buf, self.head_start, limit, max_fields)
+                {
                     end = Some(e);
                 }
             }
@@ -200,7 +223,7 @@ impl Scanner {
                     }
                     return Ok(false);
                 };
-                match parse_into(head, buf, self.head_start, t) {
+                match parse_into(head, buf, self.head_start, t, max_fields) {
                     Parse::Complete(e) => end = Some(e),
                     Parse::Error(e) => return Err(e),
                     // The scanner saw an empty line that httparse did not take as the end.
@@ -394,22 +417,31 @@ mod tests {
     use std::string::String;
     use std::vec::Vec;
 
-    fn feed_whole(bytes: &[u8]) -> Result<Option<(u16, usize, BodyLength)>, Error> {
-        let mut s = Scanner::default();
-        let mut h = Head::new();
-        Ok(s.feed(bytes, 1024, false, &mut h)?
-            .then_some((h.status, h.len, h.body)))
-    }
+    /// The byte and field limits of most tests (the field limit is the policy's default).
+    const MAX: usize = 1024;
+    const FIELDS: usize = crate::policy::DEFAULT_MAX_HEADER_FIELDS;
 
-    fn feed_bytewise(bytes: &[u8]) -> Result<Option<(u16, usize, BodyLength)>, Error> {
+    type Got = Result<Option<(u16, usize, BodyLength)>, Error>;
+
+    /// Feeds `bytes` whole, or one more byte per call.
+    fn feed_with(bytes: &[u8], max: usize, max_fields: usize, bytewise: bool) -> Got {
         let mut s = Scanner::default();
-        let mut h = Head::new();
-        for i in 1..=bytes.len() {
-            if s.feed(&bytes[..i], 1024, false, &mut h)? {
+        let mut h = Head::with_field_capacity(max_fields);
+        let start = if bytewise { 1 } else { bytes.len() };
+        for i in start..=bytes.len() {
+            if s.feed(&bytes[..i], max, max_fields, false, &mut h)? {
                 return Ok(Some((h.status, h.len, h.body)));
             }
         }
         Ok(None)
+    }
+
+    fn feed_whole(bytes: &[u8]) -> Got {
+        feed_with(bytes, MAX, FIELDS, false)
+    }
+
+    fn feed_bytewise(bytes: &[u8]) -> Got {
+        feed_with(bytes, MAX, FIELDS, true)
     }
 
     #[test]
@@ -506,27 +538,106 @@ mod tests {
         );
     }
 
-    #[test]
-    fn too_many_headers_is_its_own_error() {
-        let mut h = b"HTTP/1.1 200 OK\r\n".to_vec();
-        for _ in 0..=MAX_RESPONSE_HEADERS {
-            h.extend_from_slice(b"A: b\r\n");
+    /// A head with `n` fields: `Set-Cookie` ones, then the framing.
+    fn head_with_fields(n: usize) -> Vec<u8> {
+        let mut h = b"HTTP/1.1 302 Found\r\nLocation: /next\r\n".to_vec();
+        for i in 1..n.saturating_sub(1) {
+            h.extend_from_slice(format!("Set-Cookie: c{i}=v\r\n").as_bytes());
         }
-        h.extend_from_slice(b"\r\n");
-        let want = Error::TooManyHeaders {
-            limit: MAX_RESPONSE_HEADERS,
-        };
-        assert_eq!(feed_whole(&h).unwrap_err(), want);
-        assert_eq!(feed_bytewise(&h).unwrap_err(), want);
+        h.extend_from_slice(b"Content-Length: 0\r\n\r\n");
+        h
+    }
+
+    /// The field limit is the policy's: up to it a head is ordinary (on the stack up to
+    /// INLINE_FIELDS, then on the heap), past it `TooManyHeaders` with that limit, never
+    /// `HeadTooLarge`; the same fed whole and one byte at a time.
+    #[test]
+    fn field_limit_table() {
+        // (fields in the head, the policy's limit, Ok(fields kept) or Err(limit reported)).
+        let cases: &[(usize, usize, Result<usize, usize>)] = &[
+            (2, 1, Err(1)),
+            (16, 16, Ok(16)),
+            (17, 16, Err(16)),
+            (64, 64, Ok(64)),
+            (65, 64, Err(64)),
+            (65, 65, Ok(65)),
+            (66, 65, Err(65)),
+            (150, FIELDS, Ok(150)), // a 302 with ~150 Set-Cookie fields is ordinary
+            (256, FIELDS, Ok(256)),
+            (257, FIELDS, Err(256)),
+            (300, 1000, Ok(300)),
+            (2000, 1000, Err(1000)),
+            (2000, 65_535, Ok(2000)),
+        ];
+        let mut failed = Vec::new();
+        for &(n, limit, want) in cases {
+            let bytes = head_with_fields(n);
+            for bytewise in [false, true] {
+                let mut s = Scanner::default();
+                let mut h = Head::with_field_capacity(limit);
+                let mut got = Ok(false);
+                let start = if bytewise { 1 } else { bytes.len() };
+                for i in start..=bytes.len() {
+                    got = s.feed(&bytes[..i], 1 << 20, limit, false, &mut h);
+                    if got != Ok(false) {
+                        break;
+                    }
+                }
+                let got = match got {
+                    Ok(true) => Ok(h.fields.len()),
+                    Err(Error::TooManyHeaders { limit }) => Err(limit),
+                    other => {
+                        failed.push(format!("{n} fields, limit {limit}: {other:?}"));
+                        continue;
+                    }
+                };
+                if got != want {
+                    failed.push(format!(
+                        "{n} fields, limit {limit}, bytewise {bytewise}: {got:?}, want {want:?}"
+                    ));
+                }
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// Parsing a head of up to INLINE_FIELDS fields keeps the spans in the capacity
+    /// reserved up front; a larger one grows it once and later heads reuse it.
+    #[test]
+    fn field_spans_reuse_their_capacity() {
+        let mut h = Head::with_field_capacity(FIELDS);
+        let reserved = h.fields.capacity();
+        assert_eq!(reserved, INLINE_FIELDS);
+        let small = head_with_fields(INLINE_FIELDS);
+        assert_eq!(
+            Scanner::default().feed(&small, MAX * 8, FIELDS, false, &mut h),
+            Ok(true)
+        );
+        assert_eq!(h.fields.capacity(), reserved);
+        let big = head_with_fields(200);
+        assert_eq!(
+            Scanner::default().feed(&big, 1 << 20, FIELDS, false, &mut h),
+            Ok(true)
+        );
+        let grown = h.fields.capacity();
+        assert!(grown >= 200);
+        assert_eq!(
+            Scanner::default().feed(&small, MAX * 8, FIELDS, false, &mut h),
+            Ok(true)
+        );
+        assert_eq!(h.fields.capacity(), grown);
+        assert_eq!(Head::with_field_capacity(16).fields.capacity(), 16);
     }
 
     #[test]
     fn shrinking_buffer_is_an_error() {
         let mut s = Scanner::default();
         let mut h = Head::new();
-        assert!(!s.feed(b"HTTP/1.1 2", 1024, false, &mut h).unwrap());
+        assert!(!s.feed(b"HTTP/1.1 2", MAX, FIELDS, false, &mut h).unwrap());
         assert_eq!(
-            s.feed(b"HTTP", 1024, false, &mut h).unwrap_err().code(),
+            s.feed(b"HTTP", MAX, FIELDS, false, &mut h)
+                .unwrap_err()
+                .code(),
             "buffer_shrunk"
         );
     }
@@ -554,7 +665,9 @@ mod tests {
         for (input, want) in cases {
             let mut s = Scanner::default();
             let mut h = Head::new();
-            let got = s.feed(input, 1024, false, &mut h).map(|_| h.keep_alive);
+            let got = s
+                .feed(input, MAX, FIELDS, false, &mut h)
+                .map(|_| h.keep_alive);
             if got != Ok(*want) {
                 failed.push(format!("{:?}: {got:?}", String::from_utf8_lossy(input)));
             }

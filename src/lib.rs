@@ -215,8 +215,10 @@
 //! # Limits and memory
 //!
 //! A response head is at most [`Policy::max_head_size`] bytes (64 KiB by default, 1xx heads
-//! of the same response included) and [`MAX_RESPONSE_HEADERS`] fields; the chain is at most
-//! [`Policy::max_redirects`] long. The machine never panics and contains no `unsafe`.
+//! of the same response included) and [`Policy::max_header_fields`] fields
+//! ([`DEFAULT_MAX_HEADER_FIELDS`], 256, by default; one more is [`Error::TooManyHeaders`]);
+//! the chain is at most [`Policy::max_redirects`] long. The machine's own size and heap are
+//! in the [`Follow`] docs. The machine never panics and contains no `unsafe`.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -243,13 +245,14 @@ mod rules;
 mod views;
 
 pub use error::{BufferTooSmall, Error, Fault, InvalidPolicy, InvalidRequest, Malformed};
-pub use head::MAX_RESPONSE_HEADERS;
 pub use headers::RemovalReason;
 pub use location::resolve_location;
 pub use machine::Follow;
 pub use method::{ExtensionMethod, MAX_METHOD_LEN, Method};
 pub use outgoing::{OutgoingRequest, Target};
-pub use policy::{CredentialRule, DEFAULT_MAX_HEAD_SIZE, Policy, UnreplayableBody};
+pub use policy::{
+    CredentialRule, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_HEADER_FIELDS, Policy, UnreplayableBody,
+};
 pub use request::{Body, Request};
 pub use response::{BodyLength, Response};
 pub use rules::{MethodRule, Rules};

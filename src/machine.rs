@@ -90,11 +90,15 @@ pub(crate) struct Undo {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 2,160 bytes on x86_64 (`tests/size.rs` checks this figure and bounds
-/// it), 1,600 of them the spans (16 bytes each) of up to
-/// [`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS) response fields; on the heap, the
-/// request headers twice (as fields and as rendered lines) and one [`HistoryEntry`] (a
-/// status and a URL) per redirect followed, bounded by the policy's limit.
+/// Memory: `size_of::<Follow>()` is 576 bytes on x86_64 (`tests/size.rs` checks this figure
+/// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
+/// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
+/// head of up to 64 fields allocates nothing; a head with more grows them once, up to
+/// [`Policy::max_header_fields`] (256 by default: 4 KiB), and is parsed with a scratch
+/// array of 32 bytes per field (at most the limit, at most the head's lines) freed right
+/// after. Then the request headers twice (as fields and as rendered lines) and one
+/// [`HistoryEntry`] (a status and a URL) per redirect followed, bounded by the policy's
+/// limit.
 #[derive(Debug, Clone)]
 pub struct Follow {
     policy: Policy,
@@ -141,6 +145,7 @@ impl Follow {
         };
         headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
+        let head = Head::with_field_capacity(policy.max_header_fields());
         Ok(Follow {
             policy,
             method,
@@ -148,7 +153,7 @@ impl Follow {
             body,
             headers,
             history,
-            head: Head::new(),
+            head,
             state: State::Reading(Scanner::default()),
         })
     }
@@ -256,8 +261,9 @@ impl Follow {
             return Err(Error::InvalidState);
         };
         let max = self.policy.max_head_size();
+        let max_fields = self.policy.max_header_fields();
         let head_request = self.method == Method::Head;
-        match scan.feed(buf, max, head_request, &mut self.head) {
+        match scan.feed(buf, max, max_fields, head_request, &mut self.head) {
             Ok(false) => return Ok(Event::NeedData),
             Ok(true) => {}
             // The caller's mistake: nothing was consumed, the machine is unchanged.

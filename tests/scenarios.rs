@@ -760,3 +760,75 @@ fn curl_profile_refuses_different_locations_on_any_status() {
     let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
     s.finish(two, |f| assert_eq!(f.response().status(), 200));
 }
+
+// ----- Header field limit (issue 10, item 7) -----
+
+/// A 302 with `n` `Set-Cookie` fields (plus `Location` and `Content-Length`).
+fn redirect_with_cookies(n: usize) -> String {
+    let mut r = String::from("HTTP/1.1 302 Found\r\nLocation: /next\r\n");
+    for i in 0..n {
+        r.push_str(&format!("Set-Cookie: c{i}=v{i}; Path=/\r\n"));
+    }
+    r.push_str("Content-Length: 0\r\n\r\n");
+    r
+}
+
+#[test]
+fn a_redirect_with_150_set_cookie_fields_is_ordinary() {
+    let response = redirect_with_cookies(150);
+    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    s.redirect(&response, |r| {
+        let cookies = r.response().headers_named("set-cookie").count();
+        assert_eq!(cookies, 150);
+        assert_eq!(r.response().headers().count(), 152);
+        assert_eq!(r.request().url().as_str(), "http://a.test/next");
+    });
+}
+
+/// Past the policy's field limit the error is `TooManyHeaders` with that limit (never
+/// `HeadTooLarge`), fed whole and one byte at a time; up to it the head is ordinary.
+#[test]
+fn field_limit_is_a_policy_value() {
+    // (Set-Cookie fields, the policy's limit or None for the default, Ok or the limit).
+    let cases: &[(usize, Option<usize>, Result<(), usize>)] = &[
+        (100, None, Ok(())),
+        (254, None, Ok(())), // 256 fields with Location and Content-Length
+        (255, None, Err(256)),
+        (14, Some(16), Ok(())),
+        (15, Some(16), Err(16)),
+        (500, Some(1_000), Ok(())),
+        (2_000, Some(65_535), Ok(())),
+    ];
+    let mut failed = Vec::new();
+    for &(n, limit, want) in cases {
+        let mut policy = Policy::fetch().with_max_head_size(1 << 20).unwrap();
+        if let Some(l) = limit {
+            policy = policy.with_max_header_fields(l).unwrap();
+        }
+        let response = redirect_with_cookies(n);
+        for bytewise in [false, true] {
+            let mut f = Follow::new(req(Method::Get, "http://a.test/"), policy.clone()).unwrap();
+            let bytes = response.as_bytes();
+            let start = if bytewise { 1 } else { bytes.len() };
+            let mut got = None;
+            for end in start..=bytes.len() {
+                match f.handle_response(&bytes[..end]) {
+                    Ok(Event::NeedData) => continue,
+                    Ok(Event::Redirect(_)) => got = Some(Ok(())),
+                    Ok(Event::Final(_)) => got = Some(Err(0)),
+                    Err(Error::TooManyHeaders { limit }) => got = Some(Err(limit)),
+                    Err(e) => panic!("{n} fields, limit {limit:?}: {e:?}"),
+                }
+                break;
+            }
+            if got != Some(want) {
+                failed.push(format!(
+                    "{n} Set-Cookie, limit {limit:?}, bytewise {bytewise}: {got:?}, want {want:?}"
+                ));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    let e = Error::TooManyHeaders { limit: 16 };
+    assert_eq!((e.code(), e.fault()), ("too_many_headers", Fault::Peer));
+}

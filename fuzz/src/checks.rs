@@ -8,9 +8,9 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use redirects::{
-    Body, BodyLength, CredentialRule, Error, Event, Fault, Final, Follow, InvalidRequest,
-    MAX_RESPONSE_HEADERS, Method, MethodChange, MethodRule, Policy, Redirect, RemovalReason,
-    Request, Rules, UnreplayableBody, Url, resolve_location,
+    Body, BodyLength, CredentialRule, Error, Event, Fault, Final, Follow, InvalidRequest, Method,
+    MethodChange, MethodRule, Policy, Redirect, RemovalReason, Request, Rules, UnreplayableBody,
+    Url, resolve_location,
 };
 
 /// The URL the `parse_head` check sends its GET to.
@@ -320,7 +320,7 @@ pub fn check_head(data: &[u8]) -> Outcome {
     }
     match &whole {
         Outcome::Error(Error::TooManyHeaders { limit }) => {
-            assert_eq!(*limit, MAX_RESPONSE_HEADERS);
+            assert_eq!(*limit, policy.max_header_fields());
             let lines = data.iter().filter(|&&b| b == b'\n').count();
             assert!(lines > *limit, "too many headers in {lines} lines");
         }
