@@ -90,7 +90,12 @@ pub(crate) struct Head {
     /// Bytes of the buffer the head used, skipped 1xx heads included.
     pub(crate) len: usize,
     pub(crate) body: BodyLength,
+    /// The connection can carry another request once the body is read: persistent, the
+    /// body's end known and the framing trustworthy. The machine also clears it when the
+    /// request announced `Expect: 100-continue` and no `100` came first.
     pub(crate) keep_alive: bool,
+    /// A `100 Continue` interim head came before this one in the same response.
+    pub(crate) continued: bool,
     pub(crate) location: LocationField,
 }
 
@@ -112,6 +117,7 @@ impl Head {
             len: 0,
             body: BodyLength::None,
             keep_alive: false,
+            continued: false,
             location: LocationField::Absent,
         }
     }
@@ -130,6 +136,8 @@ pub(crate) struct Scanner {
     content: bool,
     /// `httparse` has had its one look at the current head.
     tried: bool,
+    /// A `100 Continue` interim head was skipped.
+    continued: bool,
     /// Longest buffer seen for this response.
     seen: usize,
 }
@@ -235,6 +243,7 @@ impl Scanner {
             let end = end.unwrap_or(limit);
             if (100..200).contains(&head.status) && head.status != 101 {
                 // Interim response: skip it; the real one follows in the same bytes.
+                self.continued |= head.status == 100;
                 self.head_start = end;
                 self.pos = end;
                 self.line = 0;
@@ -243,6 +252,7 @@ impl Scanner {
                 continue;
             }
             head.len = end;
+            head.continued = self.continued;
             interpret(head, buf, head_request)?;
             return Ok(true);
         }
@@ -393,8 +403,18 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
             (None, None) => BodyLength::UntilClose,
         }
     };
-    head.keep_alive =
-        !close && (head.version >= 1 || keep_alive) && head.body != BodyLength::UntilClose;
+    // The framing cannot be trusted, so the connection is closed after this response:
+    // Transfer-Encoding in an HTTP/1.0 message (RFC 9112 §6.1: "treat the message as if the
+    // framing is faulty ... and close the connection"), or with Content-Length (§6.3 item
+    // 3: "ought to be handled as an error"; §6.1: the connection is closed after).
+    let faulty_framing = chunked.is_some() && (head.version == 0 || content_length.is_some());
+    head.keep_alive = !close
+        && (head.version >= 1 || keep_alive)
+        // The body's end must be known (RFC 9112 §6.3 items 4 and 8: until close).
+        && head.body != BodyLength::UntilClose
+        && !faulty_framing
+        // After a 101 the connection speaks the protocol it switched to (RFC 9110 §15.2.2).
+        && head.status != 101;
     Ok(())
 }
 
@@ -642,34 +662,164 @@ mod tests {
         );
     }
 
+    /// Whether the connection can carry another request after the head (the machine adds
+    /// the `Expect: 100-continue` rule, tested in `tests/scenarios.rs`), with the rule each
+    /// row shows; every row fed whole and one byte at a time.
     #[test]
     fn keep_alive_table() {
-        let cases: &[(&[u8], bool)] = &[
-            (b"HTTP/1.1 302 F\r\nContent-Length: 0\r\n\r\n", true),
+        let cases: &[(&[u8], bool, &str)] = &[
+            (
+                b"HTTP/1.1 302 F\r\nContent-Length: 0\r\n\r\n",
+                true,
+                "RFC 9112 §9.3: HTTP/1.1 persists by default",
+            ),
             (
                 b"HTTP/1.1 302 F\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
                 false,
+                "RFC 9112 §9.3: close",
             ),
             (
                 b"HTTP/1.1 302 F\r\nContent-Length: 0\r\nConnection: Keep-Alive, CLOSE\r\n\r\n",
                 false,
+                "RFC 9112 §9.3: close wins",
             ),
-            (b"HTTP/1.0 302 F\r\nContent-Length: 0\r\n\r\n", false),
+            (
+                b"HTTP/1.0 302 F\r\nContent-Length: 0\r\n\r\n",
+                false,
+                "RFC 9112 §9.3: HTTP/1.0 without keep-alive",
+            ),
             (
                 b"HTTP/1.0 302 F\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n",
                 true,
+                "RFC 9112 Appendix C.2.2: HTTP/1.0 keep-alive",
             ),
-            (b"HTTP/1.1 302 F\r\n\r\n", false),
+            (
+                b"HTTP/1.1 302 F\r\n\r\n",
+                false,
+                "RFC 9112 §6.3 item 8: until close",
+            ),
+            (
+                b"HTTP/1.1 302 F\r\nTransfer-Encoding: chunked\r\n\r\n",
+                true,
+                "RFC 9112 §6.3 item 4: chunked",
+            ),
+            (
+                b"HTTP/1.1 302 F\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+                false,
+                "RFC 9112 §6.3 item 4: not ending in chunked: until close",
+            ),
+            (
+                b"HTTP/1.1 302 F\r\nTransfer-Encoding: gzip\r\nContent-Length: 0\r\n\r\n",
+                false,
+                "RFC 9112 §6.3 items 3 and 4: TE overrides CL, until close",
+            ),
+            (
+                b"HTTP/1.1 302 F\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n",
+                false,
+                "RFC 9112 §6.3 item 3: TE and CL, an error",
+            ),
+            (
+                b"HTTP/1.1 302 F\r\nContent-Length: 5\r\ntransfer-encoding: CHUNKED\r\n\r\n",
+                false,
+                "RFC 9112 §6.3 item 3: TE and CL, either order, any case",
+            ),
+            (
+                b"HTTP/1.1 304 N\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+                false,
+                "RFC 9112 §6.3 item 3: TE and CL even with no body",
+            ),
+            (
+                b"HTTP/1.0 302 F\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n",
+                false,
+                "RFC 9112 §6.1: TE in HTTP/1.0, framing faulty",
+            ),
+            (
+                b"HTTP/1.0 302 F\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n",
+                false,
+                "RFC 9112 §6.1: TE in HTTP/1.0 even with CL",
+            ),
+            (
+                b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+                false,
+                "RFC 9110 §15.2.2: 101, another protocol",
+            ),
+            (
+                b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n",
+                false,
+                "RFC 9110 §15.2.2: 101 after a 100",
+            ),
+            (
+                b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 F\r\nContent-Length: 0\r\n\r\n",
+                true,
+                "RFC 9110 §15.2: interim heads skipped",
+            ),
+        ];
+        let mut failed = Vec::new();
+        for (input, want, rule) in cases {
+            for bytewise in [false, true] {
+                let mut s = Scanner::default();
+                let mut h = Head::new();
+                let start = if bytewise { 1 } else { input.len() };
+                let mut got = Ok(false);
+                for i in start..=input.len() {
+                    got = s.feed(&input[..i], MAX, FIELDS, false, &mut h);
+                    if got != Ok(false) {
+                        break;
+                    }
+                }
+                if got.as_ref().map(|&done| done && h.keep_alive == *want) != Ok(true) {
+                    failed.push(format!(
+                        "{rule}: {:?} bytewise {bytewise}: {got:?}, keep_alive {}",
+                        String::from_utf8_lossy(input),
+                        h.keep_alive
+                    ));
+                }
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// The scanner records whether a `100 Continue` came before the final head of this
+    /// response (only `100`: `103 Early Hints` does not ask for the body), however the
+    /// bytes are split, and a new response starts without it.
+    #[test]
+    fn continue_is_recorded_per_response() {
+        let cases: &[(&[u8], bool)] = &[
+            (b"HTTP/1.1 307 T\r\nLocation: /b\r\n\r\n", false),
+            (
+                b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 307 T\r\nLocation: /b\r\n\r\n",
+                true,
+            ),
+            (
+                b"HTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\nHTTP/1.1 307 T\r\n\r\n",
+                false,
+            ),
+            (
+                b"HTTP/1.1 103 H\r\n\r\nHTTP/1.1 100 C\r\n\r\nHTTP/1.1 307 T\r\n\r\n",
+                true,
+            ),
+            (b"HTTP/1.1 199 X\r\n\r\nHTTP/1.1 307 T\r\n\r\n", false),
         ];
         let mut failed = Vec::new();
         for (input, want) in cases {
-            let mut s = Scanner::default();
-            let mut h = Head::new();
-            let got = s
-                .feed(input, MAX, FIELDS, false, &mut h)
-                .map(|_| h.keep_alive);
-            if got != Ok(*want) {
-                failed.push(format!("{:?}: {got:?}", String::from_utf8_lossy(input)));
+            for bytewise in [false, true] {
+                let mut h = Head::new();
+                // The head kept from an earlier response said a 100 came.
+                h.continued = true;
+                let mut s = Scanner::default();
+                let start = if bytewise { 1 } else { input.len() };
+                for i in start..=input.len() {
+                    if s.feed(&input[..i], MAX, FIELDS, false, &mut h) != Ok(false) {
+                        break;
+                    }
+                }
+                if h.continued != *want {
+                    failed.push(format!(
+                        "{:?} bytewise {bytewise}: {}",
+                        String::from_utf8_lossy(input),
+                        h.continued
+                    ));
+                }
             }
         }
         assert!(failed.is_empty(), "rows failed: {failed:#?}");

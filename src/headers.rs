@@ -167,6 +167,18 @@ impl Headers {
         }
     }
 
+    /// Whether the request announces `Expect: 100-continue`: a sent `Expect` field (any
+    /// case) with the token `100-continue` (any case) in its list.
+    pub(crate) fn expects_continue(&self) -> bool {
+        self.fields.iter().any(|f| {
+            f.sent()
+                && f.name.eq_ignore_ascii_case("expect")
+                && f.value
+                    .split(|&b| b == b',')
+                    .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"100-continue"))
+        })
+    }
+
     /// Removes for good every live field of `class`; whether any was removed.
     pub(crate) fn remove_class(&mut self, class: Class, reason: RemovalReason, at: u32) -> bool {
         let mut changed = false;

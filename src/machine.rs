@@ -82,15 +82,16 @@ pub(crate) struct Undo {
 /// 3. On [`Event::NeedData`], read more and go to 2. On [`Event::Redirect`], decide with the
 ///    [`Redirect`] handle if you want to (edit the next request, stop, refuse), drain the
 ///    redirect's body (see [`Response::body_length`]), send [`Follow::request`] (on the same
-///    connection if [`Redirect::reuse_connection`]) and go to 2 with a **new, empty**
-///    buffer for the new response. On [`Event::Final`], the chain is over.
+///    connection only if [`Redirect::reuse_connection`] and you did what its docs say you
+///    MUST have done; otherwise on a new one) and go to 2 with a **new, empty** buffer for
+///    the new response. On [`Event::Final`], the chain is over.
 /// 4. An `Err` from `handle_response` whose [`Error::fault`] is the peer's ends the chain;
 ///    any further `handle_response` is [`Error::InvalidState`]. [`Follow::url`] and
 ///    [`Follow::history`] still tell where it ended.
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 576 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 584 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -265,7 +266,15 @@ impl Follow {
         let head_request = self.method == Method::Head;
         match scan.feed(buf, max, max_fields, head_request, &mut self.head) {
             Ok(false) => return Ok(Event::NeedData),
-            Ok(true) => {}
+            Ok(true) => {
+                // The request announced `Expect: 100-continue` and its response came
+                // before any `100`: the body was (as far as the machine knows) never sent,
+                // and the server may still read it, so the next head would be taken as
+                // body (RFC 9110 §10.1.1, RFC 9112 §9.3).
+                if self.head.keep_alive && !self.head.continued && self.headers.expects_continue() {
+                    self.head.keep_alive = false;
+                }
+            }
             // The caller's mistake: nothing was consumed, the machine is unchanged.
             Err(e @ Error::BufferShrunk { .. }) => return Err(e),
             Err(e) => {

@@ -172,9 +172,23 @@ impl<'a> Redirect<'a> {
         })
     }
 
-    /// Whether the next request may go on the same connection: same origin, and the server
-    /// keeps the connection open after a body of known length. The caller MUST first read
-    /// or discard the redirect's body ([`Response::body_length`]).
+    /// Whether the next request may go on the connection that carried this redirect: the
+    /// next request goes to the same origin (scheme, host, port) and the connection can
+    /// carry another request ([`Response::keep_alive`]: persistent, the body's end known,
+    /// the framing trustworthy, not a `101`, and not an early answer to a request that
+    /// announced `Expect: 100-continue` before any `100 Continue`).
+    ///
+    /// Even when this is `true`, before writing the next request on that connection the
+    /// caller MUST have:
+    /// - sent the whole body of the request this redirect answers, if it sent one
+    ///   ([`OutgoingRequest::send_body`]; a body cut short leaves the server reading the
+    ///   next head as body), and
+    /// - read or discarded the redirect's whole body, exactly as
+    ///   [`Response::body_length`] delimits it (bytes after [`Response::head_len`] in the
+    ///   buffer count).
+    ///
+    /// If it has not done both, or when this is `false`, the caller MUST close the
+    /// connection and open a new one to [`OutgoingRequest::target`].
     pub fn reuse_connection(&self) -> bool {
         self.m.head().keep_alive && same_origin(self.from_url(), self.m.url())
     }

@@ -202,28 +202,211 @@ fn redirect_response_exposes_every_set_cookie_and_exact_head_len() {
     });
 }
 
+/// The request a `connection_reuse_table` row sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    /// `GET http://a.test/`.
+    Get,
+    /// `POST http://a.test/` with a replayable body and `Expect: <value>`.
+    Expecting(&'static str),
+}
+
+/// Whether the next request may reuse the connection ([`Redirect::reuse_connection`]; for a
+/// final response, [`redirects::Response::keep_alive`]), each row with the rule it shows.
+/// Every row is fed whole and one byte at a time.
 #[test]
 fn connection_reuse_table() {
-    let cases = [
-        ("Location: /x\r\nContent-Length: 0", true),
-        ("Location: /x\r\nTransfer-Encoding: chunked", true),
-        ("Location: /x", false), // until close
+    use Sent::{Expecting, Get};
+    const CONTINUE: Sent = Expecting("100-continue");
+    let cases: &[(Sent, &str, bool, &str)] = &[
         (
-            "Location: /x\r\nContent-Length: 0\r\nConnection: close",
-            false,
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            true,
+            "RFC 9112 §9.3: persistent, same origin",
         ),
-        ("Location: http://a.test:8080/x\r\nContent-Length: 0", false), // other origin
-        ("Location: https://a.test/x\r\nContent-Length: 0", false),     // other scheme
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked\r\n\r\n",
+            true,
+            "RFC 9112 §6.3 item 4: chunked",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\n\r\n",
+            false,
+            "RFC 9112 §6.3 item 8: until close",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+            false,
+            "RFC 9112 §6.3 item 4: not ending in chunked, until close",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            false,
+            "RFC 9112 §9.3: Connection: close",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: http://a.test:8080/x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "another origin (port)",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: https://a.test/x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "another origin (scheme)",
+        ),
+        (
+            Get,
+            "HTTP/1.0 301 M\r\nLocation: /x\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n",
+            true,
+            "RFC 9112 Appendix C.2.2: HTTP/1.0 keep-alive",
+        ),
+        (
+            Get,
+            "HTTP/1.0 301 M\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9112 §9.3: HTTP/1.0 closes by default",
+        ),
+        (
+            Get,
+            "HTTP/1.0 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n",
+            false,
+            "RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0, framing faulty",
+        ),
+        (
+            Get,
+            "HTTP/1.0 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n",
+            false,
+            "RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0, even with Content-Length",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9112 §6.3 item 3: Transfer-Encoding and Content-Length",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nContent-Length: 12\r\nLocation: /x\r\ntransfer-encoding: Chunked\r\n\r\n",
+            false,
+            "RFC 9112 §6.3 item 3: both, in the other order and case",
+        ),
+        (
+            Get,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+            false,
+            "RFC 9110 §15.2.2: 101, the connection switched protocols",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1, RFC 9112 §9.3: 307 before any 100, the body was never sent",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            true,
+            "RFC 9110 §10.1.1: a 100 came first, the body was sent",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\nHTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: only a 100 asks for the body (a 103 does not)",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 303 S\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: the 303 drops the body, but this connection still expects it",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            false,
+            "RFC 9112 §9.3: a 100 came, but Connection: close",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 307 T\r\nLocation: http://b.test/x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "a 100 came, but another origin",
+        ),
+        (
+            Expecting("100-CONTINUE"),
+            "HTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: the expectation token is case-insensitive",
+        ),
+        (
+            Expecting("foo, 100-continue"),
+            "HTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: 100-continue in a list",
+        ),
+        (
+            Expecting("something-else"),
+            "HTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            true,
+            "another expectation does not hold the body back",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: a final answer before any 100",
+        ),
     ];
     let mut failed = Vec::new();
-    for (fields, reuse) in cases {
-        let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
-        let response = format!("HTTP/1.1 301 Moved\r\n{fields}\r\n\r\n");
-        s.redirect(&response, |r| {
-            if r.reuse_connection() != reuse {
-                failed.push(format!("{fields:?}: want reuse {reuse}"));
+    for &(sent, response, want, rule) in cases {
+        for bytewise in [false, true] {
+            let request = match sent {
+                Sent::Get => req(Method::Get, "http://a.test/"),
+                Sent::Expecting(value) => req(Method::Post, "http://a.test/")
+                    .header(
+                        if value == "100-CONTINUE" {
+                            "expect"
+                        } else {
+                            "Expect"
+                        },
+                        value,
+                    )
+                    .unwrap()
+                    .header("Content-Length", "3")
+                    .unwrap()
+                    .body(Body::Replayable),
+            };
+            let mut f = Follow::new(request, Policy::fetch()).unwrap();
+            let bytes = response.as_bytes();
+            let start = if bytewise { 1 } else { bytes.len() };
+            let mut got = None;
+            for end in start..=bytes.len() {
+                match f.handle_response(&bytes[..end]) {
+                    Ok(Event::NeedData) => continue,
+                    Ok(Event::Redirect(r)) => {
+                        // The handle's answer is the response's, plus the origin check.
+                        let same = r.from_url().origin() == r.request().url().origin();
+                        assert_eq!(r.reuse_connection(), r.response().keep_alive() && same);
+                        got = Some(r.reuse_connection());
+                    }
+                    Ok(Event::Final(done)) => got = Some(done.response().keep_alive()),
+                    Err(e) => panic!("{rule}: {e:?}"),
+                }
+                break;
             }
-        });
+            if got != Some(want) {
+                failed.push(format!(
+                    "{rule} ({sent:?}, bytewise {bytewise}): {got:?}, want {want}"
+                ));
+            }
+        }
     }
     assert!(failed.is_empty(), "rows failed: {failed:#?}");
 }
