@@ -22,7 +22,9 @@ use url::Url;
 
 use crate::error::{Error, InvalidRequest};
 use crate::head::{Head, LocationField, Scanner};
-use crate::headers::{Class, Field, Headers, RemovalReason, classify, validate_header};
+use crate::headers::{
+    Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
+};
 use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
 use crate::outgoing::OutgoingRequest;
@@ -118,7 +120,11 @@ impl Follow {
     /// Starts a chain with its first request.
     ///
     /// Fails with [`Error::InvalidRequest`] if the URL's scheme is not allowed by the
-    /// policy or the URL has no host.
+    /// policy or the URL has no host ([`InvalidRequest::Scheme`]), if the method is
+    /// `CONNECT` ([`InvalidRequest::Connect`]), or if the headers would make the request
+    /// ambiguous: two `Host` fields ([`InvalidRequest::DuplicateHost`]), or
+    /// `Content-Length` with `Transfer-Encoding`
+    /// ([`InvalidRequest::ContentLengthWithTransferEncoding`]).
     pub fn new(request: Request, policy: Policy) -> Result<Follow, Error> {
         let Request {
             method,
@@ -129,6 +135,10 @@ impl Follow {
         if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
             return Err(InvalidRequest::Scheme.into());
         }
+        if method == Method::Connect {
+            return Err(InvalidRequest::Connect.into());
+        }
+        check_field_set(headers.iter().map(|(name, _)| &**name))?;
         let fields = headers
             .into_iter()
             .map(|(name, value)| Field {
@@ -449,17 +459,20 @@ impl Follow {
         &self.headers.fields
     }
 
-    /// `Proposed` -> `Proposed`: adds a header to the proposed request, set for its origin.
+    /// `Proposed` -> `Proposed`: adds a header to the proposed request, set for its origin;
+    /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn append_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
+        self.headers.check_edit(name, false)?;
         self.push_header(name, value);
         Ok(())
     }
 
     /// `Proposed` -> `Proposed`: replaces every field named `name` with `name: value`;
-    /// nothing changes if the header is invalid.
+    /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn set_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
+        self.headers.check_edit(name, true)?;
         self.remove_header(name);
         self.push_header(name, value);
         Ok(())

@@ -195,6 +195,15 @@ impl<'a> Redirect<'a> {
 
     /// Adds a header to the next request, after the ones it has.
     ///
+    /// Refused, changing nothing: a name that is not a token or a value with a control
+    /// character other than HTAB ([`InvalidRequest::HeaderName`],
+    /// [`InvalidRequest::HeaderValue`]); a second `Host` while the chain still has one
+    /// (sent, or only withheld from this request under the `curl` profile), or
+    /// `Transfer-Encoding` with a `Content-Length` (or the reverse)
+    /// ([`InvalidRequest::DuplicateHost`],
+    /// [`InvalidRequest::ContentLengthWithTransferEncoding`]). To replace a `Host`, use
+    /// [`Redirect::set_header`].
+    ///
     /// Naming a credential here (for example the `Cookie` your jar holds for the new URL)
     /// is your decision: it goes to this request's origin, and the policy's rule applies
     /// to it from there on.
@@ -214,7 +223,12 @@ impl<'a> Redirect<'a> {
 
     /// Replaces every field named `name` with one field `name: value`
     /// ([`Redirect::remove_header`] then [`Redirect::append_header`]). Nothing changes if
-    /// the header is invalid.
+    /// the header is invalid or the request would be ambiguous (as for
+    /// [`Redirect::append_header`], the fields it replaces aside: setting `Host` is always
+    /// fine, setting `Transfer-Encoding` while `Content-Length` is sent is not).
+    ///
+    /// Repeated edits do not grow the machine: a field the caller added to this same
+    /// proposed request and then replaces or removes is dropped outright.
     pub fn set_header(
         &mut self,
         name: &str,

@@ -179,7 +179,11 @@ fn outcome_of(ev: Result<Event<'_>, Error>) -> Outcome {
 /// bytes or the chain cause. Every code is a stable snake-case name.
 pub fn check_fault(e: &Error) {
     let want = match e {
-        Error::InvalidState | Error::BufferShrunk { .. } | Error::Refused { .. } => Fault::Caller,
+        Error::InvalidState
+        | Error::BufferShrunk { .. }
+        | Error::Refused { .. }
+        | Error::InvalidRequest(_)
+        | Error::InvalidPolicy(_) => Fault::Caller,
         _ => Fault::Peer,
     };
     assert_eq!(e.fault(), want, "fault of {e:?}");
@@ -1205,6 +1209,14 @@ impl Model<'_> {
                         Err(InvalidRequest::HeaderValue),
                         "{what}"
                     );
+                    // Every control byte but HTAB, as the `http` crate refuses them.
+                    for bad in [&b"a\x01b"[..], b"\x1b[0m", b"a\x7f"] {
+                        assert_eq!(
+                            r.append_header("X-Hop", bad),
+                            Err(InvalidRequest::HeaderValue),
+                            "{what}"
+                        );
+                    }
                 }
             }
             self.check_handle(r, &what);
@@ -1267,7 +1279,31 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
         req = req.header(n, v).expect("valid header");
     }
     let req = req.body(case.body);
-    let mut follow = Follow::new(req, policy).expect("valid first request");
+    // Follow::new refuses a first request that would be ambiguous on the wire.
+    let named = |name: &str| {
+        case.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .count()
+    };
+    let refused = if case.method == Method::Connect {
+        Some(InvalidRequest::Connect)
+    } else if named("host") > 1 {
+        Some(InvalidRequest::DuplicateHost)
+    } else if named("content-length") > 0 && named("transfer-encoding") > 0 {
+        Some(InvalidRequest::ContentLengthWithTransferEncoding)
+    } else {
+        None
+    };
+    let mut follow = match (Follow::new(req, policy), refused) {
+        (Ok(follow), None) => follow,
+        (Err(e), Some(want)) => {
+            assert_eq!(e, Error::InvalidRequest(want), "Follow::new");
+            check_fault(&e);
+            return vec![Outcome::Error(e)];
+        }
+        (got, want) => panic!("Follow::new gave {got:?}, want the refusal {want:?}"),
+    };
 
     let first = Url::parse(&case.url).expect("valid first URL");
     let mut m = Model {
