@@ -1078,3 +1078,73 @@ fn credential_stripped_at_b_never_returns_on_b_other_path() {
         }
     });
 }
+
+/// **Reuse after an early 307** (okhttp issue 3252, "Expect 100-continue and connection
+/// reuse", 2017; hyper issue 2791): a request announced `Expect: 100-continue` and held its
+/// body back; the server answered with a final status before any `100 Continue`, and the
+/// client skipped the body and reused the connection. The server may still be reading the
+/// announced body, so the next request's head is taken as body bytes and what follows as a
+/// request of the attacker's making (a desync). RFC 9110 §10.1.1: a server answering before
+/// the content may go on reading it; the client must either send it or close.
+///
+/// Read: the issue text (it quotes Jamie Lokier's 2004 libcurl mail on the same question),
+/// RFC 9110 §10.1.1 and RFC 9112 §9.3. Asserted under every policy: a 307 (or a 303, which
+/// drops the body for the next request but not for this connection) arriving before any
+/// `100` never allows reuse; after a `100 Continue` interim head the body was asked for and
+/// sent, and a same-origin 307 may reuse the connection (another origin never).
+#[test]
+fn reuse_after_an_early_307_to_an_expect_100_continue_request() {
+    let upload = || {
+        request(
+            Method::Post,
+            "http://a.test/upload",
+            &[("Expect", "100-continue"), ("Content-Length", "5")],
+        )
+        .body(Body::Replayable)
+    };
+    let interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    let cases = [
+        (redirect(307, "/upload2"), false),
+        (redirect(303, "/done"), false),
+        (format!("{interim}{}", redirect(307, "/upload2")), true),
+        (format!("{interim}{}", redirect(308, "/upload2")), true),
+        (
+            format!("{interim}{}", redirect(307, "http://b.test/upload")),
+            false,
+        ),
+    ];
+    for_every_policy(|label, policy| {
+        for (response, want) in &cases {
+            let label = format!("{label} {response:?}");
+            for bytewise in [false, true] {
+                let mut follow = Follow::new(upload(), policy.clone()).expect("valid request");
+                assert!(
+                    follow.request().send_body(),
+                    "{label}: the body is announced"
+                );
+                let bytes = response.as_bytes();
+                let start = if bytewise { 1 } else { bytes.len() };
+                let mut reuse = None;
+                for end in start..=bytes.len() {
+                    match follow.handle_response(&bytes[..end]) {
+                        Ok(Event::NeedData) => continue,
+                        Ok(Event::Redirect(r)) => {
+                            // The connection itself can carry another request only once the
+                            // body was asked for; reuse also needs the same origin.
+                            let continued = response.starts_with(interim);
+                            assert_eq!(r.response().keep_alive(), continued, "{label}");
+                            reuse = Some(r.reuse_connection());
+                        }
+                        other => panic!("{label}: {other:?}"),
+                    }
+                    break;
+                }
+                assert_eq!(
+                    reuse,
+                    Some(*want),
+                    "{label} (bytewise {bytewise}): reuse_connection"
+                );
+            }
+        }
+    });
+}
