@@ -574,7 +574,14 @@ fn first_request_validation() {
     };
     let get = Method::Get;
     let a = "http://a.test/";
-    let cases: &[(Method, &str, &[(&str, &[u8])], Option<InvalidRequest>)] = &[
+    /// (method, URL, headers, the refusal or `None` when accepted).
+    type Row<'a> = (
+        Method,
+        &'a str,
+        &'a [(&'a str, &'a [u8])],
+        Option<InvalidRequest>,
+    );
+    let cases: &[Row<'_>] = &[
         (get, "ftp://a.test/", &[], Some(Scheme)),
         (get, "data:text/plain,x", &[], Some(Scheme)),
         (get, a, &[("Bad Name", b"x")], Some(HeaderName)),
@@ -658,8 +665,9 @@ fn first_request_validation() {
 fn per_redirect_edits_that_make_the_request_ambiguous_are_refused() {
     use InvalidRequest::{ContentLengthWithTransferEncoding as ClTe, DuplicateHost, HeaderValue};
     type Edit = fn(&mut Redirect<'_>) -> Result<(), InvalidRequest>;
-    // (first request headers, the edit, its answer).
-    let cases: &[(&[(&str, &str)], Edit, Result<(), InvalidRequest>)] = &[
+    /// (first request headers, the edit, its answer).
+    type Row<'a> = (&'a [(&'a str, &'a str)], Edit, Result<(), InvalidRequest>);
+    let cases: &[Row<'_>] = &[
         (
             &[("Host", "v.test")],
             |r| r.append_header("Host", "w.test"),

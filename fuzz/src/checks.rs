@@ -477,7 +477,7 @@ fn continued_before(head: &[u8]) -> bool {
 /// response as fed): the head's own rule, and not before a `100` when the body was held
 /// back (RFC 9110 §10.1.1).
 fn keep_alive_for(response: &Head, bytes: &[u8], expects: bool) -> bool {
-    head_keep_alive(response) && !(expects && !continued_before(&bytes[..response.head_len]))
+    head_keep_alive(response) && (!expects || continued_before(&bytes[..response.head_len]))
 }
 
 // ---------------------------------------------------------------------------------------
