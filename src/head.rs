@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 use core::mem::MaybeUninit;
 
 use crate::error::{Error, Malformed};
+use crate::policy::Policy;
 use crate::response::BodyLength;
 
 /// How many header fields `httparse` gets room for on the stack. A head with more fields
@@ -196,16 +197,16 @@ fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max_fields:
 }
 
 impl Scanner {
-    /// Finds the end of the next non-1xx head in `buf`, filling `head`: at most `max`
-    /// bytes and `max_fields` fields. `Ok(false)`: more bytes are needed.
+    /// Finds the end of the next non-1xx head in `buf`, filling `head`: at most the
+    /// policy's head size and header fields. `Ok(false)`: more bytes are needed.
     pub(crate) fn feed(
         &mut self,
         buf: &[u8],
-        max: usize,
-        max_fields: usize,
+        policy: &Policy,
         head_request: bool,
         head: &mut Head,
     ) -> Result<bool, Error> {
+        let max = policy.max_head_size();
         if buf.len() < self.seen {
             return Err(Error::BufferShrunk {
                 previous: self.seen,
@@ -218,9 +219,13 @@ impl Scanner {
             let mut end = None;
             if !self.tried {
                 self.tried = true;
-                if let Parse::Complete(e) =
-                    parse_into(head, buf, self.head_start, limit, max_fields)
-                {
+                if let Parse::Complete(e) = parse_into(
+                    head,
+                    buf,
+                    self.head_start,
+                    limit,
+                    policy.max_header_fields(),
+                ) {
                     end = Some(e);
                 }
             }
@@ -231,7 +236,7 @@ impl Scanner {
                     }
                     return Ok(false);
                 };
-                match parse_into(head, buf, self.head_start, t, max_fields) {
+                match parse_into(head, buf, self.head_start, t, policy.max_header_fields()) {
                     Parse::Complete(e) => end = Some(e),
                     Parse::Error(e) => return Err(e),
                     // The scanner saw an empty line that httparse did not take as the end.
@@ -443,13 +448,22 @@ mod tests {
 
     type Got = Result<Option<(u16, usize, BodyLength)>, Error>;
 
+    /// A policy with these limits (bytes, fields).
+    fn limits(max: usize, max_fields: usize) -> Policy {
+        Policy::fetch()
+            .with_max_head_size(max)
+            .and_then(|p| p.with_max_header_fields(max_fields))
+            .unwrap()
+    }
+
     /// Feeds `bytes` whole, or one more byte per call.
     fn feed_with(bytes: &[u8], max: usize, max_fields: usize, bytewise: bool) -> Got {
         let mut s = Scanner::default();
         let mut h = Head::with_field_capacity(max_fields);
+        let policy = limits(max, max_fields);
         let start = if bytewise { 1 } else { bytes.len() };
         for i in start..=bytes.len() {
-            if s.feed(&bytes[..i], max, max_fields, false, &mut h)? {
+            if s.feed(&bytes[..i], &policy, false, &mut h)? {
                 return Ok(Some((h.status, h.len, h.body)));
             }
         }
@@ -595,10 +609,11 @@ mod tests {
             for bytewise in [false, true] {
                 let mut s = Scanner::default();
                 let mut h = Head::with_field_capacity(limit);
+                let policy = limits(1 << 20, limit);
                 let mut got = Ok(false);
                 let start = if bytewise { 1 } else { bytes.len() };
                 for i in start..=bytes.len() {
-                    got = s.feed(&bytes[..i], 1 << 20, limit, false, &mut h);
+                    got = s.feed(&bytes[..i], &policy, false, &mut h);
                     if got != Ok(false) {
                         break;
                     }
@@ -630,19 +645,19 @@ mod tests {
         assert_eq!(reserved, INLINE_FIELDS);
         let small = head_with_fields(INLINE_FIELDS);
         assert_eq!(
-            Scanner::default().feed(&small, MAX * 8, FIELDS, false, &mut h),
+            Scanner::default().feed(&small, &limits(MAX * 8, FIELDS), false, &mut h),
             Ok(true)
         );
         assert_eq!(h.fields.capacity(), reserved);
         let big = head_with_fields(200);
         assert_eq!(
-            Scanner::default().feed(&big, 1 << 20, FIELDS, false, &mut h),
+            Scanner::default().feed(&big, &limits(1 << 20, FIELDS), false, &mut h),
             Ok(true)
         );
         let grown = h.fields.capacity();
         assert!(grown >= 200);
         assert_eq!(
-            Scanner::default().feed(&small, MAX * 8, FIELDS, false, &mut h),
+            Scanner::default().feed(&small, &limits(MAX * 8, FIELDS), false, &mut h),
             Ok(true)
         );
         assert_eq!(h.fields.capacity(), grown);
@@ -653,9 +668,12 @@ mod tests {
     fn shrinking_buffer_is_an_error() {
         let mut s = Scanner::default();
         let mut h = Head::new();
-        assert!(!s.feed(b"HTTP/1.1 2", MAX, FIELDS, false, &mut h).unwrap());
+        assert!(
+            !s.feed(b"HTTP/1.1 2", &limits(MAX, FIELDS), false, &mut h)
+                .unwrap()
+        );
         assert_eq!(
-            s.feed(b"HTTP", MAX, FIELDS, false, &mut h)
+            s.feed(b"HTTP", &limits(MAX, FIELDS), false, &mut h)
                 .unwrap_err()
                 .code(),
             "buffer_shrunk"
@@ -754,6 +772,7 @@ mod tests {
                 "RFC 9110 §15.2: interim heads skipped",
             ),
         ];
+        let policy = limits(MAX, FIELDS);
         let mut failed = Vec::new();
         for (input, want, rule) in cases {
             for bytewise in [false, true] {
@@ -762,7 +781,7 @@ mod tests {
                 let start = if bytewise { 1 } else { input.len() };
                 let mut got = Ok(false);
                 for i in start..=input.len() {
-                    got = s.feed(&input[..i], MAX, FIELDS, false, &mut h);
+                    got = s.feed(&input[..i], &policy, false, &mut h);
                     if got != Ok(false) {
                         break;
                     }
@@ -800,6 +819,7 @@ mod tests {
             ),
             (b"HTTP/1.1 199 X\r\n\r\nHTTP/1.1 307 T\r\n\r\n", false),
         ];
+        let policy = limits(MAX, FIELDS);
         let mut failed = Vec::new();
         for (input, want) in cases {
             for bytewise in [false, true] {
@@ -809,7 +829,7 @@ mod tests {
                 let mut s = Scanner::default();
                 let start = if bytewise { 1 } else { input.len() };
                 for i in start..=input.len() {
-                    if s.feed(&input[..i], MAX, FIELDS, false, &mut h) != Ok(false) {
+                    if s.feed(&input[..i], &policy, false, &mut h) != Ok(false) {
                         break;
                     }
                 }

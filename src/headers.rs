@@ -170,8 +170,10 @@ impl Headers {
     /// Whether the request announces `Expect: 100-continue`: a sent `Expect` field (any
     /// case) with the token `100-continue` (any case) in its list.
     pub(crate) fn expects_continue(&self) -> bool {
+        // `Expect` is of the framing class: the class test skips every other field cheaply.
         self.fields.iter().any(|f| {
-            f.sent()
+            f.class.has(Class::FRAMING)
+                && f.sent()
                 && f.name.eq_ignore_ascii_case("expect")
                 && f.value
                     .split(|&b| b == b',')

@@ -271,10 +271,8 @@ impl Follow {
         let State::Reading(scan) = &mut self.state else {
             return Err(Error::InvalidState);
         };
-        let max = self.policy.max_head_size();
-        let max_fields = self.policy.max_header_fields();
         let head_request = self.method == Method::Head;
-        match scan.feed(buf, max, max_fields, head_request, &mut self.head) {
+        match scan.feed(buf, &self.policy, head_request, &mut self.head) {
             Ok(false) => return Ok(Event::NeedData),
             Ok(true) => {
                 // The request announced `Expect: 100-continue` and its response came
