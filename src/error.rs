@@ -77,8 +77,9 @@ pub enum Error {
         /// The byte limit in force.
         limit: usize,
     },
-    /// The response head has more header fields than the machine keeps
-    /// ([`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS)).
+    /// The response head (the final one; 1xx interim heads are counted each on its own)
+    /// has more header fields than the policy's limit
+    /// ([`Policy::max_header_fields`](crate::Policy::max_header_fields)).
     TooManyHeaders {
         /// The field limit in force.
         limit: usize,
@@ -223,6 +224,13 @@ pub enum InvalidPolicy {
         /// The largest limit taken.
         max: usize,
     },
+    /// The header field limit is outside `min..=max` fields.
+    HeaderFields {
+        /// The smallest limit taken.
+        min: usize,
+        /// The largest limit taken.
+        max: usize,
+    },
     /// A credential header name is not an HTTP token.
     CredentialName,
     /// A trusted origin does not parse as a URL.
@@ -233,7 +241,11 @@ pub enum InvalidPolicy {
     HstsHost,
 }
 
-/// Why the first request could not be built.
+/// Why a request could not be built: the first one ([`Request`](crate::Request),
+/// [`Follow::new`](crate::Follow::new)), or the caller's edit of a proposed one
+/// ([`Redirect::set_header`](crate::Redirect::set_header),
+/// [`Redirect::append_header`](crate::Redirect::append_header)), which then changes
+/// nothing. Each refuses input that would make the request ambiguous on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvalidRequest {
@@ -246,7 +258,9 @@ pub enum InvalidRequest {
     Method,
     /// A header name is not an HTTP token.
     HeaderName,
-    /// A header value contains CR, LF or NUL (header injection).
+    /// A header value contains a control character other than HTAB: a byte in
+    /// `0x00..=0x08`, `0x0A..=0x1F` or `0x7F` (CR, LF and NUL among them: header
+    /// injection). The `http` crate's `HeaderValue` refuses the same bytes.
     HeaderValue,
     /// The URL's port is on Fetch's "bad port" list and the policy blocks them (Fetch
     /// blocks the first request too).
@@ -254,6 +268,18 @@ pub enum InvalidRequest {
         /// The port.
         port: u16,
     },
+    /// The request would carry more than one `Host` field (RFC 9112 §3.2: a server MUST
+    /// answer 400; two parties reading different ones is a smuggling vector). Replace the
+    /// one there is with [`Redirect::set_header`](crate::Redirect::set_header).
+    DuplicateHost,
+    /// The request would carry both `Content-Length` and `Transfer-Encoding` (RFC 9112
+    /// §6.2: a sender MUST NOT; §6.3 item 3, §11.2: request smuggling).
+    ContentLengthWithTransferEncoding,
+    /// The method is `CONNECT`, which asks a proxy for a tunnel and takes an authority as
+    /// its target (RFC 9110 §9.3.6, RFC 9112 §3.2.3); the machine writes origin-form
+    /// requests only and has no business with tunnels. [`Follow::new`](crate::Follow::new)
+    /// refuses it.
+    Connect,
 }
 
 /// The caller's buffer is too small for the request head; `required` bytes are needed.
@@ -335,6 +361,9 @@ impl fmt::Display for InvalidPolicy {
             InvalidPolicy::HeadSize { min, max } => {
                 write!(f, "head size limit not in {min}..={max} bytes")
             }
+            InvalidPolicy::HeaderFields { min, max } => {
+                write!(f, "header field limit not in {min}..={max} fields")
+            }
             InvalidPolicy::CredentialName => {
                 f.write_str("credential header name is not a valid HTTP token")
             }
@@ -352,9 +381,18 @@ impl fmt::Display for InvalidRequest {
             InvalidRequest::Scheme => f.write_str("URL scheme not allowed or URL has no host"),
             InvalidRequest::Method => f.write_str("method is not a valid HTTP token"),
             InvalidRequest::HeaderName => f.write_str("header name is not a valid HTTP token"),
-            InvalidRequest::HeaderValue => f.write_str("header value contains CR, LF or NUL"),
+            InvalidRequest::HeaderValue => {
+                f.write_str("header value contains a control character other than HTAB")
+            }
             InvalidRequest::BlockedPort { port } => {
                 write!(f, "port {port} is one browsers never connect to")
+            }
+            InvalidRequest::DuplicateHost => f.write_str("request has more than one Host field"),
+            InvalidRequest::ContentLengthWithTransferEncoding => {
+                f.write_str("request has both Content-Length and Transfer-Encoding")
+            }
+            InvalidRequest::Connect => {
+                f.write_str("CONNECT asks for a tunnel, not a request a redirect chain can send")
             }
         }
     }

@@ -214,6 +214,43 @@ impl Headers {
         }
     }
 
+    /// Whether the request announces `Expect: 100-continue`: a sent `Expect` field (any
+    /// case) with the token `100-continue` (any case) in its list.
+    pub(crate) fn expects_continue(&self) -> bool {
+        // `Expect` is of the framing class: the class test skips every other field cheaply.
+        self.fields.iter().any(|f| {
+            f.class.has(Class::FRAMING)
+                && f.sent()
+                && f.name.eq_ignore_ascii_case("expect")
+                && f.value
+                    .split(|&b| b == b',')
+                    .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"100-continue"))
+        })
+    }
+
+    /// Whether the request sends `Connection` with the `close` option (any case).
+    pub(crate) fn announces_close(&self) -> bool {
+        self.fields.iter().any(|f| {
+            f.sent()
+                && f.name.eq_ignore_ascii_case("connection")
+                && f.value
+                    .split(|&b| b == b',')
+                    .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"close"))
+        })
+    }
+
+    /// Checks the field set a caller's edit would make: every field not removed for good
+    /// (sent, or withheld from this request only, which a later request may send again),
+    /// without those named `name` when the edit replaces them, plus `name`.
+    pub(crate) fn check_edit(&self, name: &str, replaces: bool) -> Result<(), InvalidRequest> {
+        let kept = self
+            .fields
+            .iter()
+            .filter(|f| f.removed.is_none() && !(replaces && f.name.eq_ignore_ascii_case(name)))
+            .map(|f| &*f.name);
+        check_field_set(kept.chain([name]))
+    }
+
     /// Removes for good every live field of `class`; whether any was removed.
     pub(crate) fn remove_class(&mut self, class: Class, reason: RemovalReason, at: u32) -> bool {
         let mut changed = false;
@@ -227,13 +264,39 @@ impl Headers {
     }
 }
 
-/// Checks a header the caller gives (on the first request or in a per-redirect edit).
+/// Checks a header the caller gives (on the first request or in a per-redirect edit): the
+/// name is a token, the value has no control character but HTAB (the bytes the `http`
+/// crate's `HeaderValue` refuses).
 pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
     if !is_token(name.as_bytes()) {
         return Err(InvalidRequest::HeaderName);
     }
-    if value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
+    if value.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
         return Err(InvalidRequest::HeaderValue);
+    }
+    Ok(())
+}
+
+/// Checks a complete set of request field names for what would make the request ambiguous
+/// on the wire: two `Host` fields, or `Content-Length` with `Transfer-Encoding`.
+pub(crate) fn check_field_set<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<(), InvalidRequest> {
+    let (mut hosts, mut length, mut coding) = (0, false, false);
+    for name in names {
+        if name.eq_ignore_ascii_case("host") {
+            hosts += 1;
+        } else if name.eq_ignore_ascii_case("content-length") {
+            length = true;
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            coding = true;
+        }
+    }
+    if hosts > 1 {
+        return Err(InvalidRequest::DuplicateHost);
+    }
+    if length && coding {
+        return Err(InvalidRequest::ContentLengthWithTransferEncoding);
     }
     Ok(())
 }
@@ -301,12 +364,61 @@ mod tests {
             ("Bad:Name", b"x", false),
             ("X-Inject", b"a\r\nEvil: 1", false),
             ("X-Lf", b"a\nb", false),
+            ("X-Cr", b"a\rb", false),
             ("X-Nul", b"a\0b", false),
+            ("X-Soh", b"a\x01b", false),
+            ("X-Bs", b"a\x08b", false),
+            ("X-Vt", b"a\x0bb", false),
+            ("X-Ff", b"a\x0cb", false),
+            ("X-Esc", b"\x1b[31m", false),
+            ("X-Us", b"a\x1f", false),
+            ("X-Del", b"a\x7fb", false),
+            ("X-Space", b" a b ", true),
+            ("X-Tilde", b"~", true),
+            ("X-Obs", b"\x80\xff", true),
+            ("X-Empty", b"", true),
         ];
         let mut failed = Vec::new();
         for &(name, value, ok) in cases {
             if validate_header(name, value).is_ok() != ok {
                 failed.push(alloc::format!("{name:?} {value:?}: want ok={ok}"));
+            }
+        }
+        // Every byte: refused exactly when `http`'s HeaderValue refuses it (controls but
+        // HTAB, and DEL).
+        for b in 0..=255u8 {
+            let http_ok = b == b'\t' || (b >= 0x20 && b != 0x7f);
+            if validate_header("X", &[b'a', b]).is_ok() != http_ok {
+                failed.push(alloc::format!("byte {b:#04x}: want ok={http_ok}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    #[test]
+    fn field_set_table() {
+        use InvalidRequest::{ContentLengthWithTransferEncoding as ClTe, DuplicateHost};
+        let cases: &[(&[&str], Result<(), InvalidRequest>)] = &[
+            (&[], Ok(())),
+            (&["Host", "Accept"], Ok(())),
+            (&["Host", "host"], Err(DuplicateHost)),
+            (&["HOST", "Accept", "Host"], Err(DuplicateHost)),
+            (&["Content-Length"], Ok(())),
+            (&["Transfer-Encoding"], Ok(())),
+            (&["Content-Length", "Content-Length"], Ok(())),
+            (&["content-length", "TRANSFER-ENCODING"], Err(ClTe)),
+            (&["Transfer-Encoding", "X", "Content-Length"], Err(ClTe)),
+            (
+                &["Host", "Host", "Content-Length", "Transfer-Encoding"],
+                Err(DuplicateHost),
+            ),
+            (&["X-Host", "Hosts", "Content-Lengths"], Ok(())),
+        ];
+        let mut failed = Vec::new();
+        for &(names, want) in cases {
+            let got = check_field_set(names.iter().copied());
+            if got != want {
+                failed.push(alloc::format!("{names:?}: {got:?}, want {want:?}"));
             }
         }
         assert!(failed.is_empty(), "rows failed: {failed:#?}");

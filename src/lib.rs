@@ -137,6 +137,8 @@
 //! | 307, 308 | same method, same body |
 //! | body that cannot be re-sent, on any redirect but 303 | [`Error::BodyNotReplayable`] |
 //! | request to another origin | credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, ..., see below) removed for the rest of the chain |
+//! | connection reuse | [`Redirect::reuse_connection`] only to the same origin, over a persistent connection whose framing is trustworthy: never after a close-delimited body, `Transfer-Encoding` in HTTP/1.0 or with `Content-Length`, a `101`, or an answer that came before any `100 Continue` to a request announcing `Expect: 100-continue` (every profile) |
+//! | caller input that would make the request ambiguous | [`Error::InvalidRequest`]: control bytes but HTAB in a value, two `Host` fields, `Content-Length` with `Transfer-Encoding` (also in per-redirect edits), `CONNECT` (every profile) |
 //!
 //! ## The `curl` profile: what `curl -L` does
 //!
@@ -245,8 +247,10 @@
 //! # Limits and memory
 //!
 //! A response head is at most [`Policy::max_head_size`] bytes (64 KiB by default, 1xx heads
-//! of the same response included) and [`MAX_RESPONSE_HEADERS`] fields; the chain is at most
-//! [`Policy::max_redirects`] long. The machine never panics and contains no `unsafe`.
+//! of the same response included) and [`Policy::max_header_fields`] fields
+//! ([`DEFAULT_MAX_HEADER_FIELDS`], 256, by default; one more is [`Error::TooManyHeaders`]);
+//! the chain is at most [`Policy::max_redirects`] long. The machine's own size and heap are
+//! in the [`Follow`] docs. The machine never panics and contains no `unsafe`.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -275,14 +279,16 @@ mod rules;
 mod views;
 
 pub use error::{BufferTooSmall, Error, Fault, InvalidPolicy, InvalidRequest, Malformed};
-pub use head::MAX_RESPONSE_HEADERS;
 pub use headers::RemovalReason;
 pub use hsts::{HstsSource, HstsUpgrade};
 pub use location::resolve_location;
 pub use machine::Follow;
 pub use method::{ExtensionMethod, MAX_METHOD_LEN, Method};
 pub use outgoing::{OutgoingRequest, Target};
-pub use policy::{BAD_PORTS, CredentialRule, DEFAULT_MAX_HEAD_SIZE, Policy, UnreplayableBody};
+pub use policy::{
+    BAD_PORTS, CredentialRule, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_HEADER_FIELDS, Policy,
+    UnreplayableBody,
+};
 pub use referrer::{ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy};
 pub use request::{Body, Request};
 pub use response::{BodyLength, Response};

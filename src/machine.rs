@@ -22,7 +22,9 @@ use url::Url;
 
 use crate::error::{Error, InvalidRequest};
 use crate::head::{Head, LocationField, Scanner};
-use crate::headers::{Class, Field, Headers, RemovalReason, classify, validate_header};
+use crate::headers::{
+    Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
+};
 use crate::hsts::{HstsHosts, HstsUpgrade};
 use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
@@ -109,19 +111,24 @@ pub(crate) struct Notes {
 /// 3. On [`Event::NeedData`], read more and go to 2. On [`Event::Redirect`], decide with the
 ///    [`Redirect`] handle if you want to (edit the next request, stop, refuse), drain the
 ///    redirect's body (see [`Response::body_length`]), send [`Follow::request`] (on the same
-///    connection if [`Redirect::reuse_connection`]) and go to 2 with a **new, empty**
-///    buffer for the new response. On [`Event::Final`], the chain is over.
+///    connection only if [`Redirect::reuse_connection`] and you did what its docs say you
+///    MUST have done; otherwise on a new one) and go to 2 with a **new, empty** buffer for
+///    the new response. On [`Event::Final`], the chain is over.
 /// 4. An `Err` from `handle_response` whose [`Error::fault`] is the peer's ends the chain;
 ///    any further `handle_response` is [`Error::InvalidState`]. [`Follow::url`] and
 ///    [`Follow::history`] still tell where it ended.
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 2,496 bytes on x86_64 (`tests/size.rs` checks this figure and bounds
-/// it), 1,600 of them the spans (16 bytes each) of up to
-/// [`MAX_RESPONSE_HEADERS`](crate::MAX_RESPONSE_HEADERS) response fields; on the heap, the
-/// request headers twice (as fields and as rendered lines) and one [`HistoryEntry`] (a
-/// status and a URL) per redirect followed, bounded by the policy's limit.
+/// Memory: `size_of::<Follow>()` is 928 bytes on x86_64 (`tests/size.rs` checks this figure
+/// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
+/// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
+/// head of up to 64 fields allocates nothing; a head with more grows them once, up to
+/// [`Policy::max_header_fields`] (256 by default: 4 KiB), and is parsed with a scratch
+/// array of 32 bytes per field (at most the limit, at most the head's lines) freed right
+/// after. Then the request headers twice (as fields and as rendered lines) and one
+/// [`HistoryEntry`] (a status and a URL) per redirect followed, bounded by the policy's
+/// limit.
 #[derive(Debug, Clone)]
 pub struct Follow {
     policy: Policy,
@@ -150,7 +157,12 @@ impl Follow {
     /// Starts a chain with its first request.
     ///
     /// Fails with [`Error::InvalidRequest`] if the URL's scheme is not allowed by the
-    /// policy, the URL has no host, or its port is a bad port the policy blocks.
+    /// policy or the URL has no host ([`InvalidRequest::Scheme`]), if its port is a bad
+    /// port the policy blocks ([`InvalidRequest::BlockedPort`]), if the method is
+    /// `CONNECT` ([`InvalidRequest::Connect`]), or if the headers would make the request
+    /// ambiguous: two `Host` fields ([`InvalidRequest::DuplicateHost`]), or
+    /// `Content-Length` with `Transfer-Encoding`
+    /// ([`InvalidRequest::ContentLengthWithTransferEncoding`]).
     pub fn new(request: Request, policy: Policy) -> Result<Follow, Error> {
         let Request {
             method,
@@ -162,6 +174,10 @@ impl Follow {
         if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
             return Err(InvalidRequest::Scheme.into());
         }
+        if method == Method::Connect {
+            return Err(InvalidRequest::Connect.into());
+        }
+        check_field_set(headers.iter().map(|(name, _)| &**name))?;
         if let Some(port) = policy.port_blocked(&url) {
             return Err(InvalidRequest::BlockedPort { port }.into());
         }
@@ -254,6 +270,7 @@ impl Follow {
                 });
         headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
+        let head = Head::with_field_capacity(policy.max_header_fields());
         Ok(Follow {
             policy,
             method,
@@ -261,7 +278,7 @@ impl Follow {
             body,
             headers,
             history,
-            head: Head::new(),
+            head,
             state: State::Reading(Scanner::default()),
             referrer: state,
             referrer_policy,
@@ -377,11 +394,23 @@ impl Follow {
         let State::Reading(scan) = &mut self.state else {
             return Err(Error::InvalidState);
         };
-        let max = self.policy.max_head_size();
         let head_request = self.method == Method::Head;
-        match scan.feed(buf, max, head_request, &mut self.head) {
+        match scan.feed(buf, &self.policy, head_request, &mut self.head) {
             Ok(false) => return Ok(Event::NeedData),
-            Ok(true) => {}
+            Ok(true) => {
+                // The request announced `Expect: 100-continue` and its response came
+                // before any `100`: the body was (as far as the machine knows) never sent,
+                // and the server may still read it, so the next head would be taken as
+                // body (RFC 9110 §10.1.1, RFC 9112 §9.3).
+                if self.head.keep_alive && !self.head.continued && self.headers.expects_continue() {
+                    self.head.keep_alive = false;
+                }
+                // A request that sent `Connection: close` was the last one on its
+                // connection (RFC 9112 §9.6: the client MUST NOT send further requests).
+                if self.head.keep_alive && self.headers.announces_close() {
+                    self.head.keep_alive = false;
+                }
+            }
             // The caller's mistake: nothing was consumed, the machine is unchanged.
             Err(e @ Error::BufferShrunk { .. }) => return Err(e),
             Err(e) => {
@@ -729,17 +758,20 @@ impl Follow {
         &self.headers.fields
     }
 
-    /// `Proposed` -> `Proposed`: adds a header to the proposed request, set for its origin.
+    /// `Proposed` -> `Proposed`: adds a header to the proposed request, set for its origin;
+    /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn append_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
+        self.headers.check_edit(name, false)?;
         self.push_header(name, value);
         Ok(())
     }
 
     /// `Proposed` -> `Proposed`: replaces every field named `name` with `name: value`;
-    /// nothing changes if the header is invalid.
+    /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn set_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
+        self.headers.check_edit(name, true)?;
         self.remove_header(name);
         self.push_header(name, value);
         Ok(())

@@ -33,7 +33,8 @@ pub enum Method {
     Put,
     /// `DELETE`
     Delete,
-    /// `CONNECT`
+    /// `CONNECT`: parsed and converted, but [`Follow::new`](crate::Follow::new) refuses it
+    /// ([`InvalidRequest::Connect`]): a tunnel is not a request a redirect chain sends.
     Connect,
     /// `OPTIONS`
     Options,

@@ -22,6 +22,10 @@ const MAX_SCHEMES: usize = 8;
 pub const DEFAULT_MAX_HEAD_SIZE: usize = 64 * 1024;
 /// The smallest head size limit [`Policy::with_max_head_size`] takes.
 const MIN_HEAD_SIZE: usize = 16;
+/// The default limit on the number of header fields of a response head.
+pub const DEFAULT_MAX_HEADER_FIELDS: usize = 256;
+/// The largest field limit [`Policy::with_max_header_fields`] takes.
+const MAX_HEADER_FIELDS: usize = u16::MAX as usize;
 
 /// When credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, a caller-set
 /// `Host`, and names added with [`Policy::with_credential_header`]) go along to another
@@ -74,6 +78,8 @@ pub struct Policy {
     allowed_schemes: ArrayVec<ArrayString<MAX_SCHEME_LEN>, MAX_SCHEMES>,
     allow_downgrade: bool,
     max_head_size: usize,
+    /// At most [`MAX_HEADER_FIELDS`], so it fits in 16 bits.
+    max_header_fields: u16,
     extra_credentials: Vec<Box<str>>,
     credential_rule: CredentialRule,
     trusted: Vec<Url>,
@@ -131,6 +137,7 @@ impl Policy {
             allowed_schemes,
             allow_downgrade: rules.allow_downgrade,
             max_head_size: DEFAULT_MAX_HEAD_SIZE,
+            max_header_fields: DEFAULT_MAX_HEADER_FIELDS as u16,
             extra_credentials: Vec::new(),
             credential_rule: CredentialRule::SameOrigin,
             trusted: Vec::new(),
@@ -304,6 +311,45 @@ impl Policy {
         Ok(self)
     }
 
+    /// The most header fields a response head may have (default
+    /// [`DEFAULT_MAX_HEADER_FIELDS`], 256); one more is [`Error::TooManyHeaders`] carrying
+    /// this limit. Must be in `1..=65535`. Each field the machine keeps costs 16 bytes of
+    /// heap: spans for up to 64 are reserved when the chain starts, and a head with more
+    /// grows them once, up to this limit. Firmware can go lower:
+    ///
+    /// ```
+    /// use redirects::{Error, Event, Follow, InvalidPolicy, Policy, Request};
+    /// let policy = Policy::fetch().with_max_header_fields(16)?;
+    /// assert_eq!(policy.max_header_fields(), 16);
+    /// let mut head = b"HTTP/1.1 302 Found\r\nLocation: /next\r\n".to_vec();
+    /// for i in 0..16 {
+    ///     head.extend_from_slice(format!("Set-Cookie: c{i}=1\r\n").as_bytes());
+    /// }
+    /// head.extend_from_slice(b"\r\n");
+    /// let mut follow = Follow::new(Request::get("http://a.test/")?, policy)?;
+    /// let err = follow.handle_response(&head).unwrap_err();
+    /// assert_eq!(err, Error::TooManyHeaders { limit: 16 });
+    /// // The default limit takes the same head as an ordinary redirect.
+    /// let mut follow = Follow::new(Request::get("http://a.test/")?, Policy::fetch())?;
+    /// assert!(matches!(follow.handle_response(&head)?, Event::Redirect(_)));
+    /// assert_eq!(
+    ///     Policy::fetch().with_max_header_fields(0).unwrap_err(),
+    ///     Error::InvalidPolicy(InvalidPolicy::HeaderFields { min: 1, max: 65_535 })
+    /// );
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn with_max_header_fields(mut self, fields: usize) -> Result<Policy, Error> {
+        let Some(n) = u16::try_from(fields).ok().filter(|&n| n >= 1) else {
+            return Err(InvalidPolicy::HeaderFields {
+                min: 1,
+                max: MAX_HEADER_FIELDS,
+            }
+            .into());
+        };
+        self.max_header_fields = n;
+        Ok(self)
+    }
+
     /// Treats one more header name as a credential: like `Authorization`, the
     /// [`CredentialRule`] decides which requests of the chain carry it.
     pub fn with_credential_header(mut self, name: &str) -> Result<Policy, Error> {
@@ -378,6 +424,11 @@ impl Policy {
         self.max_head_size
     }
 
+    /// The header field limit of a response head.
+    pub fn max_header_fields(&self) -> usize {
+        usize::from(self.max_header_fields)
+    }
+
     /// The schemes redirects may go to.
     pub fn allowed_schemes(&self) -> impl Iterator<Item = &str> {
         self.allowed_schemes.iter().map(|s| s.as_str())
@@ -421,6 +472,10 @@ mod tests {
         assert_eq!((s.max_redirects(), s.allow_downgrade()), (10, false));
         let c = Policy::curl();
         assert_eq!((c.max_redirects(), c.allow_downgrade()), (50, true));
+        for p in [&f, &s, &c] {
+            assert_eq!(p.max_header_fields(), DEFAULT_MAX_HEADER_FIELDS);
+            assert_eq!(p.max_header_fields(), 256);
+        }
         assert!(f.scheme_allowed("http") && f.scheme_allowed("https"));
         assert!(!f.scheme_allowed("ftp"));
     }
@@ -488,6 +543,20 @@ mod tests {
                 },
             ),
             (
+                Policy::fetch().with_max_header_fields(0).unwrap_err(),
+                InvalidPolicy::HeaderFields {
+                    min: 1,
+                    max: 65_535,
+                },
+            ),
+            (
+                Policy::fetch().with_max_header_fields(65_536).unwrap_err(),
+                InvalidPolicy::HeaderFields {
+                    min: 1,
+                    max: 65_535,
+                },
+            ),
+            (
                 Policy::fetch()
                     .with_credential_header("bad name")
                     .unwrap_err(),
@@ -507,6 +576,10 @@ mod tests {
         assert!(failed.is_empty(), "rows failed: {failed:#?}");
         let p = Policy::fetch().with_allowed_schemes(["https"]).unwrap();
         assert!(!p.scheme_allowed("http"));
+        for n in [1, 16, 256, 65_535] {
+            let p = Policy::fetch().with_max_header_fields(n).unwrap();
+            assert_eq!(p.max_header_fields(), n);
+        }
     }
 
     #[test]

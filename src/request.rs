@@ -96,8 +96,19 @@ impl Request {
     }
 
     /// Adds a header. The name must be an HTTP token (matched case-insensitively later);
-    /// the value may be any bytes but CR, LF and NUL. Several fields of the same name are
-    /// kept in order.
+    /// the value may be any bytes but control characters other than HTAB (`0x00..=0x08`,
+    /// `0x0A..=0x1F`, `0x7F`, as the `http` crate's `HeaderValue`):
+    /// [`InvalidRequest::HeaderValue`] otherwise. Several fields of the same name are kept
+    /// in order; [`Follow::new`](crate::Follow::new) then refuses a set that would make the
+    /// request ambiguous (two `Host` fields, `Content-Length` with `Transfer-Encoding`).
+    ///
+    /// ```
+    /// use redirects::{Error, InvalidRequest, Request};
+    /// let err = Request::get("http://a.test/")?.header("X-Note", "bell\x07").unwrap_err();
+    /// assert_eq!(err, Error::InvalidRequest(InvalidRequest::HeaderValue));
+    /// assert!(Request::get("http://a.test/")?.header("X-Tab", "a\tb").is_ok());
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn header(mut self, name: &str, value: impl AsRef<[u8]>) -> Result<Request, crate::Error> {
         self.push_header(name, value.as_ref())?;
         Ok(self)

@@ -76,9 +76,25 @@ impl<'a> Response<'a> {
         self.head.len
     }
 
-    /// Whether the server lets the connection stay open after this response (HTTP/1.1
-    /// without `Connection: close`, or HTTP/1.0 with `keep-alive`) and the body has a known
-    /// end.
+    /// Whether the connection can carry another request once this response's body is read
+    /// to its end ([`Response::body_length`]). `true` only when all of these hold:
+    /// - the server keeps the connection open: HTTP/1.1 without `Connection: close`, or
+    ///   HTTP/1.0 with `Connection: keep-alive` (RFC 9112 §9.3);
+    /// - the body's end is known: no body, a `Content-Length`, or `Transfer-Encoding`
+    ///   ending in `chunked`; never [`BodyLength::UntilClose`] (RFC 9112 §6.3);
+    /// - the framing is trustworthy: not `Transfer-Encoding` in an HTTP/1.0 response
+    ///   (RFC 9112 §6.1), not `Transfer-Encoding` together with `Content-Length`
+    ///   (§6.3 item 3, §6.1); in both cases the connection MUST be closed after;
+    /// - the status is not `101` (the connection now speaks another protocol);
+    /// - the request did not announce `Expect: 100-continue`, or a `100 Continue` interim
+    ///   response came before this one (otherwise the body was never asked for, and the
+    ///   server may read the next request's head as that body: RFC 9110 §10.1.1);
+    /// - the request did not send `Connection: close` (RFC 9112 §9.6: it was the last
+    ///   request on its connection).
+    ///
+    /// Whether the *next request of a chain* may use it is
+    /// [`Redirect::reuse_connection`](crate::Redirect::reuse_connection), which also needs
+    /// the same origin.
     pub fn keep_alive(&self) -> bool {
         self.head.keep_alive
     }

@@ -206,14 +206,37 @@ impl<'a> Redirect<'a> {
         self.m.notes().hsts
     }
 
-    /// Whether the next request may go on the same connection: same origin, and the server
-    /// keeps the connection open after a body of known length. The caller MUST first read
-    /// or discard the redirect's body ([`Response::body_length`]).
+    /// Whether the next request may go on the connection that carried this redirect: the
+    /// next request goes to the same origin (scheme, host, port) and the connection can
+    /// carry another request ([`Response::keep_alive`]: persistent, the body's end known,
+    /// the framing trustworthy, not a `101`, and not an early answer to a request that
+    /// announced `Expect: 100-continue` before any `100 Continue`).
+    ///
+    /// Even when this is `true`, before writing the next request on that connection the
+    /// caller MUST have:
+    /// - sent the whole body of the request this redirect answers, if it sent one
+    ///   ([`OutgoingRequest::send_body`]; a body cut short leaves the server reading the
+    ///   next head as body), and
+    /// - read or discarded the redirect's whole body, exactly as
+    ///   [`Response::body_length`] delimits it (bytes after [`Response::head_len`] in the
+    ///   buffer count).
+    ///
+    /// If it has not done both, or when this is `false`, the caller MUST close the
+    /// connection and open a new one to [`OutgoingRequest::target`].
     pub fn reuse_connection(&self) -> bool {
         self.m.head().keep_alive && same_origin(self.from_url(), self.m.url())
     }
 
     /// Adds a header to the next request, after the ones it has.
+    ///
+    /// Refused, changing nothing: a name that is not a token or a value with a control
+    /// character other than HTAB ([`InvalidRequest::HeaderName`],
+    /// [`InvalidRequest::HeaderValue`]); a second `Host` while the chain still has one
+    /// (sent, or only withheld from this request under the `curl` profile), or
+    /// `Transfer-Encoding` with a `Content-Length` (or the reverse)
+    /// ([`InvalidRequest::DuplicateHost`],
+    /// [`InvalidRequest::ContentLengthWithTransferEncoding`]). To replace a `Host`, use
+    /// [`Redirect::set_header`].
     ///
     /// Naming a credential here (for example the `Cookie` your jar holds for the new URL)
     /// is your decision: it goes to this request's origin, and the policy's rule applies
@@ -234,7 +257,12 @@ impl<'a> Redirect<'a> {
 
     /// Replaces every field named `name` with one field `name: value`
     /// ([`Redirect::remove_header`] then [`Redirect::append_header`]). Nothing changes if
-    /// the header is invalid.
+    /// the header is invalid or the request would be ambiguous (as for
+    /// [`Redirect::append_header`], the fields it replaces aside: setting `Host` is always
+    /// fine, setting `Transfer-Encoding` while `Content-Length` is sent is not).
+    ///
+    /// Repeated edits do not grow the machine: a field the caller added to this same
+    /// proposed request and then replaces or removes is dropped outright.
     pub fn set_header(
         &mut self,
         name: &str,

@@ -115,11 +115,9 @@ fn known_in(
 // change once the API exists.
 // ---------------------------------------------------------------------------------------
 
-/// `policy.max_header_fields` (issue 10, the header field limit). Once
-/// `Policy::with_max_header_fields(n) -> Result<Policy, Error>` is merged, this body is the
-/// one line `policy.with_max_header_fields(n).map_err(|e| e.to_string())`.
+/// `policy.max_header_fields` (issue 10, the header field limit).
 fn with_max_header_fields(policy: Policy, n: usize) -> Result<Policy, String> {
-    not_supported_yet(policy, "max_header_fields", &n)
+    policy.with_max_header_fields(n).map_err(|e| e.to_string())
 }
 
 /// `policy.block_private_targets` (issue 13, private-network targets). Once the policy
@@ -757,14 +755,15 @@ fn runner_rejects_wrong_and_unknown() {
     blocked["steps"][0]["expect"]["error"] = "blocked_ports".into();
     fails(&blocked, v2, "unknown error kind");
     // Keys without an API yet fail the case, whatever else it says.
-    for (key, value) in [
-        ("max_header_fields", serde_json::json!(256)),
-        ("block_private_targets", serde_json::json!(false)),
-    ] {
+    for (key, value) in [("block_private_targets", serde_json::json!(false))] {
         let mut c = no_referrer.clone();
         c.insert("policy".into(), serde_json::json!({ key: value }));
         fails(&c, v2, "not supported yet");
     }
+    // A value the API refuses fails the case with the API's reason.
+    let mut c = no_referrer.clone();
+    c.insert("policy".into(), serde_json::json!({"max_header_fields": 0}));
+    fails(&c, v2, "header field limit");
     // The document level: format 2 runs, format 3 and unknown top-level keys do not.
     let doc = |format: u64| serde_json::json!({"format": format, "cases": [ok.clone()]});
     assert_eq!(run_document(&doc(2)), (1, vec![]));

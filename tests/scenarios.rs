@@ -202,28 +202,211 @@ fn redirect_response_exposes_every_set_cookie_and_exact_head_len() {
     });
 }
 
+/// The request a `connection_reuse_table` row sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    /// `GET http://a.test/`.
+    Get,
+    /// `POST http://a.test/` with a replayable body and `Expect: <value>`.
+    Expecting(&'static str),
+}
+
+/// Whether the next request may reuse the connection ([`Redirect::reuse_connection`]; for a
+/// final response, [`redirects::Response::keep_alive`]), each row with the rule it shows.
+/// Every row is fed whole and one byte at a time.
 #[test]
 fn connection_reuse_table() {
-    let cases = [
-        ("Location: /x\r\nContent-Length: 0", true),
-        ("Location: /x\r\nTransfer-Encoding: chunked", true),
-        ("Location: /x", false), // until close
+    use Sent::{Expecting, Get};
+    const CONTINUE: Sent = Expecting("100-continue");
+    let cases: &[(Sent, &str, bool, &str)] = &[
         (
-            "Location: /x\r\nContent-Length: 0\r\nConnection: close",
-            false,
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            true,
+            "RFC 9112 §9.3: persistent, same origin",
         ),
-        ("Location: http://a.test:8080/x\r\nContent-Length: 0", false), // other origin
-        ("Location: https://a.test/x\r\nContent-Length: 0", false),     // other scheme
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked\r\n\r\n",
+            true,
+            "RFC 9112 §6.3 item 4: chunked",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\n\r\n",
+            false,
+            "RFC 9112 §6.3 item 8: until close",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+            false,
+            "RFC 9112 §6.3 item 4: not ending in chunked, until close",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            false,
+            "RFC 9112 §9.3: Connection: close",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: http://a.test:8080/x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "another origin (port)",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: https://a.test/x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "another origin (scheme)",
+        ),
+        (
+            Get,
+            "HTTP/1.0 301 M\r\nLocation: /x\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n",
+            true,
+            "RFC 9112 Appendix C.2.2: HTTP/1.0 keep-alive",
+        ),
+        (
+            Get,
+            "HTTP/1.0 301 M\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9112 §9.3: HTTP/1.0 closes by default",
+        ),
+        (
+            Get,
+            "HTTP/1.0 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n",
+            false,
+            "RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0, framing faulty",
+        ),
+        (
+            Get,
+            "HTTP/1.0 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n",
+            false,
+            "RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0, even with Content-Length",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nLocation: /x\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9112 §6.3 item 3: Transfer-Encoding and Content-Length",
+        ),
+        (
+            Get,
+            "HTTP/1.1 301 M\r\nContent-Length: 12\r\nLocation: /x\r\ntransfer-encoding: Chunked\r\n\r\n",
+            false,
+            "RFC 9112 §6.3 item 3: both, in the other order and case",
+        ),
+        (
+            Get,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+            false,
+            "RFC 9110 §15.2.2: 101, the connection switched protocols",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1, RFC 9112 §9.3: 307 before any 100, the body was never sent",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            true,
+            "RFC 9110 §10.1.1: a 100 came first, the body was sent",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\nHTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: only a 100 asks for the body (a 103 does not)",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 303 S\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: the 303 drops the body, but this connection still expects it",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            false,
+            "RFC 9112 §9.3: a 100 came, but Connection: close",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 307 T\r\nLocation: http://b.test/x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "a 100 came, but another origin",
+        ),
+        (
+            Expecting("100-CONTINUE"),
+            "HTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: the expectation token is case-insensitive",
+        ),
+        (
+            Expecting("foo, 100-continue"),
+            "HTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: 100-continue in a list",
+        ),
+        (
+            Expecting("something-else"),
+            "HTTP/1.1 307 T\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+            true,
+            "another expectation does not hold the body back",
+        ),
+        (
+            CONTINUE,
+            "HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n",
+            false,
+            "RFC 9110 §10.1.1: a final answer before any 100",
+        ),
     ];
     let mut failed = Vec::new();
-    for (fields, reuse) in cases {
-        let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
-        let response = format!("HTTP/1.1 301 Moved\r\n{fields}\r\n\r\n");
-        s.redirect(&response, |r| {
-            if r.reuse_connection() != reuse {
-                failed.push(format!("{fields:?}: want reuse {reuse}"));
+    for &(sent, response, want, rule) in cases {
+        for bytewise in [false, true] {
+            let request = match sent {
+                Sent::Get => req(Method::Get, "http://a.test/"),
+                Sent::Expecting(value) => req(Method::Post, "http://a.test/")
+                    .header(
+                        if value == "100-CONTINUE" {
+                            "expect"
+                        } else {
+                            "Expect"
+                        },
+                        value,
+                    )
+                    .unwrap()
+                    .header("Content-Length", "3")
+                    .unwrap()
+                    .body(Body::Replayable),
+            };
+            let mut f = Follow::new(request, Policy::fetch()).unwrap();
+            let bytes = response.as_bytes();
+            let start = if bytewise { 1 } else { bytes.len() };
+            let mut got = None;
+            for end in start..=bytes.len() {
+                match f.handle_response(&bytes[..end]) {
+                    Ok(Event::NeedData) => continue,
+                    Ok(Event::Redirect(r)) => {
+                        // The handle's answer is the response's, plus the origin check.
+                        let same = r.from_url().origin() == r.request().url().origin();
+                        assert_eq!(r.reuse_connection(), r.response().keep_alive() && same);
+                        got = Some(r.reuse_connection());
+                    }
+                    Ok(Event::Final(done)) => got = Some(done.response().keep_alive()),
+                    Err(e) => panic!("{rule}: {e:?}"),
+                }
+                break;
             }
-        });
+            if got != Some(want) {
+                failed.push(format!(
+                    "{rule} ({sent:?}, bytewise {bytewise}): {got:?}, want {want}"
+                ));
+            }
+        }
     }
     assert!(failed.is_empty(), "rows failed: {failed:#?}");
 }
@@ -374,22 +557,220 @@ fn caller_host_header_does_not_follow_to_another_origin() {
     });
 }
 
+/// Every first request the crate refuses, one row per refused input, with the typed error
+/// (`Error::InvalidRequest`, the caller's fault); and what is still accepted.
 #[test]
 fn first_request_validation() {
-    assert!(matches!(
-        Follow::new(req(Method::Get, "ftp://a.test/"), Policy::fetch()),
-        Err(Error::InvalidRequest(_))
-    ));
+    fn build(method: Method, url: &str, headers: &[(&str, &[u8])]) -> Result<Follow, Error> {
+        let mut r = Request::new(method, url)?;
+        for (n, v) in headers {
+            r = r.header(n, v)?;
+        }
+        Follow::new(r, Policy::fetch())
+    }
+    use InvalidRequest::{
+        Connect, ContentLengthWithTransferEncoding as ClTe, DuplicateHost, HeaderName, HeaderValue,
+        Method as BadMethod, Scheme,
+    };
+    let get = Method::Get;
+    let a = "http://a.test/";
+    /// (method, URL, headers, the refusal or `None` when accepted).
+    type Row<'a> = (
+        Method,
+        &'a str,
+        &'a [(&'a str, &'a [u8])],
+        Option<InvalidRequest>,
+    );
+    let cases: &[Row<'_>] = &[
+        (get, "ftp://a.test/", &[], Some(Scheme)),
+        (get, "data:text/plain,x", &[], Some(Scheme)),
+        (get, a, &[("Bad Name", b"x")], Some(HeaderName)),
+        (get, a, &[("X", b"a\r\nB: c")], Some(HeaderValue)),
+        (get, a, &[("X", b"a\nb")], Some(HeaderValue)),
+        (get, a, &[("X", b"a\0b")], Some(HeaderValue)),
+        (get, a, &[("X", b"a\x01b")], Some(HeaderValue)),
+        (get, a, &[("X", b"a\x0bb")], Some(HeaderValue)),
+        (get, a, &[("X", b"\x1b[0m")], Some(HeaderValue)),
+        (get, a, &[("X", b"a\x7f")], Some(HeaderValue)),
+        (
+            get,
+            a,
+            &[("Host", b"a.test"), ("host", b"b.test")],
+            Some(DuplicateHost),
+        ),
+        (
+            get,
+            a,
+            &[("Host", b"a.test"), ("Host", b"a.test")],
+            Some(DuplicateHost),
+        ),
+        (
+            Method::Post,
+            a,
+            &[("Content-Length", b"3"), ("Transfer-Encoding", b"chunked")],
+            Some(ClTe),
+        ),
+        (
+            Method::Post,
+            a,
+            &[("transfer-encoding", b"chunked"), ("CONTENT-LENGTH", b"3")],
+            Some(ClTe),
+        ),
+        (
+            Method::Connect,
+            "http://proxy.test:3128/",
+            &[],
+            Some(Connect),
+        ),
+        (Method::parse("CONNECT").unwrap(), a, &[], Some(Connect)),
+        // Accepted: HTAB and obs-text in values, one Host, one framing header, a
+        // lower-case `connect` (an extension method: methods are case-sensitive).
+        (get, a, &[("X", b"a\tb \x80\xff")], None),
+        (get, a, &[("Host", b"v.test")], None),
+        (Method::Post, a, &[("Transfer-Encoding", b"chunked")], None),
+        (
+            Method::Post,
+            a,
+            &[("Content-Length", b"3"), ("Content-Length", b"3")],
+            None,
+        ),
+        (Method::parse("connect").unwrap(), a, &[], None),
+    ];
+    let mut failed = Vec::new();
+    for (i, (method, url, headers, want)) in cases.iter().enumerate() {
+        let got = build(*method, url, headers).err();
+        if got != want.map(Error::InvalidRequest) {
+            failed.push(format!(
+                "row {i} {method} {url} {headers:?}: {got:?}, want {want:?}"
+            ));
+        }
+        if let Some(e) = got {
+            assert_eq!(e.fault(), Fault::Caller);
+            assert_eq!(e.code(), "invalid_request");
+            assert!(!e.to_string().is_empty());
+        }
+    }
+    assert!(failed.is_empty(), "rows failed: {failed:#?}");
     assert!(matches!(
         Request::get("not a url"),
-        Err(Error::InvalidRequest(_))
+        Err(Error::InvalidRequest(InvalidRequest::Url(_)))
     ));
-    assert!(
-        Request::get("http://a.test/")
-            .unwrap()
-            .header("X", "a\r\nB: c")
-            .is_err()
-    );
+    assert!(matches!(Method::parse("BAD METHOD"), Err(BadMethod)));
+}
+
+/// The caller's edits of a proposed request are refused, changing nothing, when they would
+/// make it ambiguous: checked on the complete field set (what the request carries, minus
+/// what `set_header` replaces, plus the new field).
+#[test]
+fn per_redirect_edits_that_make_the_request_ambiguous_are_refused() {
+    use InvalidRequest::{ContentLengthWithTransferEncoding as ClTe, DuplicateHost, HeaderValue};
+    type Edit = fn(&mut Redirect<'_>) -> Result<(), InvalidRequest>;
+    /// (first request headers, the edit, its answer).
+    type Row<'a> = (&'a [(&'a str, &'a str)], Edit, Result<(), InvalidRequest>);
+    let cases: &[Row<'_>] = &[
+        (
+            &[("Host", "v.test")],
+            |r| r.append_header("Host", "w.test"),
+            Err(DuplicateHost),
+        ),
+        (
+            &[("Host", "v.test")],
+            |r| r.append_header("host", "v.test"),
+            Err(DuplicateHost),
+        ),
+        (
+            &[("Host", "v.test")],
+            |r| r.set_header("HOST", "w.test"),
+            Ok(()),
+        ),
+        (&[], |r| r.append_header("Host", "w.test"), Ok(())),
+        (
+            &[("Content-Length", "3")],
+            |r| r.append_header("Transfer-Encoding", "chunked"),
+            Err(ClTe),
+        ),
+        (
+            &[("Content-Length", "3")],
+            |r| r.set_header("transfer-encoding", "chunked"),
+            Err(ClTe),
+        ),
+        (
+            &[("Transfer-Encoding", "chunked")],
+            |r| r.append_header("Content-Length", "3"),
+            Err(ClTe),
+        ),
+        (
+            &[("Transfer-Encoding", "chunked")],
+            |r| r.set_header("Transfer-Encoding", "gzip, chunked"),
+            Ok(()),
+        ),
+        (
+            &[("Content-Length", "3")],
+            |r| r.set_header("Content-Length", "4"),
+            Ok(()),
+        ),
+        (&[], |r| r.append_header("X", "a\x01"), Err(HeaderValue)),
+        (&[], |r| r.set_header("X", "a\x7f"), Err(HeaderValue)),
+        (&[], |r| r.set_header("X", "tab\tok"), Ok(())),
+    ];
+    let mut failed = Vec::new();
+    for (i, (headers, edit, want)) in cases.iter().enumerate() {
+        let mut first = req(Method::Put, "http://a.test/").body(Body::Replayable);
+        for (n, v) in *headers {
+            first = first.header(n, v).unwrap();
+        }
+        let mut s = Scenario::new(first);
+        s.redirect("HTTP/1.1 307 T\r\nLocation: /b\r\n\r\n", |r| {
+            let before = r.request().to_head();
+            let got = edit(r);
+            if got != *want {
+                failed.push(format!("row {i} {headers:?}: {got:?}, want {want:?}"));
+            }
+            if got.is_err() && r.request().to_head() != before {
+                failed.push(format!("row {i}: a refused edit changed the request"));
+            }
+        });
+    }
+    assert!(failed.is_empty(), "rows failed: {failed:#?}");
+}
+
+/// A body dropped on a 303 takes its framing header with it: adding the other one then is
+/// fine. A `Host` that the chain still has (withheld from this request only, under `curl`)
+/// blocks a second one, which would otherwise be sent with it back on its first origin.
+#[test]
+fn edits_are_checked_against_every_field_still_in_the_chain() {
+    let first = req(Method::Post, "http://a.test/")
+        .header("Content-Length", "3")
+        .unwrap()
+        .body(Body::Replayable);
+    let mut s = Scenario::new(first);
+    s.redirect("HTTP/1.1 303 S\r\nLocation: /b\r\n\r\n", |r| {
+        assert_eq!(r.request().header("content-length"), None);
+        assert_eq!(r.append_header("Transfer-Encoding", "chunked"), Ok(()));
+    });
+
+    let first = req(Method::Get, "http://a.test/")
+        .header("Host", "v.test")
+        .unwrap();
+    let policy = Policy::curl().with_trusted_origin("http://a.test").unwrap();
+    let mut s = Scenario::with_policy(first, policy);
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/\r\n\r\n", |r| {
+        assert_eq!(r.request().header("host"), None, "withheld at b.test");
+        assert_eq!(
+            r.append_header("Host", "w.test"),
+            Err(InvalidRequest::DuplicateHost)
+        );
+        // Replacing is the way: the old one goes for good.
+        assert_eq!(r.set_header("Host", "w.test"), Ok(()));
+    });
+    s.redirect("HTTP/1.1 302 F\r\nLocation: http://a.test/\r\n\r\n", |r| {
+        let hosts = r
+            .request()
+            .headers()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+            .count();
+        assert!(hosts <= 1, "two Host fields sent");
+    });
 }
 
 /// Every scenario response, split into two pieces at every point, gives the same events as
@@ -579,6 +960,47 @@ fn repeated_edits_do_not_grow_the_request() {
     });
 }
 
+/// Every field the machine keeps is either sent or listed as removed, so their sum is the
+/// size of its field list.
+fn fields_kept(r: &Redirect<'_>) -> usize {
+    r.request().headers().count() + r.removed_headers().count()
+}
+
+/// 20,000 `remove_header` + `append_header` pairs on one proposal, and again on each of
+/// several redirects: the field list stays small (one field per name per redirect at most,
+/// kept to say it was removed), whatever the number of edits.
+#[test]
+fn repeated_remove_and_append_do_not_grow_the_request() {
+    let first = req(Method::Get, "http://a.test/")
+        .header("X-Keep", "1")
+        .unwrap()
+        .header("X-Try", "first")
+        .unwrap();
+    let mut s = Scenario::new(first);
+    for hop in 1..=5u32 {
+        let response = format!("HTTP/1.1 302 F\r\nLocation: /{hop}\r\n\r\n");
+        s.redirect(&response, |r| {
+            for i in 0..20_000 {
+                let removed = r.remove_header("X-Try");
+                assert!(removed <= 1, "hop {hop}, edit {i}: {removed} X-Try");
+                r.append_header("X-Try", format!("{hop}-{i}")).unwrap();
+            }
+            assert_eq!(r.request().headers().count(), 2, "hop {hop}");
+            assert_eq!(
+                r.request().header("x-try"),
+                Some(format!("{hop}-19999").as_bytes())
+            );
+            // The first request's X-Try and one per earlier redirect, each removed once.
+            assert_eq!(r.removed_headers().count(), hop as usize, "hop {hop}");
+            assert!(
+                fields_kept(r) <= 2 + hop as usize,
+                "hop {hop}: {}",
+                fields_kept(r)
+            );
+        });
+    }
+}
+
 #[test]
 fn caller_edits_per_hop_with_explicit_credentials() {
     let r = req(Method::Get, "http://a.test/")
@@ -759,4 +1181,76 @@ fn curl_profile_refuses_different_locations_on_any_status() {
     // Fetch reads Location only on a redirect status: the 200 is final.
     let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
     s.finish(two, |f| assert_eq!(f.response().status(), 200));
+}
+
+// ----- Header field limit (issue 10, item 7) -----
+
+/// A 302 with `n` `Set-Cookie` fields (plus `Location` and `Content-Length`).
+fn redirect_with_cookies(n: usize) -> String {
+    let mut r = String::from("HTTP/1.1 302 Found\r\nLocation: /next\r\n");
+    for i in 0..n {
+        r.push_str(&format!("Set-Cookie: c{i}=v{i}; Path=/\r\n"));
+    }
+    r.push_str("Content-Length: 0\r\n\r\n");
+    r
+}
+
+#[test]
+fn a_redirect_with_150_set_cookie_fields_is_ordinary() {
+    let response = redirect_with_cookies(150);
+    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    s.redirect(&response, |r| {
+        let cookies = r.response().headers_named("set-cookie").count();
+        assert_eq!(cookies, 150);
+        assert_eq!(r.response().headers().count(), 152);
+        assert_eq!(r.request().url().as_str(), "http://a.test/next");
+    });
+}
+
+/// Past the policy's field limit the error is `TooManyHeaders` with that limit (never
+/// `HeadTooLarge`), fed whole and one byte at a time; up to it the head is ordinary.
+#[test]
+fn field_limit_is_a_policy_value() {
+    // (Set-Cookie fields, the policy's limit or None for the default, Ok or the limit).
+    let cases: &[(usize, Option<usize>, Result<(), usize>)] = &[
+        (100, None, Ok(())),
+        (254, None, Ok(())), // 256 fields with Location and Content-Length
+        (255, None, Err(256)),
+        (14, Some(16), Ok(())),
+        (15, Some(16), Err(16)),
+        (500, Some(1_000), Ok(())),
+        (2_000, Some(65_535), Ok(())),
+    ];
+    let mut failed = Vec::new();
+    for &(n, limit, want) in cases {
+        let mut policy = Policy::fetch().with_max_head_size(1 << 20).unwrap();
+        if let Some(l) = limit {
+            policy = policy.with_max_header_fields(l).unwrap();
+        }
+        let response = redirect_with_cookies(n);
+        for bytewise in [false, true] {
+            let mut f = Follow::new(req(Method::Get, "http://a.test/"), policy.clone()).unwrap();
+            let bytes = response.as_bytes();
+            let start = if bytewise { 1 } else { bytes.len() };
+            let mut got = None;
+            for end in start..=bytes.len() {
+                match f.handle_response(&bytes[..end]) {
+                    Ok(Event::NeedData) => continue,
+                    Ok(Event::Redirect(_)) => got = Some(Ok(())),
+                    Ok(Event::Final(_)) => got = Some(Err(0)),
+                    Err(Error::TooManyHeaders { limit }) => got = Some(Err(limit)),
+                    Err(e) => panic!("{n} fields, limit {limit:?}: {e:?}"),
+                }
+                break;
+            }
+            if got != Some(want) {
+                failed.push(format!(
+                    "{n} Set-Cookie, limit {limit:?}, bytewise {bytewise}: {got:?}, want {want:?}"
+                ));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    let e = Error::TooManyHeaders { limit: 16 };
+    assert_eq!((e.code(), e.fault()), ("too_many_headers", Fault::Peer));
 }

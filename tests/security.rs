@@ -768,13 +768,12 @@ fn urllib3_cve_2023_43804_cookie_removed_cross_origin() {
 /// framing header (`Content-Length`, `Transfer-Encoding`) describes one. `fetch` and
 /// `strict` also drop `Content-Type`; `curl` keeps a custom `Content-Type` on purpose (as
 /// `curl -H` does) but never the body. Under `curl` a 303 answering an extension method
-/// (`-X DELETE`) keeps the method but must drop the body all the same.
+/// (`-X DELETE`) keeps the method but must drop the body all the same. The body is framed
+/// once by `Content-Length` and once by `Transfer-Encoding` (never both: that request is
+/// refused, see `first_request_validation` in `tests/scenarios.rs`).
 #[test]
 fn urllib3_cve_2023_45803_body_dropped_when_redirect_turns_request_into_get() {
-    let body_headers = [
-        ("Content-Type", "application/x-www-form-urlencoded"),
-        ("Content-Length", "31"),
-    ];
+    let framings = [("Content-Length", "31"), ("Transfer-Encoding", "chunked")];
     for_every_policy(|label, policy| {
         let cases = [
             (Method::Post, 303, "/headers_and_params"),
@@ -797,10 +796,18 @@ fn urllib3_cve_2023_45803_body_dropped_when_redirect_turns_request_into_get() {
             ),
         ];
         for (method, status, location) in cases {
-            for body in [Body::Replayable, Body::Streamed] {
-                let label = format!("{label} {method} {status} {body:?} -> {location}");
-                let mut headers = body_headers.to_vec();
-                headers.push(("Transfer-Encoding", "identity"));
+            for (body, framing) in [Body::Replayable, Body::Streamed]
+                .into_iter()
+                .flat_map(|b| framings.map(|f| (b, f)))
+            {
+                let label = format!(
+                    "{label} {method} {status} {body:?} {} -> {location}",
+                    framing.0
+                );
+                let headers = [
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    framing,
+                ];
                 let req = request(method, "http://localhost:8081/redirect", &headers).body(body);
                 let mut r = Replay::start(&label, policy.clone(), req, &[]);
                 assert!(
@@ -819,10 +826,10 @@ fn urllib3_cve_2023_45803_body_dropped_when_redirect_turns_request_into_get() {
                 let next = r.request();
                 assert!(!next.send_body(), "{label}: the body is sent again");
                 let head = next.to_head();
-                for framing in ["Content-Length", "Transfer-Encoding"] {
-                    assert!(next.header(framing).is_none(), "{label}: {framing} kept");
+                for name in ["Content-Length", "Transfer-Encoding"] {
+                    assert!(next.header(name).is_none(), "{label}: {name} kept");
+                    assert!(!contains(&head, name.as_bytes()), "{label}");
                 }
-                assert!(!contains(&head, b"Content-Length"), "{label}");
                 if !curl {
                     assert!(next.header("Content-Type").is_none(), "{label}");
                 }
@@ -1828,5 +1835,75 @@ fn curl_cve_2022_30115_hsts_upgrade_inside_the_chain_not_bypassed() {
             "http://sub.plain.test/x",
             "{label_learn}"
         );
+    });
+}
+
+/// **Reuse after an early 307** (okhttp issue 3252, "Expect 100-continue and connection
+/// reuse", 2017; hyper issue 2791): a request announced `Expect: 100-continue` and held its
+/// body back; the server answered with a final status before any `100 Continue`, and the
+/// client skipped the body and reused the connection. The server may still be reading the
+/// announced body, so the next request's head is taken as body bytes and what follows as a
+/// request of the attacker's making (a desync). RFC 9110 §10.1.1: a server answering before
+/// the content may go on reading it; the client must either send it or close.
+///
+/// Read: the issue text (it quotes Jamie Lokier's 2004 libcurl mail on the same question),
+/// RFC 9110 §10.1.1 and RFC 9112 §9.3. Asserted under every policy: a 307 (or a 303, which
+/// drops the body for the next request but not for this connection) arriving before any
+/// `100` never allows reuse; after a `100 Continue` interim head the body was asked for and
+/// sent, and a same-origin 307 may reuse the connection (another origin never).
+#[test]
+fn reuse_after_an_early_307_to_an_expect_100_continue_request() {
+    let upload = || {
+        request(
+            Method::Post,
+            "http://a.test/upload",
+            &[("Expect", "100-continue"), ("Content-Length", "5")],
+        )
+        .body(Body::Replayable)
+    };
+    let interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    let cases = [
+        (redirect(307, "/upload2"), false),
+        (redirect(303, "/done"), false),
+        (format!("{interim}{}", redirect(307, "/upload2")), true),
+        (format!("{interim}{}", redirect(308, "/upload2")), true),
+        (
+            format!("{interim}{}", redirect(307, "http://b.test/upload")),
+            false,
+        ),
+    ];
+    for_every_policy(|label, policy| {
+        for (response, want) in &cases {
+            let label = format!("{label} {response:?}");
+            for bytewise in [false, true] {
+                let mut follow = Follow::new(upload(), policy.clone()).expect("valid request");
+                assert!(
+                    follow.request().send_body(),
+                    "{label}: the body is announced"
+                );
+                let bytes = response.as_bytes();
+                let start = if bytewise { 1 } else { bytes.len() };
+                let mut reuse = None;
+                for end in start..=bytes.len() {
+                    match follow.handle_response(&bytes[..end]) {
+                        Ok(Event::NeedData) => continue,
+                        Ok(Event::Redirect(r)) => {
+                            // The connection itself can carry another request only once the
+                            // body was asked for; reuse also needs the same origin.
+                            let continued = response.starts_with(interim);
+                            assert_eq!(r.response().keep_alive(), continued, "{label}");
+                            reuse = Some(r.reuse_connection());
+                        }
+                        other => panic!("{label}: {other:?}"),
+                    }
+                    break;
+                }
+                assert_eq!(
+                    reuse,
+                    Some(*want),
+                    "{label} (bytewise {bytewise}): reuse_connection"
+                );
+            }
+        }
     });
 }

@@ -207,7 +207,8 @@ pub fn response(name: &str) -> Option<Vec<u8>> {
 //    - `Connection`: whether its tokens include `close` or `keep-alive`.
 //    From those: the body's length (none for 1xx, 204, 304; chunked; a length; or until
 //    close) and whether the connection stays open (HTTP/1.1 or `keep-alive`, no `close`, a
-//    body with a known end).
+//    body with a known end, no `Transfer-Encoding` in HTTP/1.0 nor with `Content-Length`,
+//    not a `101`).
 // 3. `Url::join` the `Location` (as UTF-8) onto the current URL.
 // 4. Write the next head into the caller's buffer: `GET`, the new URL's path and query,
 //    ` HTTP/1.1`, a `Host` line with the URL's authority, then the request's header lines,
@@ -298,7 +299,9 @@ pub fn floor_read_head(resp: &[u8]) -> FloorHead<'_> {
         body,
         keep_alive: !close
             && (res.version == Some(1) || keep_alive)
-            && body != BodyLength::UntilClose,
+            && body != BodyLength::UntilClose
+            && !(chunked.is_some() && (res.version == Some(0) || content_length.is_some()))
+            && status != 101,
     }
 }
 

@@ -8,9 +8,9 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use redirects::{
-    Body, BodyLength, CredentialRule, Error, Event, Fault, Final, Follow, InvalidRequest,
-    MAX_RESPONSE_HEADERS, Method, MethodChange, MethodRule, Policy, Redirect, RemovalReason,
-    Request, Rules, UnreplayableBody, Url, resolve_location,
+    Body, BodyLength, CredentialRule, Error, Event, Fault, Final, Follow, InvalidRequest, Method,
+    MethodChange, MethodRule, Policy, Redirect, RemovalReason, Request, Rules, UnreplayableBody,
+    Url, resolve_location,
 };
 
 /// The URL the `parse_head` check sends its GET to.
@@ -179,7 +179,11 @@ fn outcome_of(ev: Result<Event<'_>, Error>) -> Outcome {
 /// bytes or the chain cause. Every code is a stable snake-case name.
 pub fn check_fault(e: &Error) {
     let want = match e {
-        Error::InvalidState | Error::BufferShrunk { .. } | Error::Refused { .. } => Fault::Caller,
+        Error::InvalidState
+        | Error::BufferShrunk { .. }
+        | Error::Refused { .. }
+        | Error::InvalidRequest(_)
+        | Error::InvalidPolicy(_) => Fault::Caller,
         _ => Fault::Peer,
     };
     assert_eq!(e.fault(), want, "fault of {e:?}");
@@ -320,7 +324,7 @@ pub fn check_head(data: &[u8]) -> Outcome {
     }
     match &whole {
         Outcome::Error(Error::TooManyHeaders { limit }) => {
-            assert_eq!(*limit, MAX_RESPONSE_HEADERS);
+            assert_eq!(*limit, policy.max_header_fields());
             let lines = data.iter().filter(|&&b| b == b'\n').count();
             assert!(lines > *limit, "too many headers in {lines} lines");
         }
@@ -374,19 +378,10 @@ fn check_interpretation(out: &Outcome, response: &Head) {
     };
     assert_eq!(response.body_length, body, "body length of {response:?}");
 
-    // Keep-alive: HTTP/1.1 without `Connection: close`, or HTTP/1.0 with `keep-alive`, and
-    // a body with a known end.
-    let connection = |token: &str| {
-        named("connection").any(|v| {
-            v.split(|&b| b == b',')
-                .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
-        })
-    };
-    let keep_alive = !connection("close")
-        && (response.version >= 1 || connection("keep-alive"))
-        && body != BodyLength::UntilClose;
+    // The request is a GET without `Expect`: keep-alive is the head's alone.
     assert_eq!(
-        response.keep_alive, keep_alive,
+        response.keep_alive,
+        head_keep_alive(response),
         "keep-alive of {response:?}"
     );
 
@@ -418,6 +413,71 @@ fn check_interpretation(out: &Outcome, response: &Head) {
         }
         _ => {}
     }
+}
+
+/// Whether the connection can carry another request after `response`, from its header
+/// list as the caller sees it: HTTP/1.1 without `Connection: close`, or HTTP/1.0 with
+/// `keep-alive`; a body with a known end; trustworthy framing (no `Transfer-Encoding` in
+/// HTTP/1.0, no `Transfer-Encoding` together with `Content-Length`: RFC 9112 §6.1, §6.3);
+/// not a `101`. (The request's `Expect: 100-continue` comes on top: see [`expects_continue`].)
+fn head_keep_alive(response: &Head) -> bool {
+    let named = |name: &'static str| {
+        response
+            .headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+    };
+    let connection = |token: &str| {
+        named("connection").any(|v| {
+            v.split(|&b| b == b',')
+                .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+        })
+    };
+    let te = named("transfer-encoding").next().is_some();
+    let cl = named("content-length").next().is_some();
+    !connection("close")
+        && (response.version >= 1 || connection("keep-alive"))
+        && response.body_length != BodyLength::UntilClose
+        && !(te && (response.version == 0 || cl))
+        && response.status != 101
+}
+
+/// Whether a request with these headers announces `Expect: 100-continue` (name and token
+/// in any case, the token anywhere in the list).
+fn expects_continue<'h>(mut headers: impl Iterator<Item = (&'h str, &'h [u8])>) -> bool {
+    headers.any(|(n, v)| {
+        n.eq_ignore_ascii_case("expect")
+            && v.split(|&b| b == b',')
+                .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"100-continue"))
+    })
+}
+
+/// Whether a `100` interim head comes before the final head in `head`, the bytes a
+/// complete response head used (skipped 1xx heads included): heads are runs of non-empty
+/// lines, and every status line but the last one's is looked at.
+fn continued_before(head: &[u8]) -> bool {
+    let mut statuses = Vec::new();
+    let mut in_head = false;
+    for line in head.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            in_head = false;
+        } else if !in_head {
+            in_head = true;
+            statuses.push(line.split(|&b| b == b' ').nth(1).unwrap_or(b"").to_vec());
+        }
+    }
+    statuses.pop();
+    statuses.iter().any(|s| s == b"100")
+}
+
+/// Keep-alive as the machine must report it for `response`, the answer to a request that
+/// did (`expects`) or did not announce `Expect: 100-continue`, read from `bytes` (the
+/// response as fed): the head's own rule, and not before a `100` when the body was held
+/// back (RFC 9110 §10.1.1).
+fn keep_alive_for(response: &Head, bytes: &[u8], expects: bool) -> bool {
+    head_keep_alive(response) && (!expects || continued_before(&bytes[..response.head_len]))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1006,9 +1066,18 @@ impl Model<'_> {
         assert_eq!(removed_of(r), self.removed(), "{when}: removed_headers");
     }
 
-    /// The redirect the machine just proposed: checks what the handle says against the
-    /// documented rules and moves the model to the next request.
-    fn step(&mut self, r: &Redirect<'_>, limit: u32, when: &str) {
+    /// Whether the current request announces `Expect: 100-continue`.
+    fn expects_continue(&self) -> bool {
+        expects_continue(
+            self.sent_fields()
+                .map(|f| (f.name.as_str(), f.value.as_slice())),
+        )
+    }
+
+    /// The redirect the machine just proposed (`bytes`: the response, as fed): checks what
+    /// the handle says against the documented rules and moves the model to the next
+    /// request.
+    fn step(&mut self, r: &Redirect<'_>, bytes: &[u8], limit: u32, when: &str) {
         let Outcome::Redirect {
             response,
             number,
@@ -1046,9 +1115,13 @@ impl Model<'_> {
                 case.profile()
             );
         }
+        // Reuse: the same origin and a connection that can carry another request (RFC 9112
+        // §6.1, §6.3, §9.3; not before a `100` when the request held its body back).
+        let keep_alive = keep_alive_for(&response, bytes, self.expects_continue());
+        assert_eq!(response.keep_alive, keep_alive, "{when}: keep_alive");
         assert_eq!(
             reuse,
-            response.keep_alive && same_origin(&self.current, &next_url),
+            keep_alive && same_origin(&self.current, &next_url),
             "{when}: reuse_connection"
         );
         let n = self.count + 1;
@@ -1164,6 +1237,14 @@ impl Model<'_> {
                         Err(InvalidRequest::HeaderValue),
                         "{what}"
                     );
+                    // Every control byte but HTAB, as the `http` crate refuses them.
+                    for bad in [&b"a\x01b"[..], b"\x1b[0m", b"a\x7f"] {
+                        assert_eq!(
+                            r.append_header("X-Hop", bad),
+                            Err(InvalidRequest::HeaderValue),
+                            "{what}"
+                        );
+                    }
                 }
             }
             self.check_handle(r, &what);
@@ -1226,7 +1307,31 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
         req = req.header(n, v).expect("valid header");
     }
     let req = req.body(case.body);
-    let mut follow = Follow::new(req, policy).expect("valid first request");
+    // Follow::new refuses a first request that would be ambiguous on the wire.
+    let named = |name: &str| {
+        case.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .count()
+    };
+    let refused = if case.method == Method::Connect {
+        Some(InvalidRequest::Connect)
+    } else if named("host") > 1 {
+        Some(InvalidRequest::DuplicateHost)
+    } else if named("content-length") > 0 && named("transfer-encoding") > 0 {
+        Some(InvalidRequest::ContentLengthWithTransferEncoding)
+    } else {
+        None
+    };
+    let mut follow = match (Follow::new(req, policy), refused) {
+        (Ok(follow), None) => follow,
+        (Err(e), Some(want)) => {
+            assert_eq!(e, Error::InvalidRequest(want), "Follow::new");
+            check_fault(&e);
+            return vec![Outcome::Error(e)];
+        }
+        (got, want) => panic!("Follow::new gave {got:?}, want the refusal {want:?}"),
+    };
 
     let first = Url::parse(&case.url).expect("valid first URL");
     let mut m = Model {
@@ -1278,7 +1383,7 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
         let from = m.current.clone();
         let when = format!("redirect {} (response {i})", count + 1);
         let (out, cut, acted) = feed_with(&mut follow, bytes, how, |mut r| {
-            m.step(&r, limit, &when);
+            m.step(&r, bytes, limit, &when);
             // Removing a header the request does not carry changes nothing.
             assert_eq!(
                 r.remove_header("X-Never-Set"),
@@ -1334,6 +1439,11 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                 history,
             } => {
                 assert!(response.head_len <= bytes.len());
+                assert_eq!(
+                    response.keep_alive,
+                    keep_alive_for(response, bytes, m.expects_continue()),
+                    "final response: keep_alive"
+                );
                 assert_eq!(*redirects, count);
                 assert_eq!(history, &m.history, "history");
                 assert_eq!(url, m.current.as_str());
