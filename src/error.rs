@@ -69,6 +69,11 @@ pub enum Error {
         /// The port.
         port: u16,
     },
+    /// The redirect (or, from [`Follow::check_address`](crate::Follow::check_address), the
+    /// address about to be connected to) is in a less public address space than the
+    /// chain's first URL, and the policy refuses that
+    /// ([`Policy::with_block_private_targets`](crate::Policy::with_block_private_targets)).
+    PrivateTarget(alloc::boxed::Box<PrivateTarget>),
     /// The response head is not valid HTTP/1.x.
     MalformedResponse(Malformed),
     /// The response head (including any skipped 1xx heads) is longer than the policy's
@@ -110,6 +115,40 @@ pub enum Error {
     },
 }
 
+/// What [`Error::PrivateTarget`] refused: a host (and the address it resolved to, when
+/// the caller checked one) in a less public address space than the chain's first URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateTarget {
+    /// The target's host, as the URL serializes it.
+    pub host: alloc::boxed::Box<str>,
+    /// The address the caller was about to connect to, if the refusal came from
+    /// [`Follow::check_address`](crate::Follow::check_address).
+    pub address: Option<core::net::IpAddr>,
+    /// The target's address space.
+    pub space: crate::AddressSpace,
+    /// The chain's address space (its first URL's, or the one the caller declared).
+    pub chain: crate::AddressSpace,
+    /// The status of the redirect that led there (`None` for the first request).
+    pub status: Option<u16>,
+}
+
+impl fmt::Display for PrivateTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.status {
+            Some(status) => write!(f, "{status} redirect to {}", self.host)?,
+            None => write!(f, "request to {}", self.host)?,
+        }
+        if let Some(ip) = self.address {
+            write!(f, " (resolved to {ip})")?;
+        }
+        write!(
+            f,
+            " goes into a {} address, less public than the {} space the chain started in",
+            self.space, self.chain
+        )
+    }
+}
+
 /// Whose mistake an [`Error`] is ([`Error::fault`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
@@ -141,6 +180,7 @@ impl Error {
             | Error::BodyNotReplayable { .. }
             | Error::InsecureRedirect { .. }
             | Error::BlockedPort { .. }
+            | Error::PrivateTarget(_)
             | Error::MalformedResponse(_)
             | Error::HeadTooLarge { .. }
             | Error::TooManyHeaders { .. } => Fault::Peer,
@@ -162,6 +202,7 @@ impl Error {
             Error::BodyNotReplayable { .. } => "body_not_replayable",
             Error::InsecureRedirect { .. } => "insecure_redirect",
             Error::BlockedPort { .. } => "blocked_port",
+            Error::PrivateTarget(_) => "private_target",
             Error::MalformedResponse(_) => "malformed_response",
             Error::HeadTooLarge { .. } => "head_too_large",
             Error::TooManyHeaders { .. } => "too_many_headers",
@@ -184,6 +225,7 @@ impl Error {
             | Error::InsecureRedirect { status }
             | Error::BlockedPort { status, .. }
             | Error::Refused { status, .. } => Some(status),
+            Error::PrivateTarget(ref p) => p.status,
             _ => None,
         }
     }
@@ -323,6 +365,7 @@ impl fmt::Display for Error {
                     "{status} redirect to port {port}, which browsers never connect to"
                 )
             }
+            Error::PrivateTarget(p) => write!(f, "{p}"),
             Error::MalformedResponse(m) => write!(f, "malformed response head: {m}"),
             Error::HeadTooLarge { limit } => {
                 write!(f, "response head larger than {limit} bytes")

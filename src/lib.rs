@@ -261,6 +261,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+mod address;
 mod error;
 mod head;
 mod headers;
@@ -278,7 +279,10 @@ mod response;
 mod rules;
 mod views;
 
-pub use error::{BufferTooSmall, Error, Fault, InvalidPolicy, InvalidRequest, Malformed};
+pub use address::AddressSpace;
+pub use error::{
+    BufferTooSmall, Error, Fault, InvalidPolicy, InvalidRequest, Malformed, PrivateTarget,
+};
 pub use headers::RemovalReason;
 pub use hsts::{HstsSource, HstsUpgrade};
 pub use location::resolve_location;

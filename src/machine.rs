@@ -18,9 +18,13 @@
 
 use alloc::vec::Vec;
 
+use alloc::boxed::Box;
+use core::net::IpAddr;
+
 use url::Url;
 
-use crate::error::{Error, InvalidRequest};
+use crate::address::AddressSpace;
+use crate::error::{Error, InvalidRequest, PrivateTarget};
 use crate::head::{Head, LocationField, Scanner};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
@@ -96,6 +100,8 @@ enum Referrer {
 pub(crate) struct Notes {
     pub(crate) referrer: Option<ReferrerDecision>,
     pub(crate) hsts: Option<HstsUpgrade>,
+    /// The target's and the chain's address spaces, when private targets are blocked.
+    pub(crate) space: Option<(AddressSpace, AddressSpace)>,
 }
 
 /// The redirect state machine for one chain.
@@ -120,7 +126,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 928 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 936 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -150,6 +156,8 @@ pub struct Follow {
     tainted: bool,
     /// The known HSTS hosts: the policy's plus what the chain learned.
     hsts: HstsHosts,
+    /// The address space the chain started in (private-target blocking).
+    space: AddressSpace,
     notes: Notes,
 }
 
@@ -170,6 +178,7 @@ impl Follow {
             headers,
             body,
             referrer,
+            space,
         } = request;
         if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
             return Err(InvalidRequest::Scheme.into());
@@ -181,6 +190,10 @@ impl Follow {
         if let Some(port) = policy.port_blocked(&url) {
             return Err(InvalidRequest::BlockedPort { port }.into());
         }
+        let space = space.unwrap_or_else(|| {
+            url.host()
+                .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h))
+        });
         let hsts = policy.hsts_hosts().clone();
         let first_url = url.clone();
         let upgraded = hsts_upgrade(&hsts, &mut url);
@@ -285,9 +298,11 @@ impl Follow {
             request_origin,
             tainted: false,
             hsts,
+            space,
             notes: Notes {
                 referrer: None,
                 hsts: upgraded,
+                space: None,
             },
         })
     }
@@ -506,6 +521,13 @@ impl Follow {
         if let Some(port) = self.policy.port_blocked(&next) {
             return Err(Error::BlockedPort { status, port });
         }
+        // Private Network Access: never into a less public space than the chain's.
+        let target_space = next
+            .host()
+            .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h));
+        if self.policy.block_private_targets() && target_space < self.space {
+            return Err(self.private_target(&next, None, target_space, Some(status)));
+        }
 
         // Every check passed: take the redirect.
         let n = self.redirects() + 1;
@@ -540,6 +562,10 @@ impl Follow {
         self.notes = Notes {
             referrer: None,
             hsts: hsts.map(|source| HstsUpgrade { source }),
+            space: self
+                .policy
+                .block_private_targets()
+                .then_some((target_space, self.space)),
         };
         changed |= self.recompute_referer(buf, n, location.as_ref());
         changed |= self.apply_origin_taint(n);
@@ -842,6 +868,55 @@ impl Follow {
         }
         self.apply_credential_rule(n, None);
         self.headers.render();
+    }
+
+    /// The [`Error::PrivateTarget`] for `url` (in `space`), resolved to `address` if any.
+    fn private_target(
+        &self,
+        url: &Url,
+        address: Option<IpAddr>,
+        space: AddressSpace,
+        status: Option<u16>,
+    ) -> Error {
+        Error::PrivateTarget(Box::new(PrivateTarget {
+            host: url.host_str().unwrap_or("").into(),
+            address,
+            space,
+            chain: self.space,
+            status,
+        }))
+    }
+
+    /// Applies the private-target rule to the address the caller is about to connect to
+    /// for the current request (the first one, or the one the last redirect proposed):
+    /// [`Error::PrivateTarget`] if the policy blocks private targets
+    /// ([`Policy::with_block_private_targets`]) and `address` is in a less public space
+    /// ([`AddressSpace::of_ip`]) than the chain started in; `Ok` otherwise.
+    ///
+    /// The machine only sees host names, and a name can resolve anywhere (and resolve
+    /// again elsewhere: DNS rebinding). A caller that wants SSRF protection MUST call
+    /// this with every address it is about to connect to, before every connection of the
+    /// chain, and MUST NOT connect when it fails; it should hand the error to its user as
+    /// the end of the chain. The machine's state does not change.
+    ///
+    /// ```
+    /// use redirects::{AddressSpace, Error, Follow, Policy, Request};
+    /// let req = Request::get("http://public.example/")?;
+    /// let follow = Follow::new(req, Policy::strict())?;
+    /// // The name resolved to loopback: refused before any connection.
+    /// let err = follow.check_address("127.0.0.1".parse().unwrap()).unwrap_err();
+    /// let Error::PrivateTarget(p) = &err else { panic!() };
+    /// assert_eq!((p.space, p.chain), (AddressSpace::Local, AddressSpace::Public));
+    /// assert!(follow.check_address("93.184.215.14".parse().unwrap()).is_ok());
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn check_address(&self, address: IpAddr) -> Result<(), Error> {
+        let space = AddressSpace::of_ip(address);
+        if !self.policy.block_private_targets() || space >= self.space {
+            return Ok(());
+        }
+        let status = self.history.last().map(HistoryEntry::status);
+        Err(self.private_target(&self.url, Some(address), space, status))
     }
 
     /// What the machine decided for the current request (referrer, HSTS).

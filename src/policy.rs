@@ -89,6 +89,7 @@ pub struct Policy {
     blocked_ports: bool,
     hsts: HstsHosts,
     learn_hsts: bool,
+    block_private_targets: bool,
 }
 
 /// Fetch's "bad port" list (the table under "port blocking"): ports of other protocols
@@ -147,7 +148,26 @@ impl Policy {
             blocked_ports: rules.blocked_ports,
             hsts: HstsHosts::default(),
             learn_hsts: rules.learn_hsts,
+            block_private_targets: rules.block_private_targets,
         }
+    }
+
+    /// Whether a redirect into a less public address space than the chain's first URL is
+    /// [`Error::PrivateTarget`] (WICG Private Network Access: public > private > local; see
+    /// [`AddressSpace`](crate::AddressSpace)). Default on under `strict`, off under `fetch`
+    /// and `curl`.
+    ///
+    /// The machine sees host names, not the addresses they resolve to: a caller who wants
+    /// SSRF protection MUST also call [`Follow::check_address`](crate::Follow::check_address)
+    /// with the address it is about to connect to, before every connection.
+    pub fn with_block_private_targets(mut self, block: bool) -> Policy {
+        self.block_private_targets = block;
+        self
+    }
+
+    /// Whether redirects into a less public address space are refused.
+    pub fn block_private_targets(&self) -> bool {
+        self.block_private_targets
     }
 
     /// The referrer policy the chain starts with (default

@@ -41,6 +41,8 @@ pub struct Request {
     pub(crate) body: Body,
     /// As the caller wrote it (checked to parse as a URL): curl sends it byte for byte.
     pub(crate) referrer: Option<Box<str>>,
+    /// The address space the caller says the first URL is in.
+    pub(crate) space: Option<crate::AddressSpace>,
 }
 
 impl Request {
@@ -63,7 +65,19 @@ impl Request {
             headers: Vec::new(),
             body: Body::None,
             referrer: None,
+            space: None,
         }
+    }
+
+    /// Says which address space the first URL is in, for
+    /// [`Policy::with_block_private_targets`](crate::Policy::with_block_private_targets).
+    /// Without it the space is the first URL's host's ([`AddressSpace::of_host`](crate::AddressSpace::of_host)):
+    /// an IP address's own, `Local` for `localhost`, and `Public` for any other name. An
+    /// intranet client starting at `http://intranet.corp/` says `Private` here, so that it
+    /// may go to `10.0.0.6` but not to `127.0.0.1`.
+    pub fn address_space(mut self, space: crate::AddressSpace) -> Request {
+        self.space = Some(space);
+        self
     }
 
     /// Sets the referrer: the URL of the document that made the request (Fetch's request

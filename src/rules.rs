@@ -214,6 +214,8 @@ pub struct Rules {
     pub(crate) blocked_ports: bool,
     /// The default for learning HSTS hosts from the chain's own `https` responses.
     pub(crate) learn_hsts: bool,
+    /// The default for refusing targets in a less public address space than the first URL.
+    pub(crate) block_private_targets: bool,
 }
 
 use MethodRule::{PostToGet, SeeOther};
@@ -270,14 +272,18 @@ impl Rules {
         origin_taint: true,
         blocked_ports: true,
         learn_hsts: true,
+        block_private_targets: false,
     };
 
     /// [`Rules::FETCH`] plus: https -> http refused
-    /// ([`Error::InsecureRedirect`](crate::Error::InsecureRedirect)), 10 redirects.
+    /// ([`Error::InsecureRedirect`](crate::Error::InsecureRedirect)), 10 redirects, and
+    /// redirects into a less public address space than the first URL's refused
+    /// ([`Error::PrivateTarget`](crate::Error::PrivateTarget)).
     pub const STRICT: Rules = Rules {
         name: "strict",
         max_redirects: 10,
         allow_downgrade: false,
+        block_private_targets: true,
         ..Rules::FETCH
     };
 
@@ -306,6 +312,7 @@ impl Rules {
         blocked_ports: false,
         // curl learns HSTS hosts only with `--hsts FILE`.
         learn_hsts: false,
+        block_private_targets: false,
     };
 
     /// Every profile, by name.

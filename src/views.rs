@@ -3,6 +3,7 @@
 
 use url::Url;
 
+use crate::address::AddressSpace;
 use crate::error::{Error, InvalidRequest};
 use crate::headers::{Class, RemovalReason};
 use crate::hsts::HstsUpgrade;
@@ -198,6 +199,14 @@ impl<'a> Redirect<'a> {
     /// ```
     pub fn referrer_decision(&self) -> Option<ReferrerDecision> {
         self.m.notes().referrer
+    }
+
+    /// When the policy blocks private targets: the next request's address space (from
+    /// its host; the address it resolves to is for [`Follow::check_address`]) and the
+    /// space the chain started in. The redirect was followed because the first is not
+    /// less public than the second.
+    pub fn address_spaces(&self) -> Option<(AddressSpace, AddressSpace)> {
+        self.m.notes().space
     }
 
     /// Whether the Location went to `http://` on a known HSTS host and the next request

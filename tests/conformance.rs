@@ -4,8 +4,8 @@
 //! (colon-separated paths). Each case runs twice, feeding every response whole and then one
 //! byte at a time; both runs must meet every expectation and give the same trace. Unknown
 //! profiles, policy keys or fields fail the case: a vector never passes by being ignored. A
-//! format-1 file that uses a format-2 key fails the case too, and so does a key whose API
-//! the crate does not have yet (see "NOT SUPPORTED YET" below).
+//! format-1 file that uses a format-2 key fails the case too. Every format-2 key maps to
+//! the crate's API.
 //!
 //! FORMAT.md's last rule (feed every case through an entry point that takes an already
 //! parsed head, status and fields) does not apply: the crate has no such entry point, only
@@ -109,34 +109,15 @@ fn known_in(
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// NOT SUPPORTED YET. Vector keys whose API this crate does not have yet: a case that uses
-// one fails with "not supported yet" (it is never run without the key). Each is one line to
-// change once the API exists.
-// ---------------------------------------------------------------------------------------
-
 /// `policy.max_header_fields` (issue 10, the header field limit).
 fn with_max_header_fields(policy: Policy, n: usize) -> Result<Policy, String> {
     policy.with_max_header_fields(n).map_err(|e| e.to_string())
 }
 
-/// `policy.block_private_targets` (issue 13, private-network targets). Once the policy
-/// has it, this body is the one line that sets it.
+/// `policy.block_private_targets` (issue 13, private-network targets).
 fn with_block_private_targets(policy: Policy, block: bool) -> Result<Policy, String> {
-    not_supported_yet(policy, "block_private_targets", &block)
+    Ok(policy.with_block_private_targets(block))
 }
-
-fn not_supported_yet(
-    _policy: Policy,
-    key: &str,
-    value: &dyn std::fmt::Debug,
-) -> Result<Policy, String> {
-    Err(format!(
-        "policy key `{key}` ({value:?}) is not supported yet: the crate has no API for it"
-    ))
-}
-
-// ---------------------------------------------------------------------------------------
 
 /// What the machine did with one response.
 #[derive(Debug, Clone, PartialEq)]
@@ -754,13 +735,13 @@ fn runner_rejects_wrong_and_unknown() {
     );
     blocked["steps"][0]["expect"]["error"] = "blocked_ports".into();
     fails(&blocked, v2, "unknown error kind");
-    // Keys without an API yet fail the case, whatever else it says.
+    // A policy value of the wrong type fails the case.
     let mut c = no_referrer.clone();
     c.insert(
         "policy".into(),
-        serde_json::json!({"block_private_targets": false}),
+        serde_json::json!({"block_private_targets": "yes"}),
     );
-    fails(&c, v2, "not supported yet");
+    fails(&c, v2, "block_private_targets not a bool");
     // A value the API refuses fails the case with the API's reason.
     let mut c = no_referrer.clone();
     c.insert("policy".into(), serde_json::json!({"max_header_fields": 0}));

@@ -1,0 +1,194 @@
+//! Address spaces as WICG Private Network Access draws them, for refusing redirects (and
+//! connections) into a less public network than the one a chain started in.
+
+use core::fmt;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use url::Host;
+
+/// How public a network address is (WICG Private Network Access, "IP address space").
+/// The order is from the least to the most public: `Local < Private < Public`.
+///
+/// ```
+/// use core::net::IpAddr;
+/// use redirects::AddressSpace;
+/// let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+/// assert_eq!(AddressSpace::of_ip(ip("127.0.0.1")), AddressSpace::Local);
+/// assert_eq!(AddressSpace::of_ip(ip("169.254.169.254")), AddressSpace::Private);
+/// assert_eq!(AddressSpace::of_ip(ip("::ffff:10.1.2.3")), AddressSpace::Private);
+/// assert_eq!(AddressSpace::of_ip(ip("93.184.215.14")), AddressSpace::Public);
+/// assert!(AddressSpace::Local < AddressSpace::Private && AddressSpace::Private < AddressSpace::Public);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AddressSpace {
+    /// The host itself: `127.0.0.0/8`, `::1`, `0.0.0.0/8` and `::` (which reach the host
+    /// too), and the names `localhost` and `*.localhost` (RFC 6761 §6.3).
+    Local,
+    /// A private network: `10.0.0.0/8`, `100.64.0.0/10`, `172.16.0.0/12`,
+    /// `192.168.0.0/16`, `169.254.0.0/16` (link-local, where cloud metadata endpoints
+    /// live), `198.18.0.0/15`, `fc00::/7`, `fe80::/10`.
+    Private,
+    /// Everything else, and every host name but `localhost` unless the caller says
+    /// otherwise.
+    Public,
+}
+
+impl AddressSpace {
+    /// The space of an IP address. An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) takes
+    /// its IPv4 address's space.
+    pub fn of_ip(ip: IpAddr) -> AddressSpace {
+        match ip {
+            IpAddr::V4(v4) => of_v4(v4),
+            IpAddr::V6(v6) => of_v6(v6),
+        }
+    }
+
+    /// The space of a URL's host as the WHATWG parser left it (so `0x7f.1`, `2130706433`
+    /// and `0177.0.0.1` are already `127.0.0.1`): an IP address's space, `Local` for
+    /// `localhost` and `*.localhost` (a trailing dot ignored), `Public` for any other name.
+    pub fn of_host<S: AsRef<str>>(host: &Host<S>) -> AddressSpace {
+        match host {
+            Host::Ipv4(v4) => of_v4(*v4),
+            Host::Ipv6(v6) => of_v6(*v6),
+            Host::Domain(d) => {
+                let d = d.as_ref();
+                let d = d.strip_suffix('.').unwrap_or(d);
+                if d.eq_ignore_ascii_case("localhost")
+                    || d.len() > ".localhost".len()
+                        && d[d.len() - ".localhost".len()..].eq_ignore_ascii_case(".localhost")
+                {
+                    AddressSpace::Local
+                } else {
+                    AddressSpace::Public
+                }
+            }
+        }
+    }
+
+    /// The space's name: `local`, `private` or `public`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AddressSpace::Local => "local",
+            AddressSpace::Private => "private",
+            AddressSpace::Public => "public",
+        }
+    }
+}
+
+impl fmt::Display for AddressSpace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+fn of_v4(ip: Ipv4Addr) -> AddressSpace {
+    let [a, b, ..] = ip.octets();
+    match (a, b) {
+        (127, _) | (0, _) => AddressSpace::Local,
+        (10, _) | (192, 168) | (169, 254) => AddressSpace::Private,
+        (100, 64..=127) | (172, 16..=31) | (198, 18..=19) => AddressSpace::Private,
+        _ => AddressSpace::Public,
+    }
+}
+
+fn of_v6(ip: Ipv6Addr) -> AddressSpace {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return of_v4(v4);
+    }
+    if ip == Ipv6Addr::LOCALHOST || ip == Ipv6Addr::UNSPECIFIED {
+        return AddressSpace::Local;
+    }
+    let first = ip.segments()[0];
+    if first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80 {
+        AddressSpace::Private
+    } else {
+        AddressSpace::Public
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use alloc::vec::Vec;
+    use url::Url;
+
+    #[test]
+    fn block_edges() {
+        use AddressSpace::{Local as L, Private as P, Public as U};
+        let cases: &[(&str, AddressSpace)] = &[
+            ("127.0.0.0", L),
+            ("127.255.255.255", L),
+            ("126.255.255.255", U),
+            ("128.0.0.0", U),
+            ("0.0.0.0", L),
+            ("10.0.0.0", P),
+            ("10.255.255.255", P),
+            ("11.0.0.0", U),
+            ("9.255.255.255", U),
+            ("100.63.255.255", U),
+            ("100.64.0.0", P),
+            ("100.127.255.255", P),
+            ("100.128.0.0", U),
+            ("172.15.255.255", U),
+            ("172.16.0.0", P),
+            ("172.31.255.255", P),
+            ("172.32.0.0", U),
+            ("192.167.255.255", U),
+            ("192.168.0.0", P),
+            ("192.168.255.255", P),
+            ("192.169.0.0", U),
+            ("169.253.255.255", U),
+            ("169.254.169.254", P),
+            ("169.255.0.0", U),
+            ("198.17.255.255", U),
+            ("198.18.0.0", P),
+            ("198.19.255.255", P),
+            ("198.20.0.0", U),
+            ("8.8.8.8", U),
+            ("::1", L),
+            ("::", L),
+            ("::2", U),
+            ("fc00::", P),
+            ("fdff:ffff::1", P),
+            ("fe00::", U),
+            ("fe80::1", P),
+            ("febf:ffff::", P),
+            ("fec0::", U),
+            ("::ffff:127.0.0.1", L),
+            ("::ffff:192.168.1.1", P),
+            ("::ffff:8.8.8.8", U),
+            ("2001:db8::1", U),
+        ];
+        let mut failed = Vec::new();
+        for &(ip, want) in cases {
+            let got = AddressSpace::of_ip(ip.parse().unwrap());
+            if got != want {
+                failed.push(format!("{ip}: {got}, want {want}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    #[test]
+    fn hosts_as_the_url_parser_leaves_them() {
+        use AddressSpace::{Local as L, Private as P, Public as U};
+        let cases = [
+            ("http://0x7f.1/", L),
+            ("http://2130706433/", L),
+            ("http://0177.0.0.1/", L),
+            ("http://localhost/", L),
+            ("http://LOCALHOST./", L),
+            ("http://api.localhost/", L),
+            ("http://localhost.example/", U),
+            ("http://xlocalhost/", U),
+            ("http://[::ffff:a9fe:a9fe]/", P),
+            ("http://169.254.169.254/latest/meta-data/", P),
+            ("http://example.com/", U),
+        ];
+        for (url, want) in cases {
+            let u = Url::parse(url).unwrap();
+            assert_eq!(AddressSpace::of_host(&u.host().unwrap()), want, "{url}");
+        }
+    }
+}
