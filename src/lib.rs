@@ -198,6 +198,7 @@
 //! | HSTS hosts | `http://` to a known host goes to `https://` | same | same (known hosts only) | [`Policy::with_hsts_host`] | [`Redirect::hsts_upgrade`] |
 //! | HSTS learned from the chain's `https` responses | yes | yes | no (curl needs `--hsts`) | [`Policy::with_learn_hsts`] | [`Redirect::hsts_upgrade`] |
 //! | caller-set `Host` | only to its own host and port | same | same (back on it, sent again) | - | [`Redirect::removed_headers`] ([`RemovalReason::OtherAuthority`]) |
+//! | a target less public than the first URL (private networks) | followed | [`Error::PrivateTarget`] | followed | [`Policy::with_block_private_targets`] | the error; [`Redirect::address_spaces`] |
 //!
 //! The `Referer` of each request is what "determine request's referrer" gives for that
 //! request's URL: userinfo and fragment stripped, the origin only past 4096 bytes; each
@@ -210,6 +211,33 @@
 //! `Location`'s URL before the upgrade (as Fetch's redirect step does before main fetch
 //! upgrades it), bad ports are checked after the redirect limit and the body. A first
 //! request to `http://` on a known HSTS host is sent to `https://` as well.
+//!
+//! # Private networks (SSRF)
+//!
+//! Crawlers, webhook senders and link unfurlers follow URLs strangers give them; a public
+//! URL that answers `302 Location: http://169.254.169.254/latest/meta-data/` makes them
+//! fetch the cloud metadata endpoint from inside the network. With
+//! [`Policy::with_block_private_targets`] on (the `strict` default), a redirect whose
+//! target host is in a less public [`AddressSpace`] than the chain's first URL (public >
+//! private > local, as WICG Private Network Access draws them) is
+//! [`Error::PrivateTarget`], naming the host and both spaces. The machine classifies the
+//! host the WHATWG parser produced, so `0x7f.1`, `2130706433` and `0177.0.0.1` are all
+//! `127.0.0.1`; a host name counts as public (`localhost` and `*.localhost` as local)
+//! unless the caller declares the first URL's space ([`Request::address_space`]).
+//!
+//! Names resolve, and resolve again (DNS rebinding), where only the caller sees it: a
+//! caller that wants SSRF protection MUST call [`Follow::check_address`] with every
+//! address it is about to connect to, before every connection of the chain (the first
+//! included), and MUST NOT connect when it fails.
+//!
+//! ```
+//! use redirects::{AddressSpace, Error, Follow, Policy, Request};
+//! let mut follow = Follow::new(Request::get("http://unfurl.example/")?, Policy::strict())?;
+//! let metadata = b"HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\n\r\n";
+//! let Err(Error::PrivateTarget(p)) = follow.handle_response(metadata) else { panic!() };
+//! assert_eq!((&*p.host, p.space, p.chain), ("169.254.169.254", AddressSpace::Private, AddressSpace::Public));
+//! # Ok::<(), Error>(())
+//! ```
 //!
 //! # Credentials
 //!
