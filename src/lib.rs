@@ -144,15 +144,22 @@
 //!
 //! [`Rules::CURL`] follows curl 8.x with its command-line defaults (read from curl's
 //! `lib/http.c` `Curl_http_follow`, `http_switch_to_get`, `http_header_l`,
-//! `lib/vauth/vauth.c` `Curl_auth_allowed_to_host`, `src/tool_main.h`). Where it differs
-//! from `fetch`:
+//! `lib/vauth/vauth.c` `Curl_auth_allowed_to_host`, `src/tool_main.h`). libcurl decides
+//! the method by where the body comes from, not by the method: say it with
+//! [`Request::curl`], or the machine assumes the command line a user would type for the
+//! method ([`CurlRequest::assumed`]: POST is `-d`, a PUT with a body is `-T`, any other
+//! method is `-X METHOD [-d BODY]`). Each redirect names the rule it applied
+//! ([`Redirect::method_rule`]: [`MethodRule::CurlSwitchToGet`],
+//! [`MethodRule::CurlStickToMethod`]). Where it differs from `fetch`:
 //!
 //! | Case | `fetch` | `curl` |
 //! |---|---|---|
 //! | statuses followed | 301, 302, 303, 307, 308 | every 3xx with a `Location` (300, 304, 305, 306 too) |
 //! | limit | 20 | 50 (`--max-redirs` default) |
 //! | fragment | inherited when the `Location` has none | not inherited |
-//! | 303 + DELETE, PATCH, other `-X` methods | GET, body dropped | same method, body dropped ("Stick to DELETE instead of GET") |
+//! | what decides the method | the method (POST on 301/302, all but HEAD on 303) | how curl sent the request ([`CurlRequest`]: `-d`, `-T` or no body, `-X` or not), as libcurl's request kind does |
+//! | 301/302 | POST -> GET, body dropped | a `-d` body is dropped and the request becomes GET, or keeps its `-X` method ("Stick to PUT instead of GET"); a `-T` upload keeps method and body |
+//! | 303 | all but HEAD -> GET, body dropped | any body (`-d` or `-T`) is dropped; GET, or the `-X` method; `-X POST`/`-X PUT` without a body stay as they are |
 //! | headers on a body drop | every request-body header and `Expect` | only `Content-Length`, `Transfer-Encoding`, `Expect` (custom `Content-Type` is kept) |
 //! | streamed body | error on any redirect but 303 | error only when the body must be re-sent (no switch to GET) |
 //! | credentials | removed on the first request to another origin, for good | sent on every request to the origin they were set for: back on the first origin they are sent again |
@@ -324,7 +331,7 @@ pub use policy::{
 pub use referrer::{ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy};
 pub use request::{Body, Request};
 pub use response::{BodyLength, Response};
-pub use rules::{MethodRule, Rules};
+pub use rules::{CurlBody, CurlRequest, MethodRule, Rules};
 pub use url::Url;
 pub use views::{Event, Final, HistoryEntry, MethodChange, Redirect, RemovedHeader};
 

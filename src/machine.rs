@@ -39,7 +39,9 @@ use crate::referrer::{
 };
 use crate::request::{Body, Request};
 use crate::response::Response;
-use crate::rules::{CredentialScope, LocationConflict, MethodRule, RefererRule};
+use crate::rules::{
+    CredentialScope, CurlBody, CurlRequest, LocationConflict, MethodRule, RefererRule,
+};
 use crate::views::{Event, Final, HistoryEntry, Redirect};
 
 /// How many history entries are reserved up front (or the limit, if lower), so that
@@ -80,6 +82,7 @@ pub(crate) struct Undo {
     referrer: Referrer,
     referrer_policy: ReferrerPolicy,
     tainted: bool,
+    curl: CurlRequest,
 }
 
 /// The referrer the next request's `Referer` is computed from (Fetch's request referrer,
@@ -158,6 +161,8 @@ pub struct Follow {
     hsts: HstsHosts,
     /// The address space the chain started in (private-target blocking).
     space: AddressSpace,
+    /// How curl would send the current request (the `curl` rules decide by it).
+    curl: CurlRequest,
     notes: Notes,
 }
 
@@ -179,7 +184,9 @@ impl Follow {
             body,
             referrer,
             space,
+            curl,
         } = request;
+        let curl = curl.unwrap_or_else(|| CurlRequest::assumed(method, body != Body::None));
         if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
             return Err(InvalidRequest::Scheme.into());
         }
@@ -299,6 +306,7 @@ impl Follow {
             tainted: false,
             hsts,
             space,
+            curl,
             notes: Notes {
                 referrer: None,
                 hsts: upgraded,
@@ -510,7 +518,7 @@ impl Follow {
                 status,
             });
         }
-        let rewrite = rules.rewrite(status, self.method);
+        let rewrite = rules.rewrite(status, self.method, self.curl);
         if self.body == Body::Streamed && rules.streamed_body_fails(status, rewrite.is_some()) {
             return match self.policy.unreplayable_body() {
                 UnreplayableBody::Final => Ok(None),
@@ -538,6 +546,7 @@ impl Follow {
             referrer: self.referrer.clone(),
             referrer_policy: self.referrer_policy,
             tainted: self.tainted,
+            curl: self.curl,
         };
         let mut changed = false;
         if let Some((method, _)) = rewrite {
@@ -552,6 +561,8 @@ impl Follow {
             }
             self.method = method;
             self.body = Body::None;
+            // libcurl's request kind is GET after a switch: no body source any more.
+            self.curl.body = CurlBody::None;
         }
         let hsts = location
             .is_some()
@@ -854,6 +865,7 @@ impl Follow {
         self.referrer = undo.referrer;
         self.referrer_policy = undo.referrer_policy;
         self.tainted = undo.tainted;
+        self.curl = undo.curl;
         self.notes = Notes::default();
         // What the machine wrote for the redirect goes; what it removed comes back.
         self.headers

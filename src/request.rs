@@ -43,6 +43,8 @@ pub struct Request {
     pub(crate) referrer: Option<Box<str>>,
     /// The address space the caller says the first URL is in.
     pub(crate) space: Option<crate::AddressSpace>,
+    /// How curl would have sent it, if the caller says.
+    pub(crate) curl: Option<crate::CurlRequest>,
 }
 
 impl Request {
@@ -66,7 +68,32 @@ impl Request {
             body: Body::None,
             referrer: None,
             space: None,
+            curl: None,
         }
+    }
+
+    /// Says how `curl` would have sent this request (the `curl` profile only; the others
+    /// ignore it): where the body comes from (`-d` or `-T`) and whether the method was
+    /// forced with `-X`. libcurl decides each redirect by that, not by the method. Without
+    /// it, [`CurlRequest::assumed`](crate::CurlRequest::assumed) picks the command line a
+    /// user would type.
+    ///
+    /// ```
+    /// use redirects::{Body, CurlBody, CurlRequest, Event, Follow, Method, Policy, Request};
+    /// // curl -L -X PUT -d body URL
+    /// let req = Request::new(Method::Put, "http://a.test/x")?
+    ///     .body(Body::Replayable)
+    ///     .curl(CurlRequest { body: CurlBody::Data, forced_method: true });
+    /// let mut follow = Follow::new(req, Policy::curl())?;
+    /// let bytes = b"HTTP/1.1 302 Found\r\nLocation: /y\r\n\r\n";
+    /// let Event::Redirect(r) = follow.handle_response(bytes)? else { panic!() };
+    /// // "Stick to PUT instead of GET": the method stays, the -d body is dropped.
+    /// assert_eq!((r.request().method(), r.request().send_body()), (Method::Put, false));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn curl(mut self, curl: crate::CurlRequest) -> Request {
+        self.curl = Some(curl);
+        self
     }
 
     /// Says which address space the first URL is in, for

@@ -84,9 +84,101 @@ pub enum MethodRule {
     /// 301 or 302 answering a POST: the next request is a GET (Fetch, for historical
     /// reasons; curl likewise).
     PostToGet,
-    /// 303 See Other: the next request is a GET (HEAD stays HEAD; under `curl`, a method
-    /// other than GET, POST and PUT is kept), without the body.
+    /// 303 See Other: the next request is a GET (HEAD stays HEAD), without the body.
     SeeOther,
+    /// curl's `http_switch_to_get` (lib/http.c): a `-d` body on 301/302, or any body or
+    /// `-I` on 303, is dropped and the request becomes a GET (HEAD for `-I`).
+    CurlSwitchToGet,
+    /// curl's "Stick to METHOD instead of GET": as [`MethodRule::CurlSwitchToGet`], but
+    /// the method was forced with `-X`, so it is kept; only the body is dropped.
+    CurlStickToMethod,
+}
+
+/// Where curl's request body comes from (the `curl` profile only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurlBody {
+    /// No body option.
+    None,
+    /// `-d`/`--data` (and `-F`): a form post, libcurl's POST request kind.
+    Data,
+    /// `-T`/`--upload-file`: an upload, libcurl's PUT request kind.
+    Upload,
+}
+
+/// How `curl` would have sent a request: where its body comes from, and whether the
+/// method was forced with `-X`. libcurl decides a redirect by this, not by the method:
+/// `curl -X PUT -d x` loses its body on a 302 but stays PUT, `curl -T f` keeps PUT and
+/// its body on a 302. Only the `curl` rules read it; give it with
+/// [`Request::curl`](crate::Request::curl), or let [`CurlRequest::assumed`] pick the
+/// command line a user would type.
+///
+/// ```
+/// use redirects::{CurlBody, CurlRequest, Method};
+/// let put = CurlRequest::assumed(Method::Put, true);
+/// assert_eq!(put, CurlRequest { body: CurlBody::Upload, forced_method: false }); // curl -T FILE
+/// let delete = CurlRequest::assumed(Method::Delete, true);
+/// assert_eq!(delete, CurlRequest { body: CurlBody::Data, forced_method: true }); // curl -X DELETE -d BODY
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurlRequest {
+    /// Where the body comes from.
+    pub body: CurlBody,
+    /// The method was given with `-X` (`CURLOPT_CUSTOMREQUEST`).
+    pub forced_method: bool,
+}
+
+impl CurlRequest {
+    /// The command line a user would type for `method`, with or without a body: GET as
+    /// `curl -L URL`, HEAD as `curl -L -I URL`, POST as `curl -L -d BODY URL` (no `-X`; no
+    /// body is `-d ''`), PUT with a body as `curl -L -T FILE URL`, any other method (PUT
+    /// without a body included) as `curl -L -X METHOD [-d BODY] URL`.
+    pub fn assumed(method: Method, has_body: bool) -> CurlRequest {
+        let (body, forced_method) = match method {
+            Method::Get | Method::Head => (CurlBody::None, false),
+            Method::Post => (CurlBody::Data, false),
+            Method::Put if has_body => (CurlBody::Upload, false),
+            _ if has_body => (CurlBody::Data, true),
+            _ => (CurlBody::None, true),
+        };
+        CurlRequest {
+            body,
+            forced_method,
+        }
+    }
+
+    /// libcurl's `Curl_http_follow` for a `status` redirect of a request sent with
+    /// `method`: the next method and the rule when it switches to GET (the body is then
+    /// dropped), `None` when method and body are kept.
+    pub(crate) fn follow(self, status: u16, method: Method) -> Option<(Method, MethodRule)> {
+        // `-I` without `-X` is libcurl's HEAD request kind (CURLOPT_NOBODY).
+        let head = method == Method::Head && !self.forced_method;
+        let switch = match status {
+            // Only the POST kinds (`-d`, `-F`) switch on 301/302.
+            301 | 302 => self.body == CurlBody::Data,
+            // Every kind but GET switches on 303.
+            303 => self.body != CurlBody::None || head,
+            _ => false,
+        };
+        if !switch {
+            return None;
+        }
+        Some(if self.forced_method {
+            (method, MethodRule::CurlStickToMethod)
+        } else if head {
+            (Method::Head, MethodRule::CurlSwitchToGet)
+        } else {
+            (Method::Get, MethodRule::CurlSwitchToGet)
+        })
+    }
+}
+
+/// How the rules decide the next method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MethodModel {
+    /// By the method, from the rewrite table (Fetch).
+    Table,
+    /// By how curl sent the request ([`CurlRequest`]), as libcurl does.
+    Curl,
 }
 
 /// A set of statuses in `300..=315`, as a rewrite row names them (one `u16`: testing a
@@ -194,7 +286,10 @@ pub struct Rules {
     pub(crate) name: &'static str,
     /// The statuses followed when they carry a usable `Location`.
     pub(crate) follow: Statuses,
-    /// Method rewrites, first matching row wins; a matching row also drops the body.
+    /// How the next method is decided.
+    pub(crate) methods: MethodModel,
+    /// Method rewrites, first matching row wins; a matching row also drops the body
+    /// (under [`MethodModel::Table`]).
     pub(crate) rewrites: &'static [Rewrite],
     /// A `Location` without a fragment inherits the current URL's (RFC 9110 §10.2.2).
     pub(crate) inherit_fragment: bool,
@@ -234,21 +329,6 @@ const FETCH_REWRITES: &[Rewrite] = &[
     row(&[303], ANY, Get, SeeOther),
 ];
 
-/// curl's `Curl_http_follow` / `http_switch_to_get` (lib/http.c): POST -> GET on
-/// 301/302; on 303 GET, POST and PUT become GET and any other (`-X`) method is kept
-/// ("Stick to DELETE instead of GET"), always without the body.
-const CURL_REWRITES: &[Rewrite] = &[
-    row(&[301, 302], only(&[Method::Post]), Get, PostToGet),
-    row(&[303], only(&[Method::Head]), Same, SeeOther),
-    row(
-        &[303],
-        only(&[Method::Get, Method::Post, Method::Put]),
-        Get,
-        SeeOther,
-    ),
-    row(&[303], ANY, Same, SeeOther),
-];
-
 impl Rules {
     /// WHATWG Fetch, as browsers do it: 301, 302, 303, 307, 308 followed; POST -> GET on
     /// 301/302; everything but HEAD -> GET on 303; request-body headers dropped with the
@@ -260,6 +340,7 @@ impl Rules {
     pub const FETCH: Rules = Rules {
         name: "fetch",
         follow: Statuses::of(&[301, 302, 303, 307, 308]),
+        methods: MethodModel::Table,
         rewrites: FETCH_REWRITES,
         inherit_fragment: true,
         location_conflict: LocationConflict::OnRedirect,
@@ -296,7 +377,8 @@ impl Rules {
     pub const CURL: Rules = Rules {
         name: "curl",
         follow: Statuses::ALL_3XX,
-        rewrites: CURL_REWRITES,
+        methods: MethodModel::Curl,
+        rewrites: &[],
         inherit_fragment: false,
         location_conflict: LocationConflict::OnAnyStatus,
         streamed_body: StreamedBody::FailWhenResent,
@@ -336,14 +418,32 @@ impl Rules {
 
     /// The method of the request after a `status` redirect answering `method`, if the
     /// rules rewrite it (then the body is dropped too, even when the method stays, as for
-    /// HEAD on 303); `None` when method and body are kept.
+    /// HEAD on 303); `None` when method and body are kept. The `curl` rules decide by how
+    /// curl sent the request: this answers for the command line
+    /// [`CurlRequest::assumed`] picks for `method` with a body.
     pub fn next_method(&self, status: u16, method: Method) -> Option<Method> {
-        self.rewrite(status, method).map(|(m, _)| m)
+        let curl = CurlRequest::assumed(method, true);
+        self.rewrite(status, method, curl).map(|(m, _)| m)
+    }
+
+    /// The next method and the rule for `status` and `method` (sent as `curl` says under
+    /// the curl rules), if the rules rewrite it.
+    #[inline]
+    pub(crate) fn rewrite(
+        &self,
+        status: u16,
+        method: Method,
+        curl: CurlRequest,
+    ) -> Option<(Method, MethodRule)> {
+        match self.methods {
+            MethodModel::Table => self.table_rewrite(status, method),
+            MethodModel::Curl => curl.follow(status, method),
+        }
     }
 
     /// The first rewrite row for `status` and `method`: the next method and the rule.
     #[inline]
-    pub(crate) fn rewrite(&self, status: u16, method: Method) -> Option<(Method, MethodRule)> {
+    fn table_rewrite(&self, status: u16, method: Method) -> Option<(Method, MethodRule)> {
         // The method test is one AND: it goes first.
         let bit = Methods::bit(&method);
         let row = self
@@ -376,34 +476,105 @@ mod tests {
     fn rewrite_table() {
         use Method::*;
         let ext = Method::parse("PROPFIND").unwrap();
-        // (status, method, fetch's next method, curl's next method, body dropped).
+        // (status, method, fetch's next method and whether it drops the body, curl's for
+        // the command line a user would type with a body: CurlRequest::assumed).
         let cases = [
-            (301, Post, Get, Get, true),
-            (302, Post, Get, Get, true),
-            (301, Put, Put, Put, false),
-            (302, Delete, Delete, Delete, false),
-            (303, Post, Get, Get, true),
-            (303, Put, Get, Get, true),
-            (303, Get, Get, Get, true),
-            (303, Head, Head, Head, true),
-            (303, Delete, Get, Delete, true),
-            (303, ext, Get, ext, true),
-            (307, Post, Post, Post, false),
-            (308, Post, Post, Post, false),
-            (300, Post, Post, Post, false),
+            (301, Post, (Get, true), (Get, true)),
+            (302, Post, (Get, true), (Get, true)),
+            (301, Put, (Put, false), (Put, false)),
+            (302, Delete, (Delete, false), (Delete, true)),
+            (303, Post, (Get, true), (Get, true)),
+            (303, Put, (Get, true), (Get, true)),
+            (303, Get, (Get, true), (Get, false)),
+            (303, Head, (Head, true), (Head, true)),
+            (303, Delete, (Get, true), (Delete, true)),
+            (303, ext, (Get, true), (ext, true)),
+            (307, Post, (Post, false), (Post, false)),
+            (308, Post, (Post, false), (Post, false)),
+            (300, Post, (Post, false), (Post, false)),
         ];
         let mut failed = Vec::new();
-        for (status, method, fetch, curl, drop) in cases {
+        for (status, method, fetch, curl) in cases {
             let f = Rules::FETCH.next_method(status, method);
             let c = Rules::CURL.next_method(status, method);
             let got = (
-                f.unwrap_or(method),
-                c.unwrap_or(method),
-                f.is_some(),
-                c.is_some(),
+                (f.unwrap_or(method), f.is_some()),
+                (c.unwrap_or(method), c.is_some()),
             );
-            if got != (fetch, curl, drop, drop) {
+            if got != (fetch, curl) {
                 failed.push(format!("{status} {method}: {got:?}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// What libcurl did, one redirect after the first request (issue 12's table, observed
+    /// with libcurl 8.23 and explained by `Curl_http_follow` / `http_switch_to_get`):
+    /// (method, body source, `-X`, [301/302, 303, 307/308] as (next method, body kept)).
+    #[test]
+    fn curl_request_kind_table() {
+        use CurlBody::{Data, None as NoBody, Upload};
+        use Method::*;
+        let row = |m, body, forced, cells: [(Method, bool); 3]| (m, body, forced, cells);
+        let cases = [
+            row(Put, Data, true, [(Put, false), (Put, false), (Put, true)]),
+            row(
+                Delete,
+                Data,
+                true,
+                [(Delete, false), (Delete, false), (Delete, true)],
+            ),
+            row(
+                Patch,
+                Data,
+                true,
+                [(Patch, false), (Patch, false), (Patch, true)],
+            ),
+            row(Put, Upload, false, [(Put, true), (Get, false), (Put, true)]),
+            row(
+                Patch,
+                Upload,
+                true,
+                [(Patch, true), (Patch, false), (Patch, true)],
+            ),
+            row(Put, NoBody, true, [(Put, true), (Put, true), (Put, true)]),
+            row(
+                Post,
+                NoBody,
+                true,
+                [(Post, true), (Post, true), (Post, true)],
+            ),
+            row(
+                Post,
+                Data,
+                false,
+                [(Get, false), (Get, false), (Post, true)],
+            ),
+            row(Get, NoBody, false, [(Get, true), (Get, true), (Get, true)]),
+            row(
+                Head,
+                NoBody,
+                false,
+                [(Head, true), (Head, false), (Head, true)],
+            ),
+        ];
+        let mut failed = Vec::new();
+        for (method, body, forced_method, cells) in cases {
+            let req = CurlRequest {
+                body,
+                forced_method,
+            };
+            for (statuses, want) in [[301, 302], [303, 303], [307, 308]].iter().zip(cells) {
+                for &status in statuses {
+                    let got = req
+                        .follow(status, method)
+                        .map_or((method, true), |(m, _)| (m, false));
+                    if got != want {
+                        failed.push(format!(
+                            "{method} {body:?} -X {forced_method} {status}: {got:?}"
+                        ));
+                    }
+                }
             }
         }
         assert!(failed.is_empty(), "rows failed: {failed:#?}");

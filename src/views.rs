@@ -148,6 +148,24 @@ impl<'a> Redirect<'a> {
         })
     }
 
+    /// The rule that rewrote the method or dropped the body on this redirect, if one did,
+    /// even when the method stayed (HEAD on 303; curl's "Stick to PUT instead of GET").
+    ///
+    /// ```
+    /// use redirects::{Body, Event, Follow, Method, MethodRule, Policy, Request};
+    /// // Under curl, a DELETE with a body is `curl -X DELETE -d BODY`.
+    /// let req = Request::new(Method::Delete, "http://a.test/x")?.body(Body::Replayable);
+    /// let mut follow = Follow::new(req, Policy::curl())?;
+    /// let bytes = b"HTTP/1.1 301 Moved\r\nLocation: /y\r\n\r\n";
+    /// let Event::Redirect(r) = follow.handle_response(bytes)? else { panic!() };
+    /// assert_eq!(r.method_rule(), Some(MethodRule::CurlStickToMethod));
+    /// assert!(r.body_dropped() && r.method_change().is_none());
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn method_rule(&self) -> Option<MethodRule> {
+        self.m.undo()?.rule
+    }
+
     /// Whether the body the caller was sending is dropped on this redirect.
     pub fn body_dropped(&self) -> bool {
         self.m
