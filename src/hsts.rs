@@ -102,30 +102,80 @@ impl HstsHosts {
     }
 }
 
-/// RFC 6797 §6.1: `max-age` (required, once) and `includeSubDomains` (optional, once),
-/// directive names without case, values tokens or quoted strings, unknown directives
-/// ignored. `None` for an invalid field (which the UA ignores).
+/// RFC 9110 `tchar`.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// RFC 6797 §6.1: `directive *( ";" [ directive ] )`, each `token [ "=" ( token /
+/// quoted-string ) ]` with optional whitespace around; directive names without case, each
+/// at most once; `max-age` (required; delta-seconds, quoted or not) and
+/// `includeSubDomains` (no value); unknown directives ignored. `None` for a field that
+/// does not conform, which the UA ignores.
 fn parse_sts(value: &[u8]) -> Option<(u64, bool)> {
+    let ows = |i: &mut usize| {
+        while *i < value.len() && matches!(value[*i], b' ' | b'\t') {
+            *i += 1;
+        }
+    };
     let mut max_age = None;
     let mut include = false;
-    for directive in value.split(|&b| b == b';') {
-        let directive = directive.trim_ascii();
-        if directive.is_empty() {
+    // Unknown directive names seen (at most 8: more is no HSTS field anyone sends).
+    let mut seen_other: arrayvec::ArrayVec<&[u8], 8> = arrayvec::ArrayVec::new();
+    let mut i = 0;
+    loop {
+        ows(&mut i);
+        if i == value.len() {
+            break;
+        }
+        if value[i] == b';' {
+            i += 1;
             continue;
         }
-        let (name, val) = match directive.iter().position(|&b| b == b'=') {
-            Some(i) => (
-                directive[..i].trim_ascii(),
-                Some(directive[i + 1..].trim_ascii()),
-            ),
-            None => (directive, None),
-        };
+        let start = i;
+        while i < value.len() && is_tchar(value[i]) {
+            i += 1;
+        }
+        let name = &value[start..i];
+        if name.is_empty() {
+            return None;
+        }
+        ows(&mut i);
+        // The value, unquoted (escapes kept as they stand: only digits matter here).
+        let mut val: Option<&[u8]> = None;
+        if i < value.len() && value[i] == b'=' {
+            i += 1;
+            ows(&mut i);
+            if i < value.len() && value[i] == b'"' {
+                let from = i + 1;
+                i += 1;
+                loop {
+                    match value.get(i) {
+                        None => return None,
+                        Some(b'\\') => i += 2,
+                        Some(b'"') => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                val = Some(value.get(from..i)?);
+                i += 1;
+            } else {
+                let from = i;
+                while i < value.len() && is_tchar(value[i]) {
+                    i += 1;
+                }
+                if i == from {
+                    return None;
+                }
+                val = Some(&value[from..i]);
+            }
+            ows(&mut i);
+        }
+        if i < value.len() && value[i] != b';' {
+            return None;
+        }
         if name.eq_ignore_ascii_case(b"max-age") {
             let v = val?;
-            let v = v
-                .strip_prefix(b"\"")
-                .and_then(|v| v.strip_suffix(b"\""))
-                .unwrap_or(v);
             if max_age.is_some() || v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
                 return None;
             }
@@ -138,6 +188,11 @@ fn parse_sts(value: &[u8]) -> Option<(u64, bool)> {
                 return None;
             }
             include = true;
+        } else {
+            if seen_other.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                return None;
+            }
+            seen_other.try_push(name).ok()?;
         }
     }
     Some((max_age?, include))
@@ -163,6 +218,15 @@ mod tests {
             (b"max-age=", None),
             (b"max-age=1; includeSubDomains; includeSubDomains", None),
             (b"max-age=99999999999999999999999", Some((u64::MAX, false))),
+            (b"max-age=1; foo=\"a; max-age=2\"", Some((1, false))),
+            (
+                b"max-age=10; foo=\";includeSubDomains;\"",
+                Some((10, false)),
+            ),
+            (b"max-age=5, max-age=6", None),
+            (b"max-age=7;;", Some((7, false))),
+            (b"max-age=9; preload; preload", None),
+            (b"max-age=9; foo=\"unterminated", None),
         ];
         for (value, want) in cases {
             assert_eq!(parse_sts(value), *want, "{:?}", core::str::from_utf8(value));

@@ -152,9 +152,9 @@ pub struct Follow {
     state: State,
     referrer: Referrer,
     referrer_policy: ReferrerPolicy,
-    /// The request's origin (Fetch), for redirect-taint; `None` when no `Origin` field
-    /// can be affected.
-    request_origin: Option<Url>,
+    /// The request's origin (Fetch), for redirect-taint (`Some(None)`: opaque); `None`
+    /// when the rules never null `Origin`.
+    request_origin: Option<Option<Url>>,
     /// The chain is redirect-tainted: `Origin` is `null` from now on.
     tainted: bool,
     /// The known HSTS hosts: the policy's plus what the chain learned.
@@ -273,20 +273,25 @@ impl Follow {
         // Kept whenever the rules null `Origin`: the caller may add one on a later request.
         // The request's origin (Fetch): the referrer's when there is one, else the one a
         // caller-set `Origin` names, else the first URL's.
+        // A caller-set `Origin` names it ("serializing a request origin"); one that is no
+        // tuple origin (`null`) is opaque: same-origin with nothing.
         let origin_field = headers
             .fields
             .iter()
             .find(|f| f.class.has(Class::ORIGIN))
-            .and_then(|f| core::str::from_utf8(&f.value).ok())
-            .and_then(|v| Url::parse(v).ok())
-            .filter(Url::has_host);
+            .map(|f| {
+                core::str::from_utf8(&f.value)
+                    .ok()
+                    .and_then(|v| Url::parse(v).ok())
+                    .filter(Url::has_host)
+            });
         let request_origin =
             rules
                 .origin_taint
-                .then(|| match (&header_referrer, &referrer, origin_field) {
-                    (Some(Some(u)), _, _) | (None, Some(u), _) => u.clone(),
-                    (_, _, Some(o)) => o,
-                    _ => url.clone(),
+                .then(|| match (origin_field, &header_referrer, &referrer) {
+                    (Some(o), _, _) => o,
+                    (None, Some(Some(u)), _) | (None, None, Some(u)) => Some(u.clone()),
+                    _ => Some(url.clone()),
                 });
         headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
@@ -580,7 +585,8 @@ impl Follow {
         };
         changed |= self.recompute_referer(buf, n, location.as_ref());
         changed |= self.apply_origin_taint(n);
-        changed |= self.apply_credential_rule(n, location.as_ref());
+        let credential_target = location.as_ref().filter(|_| rules.credentials_before_hsts);
+        changed |= self.apply_credential_rule(n, credential_target);
         if changed {
             self.headers.render();
         }
@@ -630,9 +636,12 @@ impl Follow {
                 .unwrap_or(self.referrer_policy);
                 // A caller-set `Referer` on the request before is the referrer now.
                 let mut changed = false;
+                let mut taken = false;
                 for f in &mut self.headers.fields {
                     if f.class.has(Class::REFERER) && f.removed.is_none() {
-                        if !f.machine && !f.withheld {
+                        // The first caller-set one counts, as on the first request.
+                        if !f.machine && !f.withheld && !taken {
+                            taken = true;
                             self.referrer = match core::str::from_utf8(&f.value)
                                 .ok()
                                 .and_then(|v| Url::parse(v).ok())
@@ -689,7 +698,8 @@ impl Follow {
             return false;
         };
         let from = self.url_of_request(n - 1);
-        self.tainted |= !same_origin(from, &self.url) && !same_origin(origin, from);
+        let from_own_origin = origin.as_ref().is_some_and(|o| same_origin(o, from));
+        self.tainted |= !same_origin(from, &self.url) && !from_own_origin;
         if !self.tainted {
             return false;
         }

@@ -298,6 +298,10 @@ pub struct Rules {
     /// The headers that go with the body when it is dropped.
     pub(crate) dropped_with_body: Class,
     pub(crate) credentials: CredentialScope,
+    /// Credentials are decided against the Location's URL before an HSTS upgrade (Fetch:
+    /// the redirect step decides, main fetch upgrades after); otherwise against the URL
+    /// the request goes to (curl: `Curl_auth_allowed_to_host` looks at the connection).
+    pub(crate) credentials_before_hsts: bool,
     /// The default redirect limit.
     pub(crate) max_redirects: u32,
     /// The default for https -> http.
@@ -347,6 +351,7 @@ impl Rules {
         streamed_body: StreamedBody::FailUnlessSeeOther,
         dropped_with_body: Class::BODY,
         credentials: CredentialScope::UntilRefused,
+        credentials_before_hsts: true,
         max_redirects: 20,
         allow_downgrade: true,
         referer: RefererRule::Policy,
@@ -384,6 +389,7 @@ impl Rules {
         streamed_body: StreamedBody::FailWhenResent,
         dropped_with_body: Class::FRAMING,
         credentials: CredentialScope::EachRequest,
+        credentials_before_hsts: false,
         // curl's command line sets CURLOPT_MAXREDIRS to 50 (src/tool_main.h).
         max_redirects: 50,
         allow_downgrade: true,

@@ -22,7 +22,7 @@ use proptest::prelude::*;
 use redirects::{Body, Method, Rules};
 
 use checks::{BASES, Case, Decision, Outcome};
-use scenario::{FieldPiece, Resp, Scenario};
+use scenario::{Extras, FieldPiece, Resp, Scenario};
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -60,14 +60,41 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
 // ----- strategies: the machine grammar, weighted towards long chains ----------------------
 
 fn location_piece() -> impl Strategy<Value = FieldPiece> {
-    // kind 0: `Location: <form picked by arg>` (see `scenario::location`).
-    (any::<u8>(), vec(any::<u8>(), 0..8)).prop_map(|(arg, raw)| FieldPiece { kind: 0, arg, raw })
+    // kind 0: `Location: <form picked by arg>` (see `scenario::location`); kind 168: a
+    // Location to a host an HSTS list may name, with a port (bad ones among them; see
+    // `scenario::target_location`).
+    let kind = prop_oneof![4 => Just(0u8), 1 => Just(168u8)];
+    (kind, any::<u8>(), vec(any::<u8>(), 0..8)).prop_map(|(kind, arg, raw)| FieldPiece {
+        kind,
+        arg,
+        raw,
+    })
+}
+
+/// The scenario values of issue 10: none at all in a third of the chains (the grammar
+/// before it), anything in the rest.
+fn extras() -> impl Strategy<Value = Extras> {
+    prop_oneof![
+        1 => Just(Extras::default()),
+        2 => (any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>()).prop_map(
+            |(referrer, referrer_policy, hsts, flags, headers)| Extras {
+                referrer,
+                referrer_policy,
+                hsts,
+                flags,
+                headers,
+            }
+        ),
+    ]
 }
 
 fn other_piece() -> impl Strategy<Value = FieldPiece> {
-    // Mostly framing and ordinary fields; sometimes anything (duplicates, obs-fold, garbage).
+    // Mostly framing and ordinary fields, `Referrer-Policy` (160) and
+    // `Strict-Transport-Security` (164); sometimes anything (duplicates, obs-fold,
+    // garbage).
     let kind = prop_oneof![
         6 => proptest::sample::select(vec![5u8, 7, 8, 9, 10, 11, 12, 19]),
+        2 => proptest::sample::select(vec![160u8, 164]),
         1 => any::<u8>(),
     ];
     (kind, any::<u8>(), vec(any::<u8>(), 0..8)).prop_map(|(kind, arg, raw)| FieldPiece {
@@ -122,9 +149,10 @@ fn any_scenario() -> impl Strategy<Value = Scenario> {
         any::<u8>(),
         any::<u8>(),
         vec(resp(), 0..24),
+        extras(),
     )
         .prop_map(
-            |(method, origin, path, headers, body, policy, options, responses)| Scenario {
+            |(method, origin, path, headers, body, policy, options, responses, extras)| Scenario {
                 method,
                 origin,
                 path,
@@ -133,6 +161,7 @@ fn any_scenario() -> impl Strategy<Value = Scenario> {
                 policy,
                 options,
                 responses,
+                extras,
             },
         )
 }
@@ -144,10 +173,18 @@ fn long_chain() -> impl Strategy<Value = Scenario> {
     // query, fragment, back to the first origin, padded with whitespace.
     let forms = proptest::sample::select(vec![0u8, 1, 2, 6, 7, 9, 11]);
     let arg = (0u8..19, forms).prop_map(|(k, form)| k * 13 + form);
-    let benign = proptest::sample::select(vec![5u8, 7, 9, 10, 11, 12, 19]);
-    let fields = (arg, vec((benign, any::<u8>()), 0..3)).prop_map(|(arg, rest)| {
+    // Or a Location to a host of the HSTS lists, without a port or with a port that is
+    // not bad (`scenario::TARGET_PORTS` 0, 5, 6, 7, 11, 15), so the chain goes on.
+    let target = (
+        0u8..16,
+        proptest::sample::select(vec![0u8, 5, 6, 7, 11, 15]),
+    )
+        .prop_map(|(host, port)| (168u8, port << 4 | host));
+    let location = prop_oneof![5 => arg.prop_map(|a| (0u8, a)), 1 => target];
+    let benign = proptest::sample::select(vec![5u8, 7, 9, 10, 11, 12, 19, 160, 164]);
+    let fields = (location, vec((benign, any::<u8>()), 0..3)).prop_map(|((kind, arg), rest)| {
         let mut f = vec![FieldPiece {
-            kind: 0,
+            kind,
             arg,
             raw: Vec::new(),
         }];
@@ -179,18 +216,22 @@ fn long_chain() -> impl Strategy<Value = Scenario> {
         any::<u8>(),
         any::<u8>(),
         vec(resp, 8..24),
+        extras(),
     )
         .prop_map(
-            |(method, origin, path, headers, body, policy, options, responses)| Scenario {
-                method,
-                origin,
-                path,
-                headers,
-                body,
-                // The profile's own limit (bits 2-4 at 3 or more).
-                policy: policy | 0x0c,
-                options,
-                responses,
+            |(method, origin, path, headers, body, policy, options, responses, extras)| {
+                Scenario {
+                    method,
+                    origin,
+                    path,
+                    headers,
+                    body,
+                    // The profile's own limit (bits 2-4 at 3 or more).
+                    policy: policy | 0x0c,
+                    options,
+                    responses,
+                    extras,
+                }
             },
         )
 }
@@ -415,4 +456,250 @@ fn empty_location_field_is_order_independent() {
         before, after,
         "`Location:` (empty) then `Location: /next`, vs the other order"
     );
+}
+
+// ----- issue 10: every new rule is reached, and where the machine parts from the specs ----
+
+/// The machine grammar reaches every rule of issue 10: each kind of referrer decision
+/// (sent, why, a policy a `Referrer-Policy` header set), an HSTS upgrade from the policy's
+/// list and from a learned host, each new removal reason, `Origin: null`, `blocked_port`,
+/// and a redirect to a bad port while blocking is off. (2,000 scenarios from a fixed seed,
+/// each checked by the oracle.)
+#[test]
+fn issue_10_rules_are_reached() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
+    use redirects::{HstsSource, ReferrerSent, ReferrerWhy, RemovalReason};
+
+    let mut runner = TestRunner::new_with_rng(
+        ProptestConfig::default(),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let mut seen: Vec<String> = Vec::new();
+    let mut note = |what: String| {
+        if !seen.contains(&what) {
+            seen.push(what);
+        }
+    };
+    for _ in 0..2000 {
+        let s = scenario().new_tree(&mut runner).unwrap().current();
+        let case = s.render();
+        let configured = case.referrer_policy.unwrap_or_default();
+        for out in checks::check_machine(&case) {
+            match out {
+                Outcome::Redirect {
+                    referrer,
+                    hsts,
+                    removed,
+                    next,
+                    ..
+                } => {
+                    if let Some(d) = referrer {
+                        note(format!("sent {:?}", d.sent));
+                        note(format!("why {:?}", d.why));
+                        if d.policy != configured && !case.rules.name().contains("curl") {
+                            note("policy from Referrer-Policy".into());
+                        }
+                    }
+                    if let Some(h) = hsts {
+                        note(format!("hsts {:?}", h.source));
+                    }
+                    for (_, reason, _, _) in removed {
+                        note(format!("removed {reason:?}"));
+                    }
+                    if next
+                        .headers
+                        .iter()
+                        .any(|(n, v)| n == "Origin" && v == b"null")
+                    {
+                        note("Origin: null".into());
+                    }
+                    let url = redirects::Url::parse(&next.url).unwrap();
+                    if checks::bad_port(&url).is_some() {
+                        note("followed to a bad port".into());
+                    }
+                }
+                Outcome::Error(redirects::Error::BlockedPort { .. }) => note("blocked_port".into()),
+                _ => {}
+            }
+        }
+    }
+    let mut want: Vec<String> = Vec::new();
+    for s in [ReferrerSent::Url, ReferrerSent::Origin, ReferrerSent::None] {
+        want.push(format!("sent {s:?}"));
+    }
+    for w in [
+        ReferrerWhy::Policy,
+        ReferrerWhy::SameOrigin,
+        ReferrerWhy::CrossOrigin,
+        ReferrerWhy::Downgrade,
+        ReferrerWhy::TooLong,
+        ReferrerWhy::Earlier,
+        ReferrerWhy::CurlAuto,
+    ] {
+        want.push(format!("why {w:?}"));
+    }
+    for h in [HstsSource::Policy, HstsSource::Learned] {
+        want.push(format!("hsts {h:?}"));
+    }
+    for r in [
+        RemovalReason::Recomputed,
+        RemovalReason::RedirectTainted,
+        RemovalReason::OtherAuthority,
+    ] {
+        want.push(format!("removed {r:?}"));
+    }
+    for w in [
+        "policy from Referrer-Policy",
+        "Origin: null",
+        "blocked_port",
+        "followed to a bad port",
+    ] {
+        want.push(w.into());
+    }
+    let missing: Vec<&String> = want.iter().filter(|w| !seen.contains(w)).collect();
+    assert!(missing.is_empty(), "never reached: {missing:?}");
+}
+
+/// One redirect: `first` (with `headers`) under `policy`, answered by `response`; the
+/// request the machine proposes next (its URL and header list) and its referrer decision.
+fn one_redirect(
+    policy: redirects::Policy,
+    request: redirects::Request,
+    responses: &[&[u8]],
+) -> (
+    String,
+    Vec<(String, String)>,
+    Option<redirects::ReferrerDecision>,
+) {
+    use redirects::{Event, Follow};
+    let mut follow = Follow::new(request, policy).unwrap();
+    let mut last = None;
+    for r in responses {
+        match follow.handle_response(r).unwrap() {
+            Event::Redirect(redirect) => last = Some(redirect.referrer_decision()),
+            other => panic!("not a redirect: {other:?}"),
+        }
+    }
+    let req = follow.request();
+    let headers = req
+        .headers()
+        .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v).into_owned()))
+        .collect();
+    (req.url().to_string(), headers, last.flatten())
+}
+
+fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Fetch: a request whose origin is https://app.test (its `Origin` field) goes to
+/// https://api.test, which redirects to https://evil.test. The hop goes from a URL foreign
+/// to the request's origin to another origin: redirect-taint is not "same-origin", and
+/// "serializing a request origin" gives `null` (the machine once took the first URL as the
+/// request's origin and forwarded `Origin: https://app.test`).
+/// Found by the fuzz oracle of issue 10; fixed in the machine.
+#[test]
+fn regression_origin_is_nulled_after_a_foreign_redirector() {
+    let req = redirects::Request::get("https://api.test/x")
+        .unwrap()
+        .header("Origin", "https://app.test")
+        .unwrap();
+    let (_, headers, _) = one_redirect(
+        redirects::Policy::fetch(),
+        req,
+        &[b"HTTP/1.1 302 Found\r\nLocation: https://evil.test/\r\n\r\n"],
+    );
+    assert_eq!(header(&headers, "origin"), Some("null"));
+}
+
+/// Two caller-set `Referer` fields: the first is the referrer when the chain starts
+/// (`Follow::new`), so it must stay the referrer on the first redirect. To https://a.test
+/// under `strict-origin-when-cross-origin`, https://b.test/x gives its origin; the
+/// machine takes the last field (https://a.test/y, same origin) and sends it whole.
+/// Found by the fuzz oracle of issue 10; fixed in the machine.
+#[test]
+fn regression_first_referer_field_is_the_referrer() {
+    let req = redirects::Request::get("https://c.test/")
+        .unwrap()
+        .header("Referer", "https://b.test/x")
+        .unwrap()
+        .header("Referer", "https://a.test/y")
+        .unwrap();
+    let (_, headers, _) = one_redirect(
+        redirects::Policy::fetch(),
+        req,
+        &[b"HTTP/1.1 302 Found\r\nLocation: https://a.test/z\r\n\r\n"],
+    );
+    assert_eq!(header(&headers, "referer"), Some("https://b.test/"));
+}
+
+/// `Request::referrer` https://a.test/page for a request to https://b.test: the first
+/// request carries the origin only, and the referrer is that origin from then on. A
+/// redirect back to https://a.test sends that origin, and `referrer_decision` must say
+/// so (`sent: Origin`, why `Earlier`, as when a redirect cut it), not `sent: Url`.
+/// Found by the fuzz oracle of issue 10; fixed in the machine.
+#[test]
+fn regression_first_request_cut_stays_an_origin() {
+    use redirects::{ReferrerSent, ReferrerWhy};
+    let req = redirects::Request::get("https://b.test/")
+        .unwrap()
+        .referrer("https://a.test/page?secret=1")
+        .unwrap();
+    let (_, headers, decision) = one_redirect(
+        redirects::Policy::fetch(),
+        req,
+        &[b"HTTP/1.1 302 Found\r\nLocation: https://a.test/x\r\n\r\n"],
+    );
+    assert_eq!(header(&headers, "referer"), Some("https://a.test/"));
+    let d = decision.unwrap();
+    assert_eq!(
+        (d.sent, d.why),
+        (ReferrerSent::Origin, ReferrerWhy::Earlier)
+    );
+}
+
+/// curl with an HSTS host a.test: a `Cookie` set for https://a.test; a redirect to
+/// http://a.test/x is upgraded to https://a.test/x, the origin the cookie was set for.
+/// curl (`Curl_auth_allowed_to_host`: host, port and protocol of the connection it makes)
+/// sends it; the machine compares with http://a.test and leaves it out.
+/// Found by the fuzz oracle of issue 10; fixed in the machine.
+#[test]
+fn regression_curl_credentials_follow_the_upgraded_url() {
+    let policy = redirects::Policy::curl()
+        .with_hsts_host("a.test", false)
+        .unwrap();
+    let req = redirects::Request::get("https://a.test/")
+        .unwrap()
+        .header("Cookie", "sid=1")
+        .unwrap();
+    let (url, headers, _) = one_redirect(
+        policy,
+        req,
+        &[b"HTTP/1.1 302 Found\r\nLocation: http://a.test/x\r\n\r\n"],
+    );
+    assert_eq!(url, "https://a.test/x");
+    assert_eq!(header(&headers, "cookie"), Some("sid=1"));
+}
+
+/// RFC 6797 §6.1: a directive value may be a quoted-string, `;` included. The field
+/// `max-age=10; foo=";includeSubDomains;"` does not assert includeSubDomains, so
+/// http://x.a.test stays http after it; the machine splits inside the quotes and
+/// upgrades it.
+/// Found by the fuzz oracle of issue 10; fixed in the machine.
+#[test]
+fn regression_sts_quoted_value_holds_semicolons() {
+    let req = redirects::Request::get("https://a.test/").unwrap();
+    let (url, _, _) = one_redirect(
+        redirects::Policy::fetch(),
+        req,
+        &[
+            b"HTTP/1.1 302 Found\r\nStrict-Transport-Security: max-age=10; foo=\";includeSubDomains;\"\r\nLocation: https://a.test/2\r\n\r\n",
+            b"HTTP/1.1 302 Found\r\nLocation: http://x.a.test/\r\n\r\n",
+        ],
+    );
+    assert_eq!(url, "http://x.a.test/");
 }

@@ -8,9 +8,10 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use redirects::{
-    Body, BodyLength, CredentialRule, Error, Event, Fault, Final, Follow, InvalidRequest, Method,
-    MethodChange, MethodRule, Policy, Redirect, RemovalReason, Request, Rules, UnreplayableBody,
-    Url, resolve_location,
+    Body, BodyLength, CredentialRule, CurlBody, CurlRequest, Error, Event, Fault, Final, Follow,
+    HstsSource, HstsUpgrade, InvalidPolicy, InvalidRequest, Method, MethodChange, MethodRule,
+    Policy, Redirect, ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy, RemovalReason,
+    Request, Rules, UnreplayableBody, Url, resolve_location,
 };
 
 /// The URL the `parse_head` check sends its GET to.
@@ -71,9 +72,12 @@ pub enum Outcome {
         number: u32,
         from: String,
         method_change: Option<MethodChange>,
+        method_rule: Option<MethodRule>,
         body_dropped: bool,
         removed: Vec<(String, RemovalReason, u32, bool)>,
         reuse: bool,
+        referrer: Option<ReferrerDecision>,
+        hsts: Option<HstsUpgrade>,
         next: Next,
     },
     Final {
@@ -144,9 +148,12 @@ pub fn redirect_outcome(r: &Redirect<'_>) -> Outcome {
         number: r.number(),
         from: r.from_url().as_str().to_string(),
         method_change: r.method_change(),
+        method_rule: r.method_rule(),
         body_dropped: r.body_dropped(),
         removed: removed_of(r),
         reuse: r.reuse_connection(),
+        referrer: r.referrer_decision(),
+        hsts: r.hsts_upgrade(),
         next: next_of(r.request()),
     }
 }
@@ -612,15 +619,6 @@ pub fn check_location_at(base: &Url, raw: &[u8]) {
     }
 }
 
-/// Fetch's "bad port" table (fetch.bs, "port blocking"), written out here from the spec.
-const FETCH_BAD_PORTS: &[u16] = &[
-    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101,
-    102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427,
-    465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990,
-    993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667,
-    6668, 6669, 6679, 6697, 10080,
-];
-
 /// A 302 answering a GET of `base`, with one `Location` field per value, fed whole.
 pub fn redirect_with(base: &Url, locations: &[&[u8]]) -> Outcome {
     let mut response = b"HTTP/1.1 302 Found\r\n".to_vec();
@@ -707,6 +705,23 @@ pub struct Case {
     pub trusted: Option<String>,
     /// `UnreplayableBody::Final`.
     pub unreplayable_final: bool,
+    /// `Request::referrer`.
+    pub referrer: Option<String>,
+    /// `Policy::with_referrer_policy` (`None`: the default).
+    pub referrer_policy: Option<ReferrerPolicy>,
+    /// `Policy::with_auto_referer(true)`.
+    pub auto_referer: bool,
+    /// `Policy::with_blocked_ports` (`None`: the profile's default).
+    pub blocked_ports: Option<bool>,
+    /// `Policy::with_hsts_host`, in order (an IP address is refused and left out).
+    pub hsts_hosts: Vec<(String, bool)>,
+    /// `Policy::with_learn_hsts` (`None`: the profile's default).
+    pub learn_hsts: Option<bool>,
+    /// `Request::curl`: where curl's body comes from (0 none, 1 `-d`, 2 `-T`) and `-X`
+    /// (`None`: the command line a user would type, `CurlRequest::assumed`).
+    pub curl_request: Option<(u8, bool)>,
+    /// `Policy::with_block_private_targets` (`None`: the profile's default).
+    pub block_private: Option<bool>,
     pub responses: Vec<Vec<u8>>,
     /// `actions[i]` runs after the redirect of `responses[i]` (missing: the default, follow).
     pub actions: Vec<Action>,
@@ -735,6 +750,14 @@ impl Case {
             https_upgrade: false,
             trusted: None,
             unreplayable_final: false,
+            referrer: None,
+            referrer_policy: None,
+            auto_referer: false,
+            blocked_ports: None,
+            hsts_hosts: Vec::new(),
+            learn_hsts: None,
+            curl_request: None,
+            block_private: None,
             responses: responses.iter().map(|r| r.to_vec()).collect(),
             actions: Vec::new(),
         }
@@ -757,7 +780,78 @@ impl Case {
         if self.unreplayable_final {
             p = p.with_unreplayable_body(UnreplayableBody::Final);
         }
+        // The new values' documented defaults, before they are changed.
+        let fetchlike = !self.curl();
+        assert_eq!(
+            p.referrer_policy(),
+            ReferrerPolicy::StrictOriginWhenCrossOrigin
+        );
+        assert!(!p.auto_referer(), "auto referer by default");
+        assert_eq!(p.blocked_ports(), fetchlike, "bad-port blocking by default");
+        assert_eq!(p.learn_hsts(), fetchlike, "HSTS learning by default");
+        if let Some(rp) = self.referrer_policy {
+            p = p.with_referrer_policy(rp);
+        }
+        if self.auto_referer {
+            p = p.with_auto_referer(true);
+        }
+        if let Some(b) = self.blocked_ports {
+            p = p.with_blocked_ports(b);
+        }
+        for (host, include) in &self.hsts_hosts {
+            let refused = hsts_host_name(host).is_none();
+            match p.clone().with_hsts_host(host, *include) {
+                Ok(q) if !refused => p = q,
+                Err(e) if refused => {
+                    assert_eq!(e, Error::InvalidPolicy(InvalidPolicy::HstsHost), "{host}")
+                }
+                other => panic!("with_hsts_host({host:?}): {other:?}"),
+            }
+        }
+        if let Some(l) = self.learn_hsts {
+            p = p.with_learn_hsts(l);
+        }
+        assert_eq!(
+            p.block_private_targets(),
+            self.profile() == "strict",
+            "private-target blocking by default"
+        );
+        if let Some(b) = self.block_private {
+            p = p.with_block_private_targets(b);
+        }
         p
+    }
+
+    /// Whether redirects into a less public address space are refused.
+    fn blocking_private(&self) -> bool {
+        self.block_private.unwrap_or(self.profile() == "strict")
+    }
+
+    /// How curl sends the first request: (body source 0 none / 1 `-d` / 2 `-T`, `-X`). The
+    /// command line a user would type unless the case says: GET `curl URL`, HEAD `-I`,
+    /// POST `-d`, PUT with a body `-T`, any other method `-X METHOD [-d BODY]`.
+    fn curl_command(&self) -> (u8, bool) {
+        if let Some(c) = self.curl_request {
+            return c;
+        }
+        let body = self.body != Body::None;
+        match self.method {
+            Method::Get | Method::Head => (0, false),
+            Method::Post => (1, false),
+            Method::Put if body => (2, false),
+            _ if body => (1, true),
+            _ => (0, true),
+        }
+    }
+
+    /// Whether redirects to Fetch's bad ports are blocked.
+    fn blocking(&self) -> bool {
+        self.blocked_ports.unwrap_or(!self.curl())
+    }
+
+    /// Whether HSTS hosts are learned from the chain's `https` responses.
+    fn learning(&self) -> bool {
+        self.learn_hsts.unwrap_or(!self.curl())
     }
 
     /// The profile, by its documented name.
@@ -840,6 +934,401 @@ fn same_origin(a: &Url, b: &Url) -> bool {
     a.origin() == b.origin()
 }
 
+// ---------------------------------------------------------------------------------------
+// Issue 10's rules, each written from its spec (not from the crate): referrers (W3C
+// Referrer Policy, Fetch), redirect-taint (Fetch), bad ports (Fetch), HSTS (RFC 6797,
+// Fetch main fetch).
+
+/// Referrer Policy §3: the eight policies, by token.
+pub const REFERRER_POLICIES: [(&str, ReferrerPolicy); 8] = [
+    ("no-referrer", ReferrerPolicy::NoReferrer),
+    (
+        "no-referrer-when-downgrade",
+        ReferrerPolicy::NoReferrerWhenDowngrade,
+    ),
+    ("same-origin", ReferrerPolicy::SameOrigin),
+    ("origin", ReferrerPolicy::Origin),
+    ("strict-origin", ReferrerPolicy::StrictOrigin),
+    (
+        "origin-when-cross-origin",
+        ReferrerPolicy::OriginWhenCrossOrigin,
+    ),
+    (
+        "strict-origin-when-cross-origin",
+        ReferrerPolicy::StrictOriginWhenCrossOrigin,
+    ),
+    ("unsafe-url", ReferrerPolicy::UnsafeUrl),
+];
+
+/// WICG Private Network Access address spaces, least public first (the model's own, so
+/// that the crate's `AddressSpace` is checked against it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Space {
+    Local,
+    Private,
+    Public,
+}
+
+/// The space of a URL's host, from the PNA table (IPv4-mapped addresses take their IPv4
+/// address's space; `localhost` and `*.localhost` are local, RFC 6761; `0.0.0.0/8` and `::`
+/// reach the host: local, as the crate documents), written out from the RFCs' blocks.
+pub fn space_of(url: &Url) -> Space {
+    fn v4(o: [u8; 4]) -> Space {
+        let n = u32::from_be_bytes(o);
+        let within =
+            |base: [u8; 4], bits: u32| n >> (32 - bits) == u32::from_be_bytes(base) >> (32 - bits);
+        if within([127, 0, 0, 0], 8) || within([0, 0, 0, 0], 8) {
+            Space::Local
+        } else if within([10, 0, 0, 0], 8)
+            || within([100, 64, 0, 0], 10)
+            || within([172, 16, 0, 0], 12)
+            || within([192, 168, 0, 0], 16)
+            || within([169, 254, 0, 0], 16)
+            || within([198, 18, 0, 0], 15)
+        {
+            Space::Private
+        } else {
+            Space::Public
+        }
+    }
+    let Some(host) = url.host_str() else {
+        return Space::Public;
+    };
+    if let Ok(ip) = host.parse::<std::net::Ipv4Addr>() {
+        return v4(ip.octets());
+    }
+    if let Some(ip) = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .and_then(|h| h.parse::<std::net::Ipv6Addr>().ok())
+    {
+        let seg = ip.segments();
+        return if seg[..5] == [0; 5] && seg[5] == 0xffff {
+            let [a, b] = seg[6].to_be_bytes();
+            let [c, d] = seg[7].to_be_bytes();
+            v4([a, b, c, d])
+        } else if seg == [0, 0, 0, 0, 0, 0, 0, 1] || seg == [0; 8] {
+            Space::Local
+        } else if seg[0] & 0xfe00 == 0xfc00 || seg[0] & 0xffc0 == 0xfe80 {
+            Space::Private
+        } else {
+            Space::Public
+        };
+    }
+    let d = host.trim_end_matches('.').to_ascii_lowercase();
+    if d == "localhost" || d.ends_with(".localhost") {
+        Space::Local
+    } else {
+        Space::Public
+    }
+}
+
+/// Fetch, "port blocking": the first column of the bad-port table.
+pub const FETCH_BAD_PORTS: [u16; 83] = [
+    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101,
+    102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427,
+    465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990,
+    993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667,
+    6668, 6669, 6679, 6697, 10080,
+];
+
+/// Fetch, "should request be blocked due to a bad port": an HTTP(S) URL whose port (null
+/// for the scheme's default) is a bad port. The port, if so.
+pub fn bad_port(url: &Url) -> Option<u16> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.port().filter(|p| FETCH_BAD_PORTS.contains(p))
+}
+
+/// Secure Contexts, "is url potentially trustworthy": `about:blank`, `about:srcdoc` and
+/// `data:` URLs; else the origin: `https`/`wss`, a loopback address (127.0.0.0/8, ::1),
+/// `localhost` and `*.localhost` (with or without a final dot). Opaque origins are not.
+fn potentially_trustworthy(u: &Url) -> bool {
+    if matches!(u.as_str(), "about:blank" | "about:srcdoc") || u.scheme() == "data" {
+        return true;
+    }
+    if !u.origin().is_tuple() {
+        return false;
+    }
+    if matches!(u.scheme(), "https" | "wss") {
+        return true;
+    }
+    match u.host_str() {
+        Some(h) if h.starts_with('[') => h == "[::1]",
+        Some(h) => {
+            let dotless = h.strip_suffix('.').unwrap_or(h);
+            if dotless == "localhost" || dotless.ends_with(".localhost") {
+                return true;
+            }
+            // An IPv4 host is serialized as four decimal numbers.
+            h.parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.octets()[0] == 127)
+        }
+        None => false,
+    }
+}
+
+/// Referrer Policy §8.4, "strip url for use as a referrer": no referrer for a local scheme;
+/// else without username, password and fragment, and with the origin-only flag without
+/// path and query.
+fn strip_for_referrer(url: &Url, origin_only: bool) -> Option<Url> {
+    if matches!(url.scheme(), "about" | "blob" | "data") {
+        return None;
+    }
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u.set_fragment(None);
+    if origin_only {
+        u.set_path("");
+        u.set_query(None);
+    }
+    Some(u)
+}
+
+/// What "determine request's referrer" returned, and which branch of §8.3 step 7 said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Determined {
+    /// The referrer the request carries (and the request's referrer from then on).
+    url: Option<Url>,
+    /// `referrerOrigin` was returned, or `referrerURL` after the 4096-byte cut.
+    origin_only: bool,
+    why: ReferrerWhy,
+}
+
+/// Referrer Policy §8.3, "determine request's referrer", for a request to `target` whose
+/// referrer is `source`, under `policy`.
+fn determine_referrer(source: &Url, policy: ReferrerPolicy, target: &Url) -> Determined {
+    use ReferrerPolicy as P;
+    let none = |why| Determined {
+        url: None,
+        origin_only: false,
+        why,
+    };
+    let (Some(full), Some(origin)) = (
+        strip_for_referrer(source, false),
+        strip_for_referrer(source, true),
+    ) else {
+        return none(ReferrerWhy::Policy);
+    };
+    // Step 6: a referrerURL longer than 4096 bytes is its origin.
+    let too_long = full.as_str().len() > 4096;
+    let referrer_url = |why| Determined {
+        url: Some(if too_long {
+            origin.clone()
+        } else {
+            full.clone()
+        }),
+        origin_only: too_long,
+        why: if too_long { ReferrerWhy::TooLong } else { why },
+    };
+    let referrer_origin = |why| Determined {
+        url: Some(origin.clone()),
+        origin_only: true,
+        why,
+    };
+    let same = full.origin() == target.origin();
+    let downgrade = potentially_trustworthy(&full) && !potentially_trustworthy(target);
+    match policy {
+        P::NoReferrer => none(ReferrerWhy::Policy),
+        P::Origin => referrer_origin(ReferrerWhy::Policy),
+        P::UnsafeUrl => referrer_url(ReferrerWhy::Policy),
+        P::StrictOrigin if downgrade => none(ReferrerWhy::Downgrade),
+        P::StrictOrigin => referrer_origin(ReferrerWhy::Policy),
+        P::StrictOriginWhenCrossOrigin | P::SameOrigin | P::OriginWhenCrossOrigin if same => {
+            referrer_url(ReferrerWhy::SameOrigin)
+        }
+        P::StrictOriginWhenCrossOrigin if downgrade => none(ReferrerWhy::Downgrade),
+        P::StrictOriginWhenCrossOrigin | P::OriginWhenCrossOrigin => {
+            referrer_origin(ReferrerWhy::CrossOrigin)
+        }
+        P::SameOrigin => none(ReferrerWhy::CrossOrigin),
+        P::NoReferrerWhenDowngrade if downgrade => none(ReferrerWhy::Downgrade),
+        P::NoReferrerWhenDowngrade => referrer_url(ReferrerWhy::Policy),
+    }
+}
+
+/// Fetch, "get, decode, and split" a header's values (combined with ", "): split on commas
+/// outside HTTP quoted strings, each piece trimmed of spaces and tabs.
+fn get_decode_split(values: &[&[u8]]) -> Vec<Vec<u8>> {
+    let input: Vec<u8> = values.join(&b", "[..]);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut temp = Vec::new();
+    loop {
+        while pos < input.len() && input[pos] != b'"' && input[pos] != b',' {
+            temp.push(input[pos]);
+            pos += 1;
+        }
+        if pos < input.len() && input[pos] == b'"' {
+            // Collect an HTTP quoted string, quotes and escapes kept.
+            let start = pos;
+            pos += 1;
+            loop {
+                while pos < input.len() && input[pos] != b'"' && input[pos] != b'\\' {
+                    pos += 1;
+                }
+                if pos >= input.len() {
+                    break;
+                }
+                let c = input[pos];
+                pos += 1;
+                if c == b'\\' {
+                    if pos >= input.len() {
+                        break;
+                    }
+                    pos += 1;
+                } else {
+                    break;
+                }
+            }
+            temp.extend_from_slice(&input[start..pos]);
+            if pos < input.len() {
+                continue;
+            }
+        }
+        out.push(trim_sp_htab(&temp).to_vec());
+        temp.clear();
+        if pos >= input.len() {
+            return out;
+        }
+        pos += 1;
+    }
+}
+
+/// Referrer Policy §8.1, "parse a referrer policy from a Referrer-Policy header": the last
+/// token that is a referrer policy (compared exactly), `None` if there is none.
+fn referrer_policy_of(response: &Head) -> Option<ReferrerPolicy> {
+    let values: Vec<&[u8]> = response
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("referrer-policy"))
+        .map(|(_, v)| v.as_slice())
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    get_decode_split(&values)
+        .iter()
+        .filter_map(|t| {
+            REFERRER_POLICIES
+                .iter()
+                .find(|(tok, _)| tok.as_bytes() == t.as_slice())
+                .map(|&(_, p)| p)
+        })
+        .next_back()
+}
+
+/// RFC 9110 tchar.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// RFC 6797 §6.1: a `Strict-Transport-Security` value, `directive *( ";" [ directive ] )`
+/// with `directive = token [ "=" ( token / quoted-string ) ]` and implied whitespace;
+/// names without case, each at most once; `max-age` required (delta-seconds, quoted or
+/// not), `includeSubDomains` valueless; unknown directives ignored. `None` for a value
+/// that does not conform (the UA ignores the field). Else (max-age > 0, includeSubDomains).
+fn parse_sts(value: &[u8]) -> Option<(bool, bool)> {
+    let ows = |v: &[u8], mut i: usize| {
+        while i < v.len() && (v[i] == b' ' || v[i] == b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    let mut max_age: Option<bool> = None;
+    let mut include = false;
+    let mut i = 0;
+    loop {
+        i = ows(value, i);
+        if i < value.len() && value[i] != b';' {
+            // A directive: its name.
+            let start = i;
+            while i < value.len() && is_tchar(value[i]) {
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            let name = value[start..i].to_ascii_lowercase();
+            i = ows(value, i);
+            let mut arg: Option<Vec<u8>> = None;
+            if i < value.len() && value[i] == b'=' {
+                i = ows(value, i + 1);
+                let mut v = Vec::new();
+                if i < value.len() && value[i] == b'"' {
+                    i += 1;
+                    loop {
+                        match value.get(i) {
+                            None => return None,
+                            Some(b'"') => break,
+                            Some(b'\\') => {
+                                v.push(*value.get(i + 1)?);
+                                i += 2;
+                            }
+                            Some(&c) => {
+                                v.push(c);
+                                i += 1;
+                            }
+                        }
+                    }
+                    i += 1;
+                } else {
+                    let start = i;
+                    while i < value.len() && is_tchar(value[i]) {
+                        i += 1;
+                    }
+                    if i == start {
+                        return None;
+                    }
+                    v.extend_from_slice(&value[start..i]);
+                }
+                arg = Some(v);
+                i = ows(value, i);
+            }
+            if names.contains(&name) {
+                return None;
+            }
+            match (&name[..], arg) {
+                (b"max-age", Some(v)) if !v.is_empty() && v.iter().all(u8::is_ascii_digit) => {
+                    max_age = Some(v.iter().any(|&d| d != b'0'));
+                }
+                (b"max-age", _) => return None,
+                (b"includesubdomains", None) => include = true,
+                (b"includesubdomains", Some(_)) => return None,
+                _ => {}
+            }
+            names.push(name);
+        }
+        if i >= value.len() {
+            break;
+        }
+        if value[i] != b';' {
+            return None;
+        }
+        i += 1;
+    }
+    Some((max_age?, include))
+}
+
+/// The domain an HSTS host names, as RFC 6797 compares it: the URL parser's host (lower
+/// case, IDNA), without a final dot; `None` for an IP address or no host.
+fn hsts_host_name(host: &str) -> Option<String> {
+    let u = Url::parse(&format!("http://{host}/")).ok()?;
+    domain_of(&u)
+}
+
+/// A URL's host as a domain for HSTS (no final dot); `None` for IP addresses.
+fn domain_of(u: &Url) -> Option<String> {
+    let h = u.host_str()?;
+    if h.starts_with('[') || h.parse::<std::net::Ipv4Addr>().is_ok() {
+        return None;
+    }
+    Some(h.strip_suffix('.').unwrap_or(h).to_string())
+}
+
 /// The model of one request header.
 #[derive(Debug, Clone)]
 struct MField {
@@ -852,6 +1341,36 @@ struct MField {
     added: u32,
     /// Removed for good: why, and on which redirect.
     removed: Option<(RemovalReason, u32)>,
+    /// Written by the machine (`Referer`, `Origin: null`), after the caller's fields as
+    /// they stood then; never listed by `removed_headers`.
+    machine: bool,
+}
+
+/// Fetch's request referrer, as main fetch leaves it after each request.
+#[derive(Debug, Clone)]
+enum MRef {
+    /// The caller gave none: no request has a `Referer`.
+    Never,
+    /// A URL; `cut` once a request carried only its origin (it is that origin from then
+    /// on, and stays so).
+    Url { url: Url, cut: bool },
+    /// A request went without one: "no-referrer" from then on.
+    Gone,
+}
+
+/// The known HSTS hosts: (domain, includeSubDomains, who said so).
+type Known = Vec<(String, bool, HstsSource)>;
+
+/// Where a redirect goes, as Fetch computes it before the machine is asked.
+struct Target {
+    /// The Location's URL (fragment inherited), before any HSTS upgrade.
+    location: Url,
+    /// The URL requested: `location` upgraded to `https` on a known HSTS host.
+    url: Url,
+    /// Who said the host requires https (every matching entry), if it was upgraded.
+    sources: Vec<HstsSource>,
+    /// The known hosts after this response's `Strict-Transport-Security`.
+    known: Known,
 }
 
 /// What the next request must look like, kept independently of the machine.
@@ -859,6 +1378,10 @@ struct Model<'c> {
     case: &'c Case,
     first: Url,
     current: Url,
+    /// The URL the current request's Location named, before an HSTS upgrade (the first
+    /// request's own URL for the first request): Fetch compares credentials and the
+    /// referrer with it.
+    location: Url,
     method: Method,
     /// The body is still attached (the caller sends it).
     body: bool,
@@ -867,6 +1390,96 @@ struct Model<'c> {
     count: u32,
     /// (status, URL that answered) per redirect followed.
     history: Vec<(u16, String)>,
+    referrer: MRef,
+    /// The request's referrer policy now.
+    ref_policy: ReferrerPolicy,
+    known: Known,
+    /// Fetch's request origin (`None` inside: opaque), when the caller set `Origin` and
+    /// the rules null it once the chain is redirect-tainted.
+    request_origin: Option<Option<Url>>,
+    tainted: bool,
+    /// What `referrer_decision` says on the redirect proposed now.
+    decision: Option<ReferrerDecision>,
+    /// The sources `hsts_upgrade` may name on the redirect proposed now (none: no upgrade).
+    upgrade: Vec<HstsSource>,
+    /// libcurl's request kind by its body source (0 GET, 1 POST `-d`, 2 PUT `-T`) and
+    /// whether the method was forced with `-X`.
+    curl_src: u8,
+    curl_forced: bool,
+    /// The address space of the first URL (private-target blocking).
+    space: Space,
+}
+
+/// RFC 6797 §8.2 as Fetch's main fetch uses it: every known host that matches `url`'s
+/// host (a domain whose public suffix is not `localhost`) congruently, or as a superdomain
+/// with includeSubDomains.
+fn hsts_matches(known: &Known, url: &Url) -> Vec<HstsSource> {
+    let Some(host) = domain_of(url) else {
+        return Vec::new();
+    };
+    if host == "localhost" || host.ends_with(".localhost") {
+        return Vec::new();
+    }
+    known
+        .iter()
+        .filter(|(k, include, _)| *k == host || (*include && host.ends_with(&format!(".{k}"))))
+        .map(|&(_, _, source)| source)
+        .collect()
+}
+
+/// RFC 6797 §8.3: the URI with scheme `https`, an explicit port 80 made 443 (the URL
+/// parser never keeps 80 for `http`), any other port kept.
+fn https_of(url: &Url) -> Url {
+    let rest = &url.as_str()[url.scheme().len()..];
+    Url::parse(&format!("https{rest}")).expect("an https URL")
+}
+
+/// RFC 6797 §8.1: the first `Strict-Transport-Security` field of a response received over
+/// https from `url` (a domain, not an IP literal): `max-age=0` forgets the host, another
+/// valid value notes it (or updates it); an invalid value is ignored. What the policy
+/// lists is the caller's preload list: a response neither removes nor narrows it (the
+/// crate's documented choice, as browsers keep preloaded hosts).
+fn learn_hsts(known: &mut Known, url: &Url, response: &Head) {
+    if url.scheme() != "https" {
+        return;
+    }
+    let Some(host) = domain_of(url) else {
+        return;
+    };
+    let Some((_, value)) = response
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("strict-transport-security"))
+    else {
+        return;
+    };
+    let Some((keep, include)) = parse_sts(value) else {
+        return;
+    };
+    known.retain(|(k, _, source)| *source == HstsSource::Policy || *k != host);
+    if keep {
+        known.push((host, include, HstsSource::Learned));
+    }
+}
+
+/// A header list, readable.
+fn show(h: &[(String, Vec<u8>)]) -> String {
+    h.iter()
+        .map(|(n, v)| format!("{n}: {}", String::from_utf8_lossy(v)))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn is_named(name: &str, what: &str) -> bool {
+    name.eq_ignore_ascii_case(what)
+}
+
+/// The referrer a caller-set `Referer` value names: its URL, or none if it is not one.
+fn referrer_of_field(value: &[u8]) -> MRef {
+    match std::str::from_utf8(value).ok().map(Url::parse) {
+        Some(Ok(url)) => MRef::Url { url, cut: false },
+        _ => MRef::Gone,
+    }
 }
 
 impl Model<'_> {
@@ -910,7 +1523,9 @@ impl Model<'_> {
     /// Under curl, a credential not removed for good is left out of a request its rule
     /// does not allow (and sent again on a later one it does).
     fn withheld(&self, f: &MField) -> bool {
+        // A field set for the current request goes with it.
         self.case.curl()
+            && f.added != self.count
             && f.removed.is_none()
             && self.credential(&f.name)
             && !self.allowed(&f.name, &f.set_for, &self.current)
@@ -934,6 +1549,7 @@ impl Model<'_> {
         let n = self.count;
         self.fields
             .iter()
+            .filter(|f| !f.machine)
             .filter_map(|f| {
                 let (reason, at) = match f.removed {
                     Some(r) => r,
@@ -953,18 +1569,44 @@ impl Model<'_> {
         }
     }
 
-    /// The method after a `status` redirect, if it rewrites it (and drops the body).
-    fn rewrite(&self, status: u16) -> Option<Method> {
+    /// Whether a `status` redirect needs the streamed body again (Fetch: any but 303; curl:
+    /// unless the method is rewritten).
+    fn streamed_body_needed(&self, status: u16) -> bool {
+        let needs_body = if self.case.curl() {
+            self.rewrite(status).is_none()
+        } else {
+            status != 303
+        };
+        self.case.body == Body::Streamed && self.body && needs_body
+    }
+
+    /// The method after a `status` redirect, if it rewrites it (and drops the body), and
+    /// the rule.
+    fn rewrite(&self, status: u16) -> Option<(Method, MethodRule)> {
+        if self.case.curl() {
+            // libcurl, lib/http.c `Curl_http_follow`: the POST kind switches to GET on
+            // 301/302, every kind but GET on 303 (`-I` is the HEAD kind); a method given
+            // with `-X` sticks ("Stick to PUT instead of GET"), `-I` stays HEAD.
+            let head = self.method == Method::Head && !self.curl_forced;
+            let switch = match status {
+                301 | 302 => self.curl_src == 1,
+                303 => self.curl_src != 0 || head,
+                _ => false,
+            };
+            return switch.then(|| {
+                if self.curl_forced {
+                    (self.method, MethodRule::CurlStickToMethod)
+                } else if head {
+                    (Method::Head, MethodRule::CurlSwitchToGet)
+                } else {
+                    (Method::Get, MethodRule::CurlSwitchToGet)
+                }
+            });
+        }
         match (status, self.method) {
-            (301 | 302, Method::Post) => Some(Method::Get),
-            (303, Method::Head) => Some(Method::Head),
-            // curl keeps a custom method on 303 (without the body).
-            (303, m)
-                if self.case.curl() && !matches!(m, Method::Get | Method::Post | Method::Put) =>
-            {
-                Some(m)
-            }
-            (303, _) => Some(Method::Get),
+            (301 | 302, Method::Post) => Some((Method::Get, MethodRule::PostToGet)),
+            (303, Method::Head) => Some((Method::Head, MethodRule::SeeOther)),
+            (303, _) => Some((Method::Get, MethodRule::SeeOther)),
             _ => None,
         }
     }
@@ -1000,7 +1642,174 @@ impl Model<'_> {
             set_for: self.current.clone(),
             added: self.count,
             removed: None,
+            machine: false,
         });
+    }
+
+    /// A field the machine writes for the current request, after every field there is.
+    fn write(&mut self, name: &str, value: &[u8]) {
+        self.append(name, value);
+        self.fields.last_mut().expect("just pushed").machine = true;
+    }
+
+    /// Where the redirect `response` goes (`None` if it has no usable Location): the
+    /// Location's URL, resolved against the current URL, with its fragment (Fetch: the
+    /// current one when it has none; not under curl), then the HSTS upgrade after this
+    /// response's `Strict-Transport-Security` is learned.
+    fn target(&self, response: &Head) -> Option<Target> {
+        let locations: Vec<&[u8]> = response
+            .headers
+            .iter()
+            .filter(|(n, _)| is_named(n, "location"))
+            .map(|(_, v)| trim_sp_htab(v))
+            .filter(|v| !v.is_empty())
+            .collect();
+        let first = *locations.first()?;
+        if locations.iter().any(|l| *l != first) {
+            return None;
+        }
+        let mut location = resolve_location(&self.current, first).ok()?;
+        if !self.case.curl() && location.fragment().is_none() {
+            location.set_fragment(self.current.fragment());
+        }
+        let mut known = self.known.clone();
+        if self.case.learning() {
+            learn_hsts(&mut known, &self.current, response);
+        }
+        let sources = if location.scheme() == "http" {
+            hsts_matches(&known, &location)
+        } else {
+            Vec::new()
+        };
+        let url = if sources.is_empty() {
+            location.clone()
+        } else {
+            https_of(&location)
+        };
+        Some(Target {
+            location,
+            url,
+            sources,
+            known,
+        })
+    }
+
+    /// The `Referer` of request `n`, whose redirect `response` came from `from`.
+    ///
+    /// Fetch and strict: the 3xx's `Referrer-Policy` sets the policy ("set request's
+    /// referrer policy on redirect"); a caller-set `Referer` (sent as it is on the first
+    /// request) is the referrer now and is replaced; then "determine request's referrer"
+    /// against the Location's URL (main fetch runs it before the HSTS upgrade), whose
+    /// result is the referrer from then on.
+    ///
+    /// curl: the caller's `Referer` field, or the `--referer` value, goes on as it is;
+    /// with `;auto` (and no `Referer` field of the caller's) the previous URL, without
+    /// userinfo and fragment (curl's `Curl_follow`).
+    fn referer_on_redirect(&mut self, response: &Head, from: &Url, n: u32) {
+        let case = self.case;
+        let configured = case
+            .referrer_policy
+            .unwrap_or(ReferrerPolicy::StrictOriginWhenCrossOrigin);
+        self.decision = None;
+        if case.curl() {
+            let custom = self
+                .fields
+                .iter()
+                .any(|f| is_named(&f.name, "referer") && !f.machine && f.removed.is_none());
+            if !case.auto_referer || custom {
+                return;
+            }
+            let mut prev = from.clone();
+            let _ = prev.set_username("");
+            let _ = prev.set_password(None);
+            prev.set_fragment(None);
+            for f in &mut self.fields {
+                if f.machine && is_named(&f.name, "referer") && f.removed.is_none() {
+                    f.removed = Some((RemovalReason::Recomputed, n));
+                }
+            }
+            self.write("Referer", prev.as_str().as_bytes());
+            self.decision = Some(ReferrerDecision {
+                policy: configured,
+                sent: ReferrerSent::Url,
+                why: ReferrerWhy::CurlAuto,
+            });
+            return;
+        }
+        if let Some(p) = referrer_policy_of(response) {
+            self.ref_policy = p;
+        }
+        let mut caller = None;
+        for f in &mut self.fields {
+            if is_named(&f.name, "referer") && f.removed.is_none() {
+                if !f.machine && caller.is_none() {
+                    caller = Some(f.value.clone());
+                }
+                f.removed = Some((RemovalReason::Recomputed, n));
+            }
+        }
+        if let Some(v) = caller {
+            self.referrer = referrer_of_field(&v);
+        }
+        let policy = self.ref_policy;
+        let (d, cut) = match &self.referrer {
+            MRef::Never => return,
+            MRef::Gone => (
+                Determined {
+                    url: None,
+                    origin_only: false,
+                    why: ReferrerWhy::Earlier,
+                },
+                false,
+            ),
+            MRef::Url { url, cut } => (determine_referrer(url, policy, &self.location), *cut),
+        };
+        let sent = match (&d.url, d.origin_only || cut) {
+            (None, _) => ReferrerSent::None,
+            (Some(_), true) => ReferrerSent::Origin,
+            (Some(_), false) => ReferrerSent::Url,
+        };
+        // Cut earlier, the full referrer is that origin: it stays an origin.
+        let why = if cut && d.url.is_some() && !d.origin_only {
+            ReferrerWhy::Earlier
+        } else {
+            d.why
+        };
+        self.decision = Some(ReferrerDecision { policy, sent, why });
+        self.referrer = match d.url {
+            Some(url) => {
+                self.write("Referer", url.as_str().as_bytes());
+                MRef::Url {
+                    url,
+                    cut: sent == ReferrerSent::Origin,
+                }
+            }
+            None => MRef::Gone,
+        };
+    }
+
+    /// Fetch "redirect-taint" and "serializing a request origin": once a hop goes from a
+    /// URL whose origin is not the request's to another origin, every caller-set `Origin`
+    /// is replaced by `Origin: null`, for the rest of the chain.
+    fn taint_on_redirect(&mut self, from: &Url, n: u32) {
+        let Some(origin) = &self.request_origin else {
+            return;
+        };
+        let origin_is_from = origin.as_ref().is_some_and(|o| same_origin(o, from));
+        if self.tainted || same_origin(from, &self.current) || origin_is_from {
+            return;
+        }
+        self.tainted = true;
+        let mut nulled = false;
+        for f in &mut self.fields {
+            if is_named(&f.name, "origin") && f.removed.is_none() {
+                f.removed = Some((RemovalReason::RedirectTainted, n));
+                nulled = true;
+            }
+        }
+        if nulled {
+            self.write("Origin", b"null");
+        }
     }
 
     /// Checks a request against the model.
@@ -1012,7 +1821,13 @@ impl Model<'_> {
             .headers()
             .map(|(n, v)| (n.to_string(), v.to_vec()))
             .collect();
-        assert_eq!(headers, self.sent(), "{when}: header list");
+        let want = self.sent();
+        assert!(
+            headers == want,
+            "{when}: header list\n  machine: {}\n  model:   {}",
+            show(&headers),
+            show(&want)
+        );
         // A credential goes only where its rule lets it go from the origin it was set
         // for: the first request's (the Fetch three from the first request, checked
         // against the first URL itself), or the one the caller named it on.
@@ -1033,7 +1848,8 @@ impl Model<'_> {
             }
         }
         for f in self.sent_fields() {
-            if self.credential(&f.name) {
+            // (A field set for this request goes with it.)
+            if self.credential(&f.name) && f.added != self.count {
                 assert!(
                     self.allowed(&f.name, &f.set_for, &self.current),
                     "{when}: model: credential {} set for {} sent to {}",
@@ -1058,12 +1874,25 @@ impl Model<'_> {
         assert!(head.ends_with(b"\r\n\r\n"));
     }
 
-    /// Checks a `Redirect` handle against the model: the request it proposes and what it
-    /// says was removed.
+    /// Checks a `Redirect` handle against the model: the request it proposes, what it
+    /// says was removed, how the referrer was decided and whether HSTS upgraded the URL.
     fn check_handle(&self, r: &Redirect<'_>, when: &str) {
         assert_eq!(r.number(), self.count, "{when}: number");
         self.check_request(r.request(), when);
         assert_eq!(removed_of(r), self.removed(), "{when}: removed_headers");
+        assert_eq!(
+            r.referrer_decision(),
+            self.decision,
+            "{when}: referrer_decision"
+        );
+        match r.hsts_upgrade() {
+            None => assert!(self.upgrade.is_empty(), "{when}: no hsts_upgrade"),
+            Some(u) => assert!(
+                self.upgrade.contains(&u.source),
+                "{when}: hsts_upgrade {u:?}, known hosts say {:?}",
+                self.upgrade
+            ),
+        }
     }
 
     /// Whether the current request announces `Expect: 100-continue`.
@@ -1083,6 +1912,7 @@ impl Model<'_> {
             number,
             from,
             method_change,
+            method_rule,
             body_dropped,
             reuse,
             next,
@@ -1108,6 +1938,32 @@ impl Model<'_> {
         let next_url = Url::parse(&next.url).expect("next URL parses");
         assert!(is_followable(&next_url), "{when}: followed to {next_url}");
         assert_reparses(&next_url);
+        // Where Fetch goes: the Location, then HSTS; never to a bad port while blocked.
+        let target = self
+            .target(&response)
+            .unwrap_or_else(|| panic!("{when}: followed without a usable Location"));
+        assert_eq!(
+            next_url.as_str(),
+            target.url.as_str(),
+            "{when}: the URL followed (Location {}, known HSTS hosts {:?})",
+            target.location,
+            target.known
+        );
+        if case.blocking() {
+            assert_eq!(
+                bad_port(&target.location),
+                None,
+                "{when}: followed to a bad port"
+            );
+        }
+        if case.blocking_private() {
+            assert!(
+                space_of(&target.url) >= self.space,
+                "{when}: followed into a less public space: {} from {:?}",
+                target.url,
+                self.space
+            );
+        }
         if case.profile() == "strict" {
             assert!(
                 !(self.current.scheme() == "https" && next_url.scheme() == "http"),
@@ -1128,28 +1984,27 @@ impl Model<'_> {
 
         // Method and body.
         let rewrite = self.rewrite(status);
+        // `Rules::next_method` answers by the method alone: under curl, for the command
+        // line a user would type with a body.
+        if !case.curl() {
+            assert_eq!(
+                case.rules.next_method(status, self.method),
+                rewrite.map(|(m, _)| m),
+                "{when}: Rules::next_method({status}, {})",
+                self.method
+            );
+        }
         assert_eq!(
-            case.rules.next_method(status, self.method),
-            rewrite,
-            "{when}: Rules::next_method({status}, {})",
-            self.method
+            method_rule,
+            rewrite.map(|(_, rule)| rule),
+            "{when}: method_rule"
         );
-        let needs_body = if case.curl() {
-            rewrite.is_none()
-        } else {
-            status != 303
-        };
-        if case.body == Body::Streamed && self.body && needs_body {
+        if self.streamed_body_needed(status) {
             panic!("{when}: a streamed body would be sent again");
         }
         let was_sending = self.body;
-        if let Some(to) = rewrite {
+        if let Some((to, rule)) = rewrite {
             let changed = to != self.method;
-            let rule = if status == 303 {
-                MethodRule::SeeOther
-            } else {
-                MethodRule::PostToGet
-            };
             assert_eq!(
                 method_change.map(|c| (c.from, c.to, c.rule)),
                 changed.then_some((self.method, to, rule)),
@@ -1170,6 +2025,8 @@ impl Model<'_> {
             }
             self.method = to;
             self.body = false;
+            // libcurl's request kind is GET after a switch.
+            self.curl_src = 0;
         } else {
             assert!(
                 method_change.is_none() && !body_dropped,
@@ -1184,21 +2041,34 @@ impl Model<'_> {
         }
 
         // Credentials: Fetch removes them for good on the first request they may not go
-        // to; curl leaves them out while the request's origin is not theirs.
+        // to, comparing with the Location's URL (HTTP-redirect fetch runs before main
+        // fetch's HSTS upgrade); a `Host` is compared with the authority requested. curl
+        // leaves them out while the request's origin is not theirs.
         if !case.curl() {
             for i in 0..self.fields.len() {
                 let f = &self.fields[i];
+                let to = if is_named(&f.name, "host") {
+                    &target.url
+                } else {
+                    &target.location
+                };
                 if f.removed.is_none()
                     && self.credential(&f.name)
-                    && !self.allowed(&f.name, &f.set_for, &next_url)
+                    && !self.allowed(&f.name, &f.set_for, to)
                 {
                     self.fields[i].removed = Some((removal_reason(&f.name), n));
                 }
             }
         }
+        let from = self.current.clone();
         self.history.push((status, self.current.to_string()));
         self.current = next_url;
+        self.location = target.location;
+        self.known = target.known;
+        self.upgrade = target.sources;
         self.count = n;
+        self.referer_on_redirect(&response, &from, n);
+        self.taint_on_redirect(&from, n);
         self.check_handle(r, when);
     }
 
@@ -1288,6 +2158,99 @@ fn check_ended(follow: &mut Follow, bytes: &[u8]) {
     assert!(follow.pending_redirect(b"").is_none());
 }
 
+/// The model of the first request: its URL upgraded on a host of the policy's HSTS list
+/// (main fetch), the caller's fields, then the `Referer` the referrer gives (fetch and
+/// strict: "determine request's referrer" against the URL before the upgrade; curl: the
+/// `--referer` value as it is), unless the caller set a `Referer` field, which is sent as
+/// it is and is the referrer.
+fn first_request(case: &Case) -> Model<'_> {
+    let given = Url::parse(&case.url).expect("valid first URL");
+    let known: Known = case
+        .hsts_hosts
+        .iter()
+        .filter_map(|(h, include)| Some((hsts_host_name(h)?, *include, HstsSource::Policy)))
+        .collect();
+    let upgrade = if given.scheme() == "http" {
+        hsts_matches(&known, &given)
+    } else {
+        Vec::new()
+    };
+    let first = if upgrade.is_empty() {
+        given.clone()
+    } else {
+        https_of(&given)
+    };
+    let caller_referer = case
+        .headers
+        .iter()
+        .find(|(n, _)| is_named(n, "referer"))
+        .map(|(_, v)| referrer_of_field(v));
+    let caller_origin = case
+        .headers
+        .iter()
+        .find(|(n, _)| is_named(n, "origin"))
+        .map(|(_, v)| {
+            std::str::from_utf8(v)
+                .ok()
+                .and_then(|v| Url::parse(v).ok())
+                .filter(|u| u.origin().is_tuple())
+        });
+    let mut m = Model {
+        case,
+        first: first.clone(),
+        current: first.clone(),
+        // The first request's credentials are set for it: they go with it.
+        location: first.clone(),
+        method: case.method,
+        body: case.body != Body::None,
+        fields: case
+            .headers
+            .iter()
+            .map(|(n, v)| MField {
+                name: n.clone(),
+                value: v.clone(),
+                set_for: first.clone(),
+                added: 0,
+                removed: None,
+                machine: false,
+            })
+            .collect(),
+        count: 0,
+        history: Vec::new(),
+        referrer: caller_referer.clone().unwrap_or(MRef::Never),
+        ref_policy: case
+            .referrer_policy
+            .unwrap_or(ReferrerPolicy::StrictOriginWhenCrossOrigin),
+        known,
+        request_origin: caller_origin.filter(|_| !case.curl()),
+        tainted: false,
+        decision: None,
+        upgrade,
+        curl_src: case.curl_command().0,
+        curl_forced: case.curl_command().1,
+        space: space_of(&first),
+    };
+    if let (None, Some(r)) = (caller_referer, &case.referrer) {
+        let r = Url::parse(r).expect("a referrer URL");
+        if case.curl() {
+            m.write("Referer", r.as_str().as_bytes());
+        } else {
+            let d = determine_referrer(&r, m.ref_policy, &given);
+            m.referrer = match d.url {
+                Some(url) => {
+                    m.write("Referer", url.as_str().as_bytes());
+                    MRef::Url {
+                        url,
+                        cut: d.origin_only,
+                    }
+                }
+                None => MRef::Gone,
+            };
+        }
+    }
+    m
+}
+
 /// Runs the chain, checking the per-redirect invariants against the model; returns every
 /// outcome (and caller action result) in order.
 pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
@@ -1306,7 +2269,18 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
     for (n, v) in &case.headers {
         req = req.header(n, v).expect("valid header");
     }
-    let req = req.body(case.body);
+    if let Some(r) = &case.referrer {
+        req = req.referrer(r).expect("a referrer URL");
+        assert_eq!(req.referrer_str(), Some(r.as_str()));
+    }
+    let mut req = req.body(case.body);
+    if let Some((src, forced)) = case.curl_request {
+        let body = [CurlBody::None, CurlBody::Data, CurlBody::Upload][usize::from(src % 3)];
+        req = req.curl(CurlRequest {
+            body,
+            forced_method: forced,
+        });
+    }
     // Follow::new refuses a first request that would be ambiguous on the wire.
     let named = |name: &str| {
         case.headers
@@ -1333,28 +2307,9 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
         (got, want) => panic!("Follow::new gave {got:?}, want the refusal {want:?}"),
     };
 
-    let first = Url::parse(&case.url).expect("valid first URL");
-    let mut m = Model {
-        case,
-        first: first.clone(),
-        current: first.clone(),
-        method: case.method,
-        body: case.body != Body::None,
-        fields: case
-            .headers
-            .iter()
-            .map(|(n, v)| MField {
-                name: n.clone(),
-                value: v.clone(),
-                set_for: first.clone(),
-                added: 0,
-                removed: None,
-            })
-            .collect(),
-        count: 0,
-        history: Vec::new(),
-    };
+    let m = first_request(case);
     m.check_request(follow.request(), "first request");
+    let mut m = m;
     let mut outcomes = Vec::new();
     // First-request credentials (lower-case name, value) once left out: under fetch and
     // strict they never come back (the caller's own values differ from these).
@@ -1412,9 +2367,41 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                     assert_eq!(*l, limit);
                     assert_eq!(count, limit, "TooManyRedirects before the limit");
                 }
+                let target = follow
+                    .last_response(buf)
+                    .and_then(|r| m.target(&head_of(r)));
                 if let Error::InsecureRedirect { .. } = e {
                     assert!(!follow.policy().allow_downgrade());
                     assert_eq!(m.current.scheme(), "https");
+                    // An http Location on a known HSTS host is upgraded first.
+                    let t = target.as_ref().expect("an insecure Location");
+                    assert_eq!(t.url.scheme(), "http", "{when}: {e:?} to {}", t.url);
+                }
+                if let Error::PrivateTarget(p) = e {
+                    assert!(case.blocking_private(), "{when}: {e:?} while allowed");
+                    let status = p.status.expect("a redirect's status");
+                    assert!(case.rules.follows(status), "{when}: {e:?}");
+                    assert!(count < limit, "{when}: {e:?} at the limit");
+                    let t = target.as_ref().expect("a Location");
+                    let want = space_of(&t.url);
+                    assert!(
+                        want < m.space,
+                        "{when}: {e:?} into {want:?} from {:?}",
+                        m.space
+                    );
+                    assert_eq!(Some(&*p.host), t.url.host_str(), "{when}: {e:?}");
+                    assert_eq!(
+                        (p.space as u8, p.chain as u8, p.address),
+                        (want as u8, m.space as u8, None),
+                        "{when}: {e:?}"
+                    );
+                }
+                if let Error::BlockedPort { status, port } = e {
+                    assert!(case.blocking(), "{when}: {e:?} while bad ports are allowed");
+                    assert!(case.rules.follows(*status), "{when}: {e:?}");
+                    assert!(count < limit, "{when}: {e:?} at the limit");
+                    let t = target.as_ref().expect("a Location");
+                    assert_eq!(bad_port(&t.location), Some(*port), "{when}: {e:?}");
                 }
                 if let Some(status) = e.status() {
                     if matches!(
@@ -1453,6 +2440,18 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                     // no usable Location, or a streamed body makes it final.
                     let followable_status = case.rules.follows(response.status);
                     assert_eq!(followable_status, m.is_redirect(response.status));
+                    // A followed status with a Location to http(s) is final only when the
+                    // streamed body makes it so (not, say, for a bad port).
+                    let usable = m
+                        .target(response)
+                        .is_some_and(|t| is_followable(&t.location));
+                    if followable_status && usable {
+                        assert!(
+                            case.unreplayable_final && m.streamed_body_needed(response.status),
+                            "{when}: a {} with a usable Location is final",
+                            response.status
+                        );
+                    }
                 }
                 check_ended(&mut follow, bytes);
                 outcomes.push(out);

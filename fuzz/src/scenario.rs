@@ -11,7 +11,7 @@ use std::vec::Vec;
 
 use redirects::{Body, Method, Rules};
 
-use crate::checks::{Action, Case, Decision, Edit};
+use crate::checks::{Action, Case, Decision, Edit, REFERRER_POLICIES};
 
 /// Origins of the first request.
 pub const FIRST_ORIGINS: [&str; 4] = [
@@ -107,6 +107,177 @@ pub const OTHER_LOCATIONS: [&str; 12] = [
     "\\\\b.test\\x",
 ];
 
+/// `Request::referrer` values (`Extras::referrer`, 0 = none): a typical page with a secret
+/// query, userinfo to strip, another origin, potentially trustworthy `http` hosts, one over
+/// and one at the 4096-byte limit, local schemes (no referrer at all), another port.
+pub fn referrer_url(i: u8) -> Option<String> {
+    let long = |len: usize| {
+        let mut u = "https://a.test/long?".to_string();
+        while u.len() < len {
+            u.push('l');
+        }
+        u
+    };
+    Some(match (i.checked_sub(1)?) % 10 {
+        0 => "https://a.test/page?token=1#frag".to_string(),
+        1 => "http://user:pw@a.test/p?q=1#f".to_string(),
+        2 => "https://b.test/".to_string(),
+        3 => "http://127.0.0.1:8080/x".to_string(),
+        4 => long(4097),
+        5 => long(4096),
+        6 => "about:blank".to_string(),
+        7 => "https://a.test:8443/r".to_string(),
+        8 => "http://localhost/x".to_string(),
+        _ => "data:text/plain,x".to_string(),
+    })
+}
+
+/// HSTS host lists the policy knows (`Extras::hsts`, 0 = none): (host, includeSubDomains).
+/// Spellings the policy normalizes (case, trailing dot, IDNA), a whole TLD, and an IP
+/// address (which `Policy::with_hsts_host` refuses).
+pub const HSTS_LISTS: [&[(&str, bool)]; 7] = [
+    &[("a.test", true)],
+    &[("a.test", false)],
+    &[("b.test", false), ("xn--9ca.test", true)],
+    &[("A.TEST.", true)],
+    &[("x.a.test", false), ("test", true)],
+    &[("\u{e9}.test", false), ("127.0.0.1", true)],
+    &[("b.test", true), ("a.test", false)],
+];
+
+/// Request headers the caller may add on top of `REQUEST_HEADERS` (`Extras::headers`, one
+/// bit each, appended in this order): `Referer` values (a URL with secrets, one that does
+/// not parse, one over 4096 bytes under a lower-case name), `Origin` values (another
+/// scheme, `null`, another host) and `Host` values (another port, another host).
+pub fn extra_header(i: usize) -> (&'static str, Vec<u8>) {
+    match i {
+        0 => (
+            "Referer",
+            b"https://user:pw@a.test/r?secret=1#frag".to_vec(),
+        ),
+        1 => ("Referer", b"not a url".to_vec()),
+        2 => ("Origin", b"https://a.test".to_vec()),
+        3 => ("Origin", b"null".to_vec()),
+        4 => ("Origin", b"http://b.test".to_vec()),
+        5 => ("Host", b"a.test:8080".to_vec()),
+        6 => ("Host", b"b.test".to_vec()),
+        _ => {
+            let mut long = b"https://b.test/long?".to_vec();
+            long.resize(4100, b'l');
+            ("referer", long)
+        }
+    }
+}
+
+/// `Referrer-Policy` values on a response (field kinds 160..=163): each token, lists where
+/// the last recognised token wins, unknown tokens (ignored), a token in the wrong case
+/// (unknown), an empty value, empty list elements.
+pub const REFERRER_POLICY_VALUES: [&str; 16] = [
+    "no-referrer",
+    "no-referrer-when-downgrade",
+    "same-origin",
+    "origin",
+    "strict-origin",
+    "origin-when-cross-origin",
+    "strict-origin-when-cross-origin",
+    "unsafe-url",
+    "unsafe-url, no-referrer",
+    "no-referrer,unsafe-url",
+    "origin, not-a-policy",
+    "not-a-policy",
+    "No-Referrer",
+    "",
+    " strict-origin ,, ",
+    "same-origin, unknown-token, origin-when-cross-origin",
+];
+
+/// `Strict-Transport-Security` values (field kinds 164..=167): valid ones with and without
+/// `includeSubDomains`, `max-age=0` (forget), directive names in any case, a quoted value,
+/// unknown directives, and invalid ones (no `max-age`, a directive twice, a bad number, a
+/// comma list) that a UA ignores (RFC 6797 §6.1).
+pub const STS_VALUES: [&str; 16] = [
+    "max-age=31536000",
+    "max-age=31536000; includeSubDomains",
+    "max-age=0",
+    "max-age=0; includeSubDomains",
+    "Max-Age=\"60\"; INCLUDESUBDOMAINS; preload",
+    "includeSubDomains",
+    "max-age=1; max-age=2",
+    "max-age=-1",
+    "max-age = 20 ; includesubdomains",
+    "max-age=99999999999999999999999",
+    "",
+    "max-age=1; foo=\"a; max-age=2\"",
+    "max-age=5, max-age=6",
+    "max-age=7;;",
+    "max-age=8; includeSubDomains; includeSubDomains",
+    "max-age=9; preload",
+];
+
+/// Origins of the Location field kinds 168..=175 (`arg & 15`): hosts an HSTS list may name
+/// (and their subdomains, a look-alike, a trailing dot, a TLD), an IP address, `localhost`.
+pub const TARGET_ORIGINS: [&str; 16] = [
+    "http://a.test",
+    "https://a.test",
+    "http://x.a.test",
+    "https://x.a.test",
+    "http://x.y.a.test",
+    "http://xa.test",
+    "http://b.test",
+    "https://b.test",
+    "http://x.b.test",
+    "http://A.TEST.",
+    "http://127.0.0.1",
+    "http://xn--9ca.test",
+    "https://xn--9ca.test",
+    "http://test",
+    "http://localhost",
+    "http://user:pw@a.test",
+];
+
+/// Locations of the field kinds 176..=183 (issue 13): IP literals of every address space in
+/// the spellings the URL parser normalizes, and `localhost` names.
+pub const PRIVATE_TARGETS: [&str; 16] = [
+    "http://169.254.169.254/latest/meta-data/",
+    "http://0x7f.1/admin",
+    "http://2130706433/",
+    "http://0177.0.0.1/",
+    "http://10.0.0.6/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::ffff:a9fe:a9fe]/",
+    "http://[fd00::1]/",
+    "http://[fe80::1]/",
+    "http://localhost:8080/",
+    "http://api.localhost./",
+    "http://100.64.0.1/",
+    "http://172.31.255.255/",
+    "http://0.0.0.0/",
+    "http://8.8.8.8/",
+    "//192.168.1.1/x",
+];
+
+/// Ports of the Location field kinds 168..=175 (`arg >> 4`; 0: none): Fetch's bad ports
+/// (the first and last of the table among them), the default ports written out, ports
+/// next to bad ones.
+pub const TARGET_PORTS: [Option<u16>; 16] = [
+    None,
+    Some(25),
+    Some(6667),
+    Some(10080),
+    Some(0),
+    Some(80),
+    Some(443),
+    Some(8080),
+    Some(1),
+    Some(6665),
+    Some(993),
+    Some(65535),
+    Some(5060),
+    Some(4190),
+    Some(6679),
+    Some(444),
+];
+
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Debug, Clone, Default)]
 pub struct Scenario {
@@ -125,6 +296,29 @@ pub struct Scenario {
     pub options: u8,
     /// At most 24 are used.
     pub responses: Vec<Resp>,
+    /// Referrers, referrer policy, HSTS, bad ports, more request headers. Last, so that
+    /// an input made before it existed reads as before (all zero: none of it).
+    pub extras: Extras,
+}
+
+/// What a scenario sets beyond the first grammar; all zero is the policy's defaults and no
+/// referrer.
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// `Request::referrer`: 0 none, else `referrer_url`.
+    pub referrer: u8,
+    /// `Policy::with_referrer_policy`: 0 the default, else `REFERRER_POLICIES[(v - 1) % 8]`.
+    pub referrer_policy: u8,
+    /// `Policy::with_hsts_host`: 0 none, else the hosts of `HSTS_LISTS[(v - 1) % 7]`.
+    pub hsts: u8,
+    /// Bit 0: `Policy::with_auto_referer(true)`; bit 1: bad-port blocking the other way
+    /// than the profile's default; bit 2: HSTS learning the other way; bit 3: an explicit
+    /// `Request::curl` (bits 4-5 the body source, bit 6 `-X`); bit 7: private-target
+    /// blocking the other way.
+    pub flags: u8,
+    /// One bit per `extra_header`, appended after the `headers` picks.
+    pub headers: u8,
 }
 
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
@@ -151,6 +345,9 @@ pub struct Resp {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Debug, Clone, Default)]
 pub struct FieldPiece {
+    /// 160..=163 `Referrer-Policy`, 164..=167 `Strict-Transport-Security`, 168..=175 a
+    /// Location to `target_location(arg)`; any other value `kind % 20`: Location forms,
+    /// framing, `Connection`, `Set-Cookie`, obs-fold, raw lines, many fields.
     pub kind: u8,
     pub arg: u8,
     /// At most 32 bytes are used.
@@ -177,15 +374,28 @@ impl Scenario {
 
     pub fn render(&self) -> Case {
         let first = self.first_url();
+        let x = &self.extras;
         let headers = self
             .headers
             .iter()
             .take(8)
             .map(|&i| {
                 let (n, v) = pick(&REQUEST_HEADERS, i);
-                (n.to_string(), v.to_vec())
+                (n, v.to_vec())
             })
+            .chain(
+                (0..8)
+                    .filter(|i| x.headers & (1 << i) != 0)
+                    .map(extra_header),
+            )
+            .map(|(n, v)| (n.to_string(), v))
             .collect();
+        let rules: &'static Rules = match self.policy & 3 {
+            2 => &Rules::STRICT,
+            3 => &Rules::CURL,
+            _ => &Rules::FETCH,
+        };
+        let default_blocking = rules.name() != "curl";
         let body = match self.body % 3 {
             0 => Body::None,
             1 => Body::Replayable,
@@ -203,11 +413,7 @@ impl Scenario {
             url: first,
             headers,
             body,
-            rules: match self.policy & 3 {
-                2 => &Rules::STRICT,
-                3 => &Rules::CURL,
-                _ => &Rules::FETCH,
-            },
+            rules,
             max_redirects: match (self.policy >> 2) & 7 {
                 0 => Some(0),
                 1 => Some(1),
@@ -218,6 +424,28 @@ impl Scenario {
             unreplayable_final: self.policy & 0x40 != 0,
             https_upgrade: self.policy & 0x80 != 0,
             trusted: (self.options & 1 != 0).then(|| "https://b.test".to_string()),
+            referrer: referrer_url(x.referrer),
+            referrer_policy: x
+                .referrer_policy
+                .checked_sub(1)
+                .map(|i| REFERRER_POLICIES[usize::from(i) % 8].1),
+            auto_referer: x.flags & 1 != 0,
+            blocked_ports: (x.flags & 2 != 0).then_some(!default_blocking),
+            hsts_hosts: x
+                .hsts
+                .checked_sub(1)
+                .map(|i| pick(&HSTS_LISTS, i))
+                .unwrap_or(&[])
+                .iter()
+                .map(|&(h, inc)| (h.to_string(), inc))
+                .collect(),
+            learn_hsts: (x.flags & 4 != 0).then_some(!default_blocking),
+            // Bit 3: say how curl sent the request (bits 4-5: 0/3 none, 1 `-d`, 2 `-T`; bit 6:
+            // `-X`), else the command line a user would type.
+            curl_request: (x.flags & 8 != 0)
+                .then_some((((x.flags >> 4) & 3) % 3, x.flags & 64 != 0)),
+            // Bit 7: private-target blocking the other way than the profile's default.
+            block_private: (x.flags & 128 != 0).then_some(rules.name() != "strict"),
             responses,
             actions,
         }
@@ -385,6 +613,17 @@ pub fn location(arg: u8, raw: &[u8], first: &str) -> Vec<u8> {
     v
 }
 
+/// A Location to one of `TARGET_ORIGINS` (`arg & 15`) with one of `TARGET_PORTS`
+/// (`arg >> 4`).
+pub fn target_location(arg: u8) -> Vec<u8> {
+    let mut v = TARGET_ORIGINS[usize::from(arg & 15)].to_string();
+    if let Some(port) = TARGET_PORTS[usize::from(arg >> 4)] {
+        v.push_str(&format!(":{port}"));
+    }
+    v.push_str("/t");
+    v.into_bytes()
+}
+
 impl FieldPiece {
     fn render(&self, first: &str, eol: &[u8], out: &mut Vec<u8>) {
         let mut line = |name: &[u8], value: &[u8]| {
@@ -393,6 +632,27 @@ impl FieldPiece {
             out.extend_from_slice(eol);
         };
         let loc = || location(self.arg, &self.raw, first);
+        match self.kind {
+            // The fields of issue 10 take sixteen kinds that no committed seed used (so the
+            // seeds read as before).
+            160..=163 => {
+                return line(
+                    b"Referrer-Policy: ",
+                    pick(&REFERRER_POLICY_VALUES, self.arg).as_bytes(),
+                );
+            }
+            164..=167 => {
+                return line(
+                    b"Strict-Transport-Security: ",
+                    pick(&STS_VALUES, self.arg).as_bytes(),
+                );
+            }
+            168..=175 => return line(b"Location: ", &target_location(self.arg)),
+            176..=183 => {
+                return line(b"Location: ", pick(&PRIVATE_TARGETS, self.arg).as_bytes());
+            }
+            _ => {}
+        }
         match self.kind % 20 {
             0..=3 => line(b"Location: ", &loc()),
             4 => {
