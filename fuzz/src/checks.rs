@@ -1593,15 +1593,14 @@ impl Model<'_> {
                 303 => self.curl_src != 0 || head,
                 _ => false,
             };
-            return switch.then(|| {
-                if self.curl_forced {
-                    (self.method, MethodRule::CurlStickToMethod)
-                } else if head {
-                    (Method::Head, MethodRule::CurlSwitchToGet)
-                } else {
-                    (Method::Get, MethodRule::CurlSwitchToGet)
-                }
-            });
+            let next = if self.curl_forced {
+                (self.method, MethodRule::CurlStickToMethod)
+            } else if head {
+                (Method::Head, MethodRule::CurlSwitchToGet)
+            } else {
+                (Method::Get, MethodRule::CurlSwitchToGet)
+            };
+            return switch.then_some(next);
         }
         match (status, self.method) {
             (301 | 302, Method::Post) => Some((Method::Get, MethodRule::PostToGet)),
