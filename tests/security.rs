@@ -4,7 +4,10 @@
 //! it checks), replays the redirect chain that leaked there, and checks every request the
 //! machine then asks to send. A test holds under every policy [`policies`] builds: the
 //! three profiles (`fetch`, `strict`, `curl`) times both credential rules (`SameOrigin`,
-//! `SameOriginOrHttpsUpgrade`), each with and without an unrelated trusted origin.
+//! `SameOriginOrHttpsUpgrade`), each with and without an unrelated trusted origin. The
+//! private-target advisories (issue 13) run each of those with the rule on
+//! (`with_block_private_targets(true)`), as the profile has it, and off, so they state what
+//! `fetch` and `curl` do without the rule too.
 //!
 //! "Nothing leaks" is checked on what would go on the wire: the header list
 //! ([`OutgoingRequest::headers`], name compared without case) and the written head bytes
@@ -22,10 +25,12 @@
 //! forwarded as it is), the test asserts exactly that: it says what curl does rather than
 //! skipping it.
 
+use std::net::IpAddr;
+
 use redirects::{
-    Body, CredentialRule, Error, Event, Fault, Follow, HstsSource, HstsUpgrade, Method,
-    OutgoingRequest, Policy, Redirect, ReferrerPolicy, ReferrerSent, ReferrerWhy, RemovalReason,
-    Request, Rules,
+    AddressSpace, Body, CredentialRule, Error, Event, Fault, Follow, HstsSource, HstsUpgrade,
+    Method, OutgoingRequest, Policy, PrivateTarget, Redirect, ReferrerPolicy, ReferrerSent,
+    ReferrerWhy, RemovalReason, Request, Rules,
 };
 
 /// An origin no chain below ever reaches: trusting it must change nothing.
@@ -1911,5 +1916,567 @@ fn reuse_after_an_early_307_to_an_expect_100_continue_request() {
                 );
             }
         }
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Private targets (issue 13, WICG Private Network Access). The rule is a policy value: each
+// advisory below is replayed under every policy of `policies` with it on
+// (`with_block_private_targets(true)`), and also as the profile has it (on under `strict`
+// only) and with it off, so that each test states both what the rule refuses and what
+// `fetch` and `curl` do without it.
+// ---------------------------------------------------------------------------------------
+
+/// Every policy of [`policies`] three times: with the private-target rule on, as the
+/// profile has it, and off; with whether it blocks.
+fn for_every_private_policy(mut f: impl FnMut(&str, Policy, bool)) {
+    for_every_policy(|label, policy| {
+        let by_default = policy.rules() == &Rules::STRICT;
+        assert_eq!(policy.block_private_targets(), by_default, "{label}");
+        f(
+            &format!("{label}+private-blocked"),
+            policy.clone().with_block_private_targets(true),
+            true,
+        );
+        f(&format!("{label} (default)"), policy.clone(), by_default);
+        f(
+            &format!("{label}+private-allowed"),
+            policy.with_block_private_targets(false),
+            false,
+        );
+    });
+}
+
+/// What the refusal must say: the target host as the URL serializes it, the target's
+/// space and the chain's.
+struct Refusal<'a> {
+    host: &'a str,
+    space: AddressSpace,
+    chain: AddressSpace,
+}
+
+/// The [`PrivateTarget`] inside `err`, after checking what every private-target error
+/// says: its kind, that it is the peer's fault, its status, and that its text names the
+/// host and both spaces.
+#[track_caller]
+fn private_target<'e>(label: &str, err: &'e Error, want: &Refusal<'_>) -> &'e PrivateTarget {
+    let Error::PrivateTarget(p) = err else {
+        panic!("{label}: not a private target: {err:?}");
+    };
+    assert_eq!(err.code(), "private_target", "{label}");
+    assert_eq!(
+        err.fault(),
+        Fault::Peer,
+        "{label}: the chain the servers built"
+    );
+    assert_eq!(err.status(), p.status, "{label}");
+    assert_eq!(
+        (&*p.host, p.space, p.chain),
+        (want.host, want.space, want.chain),
+        "{label}"
+    );
+    let text = err.to_string();
+    for word in [want.host, want.space.name(), want.chain.name()] {
+        assert!(
+            text.contains(word),
+            "{label}: `{text}` does not name {word}"
+        );
+    }
+    p
+}
+
+/// Replays `first` -> `status` `location` under `policy` (which blocks private targets iff
+/// `blocks`), planting `secrets`. Blocked: the hop is refused as `want` says, the machine
+/// still names the first request and sends nothing more. Not blocked: the hop is followed
+/// to `followed_url`, without the secrets (another origin).
+#[track_caller]
+#[allow(clippy::too_many_arguments)]
+fn replay_private_hop(
+    label: &str,
+    policy: &Policy,
+    blocks: bool,
+    first: &str,
+    status: u16,
+    location: &str,
+    followed_url: &str,
+    want: &Refusal<'_>,
+    secrets: &[Secret],
+) {
+    let label = format!("{label}: {first} -> {status} {location}");
+    let mut r = Replay::start(&label, policy.clone(), get(first, secrets), secrets);
+    let got = r.respond(&redirect(status, location), true);
+    if !blocks {
+        assert_eq!(got, Outcome::Followed, "{label}");
+        assert_eq!(r.request().url().as_str(), followed_url, "{label}");
+        return;
+    }
+    assert_eq!(got, Outcome::Refused("private_target"), "{label}");
+    assert!(r.follow.is_finished(), "{label}");
+    assert_eq!(r.follow.redirects(), 0, "{label}");
+    assert_eq!(
+        r.request().url().as_str(),
+        first,
+        "{label}: nothing else is sent"
+    );
+    // The error itself, from the same chain.
+    let mut f = Follow::new(get(first, secrets), policy.clone()).expect("valid first request");
+    let err = f
+        .handle_response(redirect(status, location).as_bytes())
+        .unwrap_err();
+    let p = private_target(&label, &err, want);
+    assert_eq!((p.status, p.address), (Some(status), None), "{label}");
+    // The chain is over: no further response is taken, no request proposed.
+    assert_eq!(
+        f.handle_response(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            .unwrap_err(),
+        Error::InvalidState,
+        "{label}"
+    );
+    assert_eq!(f.url().as_str(), first, "{label}");
+}
+
+/// **Craft CMS CVE-2026-25493** (GHSA for craftcms/cms, fixed in 4.16.18 and 5.8.22): the
+/// `saveAsset` GraphQL mutation checked the URL's host and resolved address against a
+/// blocklist, then fetched it with Guzzle, which follows redirects: a URL on the
+/// attacker's server answering `302 Location: http://169.254.169.254/...` read the AWS
+/// IMDSv1 credentials. The same chain is behind every "SSRF via redirect" in webhook and
+/// link-preview features (Adminer CVE-2021-21311 used it against the AWS metadata service
+/// too).
+///
+/// Read: the NVD and vendor descriptions of CVE-2026-25493; WICG Private Network Access
+/// ("Non-public IP address blocks": 169.254.0.0/16, RFC 3927, private; a private network
+/// request from a public client is refused); the AWS EC2 "Instance metadata service"
+/// documentation (`http://169.254.169.254/latest/meta-data/`). Asserted under every policy
+/// with the rule on: the hop to the metadata endpoint is refused for every redirect status
+/// (a webhook `POST` with a body too), on the first hop or after a public one, naming the
+/// host and both spaces, and nothing more is sent. With the rule off (`fetch` and `curl` by
+/// default) the hop is followed, without the credentials (another origin).
+#[test]
+fn craft_cms_cve_2026_25493_redirect_to_the_cloud_metadata_endpoint_is_refused() {
+    let secrets: &[Secret] = &[("Authorization", "Bearer metadata-token")];
+    let meta = "http://169.254.169.254/latest/meta-data/iam/security-credentials/";
+    let want = Refusal {
+        host: "169.254.169.254",
+        space: AddressSpace::Private,
+        chain: AddressSpace::Public,
+    };
+    for_every_private_policy(|label, policy, blocks| {
+        for status in [301, 302, 303, 307, 308] {
+            replay_private_hop(
+                label,
+                &policy,
+                blocks,
+                "http://media.attacker.example/logo.png",
+                status,
+                meta,
+                meta,
+                &want,
+                secrets,
+            );
+        }
+        // The [::ffff:a9fe:a9fe] spelling of the same address.
+        replay_private_hop(
+            label,
+            &policy,
+            blocks,
+            "http://media.attacker.example/logo.png",
+            302,
+            "http://[::ffff:a9fe:a9fe]/latest/meta-data/",
+            "http://[::ffff:a9fe:a9fe]/latest/meta-data/",
+            &Refusal {
+                host: "[::ffff:a9fe:a9fe]",
+                ..want
+            },
+            secrets,
+        );
+
+        // A webhook delivery: POST with a JSON body, 307 keeps both.
+        let hook = request(
+            Method::Post,
+            "http://hooks.attacker.example/deliver",
+            &[("Content-Type", "application/json"), secrets[0]],
+        )
+        .body(Body::Replayable);
+        let mut r = Replay::start(label, policy.clone(), hook, secrets);
+        match r.respond(&redirect(307, meta), true) {
+            Outcome::Refused("private_target") if blocks => {
+                assert_eq!(r.request().url().path(), "/deliver", "{label}");
+            }
+            Outcome::Followed if !blocks => {
+                assert!(r.request().send_body(), "{label}: a 307 keeps the body");
+                assert_eq!(r.request().url().as_str(), meta, "{label}");
+            }
+            other => panic!("{label}: webhook 307: {other:?} (blocks {blocks})"),
+        }
+
+        // After a public hop: the chain's space is still the first URL's.
+        let mut r = Replay::start(
+            label,
+            policy.clone(),
+            get("http://a.attacker.example/", secrets),
+            secrets,
+        );
+        assert_eq!(
+            r.respond(&redirect(302, "http://b.attacker.example/x"), true),
+            Outcome::Followed,
+            "{label}"
+        );
+        let want_second = if blocks {
+            Outcome::Refused("private_target")
+        } else {
+            Outcome::Followed
+        };
+        assert_eq!(
+            r.respond(&redirect(302, meta), true),
+            want_second,
+            "{label}"
+        );
+        let at = if blocks {
+            "http://b.attacker.example/x"
+        } else {
+            meta
+        };
+        assert_eq!(r.request().url().as_str(), at, "{label}");
+    });
+}
+
+/// **node `ip` CVE-2023-42282** (GHSA-78xj-cgh5-2h22): `isPublic()` called `0x7F.1` public,
+/// so an SSRF guard built on it let a URL with that host reach 127.0.0.1. The WHATWG URL
+/// parser (and `inet_aton`) read `0x7f.1`, `2130706433`, `0177.0.0.1`, `127.1` and
+/// `017700000001` as 127.0.0.1.
+///
+/// Read: the advisory; the WHATWG URL IPv4 parser; WICG Private Network Access
+/// (127.0.0.0/8 is local). The rule classifies the host the URL parser left, never the
+/// Location text. Asserted under every policy with the rule on: a redirect from a public
+/// name to `http://0x7f.1/admin` (and each other spelling) is refused, naming `127.0.0.1`,
+/// local and public; with the rule off it is followed to `http://127.0.0.1/admin`.
+#[test]
+fn node_ip_cve_2023_42282_loopback_written_0x7f_1_is_refused() {
+    let secrets: &[Secret] = &[("Authorization", "Bearer loopback-token")];
+    let want = Refusal {
+        host: "127.0.0.1",
+        space: AddressSpace::Local,
+        chain: AddressSpace::Public,
+    };
+    for_every_private_policy(|label, policy, blocks| {
+        for location in [
+            "http://0x7f.1/admin",
+            "http://0X7F.1/admin",
+            "http://2130706433/admin",
+            "http://0177.0.0.1/admin",
+            "http://127.1/admin",
+            "http://017700000001/admin",
+            "//0x7f.1/admin",
+        ] {
+            replay_private_hop(
+                label,
+                &policy,
+                blocks,
+                "http://attacker.example/",
+                302,
+                location,
+                "http://127.0.0.1/admin",
+                &want,
+                secrets,
+            );
+        }
+    });
+}
+
+/// **node `ip` CVE-2024-29415** (GHSA-2p57-rm9w-gvfp, the incomplete fix of CVE-2023-42282):
+/// `isPublic()` still called `127.1`, `01200034567`, `012.1.2.3`, `000:0:0000::01` and
+/// `::fFFf:127.0.0.1` public.
+///
+/// Read: the advisory's list; WICG Private Network Access ("determine the IP address
+/// space": an IPv4-mapped address, `::ffff:0:0/96`, takes its IPv4 address's space; ::1 is
+/// local; 10.0.0.0/8 private); the WHATWG URL IPv4 and IPv6 parsers. Asserted under every
+/// policy with the rule on: each form of the list, as a redirect target from a public name,
+/// is refused naming the address as the URL serializes it and its space; with the rule off
+/// each is followed.
+#[test]
+fn node_ip_cve_2024_29415_ipv4_mapped_and_short_forms_are_refused() {
+    let secrets: &[Secret] = &[("Authorization", "Bearer mapped-token")];
+    let forms = [
+        (
+            "http://[::fFFf:127.0.0.1]/",
+            "[::ffff:7f00:1]",
+            AddressSpace::Local,
+        ),
+        (
+            "http://[::ffff:127.0.0.1]/",
+            "[::ffff:7f00:1]",
+            AddressSpace::Local,
+        ),
+        ("http://[000:0:0000::01]/", "[::1]", AddressSpace::Local),
+        ("http://127.1/", "127.0.0.1", AddressSpace::Local),
+        ("http://01200034567/", "10.0.57.119", AddressSpace::Private),
+        ("http://012.1.2.3/", "10.1.2.3", AddressSpace::Private),
+    ];
+    for_every_private_policy(|label, policy, blocks| {
+        for (location, host, space) in forms {
+            replay_private_hop(
+                label,
+                &policy,
+                blocks,
+                "http://attacker.example/",
+                302,
+                location,
+                &format!("http://{host}/"),
+                &Refusal {
+                    host,
+                    space,
+                    chain: AddressSpace::Public,
+                },
+                secrets,
+            );
+        }
+    });
+}
+
+/// **localhost names** (RFC 6761 §6.3; no single advisory: a public page redirecting to
+/// `http://localhost:8080/` is the name form of the loopback SSRF). Name resolution APIs
+/// SHOULD answer `localhost` and every name under `.localhost` with the loopback address,
+/// so the machine counts them local without resolving them; `localhost.example.com` is an
+/// ordinary name.
+///
+/// Asserted under every policy with the rule on: `localhost:8080`, `LOCALHOST.` and
+/// `admin.localhost` are refused (named as the URL serializes them, local, public); with
+/// the rule off they are followed; `localhost.example.com` is followed either way.
+#[test]
+fn rfc_6761_localhost_names_are_the_local_space() {
+    let secrets: &[Secret] = &[("Authorization", "Bearer localhost-token")];
+    for_every_private_policy(|label, policy, blocks| {
+        for (location, host) in [
+            ("http://localhost:8080/", "localhost"),
+            ("http://LOCALHOST.:8080/", "localhost."),
+            ("http://admin.localhost:8080/", "admin.localhost"),
+        ] {
+            replay_private_hop(
+                label,
+                &policy,
+                blocks,
+                "http://attacker.example/",
+                302,
+                location,
+                &format!("http://{host}:8080/"),
+                &Refusal {
+                    host,
+                    space: AddressSpace::Local,
+                    chain: AddressSpace::Public,
+                },
+                secrets,
+            );
+        }
+        replay_private_hop(
+            label,
+            &policy,
+            false,
+            "http://attacker.example/",
+            302,
+            "http://localhost.example.com/",
+            "http://localhost.example.com/",
+            &Refusal {
+                host: "",
+                space: AddressSpace::Public,
+                chain: AddressSpace::Public,
+            },
+            secrets,
+        );
+    });
+}
+
+/// **Craft CMS CVE-2026-27127** (a bypass of the CVE-2025-68437 fix): the URL's name was
+/// resolved and checked against the blocklist, then the HTTP client resolved it again; the
+/// attacker's DNS answered a public address the first time and 169.254.169.254 (or
+/// 127.0.0.1) the second (DNS rebinding, a time-of-check to time-of-use race).
+///
+/// The machine sees names only; the caller resolves them, and
+/// [`Follow::check_address`] applies the same rule to the address the caller is about to
+/// connect to, for the current request. Asserted under every policy with the rule on, for
+/// a public name: an address in a less public space is refused before the first request
+/// and after a redirect, naming the host, the address, both spaces and the redirect's
+/// status; each call is judged on its own (a public answer first does not let a loopback
+/// answer through later); public addresses are fine; the machine's state is the same after
+/// every call. A chain declared private may connect to private addresses, not loopback.
+/// With the rule off every address is fine.
+#[test]
+fn craft_cms_cve_2026_27127_dns_rebinding_resolved_address_checked_before_every_connect() {
+    let ip = |s: &str| s.parse::<IpAddr>().expect("valid address");
+    let less_public = [
+        ("127.0.0.1", AddressSpace::Local),
+        ("::1", AddressSpace::Local),
+        ("::ffff:127.0.0.1", AddressSpace::Local),
+        ("0.0.0.0", AddressSpace::Local),
+        ("10.0.0.1", AddressSpace::Private),
+        ("169.254.169.254", AddressSpace::Private),
+        ("::ffff:169.254.169.254", AddressSpace::Private),
+        ("192.168.1.1", AddressSpace::Private),
+        ("fd00:ec2::254", AddressSpace::Private),
+        ("fe80::1", AddressSpace::Private),
+    ];
+    let public = [
+        "93.184.215.14",
+        "8.8.8.8",
+        "2606:4700:4700::1111",
+        "::ffff:8.8.8.8",
+    ];
+
+    /// Checks `address` against `follow`, whose state must not change: `Some(want)` is the
+    /// refusal expected, `None` means allowed.
+    #[track_caller]
+    fn check(
+        label: &str,
+        follow: &Follow,
+        address: IpAddr,
+        want: Option<(Refusal<'_>, Option<u16>)>,
+    ) {
+        let before = format!("{follow:?}");
+        let head = follow.request().to_head();
+        let got = follow.check_address(address);
+        assert_eq!(format!("{follow:?}"), before, "{label}: state changed");
+        assert_eq!(follow.request().to_head(), head, "{label}: request changed");
+        match (got, want) {
+            (Ok(()), None) => {}
+            (Err(err), Some((want, status))) => {
+                let p = private_target(label, &err, &want);
+                assert_eq!((p.address, p.status), (Some(address), status), "{label}");
+                assert!(
+                    err.to_string().contains(&address.to_string()),
+                    "{label}: `{err}` does not name {address}"
+                );
+            }
+            (got, want) => panic!(
+                "{label}: {address}: got {got:?}, want refused: {}",
+                want.is_some()
+            ),
+        }
+    }
+
+    for_every_private_policy(|label, policy, blocks| {
+        let secrets: &[Secret] = &[("Authorization", "Bearer rebinding-token")];
+        let mut follow = Follow::new(
+            get("http://rebind.attacker.example/hook", secrets),
+            policy.clone(),
+        )
+        .expect("valid first request");
+        // Before the first request.
+        for (address, space) in less_public {
+            let want = blocks.then_some((
+                Refusal {
+                    host: "rebind.attacker.example",
+                    space,
+                    chain: AddressSpace::Public,
+                },
+                None,
+            ));
+            check(
+                &format!("{label} first {address}"),
+                &follow,
+                ip(address),
+                want,
+            );
+        }
+        for address in public {
+            check(
+                &format!("{label} first {address}"),
+                &follow,
+                ip(address),
+                None,
+            );
+        }
+        // Rebinding: public on the first answer, loopback on the next one.
+        check(
+            &format!("{label} rebind 1"),
+            &follow,
+            ip("93.184.215.14"),
+            None,
+        );
+        let rebound = blocks.then_some((
+            Refusal {
+                host: "rebind.attacker.example",
+                space: AddressSpace::Local,
+                chain: AddressSpace::Public,
+            },
+            None,
+        ));
+        check(
+            &format!("{label} rebind 2"),
+            &follow,
+            ip("127.0.0.1"),
+            rebound,
+        );
+
+        // After a redirect to another public name.
+        let hop = redirect(302, "http://cdn.attacker.example/next");
+        assert!(
+            matches!(
+                follow.handle_response(hop.as_bytes()),
+                Ok(Event::Redirect(_))
+            ),
+            "{label}"
+        );
+        for (address, space) in less_public {
+            let want = blocks.then_some((
+                Refusal {
+                    host: "cdn.attacker.example",
+                    space,
+                    chain: AddressSpace::Public,
+                },
+                Some(302),
+            ));
+            check(
+                &format!("{label} after 302 {address}"),
+                &follow,
+                ip(address),
+                want,
+            );
+        }
+        for address in public {
+            check(
+                &format!("{label} after 302 {address}"),
+                &follow,
+                ip(address),
+                None,
+            );
+        }
+        // The checks changed nothing: the chain goes on where it was.
+        assert_eq!(
+            follow.request().url().as_str(),
+            "http://cdn.attacker.example/next"
+        );
+        assert_clean(label, &follow.request(), secrets);
+        let ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        assert!(
+            matches!(follow.handle_response(ok.as_bytes()), Ok(Event::Final(_))),
+            "{label}"
+        );
+
+        // A chain the caller declares private (an intranet name).
+        let intranet = Request::get("http://wiki.corp.example/")
+            .expect("valid URL")
+            .address_space(AddressSpace::Private);
+        let follow = Follow::new(intranet, policy.clone()).expect("valid first request");
+        for address in ["10.0.0.6", "192.168.7.7", "169.254.1.1", "8.8.8.8"] {
+            check(
+                &format!("{label} intranet {address}"),
+                &follow,
+                ip(address),
+                None,
+            );
+        }
+        let want = blocks.then_some((
+            Refusal {
+                host: "wiki.corp.example",
+                space: AddressSpace::Local,
+                chain: AddressSpace::Private,
+            },
+            None,
+        ));
+        check(
+            &format!("{label} intranet loopback"),
+            &follow,
+            ip("127.0.0.1"),
+            want,
+        );
     });
 }
