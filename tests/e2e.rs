@@ -54,11 +54,25 @@ fn demo_chain_over_loopback() {
         outcomes.push(outcome.unwrap_or_else(|e| panic!("{title}: {e}\n{trace}")));
         traces.push(trace);
     }
-    let failed: Vec<_> = demo::check(&server.received(), &outcomes, server.b.port())
-        .into_iter()
-        .filter(|(ok, _)| !ok)
-        .map(|(_, what)| what)
-        .collect();
+    let (title, opts) = demo::private_chain(server.a, server.b);
+    let mut trace = Vec::new();
+    let refused = blocking::run(&opts, &mut trace).err();
+    let trace = String::from_utf8_lossy(&trace).into_owned();
+    println!("=== {title}\n{trace}");
+    assert!(
+        trace.contains("refused, no connection made"),
+        "{title}: {refused:?}\n{trace}"
+    );
+    let failed: Vec<_> = demo::check(
+        &server.received(),
+        &outcomes,
+        refused.as_ref(),
+        server.b.port(),
+    )
+    .into_iter()
+    .filter(|(ok, _)| !ok)
+    .map(|(_, what)| what)
+    .collect();
     assert!(failed.is_empty(), "demo checks failed: {failed:#?}");
     let sent: Vec<_> = outcomes[1]
         .sent
