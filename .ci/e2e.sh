@@ -3,7 +3,10 @@
 # `curl -L` (tests/e2e.rs, whose httpbin tests are #[ignore]d in a plain `cargo test` and
 # run here with --include-ignored: without their servers they fail), plus both examples
 # run with a URL. A third server, .ci/e2e_upgrade_server.py (Python's http.server doing a
-# WebSocket handshake), answers 101 Switching Protocols, which httpbin cannot.
+# WebSocket handshake), answers 101 Switching Protocols, which httpbin cannot. The
+# private-network test (issue 13) runs both example programs itself (`cargo run`, so they
+# are built by then) against httpbin under names given with --resolve, and a listener of
+# its own that counts connections.
 #
 # Installs what it needs: curl (apt, only if missing), and httpbin + gunicorn from PyPI into
 # a virtualenv (target/e2e-venv, reused when present). Every server listens on 127.0.0.1
