@@ -3,7 +3,10 @@
 # `curl -L` (tests/e2e.rs, whose httpbin tests are #[ignore]d in a plain `cargo test` and
 # run here with --include-ignored: without their servers they fail), plus both examples
 # run with a URL. A third server, .ci/e2e_upgrade_server.py (Python's http.server doing a
-# WebSocket handshake), answers 101 Switching Protocols, which httpbin cannot.
+# WebSocket handshake), answers 101 Switching Protocols, which httpbin cannot. The
+# private-network test (issue 13) runs both example programs itself (`cargo run`; they are
+# built before the tests) against httpbin under names given with --resolve, and a listener
+# of its own that counts connections.
 #
 # Installs what it needs: curl (apt, only if missing), and httpbin + gunicorn from PyPI into
 # a virtualenv (target/e2e-venv, reused when present). Every server listens on 127.0.0.1
@@ -115,6 +118,10 @@ start_upgrade_server
 export HTTPBIN_URL HTTPBIN_URL2 UPGRADE_URL
 
 echo "e2e: curl is $(curl --version | head -n 1)"
+# The private-network test runs both example programs with `cargo run`: build them first,
+# so that no compilation happens while the tests' timeouts run.
+timeout 600 cargo build --quiet --example follow
+timeout 600 cargo build --quiet -p redirects-example-tokio
 timeout 600 cargo test --test e2e -- --include-ignored --nocapture
 
 echo "e2e: the examples with a URL"

@@ -19,6 +19,13 @@
 //!   one from `curl -L`), and a real `101 Switching Protocols` (`UPGRADE_URL`, the WebSocket
 //!   handshake server `.ci/e2e_upgrade_server.py` that `.ci/e2e.sh` starts), final with or
 //!   without a redirect before it and whatever `Location` it carries.
+//! - Ignored too: a redirect into a private network (issue 13). The `follow` and tokio
+//!   example programs themselves (`cargo run`) follow httpbin under the name `public.test`
+//!   (`--resolve`d to its 127.0.0.1, declared public with `--start-space public`) to
+//!   `internal.test`, which `--resolve` maps to 127.0.0.1 where a listener counts
+//!   connections: with private targets blocked the program exits with `private_target`
+//!   and the listener sees none; with the policy off it is followed to the listener's 200;
+//!   `curl -L` follows it too.
 //!
 //! An httpbin test never passes without its servers: run without the variables, without
 //! `curl` or with a server that does not answer, it fails.
@@ -29,7 +36,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -54,11 +61,25 @@ fn demo_chain_over_loopback() {
         outcomes.push(outcome.unwrap_or_else(|e| panic!("{title}: {e}\n{trace}")));
         traces.push(trace);
     }
-    let failed: Vec<_> = demo::check(&server.received(), &outcomes, server.b.port())
-        .into_iter()
-        .filter(|(ok, _)| !ok)
-        .map(|(_, what)| what)
-        .collect();
+    let (title, opts) = demo::private_chain(server.a, server.b);
+    let mut trace = Vec::new();
+    let refused = blocking::run(&opts, &mut trace).err();
+    let trace = String::from_utf8_lossy(&trace).into_owned();
+    println!("=== {title}\n{trace}");
+    assert!(
+        trace.contains("refused, no connection made"),
+        "{title}: {refused:?}\n{trace}"
+    );
+    let failed: Vec<_> = demo::check(
+        &server.received(),
+        &outcomes,
+        refused.as_ref(),
+        server.b.port(),
+    )
+    .into_iter()
+    .filter(|(ok, _)| !ok)
+    .map(|(_, what)| what)
+    .collect();
     assert!(failed.is_empty(), "demo checks failed: {failed:#?}");
     let sent: Vec<_> = outcomes[1]
         .sent
@@ -934,42 +955,48 @@ fn referer_origin_and_host_across_hops() {
     check(&cases);
 }
 
-/// A listener on a port of Fetch's bad-port list above 1024 (no privilege needed) on
-/// 127.0.0.1: it answers every request `200` and counts the connections.
-struct BadPortListener {
+/// A listener on 127.0.0.1 that answers every request `200` with its body and counts the
+/// connections.
+struct CountingListener {
     port: u16,
     accepted: Arc<AtomicUsize>,
 }
 
-impl BadPortListener {
-    fn bind() -> BadPortListener {
-        for port in redirects::BAD_PORTS.into_iter().filter(|&p| p > 1024) {
-            let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) else {
-                continue;
-            };
-            let accepted = Arc::new(AtomicUsize::new(0));
-            let count = Arc::clone(&accepted);
-            std::thread::spawn(move || {
-                for mut stream in listener.incoming().flatten() {
-                    count.fetch_add(1, Ordering::SeqCst);
-                    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                    let (mut head, mut chunk) = (Vec::new(), [0u8; 4096]);
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match stream.read(&mut chunk) {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => head.extend_from_slice(&chunk[..n]),
-                        }
+impl CountingListener {
+    /// Listens on `port` (0: one the OS chooses).
+    fn bind(port: u16, body: &'static [u8]) -> std::io::Result<CountingListener> {
+        let listener = TcpListener::bind(("127.0.0.1", port))?;
+        let port = listener.local_addr()?.port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = Arc::clone(&accepted);
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                count.fetch_add(1, Ordering::SeqCst);
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let (mut head, mut chunk) = (Vec::new(), [0u8; 4096]);
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&chunk[..n]),
                     }
-                    let body = b"reached the bad port\n";
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    );
-                    let _ = stream.write_all(body);
                 }
-            });
-            return BadPortListener { port, accepted };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(body);
+            }
+        });
+        Ok(CountingListener { port, accepted })
+    }
+
+    /// A listener on a port of Fetch's bad-port list above 1024 (no privilege needed).
+    fn on_bad_port() -> CountingListener {
+        for port in redirects::BAD_PORTS.into_iter().filter(|&p| p > 1024) {
+            if let Ok(listener) = CountingListener::bind(port, b"reached the bad port\n") {
+                return listener;
+            }
         }
         panic!("no port of the bad-port list above 1024 is free on 127.0.0.1");
     }
@@ -986,7 +1013,7 @@ impl BadPortListener {
 #[ignore = "needs httpbin: run bash .ci/e2e.sh"]
 fn bad_port_refused_before_any_connection() {
     let (a, _) = servers();
-    let bad = BadPortListener::bind();
+    let bad = CountingListener::on_bad_port();
     let target = format!("http://127.0.0.1:{}/", bad.port);
     let url = format!("{a}/redirect-to?url={}&status_code=302", enc(&target));
     let opts = Options::new(Method::Get, &url);
@@ -1030,6 +1057,173 @@ fn bad_port_refused_before_any_connection() {
         "e2e ok: curl -L followed the same redirect to port {} (differs on purpose: curl has \
          no bad-port list)",
         bad.port
+    );
+}
+
+/// The example programs, run as a user runs them (`cargo run`, from this package's
+/// directory; `CARGO_TARGET_DIR` is inherited).
+#[derive(Debug, Clone, Copy)]
+enum Example {
+    /// `cargo run --example follow`.
+    Follow,
+    /// `cargo run -p redirects-example-tokio`.
+    Tokio,
+}
+
+impl Example {
+    fn run(self, args: &[String]) -> Output {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["run", "--quiet"]);
+        match self {
+            Example::Follow => cmd.args(["--example", "follow"]),
+            Example::Tokio => cmd.args(["-p", "redirects-example-tokio"]),
+        };
+        cmd.arg("--").args(args);
+        cmd.output()
+            .unwrap_or_else(|e| panic!("cargo run {self:?}: {e}"))
+    }
+}
+
+/// Issue 13, end to end. httpbin, under the name `public.test`, answers `302` to
+/// `http://internal.test:<port>/get`; both names are `--resolve`d to 127.0.0.1 (httpbin's
+/// address, and a listener that counts connections), and the chain is declared public
+/// (`--start-space public`: `public.test`'s own `--resolve` address is then taken as
+/// public). Each example program, run with its command line:
+///
+/// - `--block-private`, and `--profile strict`: exits with `private_target`, a message
+///   naming `internal.test`, 127.0.0.1 and both spaces, and one connection (httpbin's):
+///   the listener sees none;
+/// - `--block-private` without `--start-space`: `public.test`'s own 127.0.0.1 is checked
+///   too, and refused before any connection;
+/// - the policy off: followed to the listener's `200`.
+///
+/// `curl -L` with the same `--resolve` follows it too (differs on purpose: curl has no
+/// address-space rule).
+#[test]
+#[ignore = "needs httpbin: run bash .ci/e2e.sh"]
+fn private_network_redirect_refused_by_the_examples() {
+    let (a, _) = servers();
+    let a = redirects::Url::parse(&a).expect("HTTPBIN_URL");
+    let (ip_a, port_a) = match (a.host(), a.port()) {
+        (Some(url::Host::Ipv4(ip)), Some(port)) if ip.is_loopback() => (ip, port),
+        _ => panic!("{a}: this test wants httpbin on 127.0.0.0/8 with a port"),
+    };
+    let internal = CountingListener::bind(0, b"reached internal.test\n").expect("bind 127.0.0.1");
+    let target = format!("http://internal.test:{}/get", internal.port);
+    let url = format!(
+        "http://public.test:{port_a}/redirect-to?url={}&status_code=302",
+        enc(&target)
+    );
+    let resolve = [
+        "--resolve".to_owned(),
+        format!("public.test:{port_a}:{ip_a}"),
+        "--resolve".to_owned(),
+        format!("internal.test:{}:127.0.0.1", internal.port),
+    ];
+    let command = |before: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = before.iter().map(|s| s.to_string()).collect();
+        args.extend(resolve.iter().cloned());
+        args.push(url.clone());
+        args
+    };
+    let refusal = "error: 302 redirect to internal.test (resolved to 127.0.0.1) goes into a \
+        local address, less public than the public space the chain started in [private_target]";
+    for example in [Example::Follow, Example::Tokio] {
+        for on in [
+            &["--block-private", "--start-space", "public"][..],
+            &["--profile", "strict", "--start-space", "public"],
+        ] {
+            let (args, before) = (command(on), internal.accepted());
+            let out = example.run(&args);
+            let (stdout, stderr) = (
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr),
+            );
+            let context = format!("{example:?} {args:?}\n{stderr}");
+            assert_eq!(out.status.code(), Some(1), "{context}");
+            assert!(stderr.contains(refusal), "{context}");
+            assert!(
+                stderr.contains(
+                    "* 127.0.0.1: a local address, less public than the public space the chain \
+                     started in: refused, no connection made"
+                ),
+                "{context}"
+            );
+            assert!(stderr.contains("< HTTP/1.1 302"), "{context}");
+            assert_eq!(stderr.matches("* Connecting to").count(), 1, "{context}");
+            assert!(stdout.is_empty(), "{context}");
+            assert_eq!(internal.accepted(), before, "{context}");
+            eprintln!(
+                "e2e ok: {example:?} {}: the 302 to internal.test (127.0.0.1) refused with \
+                 private_target; one connection (httpbin), none to internal.test",
+                on.join(" ")
+            );
+        }
+
+        // Without --start-space, public.test's own 127.0.0.1 is checked: refused at once.
+        let (args, before) = (command(&["--block-private"]), internal.accepted());
+        let out = example.run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let context = format!("{example:?} {args:?}\n{stderr}");
+        assert_eq!(out.status.code(), Some(1), "{context}");
+        assert!(
+            stderr.contains(
+                "error: request to public.test (resolved to 127.0.0.1) goes into a local \
+                 address, less public than the public space the chain started in \
+                 [private_target]"
+            ),
+            "{context}"
+        );
+        assert_eq!(stderr.matches("* Connecting to").count(), 0, "{context}");
+        assert_eq!(internal.accepted(), before, "{context}");
+        eprintln!(
+            "e2e ok: {example:?} --block-private without --start-space: public.test's own \
+             127.0.0.1 refused before any connection"
+        );
+
+        // The policy off: followed to the end.
+        let before = internal.accepted();
+        let args = command(&["--start-space", "public"]);
+        let out = example.run(&args);
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        let context = format!("{example:?} {args:?}\n{stderr}");
+        assert_eq!(out.status.code(), Some(0), "{context}");
+        assert_eq!(stdout, "reached internal.test\n", "{context}");
+        assert!(
+            stderr.contains(&format!("* Final: 200 OK at {target} after 1 redirect(s)")),
+            "{context}"
+        );
+        let said = |l: &str| l.starts_with("* 127.0.0.1:") || l.starts_with("*   address space");
+        assert!(
+            !stderr.lines().any(said),
+            "nothing said when off:\n{context}"
+        );
+        assert_eq!(internal.accepted(), before + 1, "{context}");
+        eprintln!("e2e ok: {example:?} with the policy off: followed to internal.test's 200");
+    }
+
+    let before = internal.accepted();
+    let out = Command::new("curl")
+        .args(["-sS", "-L", "--max-time", "30", "-o", "/dev/null"])
+        .args(["-w", "%{http_code} %{num_redirects} %{url_effective}"])
+        .args(&resolve)
+        .arg(&url)
+        .output()
+        .expect("run curl");
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(got, format!("200 1 {target}"), "curl -L");
+    assert_eq!(
+        internal.accepted(),
+        before + 1,
+        "curl -L did not reach internal.test"
+    );
+    eprintln!(
+        "e2e ok: curl -L --resolve followed the same redirect to internal.test (differs on \
+         purpose: curl has no address-space rule)"
     );
 }
 

@@ -1,9 +1,10 @@
 //! The blocking runtime: performs the [`Driver`]'s actions with `std::net`.
 //!
-//! This is all the I/O of `examples/follow.rs`; the loop itself is `driver.rs`.
+//! This is all the I/O of `examples/follow.rs`; the loop itself is `driver.rs` (which
+//! also applies `Follow::check_address` to every address before it asks for a connection).
 
 use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use super::driver::{Action, ClientError, Driver, Input, Options, Outcome};
@@ -16,9 +17,13 @@ pub fn run(opts: &Options, trace: &mut dyn Write) -> Result<Outcome, ClientError
     let mut input = Input::Start;
     loop {
         input = match driver.step(input)? {
-            Action::Connect { host, port } => {
+            Action::Resolve { host, port } => match (host, port).to_socket_addrs() {
+                Ok(addrs) => Input::Resolved(addrs.collect()),
+                Err(e) => Input::Failed(e),
+            },
+            Action::Connect { addrs } => {
                 stream = None;
-                match connect(host, port, opts.io_timeout) {
+                match connect(addrs, opts.io_timeout) {
                     Ok(s) => {
                         stream = Some(s);
                         Input::Ready
@@ -43,10 +48,10 @@ pub fn run(opts: &Options, trace: &mut dyn Write) -> Result<Outcome, ClientError
 }
 
 /// Opens a connection with the timeouts of `timeout`, trying each address in turn.
-fn connect(host: &str, port: u16, timeout: Duration) -> io::Result<TcpStream> {
+fn connect(addrs: &[SocketAddr], timeout: Duration) -> io::Result<TcpStream> {
     let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
-    for addr in (host, port).to_socket_addrs()? {
-        match TcpStream::connect_timeout(&addr, timeout) {
+    for addr in addrs {
+        match TcpStream::connect_timeout(addr, timeout) {
             Ok(stream) => {
                 stream.set_read_timeout(Some(timeout))?;
                 stream.set_write_timeout(Some(timeout))?;

@@ -1,19 +1,90 @@
 //! curl-like command-line arguments, shared by the examples.
 
-use redirects::{Method, Policy};
+use std::net::IpAddr;
 
-use super::driver::Options;
+use redirects::{AddressSpace, Method, Policy, Rules};
+
+use super::driver::{Options, Resolve};
 
 /// What `--help` prints.
 pub const USAGE: &str = "\
-usage: cargo run --example follow -- [-X METHOD] [-d BODY] [-H 'Name: value']... [--max-redirs N] [URL]
-   or: cargo run -p redirects-example-tokio -- (the same arguments)
-with no URL, runs a self-contained demo on 127.0.0.1";
+usage: cargo run --example follow -- [OPTION]... [URL]
+   or: cargo run -p redirects-example-tokio -- [OPTION]... [URL]
+with no URL, runs a self-contained demo on 127.0.0.1
+
+  -X, --request METHOD     the first request's method (default GET, or POST with -d)
+  -d, --data BODY          a request body; as curl, it means POST with a form Content-Type
+  -H, --header 'Name: v'   a header of the first request (repeatable)
+  --max-redirs N           the redirect limit (default: the profile's)
+  --profile NAME           fetch (default), strict or curl
+  --block-private          refuse to go into a less public address space than the first
+                           URL's (local < private < public): a redirect to such a host,
+                           and a connection to such an address (on under --profile strict)
+  --start-space SPACE      declare the first URL's space: public, private or local
+                           (default: an IP address's own, local for localhost, public for
+                           any other name)
+  --resolve HOST:PORT:ADDR[,ADDR]...
+                           connect to ADDR for HOST:PORT instead of asking DNS, as curl's
+                           --resolve (IPv6 in brackets; repeatable)
+
+Private networks: before every connection, every address about to be tried is checked
+(Follow::check_address); if one is in a less public space than the chain started in, the
+chain ends with private_target and no connection is made. One exception, for a chain that
+starts on a loopback server under a name declared public (as in tests): with --start-space,
+the --resolve addresses of the first URL's own host and port are taken to be in the
+declared space and are not checked. Addresses from DNS, and --resolve addresses of any other
+host or port, are always checked; without --start-space, so are the first host's. E.g.
+  follow --block-private --start-space public \\
+    --resolve public.test:8080:127.0.0.1 --resolve internal.test:9090:127.0.0.1 \\
+    'http://public.test:8080/redirect-to?url=http://internal.test:9090/'
+connects to public.test and refuses the redirect: internal.test is 127.0.0.1, local.";
+
+/// The space named `name`.
+fn space(name: &str) -> Result<AddressSpace, String> {
+    match name {
+        "public" => Ok(AddressSpace::Public),
+        "private" => Ok(AddressSpace::Private),
+        "local" => Ok(AddressSpace::Local),
+        _ => Err(format!("--start-space {name:?}: public, private or local")),
+    }
+}
+
+/// Parses curl's `--resolve HOST:PORT:ADDR[,ADDR]...` (a bracketed IPv6 host or address
+/// too).
+pub fn parse_resolve(arg: &str) -> Result<Resolve, String> {
+    let bad = || format!("--resolve {arg:?}: want HOST:PORT:ADDR[,ADDR]...");
+    let (host, rest) = match arg.strip_prefix('[') {
+        Some(rest) => rest.split_once("]:").ok_or_else(bad)?,
+        None => arg.split_once(':').ok_or_else(bad)?,
+    };
+    let (port, addrs) = rest.split_once(':').ok_or_else(bad)?;
+    let port = port.parse::<u16>().map_err(|_| bad())?;
+    let addrs = addrs
+        .split(',')
+        .map(|a| {
+            let a = a
+                .strip_prefix('[')
+                .and_then(|a| a.strip_suffix(']'))
+                .unwrap_or(a);
+            a.parse::<IpAddr>().map_err(|_| bad())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok(Resolve {
+        host: host.to_owned(),
+        port,
+        addrs,
+    })
+}
 
 /// Parses curl-like arguments. `Ok(None)`: no URL, run the demo.
 pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, String> {
     let mut args = args.into_iter();
     let (mut method, mut url, mut headers, mut body, mut max) = (None, None, vec![], None, None);
+    let (mut rules, mut block_private, mut start_space, mut resolve) =
+        (&Rules::FETCH, false, None, vec![]);
     while let Some(arg) = args.next() {
         let mut value = |what: &str| args.next().ok_or(format!("{arg} needs {what}"));
         match arg.as_str() {
@@ -31,6 +102,14 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Optio
                         .map_err(|e| e.to_string())?,
                 )
             }
+            "--profile" => {
+                let name = value("fetch, strict or curl")?;
+                rules = Rules::from_name(&name)
+                    .ok_or(format!("--profile {name:?}: fetch, strict or curl"))?;
+            }
+            "--block-private" => block_private = true,
+            "--start-space" => start_space = Some(space(&value("public, private or local")?)?),
+            "--resolve" => resolve.push(parse_resolve(&value("HOST:PORT:ADDR")?)?),
             "-h" | "--help" => return Err(USAGE.into()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
             _ if url.is_some() => return Err(format!("only one URL, please\n{USAGE}")),
@@ -57,16 +136,24 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Optio
     }
     opts.headers = headers;
     opts.body = body.map(String::into_bytes);
+    opts.policy = Policy::new(rules);
     if let Some(max) = max {
-        opts.policy = Policy::fetch().with_max_redirects(max);
+        opts.policy = opts.policy.with_max_redirects(max);
     }
+    if block_private {
+        opts.policy = opts.policy.with_block_private_targets(true);
+    }
+    opts.start_space = start_space;
+    opts.resolve = resolve;
     Ok(Some(opts))
 }
 
 /// The command line, for `prog`, that [`parse_args`] reads back into `opts`' request:
-/// `-X` unless the method follows from the body, each `-H`, `-d`, `--max-redirs` unless it
-/// is the default, the URL; quoted for a POSIX shell where needed. A body that is not
-/// UTF-8 is shown lossily (the command then sends other bytes).
+/// `-X` unless the method follows from the body, each `-H`, `-d`, `--profile` unless it is
+/// `fetch`, `--max-redirs` and `--block-private` unless they are the profile's default,
+/// `--start-space`, each `--resolve`, the URL; quoted for a POSIX shell where needed. A
+/// body that is not UTF-8 is shown lossily (the command then sends other bytes), and a
+/// policy the options cannot say (private targets allowed under `strict`) is not either.
 pub fn command_line(prog: &str, opts: &Options) -> String {
     let mut args = vec![prog.to_owned()];
     let implied = if opts.body.is_some() {
@@ -83,9 +170,33 @@ pub fn command_line(prog: &str, opts: &Options) -> String {
     if let Some(body) = &opts.body {
         args.extend(["-d".into(), String::from_utf8_lossy(body).into_owned()]);
     }
+    let rules = opts.policy.rules();
+    let profile = Policy::new(rules);
+    if rules != &Rules::FETCH {
+        args.extend(["--profile".into(), rules.name().to_owned()]);
+    }
     let max = opts.policy.max_redirects();
-    if max != Policy::fetch().max_redirects() {
+    if max != profile.max_redirects() {
         args.extend(["--max-redirs".into(), max.to_string()]);
+    }
+    if opts.policy.block_private_targets() && !profile.block_private_targets() {
+        args.push("--block-private".into());
+    }
+    if let Some(space) = opts.start_space {
+        args.extend(["--start-space".into(), space.name().to_owned()]);
+    }
+    for entry in &opts.resolve {
+        let bracket = |s: String| if s.contains(':') { format!("[{s}]") } else { s };
+        let addrs: Vec<String> = entry
+            .addrs
+            .iter()
+            .map(|ip| bracket(ip.to_string()))
+            .collect();
+        let host = bracket(entry.host.clone());
+        args.extend([
+            "--resolve".into(),
+            format!("{host}:{}:{}", entry.port, addrs.join(",")),
+        ]);
     }
     args.push(opts.url.clone());
     let quoted: Vec<String> = args.iter().map(|a| shell_quote(a)).collect();
@@ -140,6 +251,74 @@ mod tests {
         assert!(parse_args(args(&["--nope", "http://h/"])).is_err());
     }
 
+    #[test]
+    fn private_network_arguments() {
+        let o = parse_args(args(&["http://h/"])).unwrap().unwrap();
+        assert_eq!(o.policy.rules(), &Rules::FETCH);
+        assert!(!o.policy.block_private_targets());
+        assert_eq!((o.start_space, o.resolve.len()), (None, 0));
+        // strict blocks them by itself; --block-private turns it on under any profile.
+        let o = parse_args(args(&["--profile", "strict", "http://h/"]))
+            .unwrap()
+            .unwrap();
+        assert!(o.policy.block_private_targets());
+        assert_eq!(o.policy.max_redirects(), 10);
+        let o = parse_args(args(&[
+            "--max-redirs",
+            "3",
+            "--block-private",
+            "--profile",
+            "curl",
+            "http://h/",
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.policy.rules(), &Rules::CURL);
+        assert!(o.policy.block_private_targets());
+        assert_eq!(o.policy.max_redirects(), 3, "whatever the order");
+        let o = parse_args(args(&[
+            "--start-space",
+            "private",
+            "--resolve",
+            "Public.Test:8080:127.0.0.1,[::1]",
+            "--resolve",
+            "[::1]:80:10.0.0.1",
+            "http://h/",
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.start_space, Some(AddressSpace::Private));
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            o.resolve,
+            [
+                Resolve {
+                    host: "Public.Test".into(),
+                    port: 8080,
+                    addrs: vec![ip("127.0.0.1"), ip("::1")],
+                },
+                Resolve {
+                    host: "::1".into(),
+                    port: 80,
+                    addrs: vec![ip("10.0.0.1")],
+                },
+            ]
+        );
+        assert!(o.resolve[0].matches("public.test", 8080));
+        assert!(!o.resolve[0].matches("public.test", 80));
+        for bad in [
+            &["--profile", "chrome", "http://h/"][..],
+            &["--start-space", "intranet", "http://h/"],
+            &["--resolve", "h:80", "http://h/"],
+            &["--resolve", "h:port:127.0.0.1", "http://h/"],
+            &["--resolve", "h:80:localhost", "http://h/"],
+            &["--resolve", ":80:127.0.0.1", "http://h/"],
+            &["--resolve"],
+        ] {
+            assert!(parse_args(args(bad)).is_err(), "{bad:?}");
+        }
+    }
+
     /// Splits a command line the way a POSIX shell does for the quoting `shell_quote` uses.
     fn shell_words(line: &str) -> Vec<String> {
         let (mut words, mut word, mut quoted, mut any) = (vec![], String::new(), false, false);
@@ -170,6 +349,8 @@ mod tests {
     fn command_line_reads_back() {
         let demo = super::super::demo::chains("http://127.0.0.1:1");
         let mut all: Vec<Options> = demo.into_iter().map(|(_, o)| o).collect();
+        let (a, b) = ("127.0.0.1:1".parse().unwrap(), "[::1]:2".parse().unwrap());
+        all.push(super::super::demo::private_chain(a, b).1);
         for line in [
             &["http://h/a?b=1&c"][..],
             &[
@@ -190,6 +371,19 @@ mod tests {
                 "{\"a\": 1}",
                 "http://h/",
             ],
+            &["--profile", "strict", "--max-redirs", "10", "http://h/"],
+            &[
+                "--profile",
+                "curl",
+                "--block-private",
+                "--start-space",
+                "local",
+                "--resolve",
+                "h:80:127.0.0.1,[::1]",
+                "--resolve",
+                "[::1]:8080:10.0.0.1",
+                "http://h/",
+            ],
         ] {
             all.push(parse_args(args(line)).unwrap().unwrap());
         }
@@ -204,6 +398,17 @@ mod tests {
                 "{line}"
             );
             assert_eq!(back.policy.max_redirects(), opts.policy.max_redirects());
+            assert_eq!(back.policy.rules(), opts.policy.rules(), "{line}");
+            assert_eq!(
+                back.policy.block_private_targets(),
+                opts.policy.block_private_targets(),
+                "{line}"
+            );
+            assert_eq!(
+                (back.start_space, &back.resolve),
+                (opts.start_space, &opts.resolve),
+                "{line}"
+            );
         }
         let line = command_line(
             "follow",

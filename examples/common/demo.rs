@@ -12,9 +12,17 @@
 //! | B `GET /showroom/777` | `200`, echo |
 //! | A `PUT /cars/id/123456/photo` | `308`, `Location: /photos/123456` |
 //! | A `PUT /photos/123456` | `200`, echo |
+//! | A `GET /hook` | `302`, `Location: http://internal.test:<B>/admin` |
+//! | B `GET /admin` | `200`, echo (never reached: the demo's SSRF chain is refused) |
 //!
 //! "echo" answers with what arrived: the request line, every header and the body size, so
 //! the output shows which headers the server really got.
+//!
+//! The last chain ([`private_chain`]) is an SSRF attempt: it starts at `public.test`
+//! (declared public, `--resolve`d to server A) and A redirects to `internal.test`, which
+//! `--resolve` maps to 127.0.0.1 (server B). With private targets blocked, the client checks
+//! B's address before connecting, finds it local, and ends the chain with
+//! `private_target`: B receives nothing.
 //!
 //! The routing and request parsing are plain functions so that the std server here and the
 //! tokio one in `examples/tokio/src/main.rs` share them; so are the chains, the way each is
@@ -26,10 +34,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use redirects::Method;
+use redirects::{AddressSpace, Method, Policy};
 
 use super::cli;
-use super::driver::{ClientError, Options, Outcome};
+use super::driver::{ClientError, Options, Outcome, Resolve};
 
 /// Requests a demo connection serves before closing, and how long it waits for one.
 pub const MAX_REQUESTS_PER_CONNECTION: usize = 32;
@@ -193,6 +201,11 @@ pub fn route(req: &Received, port_b: u16) -> Vec<u8> {
             false,
         ),
         ('A', "PUT", "/photos/123456") => echo(req),
+        ('A', "GET", "/hook") => {
+            let to = format!("http://internal.test:{port_b}/admin");
+            response("302 Found", &[("Location", to)], b"", false)
+        }
+        ('B', "GET", "/admin") => echo(req),
         _ => response("404 Not Found", &[], b"no such demo route\n", false),
     }
 }
@@ -301,6 +314,51 @@ pub fn chains(base: &str) -> [(&'static str, Options); 3] {
     ]
 }
 
+/// The SSRF chain: `GET http://public.test:<A>/hook`, the first URL declared public, with
+/// `--resolve` sending `public.test` to server A and `internal.test` to server B (both on
+/// 127.0.0.1), private targets blocked. A answers `302` to `http://internal.test:<B>/admin`:
+/// a name, so the machine follows it, and its address (127.0.0.1, local) is refused before
+/// any connection. (`public.test`'s own 127.0.0.1 is taken as public: the `--resolve`
+/// address of the first URL's host, with `--start-space`.)
+pub fn private_chain(a: SocketAddr, b: SocketAddr) -> (&'static str, Options) {
+    let mut opts = Options::new(
+        Method::Get,
+        &format!("http://public.test:{}/hook", a.port()),
+    );
+    opts.policy = Policy::fetch().with_block_private_targets(true);
+    opts.start_space = Some(AddressSpace::Public);
+    for (host, addr) in [("public.test", a), ("internal.test", b)] {
+        opts.resolve.push(Resolve {
+            host: host.into(),
+            port: addr.port(),
+            addrs: vec![addr.ip()],
+        });
+    }
+    (
+        "SSRF: a public name redirects to a name that is 127.0.0.1 (refused before connecting)",
+        opts,
+    )
+}
+
+/// Prints how the SSRF chain ended: its error as the command line prints it, or the body
+/// if it was (wrongly) followed. Returns the error.
+pub fn print_refusal(
+    out: &mut dyn Write,
+    result: Result<Outcome, ClientError>,
+) -> std::io::Result<Option<ClientError>> {
+    match result {
+        Err(e) => {
+            writeln!(out, "error: {e}")?;
+            Ok(Some(e))
+        }
+        Ok(outcome) => {
+            writeln!(out, "* not refused!")?;
+            print_body(out, &outcome)?;
+            Ok(None)
+        }
+    }
+}
+
 /// Prints a chain's title and the command that follows it (`prog` is the program's name):
 /// its method, headers and body as given (the trace then shows the bytes really sent).
 pub fn print_chain(
@@ -318,16 +376,23 @@ pub fn print_body(out: &mut dyn Write, outcome: &Outcome) -> std::io::Result<()>
     out.write_all(&outcome.body)
 }
 
-/// Checks the story against what the servers received and the outcomes of the chains:
-/// each check with whether it held.
+/// Checks the story against what the servers received, the outcomes of the chains and
+/// the error the SSRF chain ended with (`refused`): each check with whether it held.
 pub fn check(
     received: &[Received],
     outcomes: &[Outcome],
+    refused: Option<&ClientError>,
     port_b: u16,
 ) -> Vec<(bool, &'static str)> {
     let deletes: Vec<_> = received.iter().filter(|r| r.method == "DELETE").collect();
     let get = received.iter().find(|r| r.target == "/cars/id/777");
-    let showroom = received.iter().find(|r| r.server == 'B');
+    let showroom = received
+        .iter()
+        .find(|r| r.server == 'B' && r.target == "/showroom/777");
+    let private = match refused {
+        Some(ClientError::Redirect(redirects::Error::PrivateTarget(p))) => Some(p),
+        _ => None,
+    };
     let puts: Vec<_> = received.iter().filter(|r| r.method == "PUT").collect();
     let (first, second) = (outcomes.first(), outcomes.get(1));
     vec![
@@ -377,6 +442,19 @@ pub fn check(
                 && puts[1].header("Content-Length") == puts[0].header("Content-Length"),
             "308: PUT sent again with the same body, Content-Type and Content-Length",
         ),
+        (
+            private.is_some_and(|p| {
+                p.host.as_ref() == "internal.test"
+                    && p.address.is_some_and(|ip| ip.is_loopback())
+                    && (p.space, p.chain) == (AddressSpace::Local, AddressSpace::Public)
+                    && p.status == Some(302)
+            }) && received
+                .iter()
+                .any(|r| r.server == 'A' && r.target == "/hook")
+                && !received.iter().any(|r| r.target == "/admin"),
+            "SSRF: the 302 to internal.test (127.0.0.1, local) from a chain declared public \
+             refused with private_target; server B got no request",
+        ),
     ]
 }
 
@@ -386,11 +464,12 @@ pub fn print_checks(
     out: &mut dyn Write,
     received: &[Received],
     outcomes: &[Outcome],
+    refused: Option<&ClientError>,
     port_b: u16,
 ) -> Result<(), ClientError> {
     writeln!(out, "\n=== checks")?;
     let mut failed = 0;
-    for (ok, what) in check(received, outcomes, port_b) {
+    for (ok, what) in check(received, outcomes, refused, port_b) {
         writeln!(out, "{} {what}", if ok { "ok:  " } else { "FAIL:" })?;
         failed += usize::from(!ok);
     }

@@ -4,17 +4,20 @@
 //! [`Driver::step`] says what I/O to do next ([`Action`]), and the next call reports how it
 //! went ([`Input`]). A runtime is the few lines that perform the actions: `blocking.rs`
 //! with `std::net`, `examples/tokio/src/main.rs` with tokio. Everything else is here:
-//! building the first request, choosing a new or a kept connection, writing what the
-//! machine describes, feeding the bytes read, turning the machine's events into steps,
-//! draining redirect bodies, reading the final one, retrying a kept connection the server
-//! closed meanwhile, the bounds, and the `curl -v`-style trace.
+//! building the first request, choosing a new or a kept connection, the addresses to
+//! connect to (`--resolve`, or the runtime's resolver) and the private-network check on
+//! each of them, writing what the machine describes, feeding the bytes read, turning the
+//! machine's events into steps, draining redirect bodies, reading the final one, retrying
+//! a kept connection the server closed meanwhile, the bounds, and the `curl -v`-style
+//! trace.
 //!
 //! ```text
 //! let mut driver = Driver::new(&opts, &mut trace)?;
 //! let mut input = Input::Start;
 //! loop {
 //!     input = match driver.step(input)? {
-//!         Action::Connect { host, port } => /* drop the old connection, open one */ Input::Ready,
+//!         Action::Resolve { host, port } => /* look the name up */ Input::Resolved(addrs),
+//!         Action::Connect { addrs } => /* drop the old connection, open one */ Input::Ready,
 //!         Action::Write(bytes) => /* write them all */ Input::Ready,
 //!         Action::Read => /* read once */ Input::Data(&buf[..n]), // Input::Closed on 0
 //!         Action::Done(outcome) => return Ok(*outcome),
@@ -22,13 +25,32 @@
 //! }
 //! ```
 //!
+//! # Private networks (SSRF)
+//!
+//! Before every new connection, the driver passes each address it is about to connect to
+//! (all of them, before trying any) to [`Follow::check_address`], whatever the policy (the
+//! call is a no-op when the policy does not block private targets). If one fails, the
+//! chain ends with that error ([`redirects::Error::PrivateTarget`]) and no connection is
+//! made. The machine has already refused a redirect whose URL host is in a less public
+//! space than the chain's; this catches a host *name* that resolves into one.
+//!
+//! One exception, so that a chain can start on a loopback server under a name declared
+//! public (tests, and this machine where every server is on 127.0.0.1): when the caller
+//! declares the first URL's address space ([`Options::start_space`], `--start-space`), the
+//! addresses a [`Resolve`] entry (`--resolve`) gives for the first URL's host and port are
+//! taken to be in that space and are not checked, on every connection to that host and
+//! port. The caller vouches for them twice over: it chose the addresses and it named their
+//! space. Addresses from DNS, and `--resolve` addresses for any other host or port, are
+//! always checked; without `--start-space`, so are the first host's.
+//!
 //! Plain `http` only: a real client would put TLS on the connection where `Target::tls`
 //! says so.
 
 use std::io::{self, Write};
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use redirects::{Body, Event, Follow, Method, Policy, Request, Url};
+use redirects::{AddressSpace, Body, Event, Follow, Method, Policy, Request, Url};
 
 use super::body::{BodyError, BodyReader};
 use super::report::{self, Head, HopReport};
@@ -52,6 +74,33 @@ pub struct Options {
     pub deadline: Duration,
     /// Largest body kept (final) or drained (redirects).
     pub max_body: usize,
+    /// The address space declared for the first URL ([`Request::address_space`]); `None`:
+    /// the machine's default (an IP address's own space, `local` for `localhost`, `public`
+    /// for any other name). When set, the [`Resolve`] addresses of the first URL's host and
+    /// port are taken to be in this space (see the module documentation).
+    pub start_space: Option<AddressSpace>,
+    /// Addresses to use instead of resolving a host and port (curl's `--resolve`).
+    pub resolve: Vec<Resolve>,
+}
+
+/// Addresses to use for `host:port` instead of asking the resolver (curl's
+/// `--resolve HOST:PORT:ADDR[,ADDR]...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolve {
+    /// The host as a URL gives it (a name, or an IP literal without brackets); compared
+    /// without regard to ASCII case.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+    /// The addresses, tried in this order.
+    pub addrs: Vec<IpAddr>,
+}
+
+impl Resolve {
+    /// Whether this entry is for `host:port`.
+    pub fn matches(&self, host: &str, port: u16) -> bool {
+        self.port == port && self.host.eq_ignore_ascii_case(host)
+    }
 }
 
 impl Options {
@@ -66,6 +115,8 @@ impl Options {
             io_timeout: Duration::from_secs(10),
             deadline: Duration::from_secs(30),
             max_body: 16 << 20,
+            start_space: None,
+            resolve: Vec::new(),
         }
     }
 
@@ -171,6 +222,9 @@ impl From<BodyError> for ClientError {
 /// (unless the caller set one) so that the machine removes it with the body on a 303.
 pub fn first_request(opts: &Options) -> Result<Request, redirects::Error> {
     let mut request = Request::new(opts.method, &opts.url)?;
+    if let Some(space) = opts.start_space {
+        request = request.address_space(space);
+    }
     for (name, value) in &opts.headers {
         request = request.header(name, value)?;
     }
@@ -227,13 +281,20 @@ fn next_step(
 /// The I/O a runtime does for the driver next.
 #[derive(Debug)]
 pub enum Action<'d> {
-    /// Close the current connection, if any, and open a new one to `host:port` (`host` is
-    /// a name or an IP literal, IPv6 without brackets). Then: [`Input::Ready`].
-    Connect {
-        /// Host name or IP address.
+    /// Look up the addresses of `host:port` (a host name: IP literals and `--resolve`
+    /// entries need no lookup). Then: [`Input::Resolved`].
+    Resolve {
+        /// The host name.
         host: &'d str,
         /// TCP port.
         port: u16,
+    },
+    /// Close the current connection, if any, and open a new one to the first of `addrs`
+    /// that accepts, in order. Every one of them has passed [`Follow::check_address`].
+    /// Then: [`Input::Ready`].
+    Connect {
+        /// The addresses to try.
+        addrs: &'d [SocketAddr],
     },
     /// Write all of these bytes on the connection. Then: [`Input::Ready`].
     Write(&'d [u8]),
@@ -249,6 +310,8 @@ pub enum Action<'d> {
 pub enum Input<'a> {
     /// The first call.
     Start,
+    /// The addresses the host resolved to, in the resolver's order.
+    Resolved(Vec<SocketAddr>),
     /// The connection is open, or the bytes are written.
     Ready,
     /// Bytes read (not empty).
@@ -286,6 +349,8 @@ enum Then {
 enum State {
     /// Before the first call.
     Start,
+    /// Waiting for the addresses of the host.
+    Resolving,
     /// Waiting for a new connection.
     Connecting,
     /// Waiting for the request to be written.
@@ -309,6 +374,13 @@ pub struct Driver<'a> {
     /// Where the current request goes.
     host: String,
     port: u16,
+    /// The addresses of the next connection.
+    addrs: Vec<SocketAddr>,
+    /// The first URL's host (no brackets) and port: its `--resolve` addresses are taken
+    /// to be in [`Options::start_space`] when that is set.
+    first: (String, u16),
+    /// The space the chain started in, for the trace (the machine decides with its own).
+    chain_space: AddressSpace,
     /// The current request's bytes: head, then body when it is sent.
     out: Vec<u8>,
     head_len: usize,
@@ -326,15 +398,26 @@ pub struct Driver<'a> {
 impl<'a> Driver<'a> {
     /// A driver for the chain `opts` describes, printing its trace to `trace`.
     pub fn new(opts: &'a Options, trace: &'a mut dyn Write) -> Result<Driver<'a>, ClientError> {
+        let follow = Follow::new(first_request(opts)?, opts.policy.clone())?;
+        let target = follow.request().target();
+        let first = (unbracket(target.host).to_owned(), target.port);
+        let chain_space = opts.start_space.unwrap_or_else(|| {
+            let url = follow.request().url();
+            url.host()
+                .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h))
+        });
         Ok(Driver {
             opts,
             trace,
-            follow: Follow::new(first_request(opts)?, opts.policy.clone())?,
+            follow,
             deadline: Instant::now() + opts.deadline,
             state: State::Start,
             conn: None,
             host: String::new(),
             port: 0,
+            addrs: Vec::new(),
+            first,
+            chain_space,
             out: Vec::new(),
             head_len: 0,
             sending: None,
@@ -355,6 +438,16 @@ impl<'a> Driver<'a> {
         }
         match (std::mem::replace(&mut self.state, State::Over), input) {
             (State::Start, Input::Start) => self.send(),
+            (State::Resolving, Input::Resolved(addrs)) => {
+                writeln!(
+                    self.trace,
+                    "* {}:{} resolved to {}",
+                    self.host,
+                    self.port,
+                    list(&addrs)
+                )?;
+                self.checked_connect(addrs, false)
+            }
             (State::Connecting, Input::Ready) => {
                 let id = self.connections;
                 writeln!(self.trace, "* Connected (connection #{id})")?;
@@ -429,11 +522,7 @@ impl<'a> Driver<'a> {
             connection: 0,
         });
         // A bracketed IPv6 literal is not a name to resolve.
-        self.host = target
-            .host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
+        self.host = unbracket(target.host).to_owned();
         self.port = target.port;
         self.retried = false;
         match &mut self.conn {
@@ -446,21 +535,100 @@ impl<'a> Driver<'a> {
         }
     }
 
-    /// Asks for a new connection for the current request.
+    /// Finds the addresses for a new connection for the current request: a `--resolve`
+    /// entry's, an IP literal, or the runtime's resolver.
     fn connect(&mut self) -> Result<Action<'_>, ClientError> {
         self.conn = None;
         self.buf.clear();
-        self.connections += 1;
-        writeln!(
-            self.trace,
-            "* Connecting to {}:{} ...",
-            self.host, self.port
-        )?;
-        self.state = State::Connecting;
-        Ok(Action::Connect {
+        let (host, port) = (self.host.as_str(), self.port);
+        if let Some(entry) = self.opts.resolve.iter().find(|r| r.matches(host, port)) {
+            let addrs: Vec<SocketAddr> = entry
+                .addrs
+                .iter()
+                .map(|&ip| SocketAddr::new(ip, port))
+                .collect();
+            writeln!(
+                self.trace,
+                "* {host}:{port} is {} (--resolve)",
+                list(&addrs)
+            )?;
+            return self.checked_connect(addrs, true);
+        }
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            return self.checked_connect(vec![SocketAddr::new(ip, port)], false);
+        }
+        self.state = State::Resolving;
+        Ok(Action::Resolve {
             host: &self.host,
             port: self.port,
         })
+    }
+
+    /// Applies [`Follow::check_address`] to every address of the next connection (all of
+    /// them, before trying any), then asks for the connection. `resolved` says the
+    /// addresses come from a `--resolve` entry: for the first URL's host and port, with
+    /// [`Options::start_space`] set, they are taken to be in that space and not checked.
+    fn checked_connect(
+        &mut self,
+        addrs: Vec<SocketAddr>,
+        resolved: bool,
+    ) -> Result<Action<'_>, ClientError> {
+        if addrs.is_empty() {
+            let what = format!("no address for {}:{}", self.host, self.port);
+            return Err(io::Error::new(io::ErrorKind::NotFound, what).into());
+        }
+        let blocking = self.opts.policy.block_private_targets();
+        let vouched = self.opts.start_space.filter(|_| {
+            resolved && (self.host.as_str(), self.port) == (self.first.0.as_str(), self.first.1)
+        });
+        for addr in &addrs {
+            let ip = addr.ip();
+            let space = AddressSpace::of_ip(ip);
+            if let Some(declared) = vouched {
+                if blocking {
+                    writeln!(
+                        self.trace,
+                        "* {ip}: given by --resolve for the first URL's host, taken as {declared} \
+                         (--start-space), not checked"
+                    )?;
+                }
+                continue;
+            }
+            if let Err(e) = self.follow.check_address(ip) {
+                let chain = match &e {
+                    redirects::Error::PrivateTarget(p) => p.chain,
+                    _ => space,
+                };
+                writeln!(
+                    self.trace,
+                    "* {ip}: a {space} address, less public than the {chain} space the chain \
+                     started in: refused, no connection made"
+                )?;
+                return Err(e.into());
+            }
+            if blocking {
+                writeln!(
+                    self.trace,
+                    "* {ip}: a {space} address, not less public than the {} space the chain \
+                     started in: allowed",
+                    self.chain_space
+                )?;
+            }
+        }
+        self.connections += 1;
+        // The addresses, unless the host is the one address.
+        let shown = match addrs.as_slice() {
+            [one] if one.ip().to_string() == self.host => String::new(),
+            _ => format!(" ({})", list(&addrs)),
+        };
+        writeln!(
+            self.trace,
+            "* Connecting to {}:{}{shown} ...",
+            self.host, self.port
+        )?;
+        self.addrs = addrs;
+        self.state = State::Connecting;
+        Ok(Action::Connect { addrs: &self.addrs })
     }
 
     /// Prints the current request and asks for it to be written.
@@ -596,9 +764,39 @@ impl<'a> Driver<'a> {
     }
 }
 
+/// A host without the brackets of an IPv6 literal.
+fn unbracket(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
+}
+
+/// Addresses for the trace: `127.0.0.1, [::1]` (ports left out).
+fn list(addrs: &[SocketAddr]) -> String {
+    let ips: Vec<String> = addrs
+        .iter()
+        .map(|a| match a {
+            SocketAddr::V4(a) => a.ip().to_string(),
+            SocketAddr::V6(a) => format!("[{}]", a.ip()),
+        })
+        .collect();
+    ips.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scripted resolver: `example.test` is a public address (TEST-NET-1),
+    /// `rebind.test` a public one and a loopback one.
+    fn resolver(host: &str, port: u16) -> Vec<SocketAddr> {
+        let ips: &[&str] = match host {
+            "example.test" => &["192.0.2.1"],
+            "rebind.test" => &["192.0.2.1", "127.0.0.1"],
+            _ => panic!("the scripted resolver does not know {host}"),
+        };
+        ips.iter()
+            .map(|ip| SocketAddr::new(ip.parse().unwrap(), port))
+            .collect()
+    }
 
     /// Runs a chain against scripted servers with no socket at all: `answers` are the
     /// bytes each connection (in order) sends back, fed one byte per read; then it closes.
@@ -627,8 +825,9 @@ mod tests {
         let mut answer: &[u8] = &[];
         loop {
             input = match driver.step(input)? {
-                Action::Connect { host, port } => {
-                    assert_eq!((host, port), ("example.test", 80));
+                Action::Resolve { host, port } => Input::Resolved(resolver(host, port)),
+                Action::Connect { addrs } => {
+                    assert!(!addrs.is_empty());
                     answer = answers[written.len()];
                     written.push(Vec::new());
                     Input::Ready
@@ -724,5 +923,136 @@ mod tests {
             driver.step(Input::Start),
             Err(ClientError::Tls(_))
         ));
+    }
+
+    fn resolve(host: &str, port: u16, ip: &str) -> Resolve {
+        Resolve {
+            host: host.into(),
+            port,
+            addrs: vec![ip.parse().unwrap()],
+        }
+    }
+
+    /// The private-target error's fields: host, address, its space, the chain's, status.
+    type Refusal = (
+        String,
+        Option<IpAddr>,
+        AddressSpace,
+        AddressSpace,
+        Option<u16>,
+    );
+
+    fn refusal(outcome: Result<Outcome, ClientError>, trace: &str) -> Refusal {
+        match outcome {
+            Err(ClientError::Redirect(redirects::Error::PrivateTarget(p))) => {
+                (p.host.to_string(), p.address, p.space, p.chain, p.status)
+            }
+            Err(e) => panic!("not private_target: {e}\n{trace}"),
+            Ok(o) => panic!("followed to {}\n{trace}", o.url),
+        }
+    }
+
+    const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+    #[test]
+    fn every_address_is_checked_before_connecting() {
+        use AddressSpace::{Private, Public};
+        let to_internal: &[u8] =
+            b"HTTP/1.1 302 Found\r\nLocation: http://internal.test/admin\r\nContent-Length: 0\r\n\r\n";
+        let mut opts = Options::new(Method::Get, "http://example.test/a");
+        opts.resolve.push(resolve("internal.test", 80, "10.0.0.1"));
+        // Off (fetch): followed, the second connection is made.
+        let (outcome, written, trace) = scripted(&opts, &[to_internal, OK]);
+        assert!(outcome.is_ok(), "{trace}");
+        assert_eq!(written.len(), 2);
+        assert!(
+            !trace.contains("address"),
+            "nothing said when off:\n{trace}"
+        );
+        // On (strict): the name is public to the machine, its address is not.
+        opts.policy = Policy::strict();
+        let (outcome, written, trace) = scripted(&opts, &[to_internal, OK]);
+        let ip = "10.0.0.1".parse().ok();
+        assert_eq!(
+            refusal(outcome, &trace),
+            ("internal.test".into(), ip, Private, Public, Some(302))
+        );
+        assert_eq!(written.len(), 1, "{trace}");
+        assert!(
+            trace.contains("* 192.0.2.1: a public address, not less public than the public space"),
+            "{trace}"
+        );
+        assert!(
+            trace.contains(
+                "* 10.0.0.1: a private address, less public than the public space \
+                the chain started in: refused, no connection made"
+            ),
+            "{trace}"
+        );
+        assert_eq!(trace.matches("* Connecting to").count(), 1, "{trace}");
+        // A name with a public and a loopback address: refused before trying either.
+        let mut opts = Options::new(Method::Get, "http://rebind.test/");
+        opts.policy = Policy::fetch().with_block_private_targets(true);
+        let (outcome, written, trace) = scripted(&opts, &[OK]);
+        let (host, ip, ..) = refusal(outcome, &trace);
+        assert_eq!(
+            (host.as_str(), ip),
+            ("rebind.test", "127.0.0.1".parse().ok())
+        );
+        assert!(written.is_empty(), "{trace}");
+    }
+
+    #[test]
+    fn a_declared_space_vouches_for_the_first_hosts_resolve_entry() {
+        use AddressSpace::{Local, Public};
+        let loopback = "127.0.0.1".parse().ok();
+        let redirect =
+            |to: &str| format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nConnection: close\r\n\r\n");
+        let to_internal = redirect("http://internal.test/admin");
+        let mut opts = Options::new(Method::Get, "http://public.test/a");
+        opts.policy = Policy::strict();
+        opts.resolve.push(resolve("public.test", 80, "127.0.0.1"));
+        opts.resolve.push(resolve("internal.test", 80, "127.0.0.1"));
+        // Not declared: the first host's loopback address is checked, and refused.
+        let (outcome, written, trace) = scripted(&opts, &[to_internal.as_bytes(), OK]);
+        assert_eq!(
+            refusal(outcome, &trace),
+            ("public.test".into(), loopback, Local, Public, None)
+        );
+        assert!(written.is_empty(), "{trace}");
+        // Declared public: the first host's --resolve address is taken as public; the
+        // redirect's is checked.
+        opts.start_space = Some(Public);
+        let (outcome, written, trace) = scripted(&opts, &[to_internal.as_bytes(), OK]);
+        assert_eq!(
+            refusal(outcome, &trace),
+            ("internal.test".into(), loopback, Local, Public, Some(302))
+        );
+        assert_eq!(written.len(), 1, "{trace}");
+        assert!(
+            trace.contains(
+                "* 127.0.0.1: given by --resolve for the first URL's host, taken as \
+                public (--start-space), not checked"
+            ),
+            "{trace}"
+        );
+        // Back to the first host and port on a new connection: vouched for again.
+        let back = redirect("/b");
+        let (outcome, written, trace) = scripted(&opts, &[back.as_bytes(), OK]);
+        assert_eq!(
+            outcome.map(|o| o.url.to_string()).ok().as_deref(),
+            Some("http://public.test/b"),
+            "{trace}"
+        );
+        assert_eq!(written.len(), 2, "{trace}");
+        // The same host on another port is not the first URL's: checked.
+        opts.resolve.push(resolve("public.test", 8080, "127.0.0.1"));
+        let other_port = redirect("http://public.test:8080/");
+        let (outcome, written, trace) = scripted(&opts, &[other_port.as_bytes(), OK]);
+        assert_eq!(
+            refusal(outcome, &trace),
+            ("public.test".into(), loopback, Local, Public, Some(302))
+        );
+        assert_eq!(written.len(), 1, "{trace}");
     }
 }

@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 
 use redirects::{
-    BodyLength, Method, MethodChange, MethodRule, Redirect, RemovalReason, Response, Url,
+    AddressSpace, BodyLength, Method, MethodChange, MethodRule, Redirect, RemovalReason, Response,
+    Url,
 };
 
 /// An owned copy of a response head, taken out of the machine's borrowed view.
@@ -91,6 +92,9 @@ pub struct HopReport {
     pub reuse: bool,
     /// Every `Set-Cookie` of the redirect (a real client stores them in its jar).
     pub set_cookies: Vec<String>,
+    /// When the policy blocks private targets: the next URL's host's address space and the
+    /// chain's ([`Redirect::address_spaces`]).
+    pub spaces: Option<(AddressSpace, AddressSpace)>,
 }
 
 impl HopReport {
@@ -121,6 +125,7 @@ impl HopReport {
                 .collect(),
             reuse: hop.reuse_connection(),
             set_cookies: response.headers_named("Set-Cookie").map(text).collect(),
+            spaces: hop.address_spaces(),
         }
     }
 }
@@ -235,6 +240,14 @@ pub fn hop(out: &mut dyn Write, hop: &HopReport) -> io::Result<()> {
             "*   header dropped: {} ({}{when})",
             r.name,
             reason_text(r.reason)
+        )?;
+    }
+    if let Some((target, chain)) = hop.spaces {
+        writeln!(
+            out,
+            "*   address space: {} is {target} by its URL, the chain started in {chain}: not \
+             less public, followed (its addresses are checked before connecting)",
+            hop.url.host_str().unwrap_or("")
         )?;
     }
     for cookie in &hop.set_cookies {

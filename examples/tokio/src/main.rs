@@ -7,14 +7,16 @@
 //!
 //! The machine does no I/O, and neither does the client loop around it
 //! (`examples/common/driver.rs`, shared with the blocking example): this file only performs
-//! the loop's actions with tokio (connect, write, read, each with a timeout) and serves the
-//! demo routes (`examples/common/demo.rs`) from tokio tasks. Nothing borrowed from the
-//! machine is held across an `await`.
+//! the loop's actions with tokio (resolve, connect, write, read, each with a timeout) and
+//! serves the demo routes (`examples/common/demo.rs`) from tokio tasks. Nothing borrowed
+//! from the machine is held across an `await`. The private-network check on every address
+//! before a connection is the driver's, so it is the same here.
 
 #[path = "../../common/mod.rs"]
 mod common;
 
 use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -43,11 +45,16 @@ async fn run(opts: &Options, trace: &mut dyn Write) -> Result<Outcome, ClientErr
     let limit = opts.io_timeout;
     loop {
         input = match driver.step(input)? {
-            Action::Connect { host, port } => {
+            Action::Resolve { host, port } => {
+                match timed(limit, tokio::net::lookup_host((host, port))).await {
+                    Ok(addrs) => Input::Resolved(addrs.collect()),
+                    Err(e) => Input::Failed(e),
+                }
+            }
+            Action::Connect { addrs } => {
                 stream = None;
-                match timed(limit, TcpStream::connect((host, port))).await {
+                match connect(addrs, limit).await {
                     Ok(s) => {
-                        let _ = s.set_nodelay(true);
                         stream = Some(s);
                         Input::Ready
                     }
@@ -72,6 +79,22 @@ async fn run(opts: &Options, trace: &mut dyn Write) -> Result<Outcome, ClientErr
             Action::Done(outcome) => return Ok(*outcome),
         };
     }
+}
+
+/// Opens a connection to the first of `addrs` that accepts within `limit` (the driver has
+/// checked every one with `Follow::check_address`).
+async fn connect(addrs: &[std::net::SocketAddr], limit: Duration) -> io::Result<TcpStream> {
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
+    for addr in addrs {
+        match timed(limit, TcpStream::connect(addr)).await {
+            Ok(s) => {
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// Serves one demo connection with the shared routes (bounded like the std server).
@@ -105,15 +128,12 @@ async fn serve(server: char, mut stream: TcpStream, port_b: u16, log: Arc<Mutex<
     }
 }
 
-/// Both demo servers on 127.0.0.1, as tasks of this runtime. Returns A's base URL and
-/// B's port.
-async fn start_demo(log: Arc<Mutex<Vec<Received>>>) -> io::Result<(String, u16)> {
+/// Both demo servers on 127.0.0.1, as tasks of this runtime. Returns their addresses.
+async fn start_demo(log: Arc<Mutex<Vec<Received>>>) -> io::Result<(SocketAddr, SocketAddr)> {
     let a = TcpListener::bind("127.0.0.1:0").await?;
     let b = TcpListener::bind("127.0.0.1:0").await?;
-    let (base, port_b) = (
-        format!("http://{}", a.local_addr()?),
-        b.local_addr()?.port(),
-    );
+    let (addr_a, addr_b) = (a.local_addr()?, b.local_addr()?);
+    let port_b = addr_b.port();
     for (server, listener) in [('A', a), ('B', b)] {
         let log = Arc::clone(&log);
         tokio::spawn(async move {
@@ -122,23 +142,27 @@ async fn start_demo(log: Arc<Mutex<Vec<Received>>>) -> io::Result<(String, u16)>
             }
         });
     }
-    Ok((base, port_b))
+    Ok((addr_a, addr_b))
 }
 
 /// The loopback demo: the same chains, trace and checks as `cargo run --example follow`.
 async fn run_demo() -> Result<(), ClientError> {
     let log = Arc::new(Mutex::new(Vec::new()));
-    let (base, port_b) = start_demo(Arc::clone(&log)).await?;
+    let (a, b) = start_demo(Arc::clone(&log)).await?;
     let mut out = io::stdout();
     let mut outcomes = Vec::new();
-    for (title, opts) in demo::chains(&base) {
+    for (title, opts) in demo::chains(&format!("http://{a}")) {
         demo::print_chain(&mut out, "tokio", title, &opts)?;
         let outcome = run(&opts, &mut out).await?;
         demo::print_body(&mut out, &outcome)?;
         outcomes.push(outcome);
     }
+    let (title, opts) = demo::private_chain(a, b);
+    demo::print_chain(&mut out, "tokio", title, &opts)?;
+    let result = run(&opts, &mut out).await;
+    let refused = demo::print_refusal(&mut out, result)?;
     let received = log.lock().map(|r| r.clone()).unwrap_or_default();
-    demo::print_checks(&mut out, &received, &outcomes, port_b)
+    demo::print_checks(&mut out, &received, &outcomes, refused.as_ref(), b.port())
 }
 
 #[tokio::main(flavor = "current_thread")]
