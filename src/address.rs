@@ -52,6 +52,17 @@ impl AddressSpace {
             Host::Ipv6(v6) => of_v6(*v6),
             Host::Domain(d) => {
                 let d = d.as_ref();
+                // A scheme the WHATWG parser does not treat as special (`gopher:`) leaves
+                // its host as text: one that reads as an IPv4 address (`127.0.0.1`,
+                // `0x7f.1`) is that address to a resolver, so it is classified as one.
+                let numeric = d
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || matches!(b, b'.' | b'x' | b'X'));
+                if numeric {
+                    if let Ok(Host::Ipv4(v4)) = Host::parse(d) {
+                        return of_v4(v4);
+                    }
+                }
                 let d = d.strip_suffix('.').unwrap_or(d);
                 if d.eq_ignore_ascii_case("localhost")
                     || d.len() > ".localhost".len()
@@ -185,6 +196,10 @@ mod tests {
             ("http://[::ffff:a9fe:a9fe]/", P),
             ("http://169.254.169.254/latest/meta-data/", P),
             ("http://example.com/", U),
+            ("gopher://127.0.0.1:6379/_INFO", L),
+            ("gopher://0x7f.1/", L),
+            ("gopher://169.254.169.254/", P),
+            ("gopher://cafe.test/", U),
         ];
         for (url, want) in cases {
             let u = Url::parse(url).unwrap();

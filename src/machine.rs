@@ -197,10 +197,22 @@ impl Follow {
         if let Some(port) = policy.port_blocked(&url) {
             return Err(InvalidRequest::BlockedPort { port }.into());
         }
-        let space = space.unwrap_or_else(|| {
-            url.host()
-                .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h))
-        });
+        let own_space = url
+            .host()
+            .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h));
+        let declared = space;
+        let space = declared.unwrap_or(own_space);
+        // A first URL that names a less public host than the space declared for it: the
+        // same refusal a redirect there gets.
+        if policy.block_private_targets() && own_space < space {
+            return Err(Error::PrivateTarget(Box::new(PrivateTarget {
+                host: url.host_str().unwrap_or("").into(),
+                address: None,
+                space: own_space,
+                chain: space,
+                status: None,
+            })));
+        }
         let hsts = policy.hsts_hosts().clone();
         let first_url = url.clone();
         let upgraded = hsts_upgrade(&hsts, &mut url);
@@ -535,11 +547,12 @@ impl Follow {
             return Err(Error::BlockedPort { status, port });
         }
         // Private Network Access: never into a less public space than the chain's.
-        let target_space = next
-            .host()
-            .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h));
-        if self.policy.block_private_targets() && target_space < self.space {
-            return Err(self.private_target(&next, None, target_space, Some(status)));
+        let target_space = self.policy.block_private_targets().then(|| {
+            next.host()
+                .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h))
+        });
+        if let Some(space) = target_space.filter(|&s| s < self.space) {
+            return Err(self.private_target(&next, None, space, Some(status)));
         }
 
         // Every check passed: take the redirect.
@@ -578,10 +591,7 @@ impl Follow {
         self.notes = Notes {
             referrer: None,
             hsts: hsts.map(|source| HstsUpgrade { source }),
-            space: self
-                .policy
-                .block_private_targets()
-                .then_some((target_space, self.space)),
+            space: target_space.map(|target| (target, self.space)),
         };
         changed |= self.recompute_referer(buf, n, location.as_ref());
         changed |= self.apply_origin_taint(n);
@@ -939,6 +949,13 @@ impl Follow {
         }
         let status = self.history.last().map(HistoryEntry::status);
         Err(self.private_target(&self.url, Some(address), space, status))
+    }
+
+    /// The address space the chain started in: the one declared with
+    /// [`Request::address_space`], else the first URL's host's. Private-target blocking
+    /// refuses any request into a less public one.
+    pub fn address_space(&self) -> AddressSpace {
+        self.space
     }
 
     /// What the machine decided for the current request (referrer, HSTS).

@@ -102,6 +102,15 @@ impl Request {
     /// an IP address's own, `Local` for `localhost`, and `Public` for any other name. An
     /// intranet client starting at `http://intranet.corp/` says `Private` here, so that it
     /// may go to `10.0.0.6` but not to `127.0.0.1`.
+    ///
+    /// A caller that follows URLs strangers give it (a webhook sender, a crawler) MUST
+    /// declare the space it trusts (usually `Public`): otherwise a first URL such as
+    /// `http://127.0.0.1/` sets the chain's space to local and every hop passes. With the
+    /// space declared and private targets blocked, [`Follow::new`](crate::Follow::new)
+    /// refuses a first URL whose host is less public
+    /// ([`Error::PrivateTarget`](crate::Error::PrivateTarget), no status), and
+    /// [`Follow::check_address`](crate::Follow::check_address) catches a name that
+    /// resolves there.
     pub fn address_space(mut self, space: crate::AddressSpace) -> Request {
         self.space = Some(space);
         self

@@ -1787,7 +1787,10 @@ fn curl_cve_2022_30115_hsts_upgrade_inside_the_chain_not_bypassed() {
             "{label}"
         );
 
-        // Same host: upgraded, credentials kept off.
+        // Same host: upgraded. Fetch decides credentials against the Location's URL
+        // (http://a.test: another origin, kept off); curl against the connection it makes
+        // (https://a.test, their own origin: sent, as `Curl_auth_allowed_to_host` does).
+        let curl = policy.rules() == &Rules::CURL;
         let label_same = format!("{label} https://a.test -> http://a.test");
         let mut r = Replay::start(
             &label_same,
@@ -1796,10 +1799,19 @@ fn curl_cve_2022_30115_hsts_upgrade_inside_the_chain_not_bypassed() {
             secrets,
         );
         assert_eq!(
-            r.respond(&redirect(302, "http://a.test/next"), true),
+            r.respond(&redirect(302, "http://a.test/next"), !curl),
             Outcome::Followed
         );
         assert_eq!(r.request().url().as_str(), "https://a.test/next");
+        if curl {
+            for (name, value) in secrets {
+                assert_eq!(
+                    r.request().header(name),
+                    Some(value.as_bytes()),
+                    "{label_same}: {name} to its own origin"
+                );
+            }
+        }
 
         // Learned from the chain's own https redirect, two hops later.
         let label_learn = format!("{label} learned");
