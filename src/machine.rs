@@ -40,7 +40,7 @@ use crate::referrer::{
 use crate::request::{Body, Request};
 use crate::response::Response;
 use crate::rules::{
-    CredentialScope, CurlBody, CurlRequest, LocationConflict, MethodRule, RefererRule,
+    CredentialScope, CurlBody, CurlRequest, LocationConflict, MethodModel, MethodRule, RefererRule,
 };
 use crate::views::{Event, Final, HistoryEntry, Redirect};
 
@@ -570,7 +570,11 @@ impl Follow {
         if let Some((method, _)) = rewrite {
             // Fetch removes the body headers when the method is rewritten; a 303 to a GET
             // or HEAD that carried a body loses it, and its headers with it.
-            if method != self.method || self.body != Body::None {
+            // Under curl the body source goes too, even an empty one (`-d ''`): its
+            // `Content-Length: 0` describes a body the next request does not have.
+            let curl_source =
+                rules.methods == MethodModel::Curl && self.curl.body != CurlBody::None;
+            if method != self.method || self.body != Body::None || curl_source {
                 changed |= self.headers.remove_class(
                     rules.dropped_with_body,
                     RemovalReason::BodyDropped,

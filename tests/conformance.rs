@@ -17,7 +17,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use redirects::{
-    Body, CredentialRule, Error, Event, Follow, Method, Policy, ReferrerPolicy, Request, Rules,
+    Body, CredentialRule, CurlBody, CurlRequest, Error, Event, Follow, Method, Policy,
+    ReferrerPolicy, Request, Rules,
 };
 use serde_json::{Map, Value};
 
@@ -44,8 +45,19 @@ const CASE_KEYS: (&[&str], &[&str]) = (
     &["id", "source", "profile", "policy", "request", "steps"],
     &[],
 );
+/// `curl_body` and `curl_forced_method` are this crate's extension (issue 12, FORMAT.md
+/// "Crate extension"), accepted in both formats: vector files observed from libcurl come in
+/// either.
 const REQUEST_KEYS: (&[&str], &[&str]) = (
-    &["method", "url", "headers", "body", "body_replayable"],
+    &[
+        "method",
+        "url",
+        "headers",
+        "body",
+        "body_replayable",
+        "curl_body",
+        "curl_forced_method",
+    ],
     &["referrer"],
 );
 const STEP_KEYS: (&[&str], &[&str]) = (&["response", "expect"], &[]);
@@ -259,6 +271,39 @@ fn policy_for(case: &Map<String, Value>, format: Format) -> Result<Policy, Strin
     Ok(policy)
 }
 
+/// `request.curl_body` and `request.curl_forced_method` (crate extension): how curl sent
+/// the first request. Either key may be absent: it then comes from
+/// [`CurlRequest::assumed`] for the method and whether a body is given. `None` when neither
+/// is given (the machine then assumes the command line itself). The values are checked
+/// under every profile; the caller applies them under `curl` only.
+fn curl_request_for(
+    req: &Map<String, Value>,
+    method: Method,
+    has_body: bool,
+) -> Result<Option<CurlRequest>, String> {
+    let body = match req.get("curl_body") {
+        None => None,
+        Some(v) => Some(match v.as_str() {
+            Some("data") => CurlBody::Data,
+            Some("upload") => CurlBody::Upload,
+            Some("none") => CurlBody::None,
+            _ => return Err(format!("unknown curl_body {v} (data, upload or none)")),
+        }),
+    };
+    let forced = match req.get("curl_forced_method") {
+        None => None,
+        Some(v) => Some(v.as_bool().ok_or("curl_forced_method is not a bool")?),
+    };
+    if body.is_none() && forced.is_none() {
+        return Ok(None);
+    }
+    let assumed = CurlRequest::assumed(method, has_body);
+    Ok(Some(CurlRequest {
+        body: body.unwrap_or(assumed.body),
+        forced_method: forced.unwrap_or(assumed.forced_method),
+    }))
+}
+
 fn request_for(
     case: &Map<String, Value>,
     format: Format,
@@ -300,6 +345,13 @@ fn request_for(
         (Some(_), true) => Body::Replayable,
         (Some(_), false) => Body::Streamed,
     };
+    // `"curl_body": "data"` with `"body": null` is `-d ''`: a form post without bytes (the
+    // disposition stays none).
+    let curl = curl_request_for(req, method, body.is_some())?;
+    if let Some(curl) = curl.filter(|_| case.get("profile").and_then(Value::as_str) == Some("curl"))
+    {
+        request = request.curl(curl);
+    }
     Ok((request.body(disposition), body))
 }
 
@@ -746,6 +798,90 @@ fn runner_rejects_wrong_and_unknown() {
     let mut c = no_referrer.clone();
     c.insert("policy".into(), serde_json::json!({"max_header_fields": 0}));
     fails(&c, v2, "header field limit");
+    // The curl keys (crate extension, both formats): a PUT with a body answered 302. With no
+    // keys, curl is assumed to send it as `-T FILE` (method and body kept); `-X PUT -d`
+    // keeps the method and drops the body; one key alone takes the other from the assumed
+    // command line.
+    let put = |profile: &str, keys: Value, method: &str, body: Value| -> Map<String, Value> {
+        let mut c: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "id": "t", "source": "self-test", "profile": profile,
+            "request": {"method": "PUT", "url": "http://a.test/", "body": "x"},
+            "steps": [{"response": "HTTP/1.1 302 Found\r\nLocation: /y\r\n\r\n",
+                       "expect": {"next": {"method": method, "body": body}}}]
+        }))
+        .unwrap();
+        if let (Some(req), Value::Object(keys)) = (c["request"].as_object_mut(), keys) {
+            req.extend(keys);
+        }
+        c
+    };
+    let resent = || Value::String("x".into());
+    let data = serde_json::json!({"curl_body": "data", "curl_forced_method": true});
+    for format in [v1, v2] {
+        // No keys: `-T FILE`, kept.
+        let assumed = put("curl", Value::Null, "PUT", resent());
+        assert!(run_case(&assumed, format, Feed::Whole).is_ok());
+        fails(
+            &put("curl", Value::Null, "PUT", Value::Null),
+            format,
+            "body",
+        );
+        // `-X PUT -d`: the method stays, the body goes.
+        let x_put_d = put("curl", data.clone(), "PUT", Value::Null);
+        assert!(run_case(&x_put_d, format, Feed::Bytewise).is_ok());
+        fails(&put("curl", data.clone(), "PUT", resent()), format, "body");
+        // `curl_body` alone: `-X` as assumed for a PUT with a body (`-T`: not forced), so
+        // `-d` on a PUT without `-X`, which turns into a GET.
+        let data_only = serde_json::json!({"curl_body": "data"});
+        let d = put("curl", data_only.clone(), "GET", Value::Null);
+        assert!(run_case(&d, format, Feed::Whole).is_ok());
+        fails(
+            &put("curl", data_only, "PUT", Value::Null),
+            format,
+            "method",
+        );
+        // `curl_forced_method` alone: the body source as assumed (`-T`), kept.
+        let forced_only = serde_json::json!({"curl_forced_method": true});
+        let x_t = put("curl", forced_only, "PUT", resent());
+        assert!(run_case(&x_t, format, Feed::Whole).is_ok());
+        // Ignored under the other profiles: Fetch keeps a PUT's method and body on 302.
+        assert!(
+            run_case(
+                &put("fetch", data.clone(), "PUT", resent()),
+                format,
+                Feed::Whole
+            )
+            .is_ok()
+        );
+        // A bad value fails the case, under any profile.
+        for profile in ["curl", "fetch"] {
+            let bad = serde_json::json!({"curl_body": "form"});
+            fails(
+                &put(profile, bad, "PUT", resent()),
+                format,
+                "unknown curl_body",
+            );
+            let bad = serde_json::json!({"curl_forced_method": "yes"});
+            let err = "curl_forced_method is not a bool";
+            fails(&put(profile, bad, "PUT", resent()), format, err);
+        }
+    }
+    // A POST without a body: `-X POST` (`"curl_body": "none"`) stays POST on a 302; with no
+    // keys it is `-d ''`, which becomes GET; `-X POST -d ''` (forced alone) stays POST.
+    let keys = serde_json::json!({"curl_body": "none", "curl_forced_method": true});
+    let mut post = put("curl", keys, "POST", Value::Null);
+    post["request"]["method"] = "POST".into();
+    post["request"]["body"] = Value::Null;
+    assert!(run_case(&post, v2, Feed::Whole).is_ok());
+    post["request"].as_object_mut().unwrap().remove("curl_body");
+    assert!(run_case(&post, v2, Feed::Whole).is_ok());
+    post["request"]
+        .as_object_mut()
+        .unwrap()
+        .remove("curl_forced_method");
+    fails(&post, v2, "method");
+    post["steps"][0]["expect"]["next"]["method"] = "GET".into();
+    assert!(run_case(&post, v2, Feed::Whole).is_ok());
     // The document level: format 2 runs, format 3 and unknown top-level keys do not.
     let doc = |format: u64| serde_json::json!({"format": format, "cases": [ok.clone()]});
     assert_eq!(run_document(&doc(2)), (1, vec![]));

@@ -14,6 +14,10 @@
 //!   The headers a redirect rewrites are among the fields: `Referer` after a same-origin,
 //!   a cross-origin and a downgrading hop, `Origin` after A -> B and A -> B -> A, a
 //!   caller-set `Host` on the same and on another authority.
+//!   The `curl` policy is compared too, where libcurl decides by where the body comes from
+//!   (issue 12): `-X PUT -d`, `-X DELETE -d` and `-X POST` without a body on 301, 302 and
+//!   303, the machine told the command line with `Request::curl` (or left to assume it),
+//!   with no difference from curl allowed.
 //! - Ignored too, with their own servers: a redirect to a port of Fetch's bad-port list
 //!   (a listener the test binds there counts connections: none from the machine's client,
 //!   one from `curl -L`), and a real `101 Switching Protocols` (`UPGRADE_URL`, the WebSocket
@@ -44,7 +48,7 @@ use std::time::Duration;
 use common::blocking;
 use common::demo::{self, DemoServer};
 use common::driver::{ClientError, Options, Outcome};
-use redirects::{Method, Policy};
+use redirects::{CurlBody, CurlRequest, Method, Policy};
 
 // ---------------------------------------------------------------------------------------
 // Always run: the loopback demo.
@@ -219,6 +223,12 @@ struct Case {
     curl_differs: Vec<(&'static str, &'static str)>,
     /// The redirect limit, if not the default.
     max_redirects: Option<u32>,
+    /// Run under the `curl` policy, with curl's command line built from this (`-X`, `-d`,
+    /// `-T`) instead of from the method and body.
+    curl_request: Option<CurlRequest>,
+    /// Under `curl`: leave the [`CurlRequest`] to the machine (`CurlRequest::assumed`)
+    /// instead of telling it with `Request::curl`.
+    machine_assumes: bool,
 }
 
 impl Case {
@@ -232,6 +242,8 @@ impl Case {
             expect: Vec::new(),
             curl_differs: Vec::new(),
             max_redirects: None,
+            curl_request: None,
+            machine_assumes: false,
         }
     }
     fn header(mut self, name: &'static str, value: impl Into<String>) -> Case {
@@ -250,6 +262,15 @@ impl Case {
         self.curl_differs.push((field, reason));
         self
     }
+    /// Under the `curl` policy, sent by curl as `curl` says; the body (if any) is the
+    /// `-d` data or the `-T` file, without a caller `Content-Type` (curl's own form
+    /// `Content-Type` for `-d` goes with its POST request kind, and the machine only
+    /// models caller headers).
+    fn curl_request(mut self, curl: CurlRequest, body: Option<&'static str>) -> Case {
+        self.curl_request = Some(curl);
+        self.body = body;
+        self
+    }
 }
 
 /// Runs the case with the example client.
@@ -259,6 +280,13 @@ fn ours(case: &Case) -> (Observed, Result<Outcome, String>, String) {
     opts.deadline = Duration::from_secs(30);
     if let Some(max) = case.max_redirects {
         opts.policy = Policy::fetch().with_max_redirects(max);
+    }
+    if let Some(curl) = case.curl_request {
+        opts.policy = Policy::curl();
+        if let Some(max) = case.max_redirects {
+            opts.policy = opts.policy.with_max_redirects(max);
+        }
+        opts.curl = (!case.machine_assumes).then_some(curl);
     }
     for (name, value) in &case.headers {
         opts = opts.header(name, value);
@@ -296,7 +324,9 @@ fn ours(case: &Case) -> (Observed, Result<Outcome, String>, String) {
 /// Runs the same request with `curl -L`, the way a person would type it:
 /// `--data-binary` for a POST body, `-T` for a PUT body, `-I` for HEAD, `-X` for other
 /// methods. (Not `-X PUT -d`: curl then sends a POST renamed PUT, and on a 301/302 it
-/// drops the body as for a POST while `-X` keeps the name, so the PUT arrives empty.)
+/// drops the body as for a POST while `-X` keeps the name, so the PUT arrives empty.) A
+/// case with a [`CurlRequest`] names its command line itself: `-X METHOD` when forced,
+/// `-d BODY` for [`CurlBody::Data`], `-T FILE` for [`CurlBody::Upload`].
 fn curl(case: &Case) -> Observed {
     let dir = std::env::temp_dir();
     let tag = format!(
@@ -322,25 +352,48 @@ fn curl(case: &Case) -> Observed {
     }
     let mut upload = None;
     let head = case.method == Method::Head;
-    match (case.method, case.body) {
-        (Method::Get, None) => {}
-        // `-I`, not `-X HEAD`: curl then knows no body follows (it prints the heads).
-        (Method::Head, None) => {
-            cmd.arg("-I");
+    let upload_file = |body: &str| {
+        let path = dir.join(format!("{tag}.put"));
+        std::fs::write(&path, body).expect("temp file");
+        path
+    };
+    if let Some(curl) = case.curl_request {
+        // The command line the case names: `-X METHOD` when forced, then `-d` or `-T`.
+        if curl.forced_method {
+            cmd.arg("-X").arg(case.method.as_str());
         }
-        (Method::Post, Some(body)) => {
-            cmd.arg("--data-binary").arg(body);
+        match (curl.body, case.body) {
+            (CurlBody::Data, body) => {
+                cmd.arg("-d").arg(body.unwrap_or(""));
+            }
+            (CurlBody::Upload, body) => {
+                let path = upload_file(body.unwrap_or(""));
+                cmd.arg("-T").arg(&path);
+                upload = Some(path);
+            }
+            (CurlBody::None, None) => {}
+            (CurlBody::None, Some(_)) => panic!("{}: a body with no curl body source", case.name),
         }
-        (Method::Put, Some(body)) => {
-            let path = dir.join(format!("{tag}.put"));
-            std::fs::write(&path, body).expect("temp file");
-            cmd.arg("-T").arg(&path);
-            upload = Some(path);
-        }
-        (method, body) => {
-            cmd.arg("-X").arg(method.as_str());
-            if let Some(body) = body {
+    } else {
+        match (case.method, case.body) {
+            (Method::Get, None) => {}
+            // `-I`, not `-X HEAD`: curl then knows no body follows (it prints the heads).
+            (Method::Head, None) => {
+                cmd.arg("-I");
+            }
+            (Method::Post, Some(body)) => {
                 cmd.arg("--data-binary").arg(body);
+            }
+            (Method::Put, Some(body)) => {
+                let path = upload_file(body);
+                cmd.arg("-T").arg(&path);
+                upload = Some(path);
+            }
+            (method, body) => {
+                cmd.arg("-X").arg(method.as_str());
+                if let Some(body) = body {
+                    cmd.arg("--data-binary").arg(body);
+                }
             }
         }
     }
@@ -1324,4 +1377,70 @@ fn upgrade_101_is_final_not_a_redirect() {
         assert_eq!(outcome.connections, connections, "{trace}");
         eprintln!("e2e ok: 307 to {end}, then the 101 is final ({connections} connection(s))");
     }
+}
+
+/// The `curl` policy against real `curl -L`, for the command lines whose redirects libcurl
+/// decides by where the body comes from (issue 12): `-X PUT -d`, `-X DELETE -d` and
+/// `-X POST` without a body, on 301, 302 and 303, then httpbin's `/anything` echo. curl
+/// keeps the `-X` method on every one; the `-d` body is dropped ("Stick to PUT instead of
+/// GET"), and with it `Content-Length` and curl's own form `Content-Type`. The machine is
+/// told each command line with `Request::curl`, and for `-X DELETE -d` it is also left to
+/// assume it (`CurlRequest::assumed`: a DELETE with a body is `-X DELETE -d`). No
+/// difference from curl is declared: any is a failure.
+#[test]
+#[ignore = "needs httpbin: run bash .ci/e2e.sh"]
+fn curl_profile_decides_by_body_source() {
+    let (a, _) = servers();
+    let data = CurlRequest {
+        body: CurlBody::Data,
+        forced_method: true,
+    };
+    let no_body = CurlRequest {
+        body: CurlBody::None,
+        forced_method: true,
+    };
+    let mut cases = Vec::new();
+    for status in [301, 302, 303] {
+        let url = format!("{a}/redirect-to?url=%2Fanything&status_code={status}");
+        let lines = [
+            (
+                "-X PUT -d make=Volvo",
+                Method::Put,
+                data,
+                Some("make=Volvo"),
+                false,
+            ),
+            (
+                "-X DELETE -d make=Volvo",
+                Method::Delete,
+                data,
+                Some("make=Volvo"),
+                false,
+            ),
+            (
+                "DELETE with a body, assumed",
+                Method::Delete,
+                data,
+                Some("make=Volvo"),
+                true,
+            ),
+            ("-X POST (no body)", Method::Post, no_body, None, false),
+        ];
+        for (line, method, curl, body, assumed) in lines {
+            let mut case = Case::new(format!("curl {line} -> {status}"), method, url.clone())
+                .header("X-Custom", "kept")
+                .curl_request(curl, body)
+                .expect("url", format!("{a}/anything"))
+                .expect("status", "200")
+                .expect("redirects", "1")
+                .expect("method", method.as_str())
+                .expect("body", "")
+                .expect("h:content-length", "-")
+                .expect("h:content-type", "-")
+                .expect("h:x-custom", "kept");
+            case.machine_assumes = assumed;
+            cases.push(case);
+        }
+    }
+    check(&cases);
 }

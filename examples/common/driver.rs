@@ -50,7 +50,7 @@ use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use redirects::{AddressSpace, Body, Event, Follow, Method, Policy, Request, Url};
+use redirects::{AddressSpace, Body, CurlRequest, Event, Follow, Method, Policy, Request, Url};
 
 use super::body::{BodyError, BodyReader};
 use super::report::{self, Head, HopReport};
@@ -68,6 +68,9 @@ pub struct Options {
     pub body: Option<Vec<u8>>,
     /// The redirect policy.
     pub policy: Policy,
+    /// How `curl` would send the request (`-d`, `-T`, `-X`), for the `curl` policy
+    /// ([`Request::curl`]); `None` lets the machine assume the usual command line.
+    pub curl: Option<CurlRequest>,
     /// Timeout of each connect, read and write.
     pub io_timeout: Duration,
     /// Time limit for the whole chain.
@@ -112,6 +115,7 @@ impl Options {
             headers: Vec::new(),
             body: None,
             policy: Policy::fetch(),
+            curl: None,
             io_timeout: Duration::from_secs(10),
             deadline: Duration::from_secs(30),
             max_body: 16 << 20,
@@ -237,6 +241,9 @@ pub fn first_request(opts: &Options) -> Result<Request, redirects::Error> {
             request = request.header("Content-Length", body.len().to_string())?;
         }
         request = request.body(Body::Replayable);
+    }
+    if let Some(curl) = opts.curl {
+        request = request.curl(curl);
     }
     Ok(request)
 }

@@ -2010,7 +2010,10 @@ impl Model<'_> {
                 "{when}: method change"
             );
             assert_eq!(body_dropped, was_sending, "{when}: body_dropped");
-            if changed || was_sending {
+            // curl drops its body source on a switch, an empty `-d ''` too: the framing
+            // headers describe a body the next request does not have.
+            let curl_source = case.curl() && self.curl_src != 0;
+            if changed || was_sending || curl_source {
                 for f in &mut self.fields {
                     let drop = if case.curl() {
                         is_framing_header(&f.name)
