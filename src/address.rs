@@ -20,6 +20,7 @@ use url::Host;
 /// assert!(AddressSpace::Local < AddressSpace::Private && AddressSpace::Private < AddressSpace::Public);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum AddressSpace {
     /// The host itself: `127.0.0.0/8`, `::1`, `0.0.0.0/8` and `::` (which reach the host
     /// too), and the names `localhost` and `*.localhost` (RFC 6761 §6.3).
@@ -64,9 +65,11 @@ impl AddressSpace {
                     }
                 }
                 let d = d.strip_suffix('.').unwrap_or(d);
-                if d.eq_ignore_ascii_case("localhost")
-                    || d.len() > ".localhost".len()
-                        && d[d.len() - ".localhost".len()..].eq_ignore_ascii_case(".localhost")
+                let d = d.as_bytes();
+                let suffix = b".localhost";
+                if d.eq_ignore_ascii_case(b"localhost")
+                    || d.len() > suffix.len()
+                        && d[d.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
                 {
                     AddressSpace::Local
                 } else {
@@ -179,6 +182,15 @@ mod tests {
             }
         }
         assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// Not a host the URL parser makes, but the public API must not panic on it.
+    #[test]
+    fn non_ascii_domains_do_not_panic() {
+        let host: Host<&str> = Host::Domain("\u{e9}abcdefghi");
+        assert_eq!(AddressSpace::of_host(&host), AddressSpace::Public);
+        let host: Host<&str> = Host::Domain("\u{e9}.localhost");
+        assert_eq!(AddressSpace::of_host(&host), AddressSpace::Local);
     }
 
     #[test]

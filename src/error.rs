@@ -70,9 +70,11 @@ pub enum Error {
         port: u16,
     },
     /// The redirect (or, from [`Follow::check_address`](crate::Follow::check_address), the
-    /// address about to be connected to) is in a less public address space than the
-    /// chain's first URL, and the policy refuses that
+    /// address about to be connected to; or, from [`Follow::new`](crate::Follow::new), the
+    /// first URL's host against the space declared for it) is in a less public address
+    /// space than the chain's, and the policy refuses that
     /// ([`Policy::with_block_private_targets`](crate::Policy::with_block_private_targets)).
+    /// The peer's fault, but for the first URL against its declared space (the caller's).
     PrivateTarget(alloc::boxed::Box<PrivateTarget>),
     /// The response head is not valid HTTP/1.x.
     MalformedResponse(Malformed),
@@ -180,10 +182,12 @@ impl Error {
             | Error::BodyNotReplayable { .. }
             | Error::InsecureRedirect { .. }
             | Error::BlockedPort { .. }
-            | Error::PrivateTarget(_)
             | Error::MalformedResponse(_)
             | Error::HeadTooLarge { .. }
             | Error::TooManyHeaders { .. } => Fault::Peer,
+            // The first URL against the space the caller declared for it: the caller's.
+            Error::PrivateTarget(p) if p.status.is_none() && p.address.is_none() => Fault::Caller,
+            Error::PrivateTarget(_) => Fault::Peer,
             Error::Refused { .. }
             | Error::InvalidRequest(_)
             | Error::InvalidPolicy(_)

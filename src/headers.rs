@@ -151,6 +151,13 @@ impl Field {
         self.class.has(Class::BOUND) && self.removed.is_none()
     }
 
+    /// The value as a URL, if it is one (a `Referer` or `Origin` the caller set).
+    pub(crate) fn url(&self) -> Option<url::Url> {
+        core::str::from_utf8(&self.value)
+            .ok()
+            .and_then(|v| url::Url::parse(v).ok())
+    }
+
     /// A field the machine writes for request `set_for`.
     pub(crate) fn machine(name: &str, value: &[u8], class: Class, set_for: u32) -> Field {
         Field {
@@ -226,6 +233,11 @@ impl Headers {
                     .split(|&b| b == b',')
                     .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"100-continue"))
         })
+    }
+
+    /// The first field of `class`, removed or not.
+    pub(crate) fn first_of(&self, class: Class) -> Option<&Field> {
+        self.fields.iter().find(|f| f.class.has(class))
     }
 
     /// Whether the request sends `Connection` with the `close` option (any case).

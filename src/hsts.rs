@@ -16,6 +16,7 @@ pub(crate) struct HstsHost {
 
 /// Where the chain learned that a host requires https.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HstsSource {
     /// A host given with [`Policy::with_hsts_host`](crate::Policy::with_hsts_host).
     Policy,

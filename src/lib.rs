@@ -118,7 +118,7 @@
 //! | profile | what it is |
 //! |---|---|
 //! | [`Rules::FETCH`] ([`Policy::fetch`], the default) | WHATWG Fetch, as browsers do it |
-//! | [`Rules::STRICT`] ([`Policy::strict`]) | `fetch`, plus https -> http refused ([`Error::InsecureRedirect`]) and 10 redirects |
+//! | [`Rules::STRICT`] ([`Policy::strict`]) | `fetch`, plus https -> http refused ([`Error::InsecureRedirect`]), redirects into a less public network refused ([`Error::PrivateTarget`]) and 10 redirects |
 //! | [`Rules::CURL`] ([`Policy::curl`]) | what `curl -L` does |
 //!
 //! ## What the default `fetch` profile does

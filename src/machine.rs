@@ -29,7 +29,7 @@ use crate::head::{Head, LocationField, Scanner};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
 };
-use crate::hsts::{HstsHosts, HstsUpgrade};
+use crate::hsts::{HstsHosts, HstsSource, HstsUpgrade};
 use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
 use crate::outgoing::OutgoingRequest;
@@ -95,6 +95,9 @@ enum Referrer {
     Url { url: Url, cut: bool },
     /// An earlier request omitted it: it stays omitted.
     Omitted,
+    /// The caller removed `Referer` ([`Redirect::remove_header`]): no later request
+    /// carries one unless the caller sets it again.
+    Removed,
 }
 
 /// What the machine decided for the current request beyond method, body and headers
@@ -152,12 +155,12 @@ pub struct Follow {
     state: State,
     referrer: Referrer,
     referrer_policy: ReferrerPolicy,
-    /// The request's origin (Fetch), for redirect-taint (`Some(None)`: opaque); `None`
-    /// when the rules never null `Origin`.
-    request_origin: Option<Option<Url>>,
+    /// The request's origin (Fetch), for redirect-taint, when it is the referrer's;
+    /// `None`: the first URL's.
+    request_origin: Option<Url>,
     /// The chain is redirect-tainted: `Origin` is `null` from now on.
     tainted: bool,
-    /// The known HSTS hosts: the policy's plus what the chain learned.
+    /// The HSTS hosts the chain learned (the policy's are searched first).
     hsts: HstsHosts,
     /// The address space the chain started in (private-target blocking).
     space: AddressSpace,
@@ -175,7 +178,9 @@ impl Follow {
     /// `CONNECT` ([`InvalidRequest::Connect`]), or if the headers would make the request
     /// ambiguous: two `Host` fields ([`InvalidRequest::DuplicateHost`]), or
     /// `Content-Length` with `Transfer-Encoding`
-    /// ([`InvalidRequest::ContentLengthWithTransferEncoding`]).
+    /// ([`InvalidRequest::ContentLengthWithTransferEncoding`]). With private targets
+    /// blocked and a space declared ([`Request::address_space`]), a first URL whose host is
+    /// less public than that space is [`Error::PrivateTarget`] (the caller's fault).
     pub fn new(request: Request, policy: Policy) -> Result<Follow, Error> {
         let Request {
             method,
@@ -213,9 +218,6 @@ impl Follow {
                 status: None,
             })));
         }
-        let hsts = policy.hsts_hosts().clone();
-        let first_url = url.clone();
-        let upgraded = hsts_upgrade(&hsts, &mut url);
         let fields = headers
             .into_iter()
             .map(|(name, value)| Field {
@@ -234,77 +236,62 @@ impl Follow {
         };
         let rules = policy.rules();
         let referrer_policy = policy.referrer_policy();
-        // A caller-set `Referer` is sent as it is, and is the referrer from then on.
-        let raw_referrer = referrer;
-        let referrer = raw_referrer.as_deref().and_then(|r| Url::parse(r).ok());
-        let header_referrer = headers
-            .fields
-            .iter()
-            .find(|f| f.class.has(Class::REFERER))
-            .map(|f| {
-                core::str::from_utf8(&f.value)
-                    .ok()
-                    .and_then(|v| Url::parse(v).ok())
-            });
-        let mut state = match (&header_referrer, &referrer) {
-            (Some(Some(url)), _) => Referrer::Url {
-                url: url.clone(),
-                cut: false,
-            },
-            (Some(None), _) => Referrer::Omitted,
-            (None, Some(_)) => Referrer::Omitted,
-            (None, None) => Referrer::Never,
+        // The referrer: a caller-set `Referer` (sent as it is on this request), else the one
+        // given with `Request::referrer`. Its decision for this request is made against the
+        // URL as given, before any HSTS upgrade (Fetch main fetch: the referrer step first).
+        let given = referrer.as_deref().and_then(|r| Url::parse(r).ok());
+        let header_referrer = headers.first_of(Class::REFERER).map(Field::url);
+        // The request's origin (Fetch; the vectors' FORMAT.md): the referrer's when there
+        // is one, else the first URL's (`None` here: read from the history when needed).
+        let request_origin = match (&header_referrer, &given) {
+            (Some(Some(u)), _) | (None, Some(u)) if rules.origin_taint => Some(u.clone()),
+            _ => None,
         };
-        if let (None, Some(r)) = (&header_referrer, &referrer) {
-            match rules.referer {
-                RefererRule::Policy => {
-                    // Referrer for the first request, against its URL before any HSTS
-                    // upgrade (Fetch main fetch: the referrer step comes first).
-                    let (next, sent, _) = referrer::determine(r, referrer_policy, &first_url);
-                    if let Some(next) = next {
+        let mut decision = None;
+        let state = match (header_referrer, given) {
+            (Some(Some(url)), _) => Referrer::Url { url, cut: false },
+            (Some(None), _) => Referrer::Omitted,
+            (None, None) => Referrer::Never,
+            (None, Some(r)) if rules.referer == RefererRule::Curl => {
+                // curl's `--referer`: sent byte for byte on every request.
+                let raw = referrer.as_deref().unwrap_or(r.as_str());
+                headers
+                    .fields
+                    .push(Field::machine("Referer", raw.as_bytes(), Class::REFERER, 0));
+                decision = Some(ReferrerDecision {
+                    policy: referrer_policy,
+                    sent: ReferrerSent::Url,
+                    why: ReferrerWhy::CurlFixed,
+                });
+                Referrer::Url { url: r, cut: false }
+            }
+            (None, Some(r)) => {
+                let (next, sent, why) = referrer::determine(&r, referrer_policy, &url);
+                decision = Some(ReferrerDecision {
+                    policy: referrer_policy,
+                    sent,
+                    why,
+                });
+                match next {
+                    Some(next) => {
                         headers.fields.push(Field::machine(
                             "Referer",
                             next.as_str().as_bytes(),
                             Class::REFERER,
                             0,
                         ));
-                        state = Referrer::Url {
+                        Referrer::Url {
                             url: next,
                             cut: sent == ReferrerSent::Origin,
-                        };
+                        }
                     }
+                    None => Referrer::Omitted,
                 }
-                RefererRule::Curl => headers.fields.push(Field::machine(
-                    "Referer",
-                    raw_referrer.as_deref().unwrap_or(r.as_str()).as_bytes(),
-                    Class::REFERER,
-                    0,
-                )),
             }
-        }
-        // Kept whenever the rules null `Origin`: the caller may add one on a later request.
-        // The request's origin (Fetch): the referrer's when there is one, else the one a
-        // caller-set `Origin` names, else the first URL's.
-        // A caller-set `Origin` names it ("serializing a request origin"); one that is no
-        // tuple origin (`null`) is opaque: same-origin with nothing.
-        let origin_field = headers
-            .fields
-            .iter()
-            .find(|f| f.class.has(Class::ORIGIN))
-            .map(|f| {
-                core::str::from_utf8(&f.value)
-                    .ok()
-                    .and_then(|v| Url::parse(v).ok())
-                    .filter(Url::has_host)
-            });
-        let request_origin =
-            rules
-                .origin_taint
-                .then(|| match (origin_field, &header_referrer, &referrer) {
-                    (Some(o), _, _) => o,
-                    (None, Some(Some(u)), _) | (None, None, Some(u)) => Some(u.clone()),
-                    _ => Some(url.clone()),
-                });
+        };
+        // HSTS: a first request to `http://` on a known host goes to `https://` too (the
+        // headers the caller set for it go along: they are the caller's for this request).
+        let upgraded = hsts_upgrade(policy.hsts_hosts(), &HstsHosts::default(), &mut url);
         headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         let head = Head::with_field_capacity(policy.max_header_fields());
@@ -321,11 +308,11 @@ impl Follow {
             referrer_policy,
             request_origin,
             tainted: false,
-            hsts,
+            hsts: HstsHosts::default(),
             space,
             curl,
             notes: Notes {
-                referrer: None,
+                referrer: decision,
                 hsts: upgraded,
                 space: None,
             },
@@ -519,9 +506,10 @@ impl Follow {
             self.hsts.learn(&self.url, field);
         }
         let mut location = None;
-        if next.scheme() == "http" && !self.hsts.entries.is_empty() {
+        let known = self.policy.hsts_hosts();
+        if next.scheme() == "http" && !(known.entries.is_empty() && self.hsts.entries.is_empty()) {
             let before = next.clone();
-            if hsts_upgrade(&self.hsts, &mut next).is_some() {
+            if hsts_upgrade(known, &self.hsts, &mut next).is_some() {
                 location = Some(before);
             }
         }
@@ -588,7 +576,7 @@ impl Follow {
         }
         let hsts = location
             .is_some()
-            .then(|| self.hsts.matches(&next))
+            .then(|| hsts_source(self.policy.hsts_hosts(), &self.hsts, &next))
             .flatten();
         let url = core::mem::replace(&mut self.url, next);
         self.history.push(HistoryEntry { status, url });
@@ -613,6 +601,11 @@ impl Follow {
     /// referrer" against the target, whose result is the referrer from then on. Under
     /// curl's: the caller's value stays, or with `;auto` the previous URL.
     fn recompute_referer(&mut self, buf: &[u8], n: u32, location: Option<&Url>) -> bool {
+        // What the machine wrote and replaced on an earlier redirect can never come back
+        // (only this redirect can be taken back): drop it, so the list does not grow.
+        self.headers
+            .fields
+            .retain(|f| !(f.machine && f.removed.is_some_and(|(_, at)| at < n)));
         match self.policy.rules().referer {
             RefererRule::Curl => {
                 let custom = self
@@ -620,7 +613,21 @@ impl Follow {
                     .fields
                     .iter()
                     .any(|f| f.class.has(Class::REFERER) && !f.machine && f.sent());
-                if !self.policy.auto_referer() || custom {
+                if self.referrer == Referrer::Removed || custom {
+                    return false;
+                }
+                if !self.policy.auto_referer() {
+                    // `--referer URL`: the same value on every request.
+                    let fixed = self
+                        .headers
+                        .fields
+                        .iter()
+                        .any(|f| f.class.has(Class::REFERER) && f.machine && f.sent());
+                    self.notes.referrer = fixed.then_some(ReferrerDecision {
+                        policy: self.referrer_policy,
+                        sent: ReferrerSent::Url,
+                        why: ReferrerWhy::CurlFixed,
+                    });
                     return false;
                 }
                 let Some(auto) = referrer::strip(self.url_of_request(n - 1), false) else {
@@ -656,10 +663,7 @@ impl Follow {
                         // The first caller-set one counts, as on the first request.
                         if !f.machine && !f.withheld && !taken {
                             taken = true;
-                            self.referrer = match core::str::from_utf8(&f.value)
-                                .ok()
-                                .and_then(|v| Url::parse(v).ok())
-                            {
+                            self.referrer = match f.url() {
                                 Some(url) => Referrer::Url { url, cut: false },
                                 None => Referrer::Omitted,
                             };
@@ -673,6 +677,7 @@ impl Follow {
                 let (next, sent, why) = match &self.referrer {
                     Referrer::Never => return changed,
                     Referrer::Omitted => (None, ReferrerSent::None, ReferrerWhy::Earlier),
+                    Referrer::Removed => (None, ReferrerSent::None, ReferrerWhy::Removed),
                     Referrer::Url { url, cut } => {
                         let (next, sent, why) = referrer::determine(url, policy, target);
                         if *cut && sent == ReferrerSent::Url {
@@ -708,12 +713,15 @@ impl Follow {
     /// every caller-set `Origin` (set on the first request or added on a later redirect)
     /// is replaced by `Origin: null`.
     fn apply_origin_taint(&mut self, n: u32) -> bool {
-        let Some(origin) = &self.request_origin else {
+        if !self.policy.rules().origin_taint {
             return false;
-        };
+        }
+        let origin = self
+            .request_origin
+            .as_ref()
+            .unwrap_or_else(|| self.url_of_request(0));
         let from = self.url_of_request(n - 1);
-        let from_own_origin = origin.as_ref().is_some_and(|o| same_origin(o, from));
-        self.tainted |= !same_origin(from, &self.url) && !from_own_origin;
+        self.tainted |= !same_origin(from, &self.url) && !same_origin(origin, from);
         if !self.tainted {
             return false;
         }
@@ -840,8 +848,9 @@ impl Follow {
 
     /// Adds a header the caller gave (already validated), set for the current request.
     fn push_header(&mut self, name: &str, value: &[u8]) {
+        let class = classify(name, self.policy.is_extra_credential(name));
         self.headers.fields.push(Field {
-            class: classify(name, self.policy.is_extra_credential(name)),
+            class,
             name: name.into(),
             value: value.into(),
             removed: None,
@@ -858,6 +867,10 @@ impl Follow {
     /// repeated edits do not grow the list.
     pub(crate) fn remove_header(&mut self, name: &str) -> usize {
         let n = self.redirects();
+        // `Referer` is recomputed on every redirect: removing it removes the referrer.
+        if classify(name, false).has(Class::REFERER) {
+            self.referrer = Referrer::Removed;
+        }
         let mut sent = 0;
         self.headers.fields.retain_mut(|f| {
             if f.removed.is_some() || !f.name.eq_ignore_ascii_case(name) {
@@ -902,7 +915,12 @@ impl Follow {
                 self.headers.credentials |= f.live_bound();
             }
         }
-        self.apply_credential_rule(n, None);
+        // Under `EachRequest` the credentials are decided again for the request restored
+        // (curl decides against its URL); under `UntilRefused` restoring what was removed
+        // on this redirect is exact.
+        if self.policy.rules().credentials == CredentialScope::EachRequest {
+            self.apply_credential_rule(n, None);
+        }
         self.headers.render();
     }
 
@@ -955,6 +973,18 @@ impl Follow {
         Err(self.private_target(&self.url, Some(address), space, status))
     }
 
+    /// How the current request's `Referer` was decided (the first request's, or the one
+    /// the last redirect proposed): as [`Redirect::referrer_decision`].
+    pub fn referrer_decision(&self) -> Option<ReferrerDecision> {
+        self.notes.referrer
+    }
+
+    /// Whether the current request goes to `https://` because its host is a known HSTS
+    /// host (the first request's URL too): as [`Redirect::hsts_upgrade`].
+    pub fn hsts_upgrade(&self) -> Option<HstsUpgrade> {
+        self.notes.hsts
+    }
+
     /// The address space the chain started in: the one declared with
     /// [`Request::address_space`], else the first URL's host's. Private-target blocking
     /// refuses any request into a less public one.
@@ -970,14 +1000,19 @@ impl Follow {
 
 /// Upgrades an `http` URL on a known HSTS host to `https` (Fetch main fetch; the WHATWG
 /// scheme setter turns an explicit `:443` into the default and keeps any other port).
-fn hsts_upgrade(hsts: &HstsHosts, url: &mut Url) -> Option<HstsUpgrade> {
+fn hsts_upgrade(known: &HstsHosts, learned: &HstsHosts, url: &mut Url) -> Option<HstsUpgrade> {
     if url.scheme() != "http" {
         return None;
     }
-    let source = hsts.matches(url)?;
+    let source = hsts_source(known, learned, url)?;
     // Port 80 is the default and not stored, so it becomes 443's default too.
     url.set_scheme("https").ok()?;
     Some(HstsUpgrade { source })
+}
+
+/// Who says `url`'s host requires https: the policy's hosts first, then the learned ones.
+fn hsts_source(known: &HstsHosts, learned: &HstsHosts, url: &Url) -> Option<HstsSource> {
+    known.matches(url).or_else(|| learned.matches(url))
 }
 
 /// Same host and same port (the scheme's default when none is written): what a `Host`

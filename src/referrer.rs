@@ -158,6 +158,7 @@ pub(crate) fn potentially_trustworthy(url: &Url) -> bool {
 
 /// What one request carries as its referrer, before it is serialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReferrerSent {
     /// The referrer URL, userinfo and fragment stripped.
     Url,
@@ -188,6 +189,8 @@ pub enum ReferrerWhy {
     CurlFixed,
     /// curl's `--referer ';auto'`: the previous URL of the chain.
     CurlAuto,
+    /// The caller removed `Referer` on this or an earlier redirect.
+    Removed,
 }
 
 /// How the `Referer` of a request was decided: the policy in force and what it gave.

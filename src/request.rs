@@ -135,6 +135,9 @@ impl Request {
     /// # Ok::<(), redirects::Error>(())
     /// ```
     pub fn referrer(mut self, url: &str) -> Result<Request, crate::Error> {
+        // The URL parser drops CR, LF and tabs; curl sends the value as written, so it must
+        // be a header value first.
+        validate_header("Referer", url.as_bytes())?;
         Url::parse(url).map_err(InvalidRequest::Url)?;
         self.referrer = Some(url.into());
         Ok(self)
@@ -143,6 +146,16 @@ impl Request {
     /// The referrer given with [`Request::referrer`], as written.
     pub fn referrer_str(&self) -> Option<&str> {
         self.referrer.as_deref()
+    }
+
+    /// The address space declared with [`Request::address_space`].
+    pub fn declared_address_space(&self) -> Option<crate::AddressSpace> {
+        self.space
+    }
+
+    /// How curl would send it, as given with [`Request::curl`].
+    pub fn curl_request(&self) -> Option<crate::CurlRequest> {
+        self.curl
     }
 
     /// Adds a header. The name must be an HTTP token (matched case-insensitively later);

@@ -82,7 +82,7 @@ enum NextMethod {
 #[non_exhaustive]
 pub enum MethodRule {
     /// 301 or 302 answering a POST: the next request is a GET (Fetch, for historical
-    /// reasons; curl likewise).
+    /// reasons; curl's own rule is [`MethodRule::CurlSwitchToGet`]).
     PostToGet,
     /// 303 See Other: the next request is a GET (HEAD stays HEAD), without the body.
     SeeOther,
@@ -96,6 +96,7 @@ pub enum MethodRule {
 
 /// Where curl's request body comes from (the `curl` profile only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CurlBody {
     /// No body option.
     None,

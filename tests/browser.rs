@@ -139,7 +139,7 @@ fn curl_sends_the_referer_verbatim_or_the_previous_url_with_auto() {
     let mut fixed = Follow::new(start(), Policy::curl()).unwrap();
     hop(&mut fixed, &redirect_to(302, "http://b.test/", ""), |r| {
         assert_eq!(referer(r).as_deref(), Some("https://r.test/page?x=1"));
-        assert_eq!(r.referrer_decision(), None);
+        assert_eq!(r.referrer_decision().unwrap().why, ReferrerWhy::CurlFixed);
     });
     let auto = Policy::curl().with_auto_referer(true);
     let mut auto = Follow::new(Request::get("https://u:p@a.test/one#f").unwrap(), auto).unwrap();
@@ -230,13 +230,15 @@ fn a_first_request_to_a_bad_port_is_refused_too() {
     assert!(Follow::new(req(), Policy::curl()).is_ok());
 }
 
-/// Fetch "redirect-taint": a request made from another origin's page (its `Origin`, no
-/// referrer given) and redirected to that origin is tainted: B -> A with A's `Origin`.
+/// Fetch "redirect-taint": a request made from another origin's page (its referrer) and
+/// redirected to that origin is tainted: B -> A from A's page.
 #[test]
-fn the_request_origin_is_the_one_origin_names_without_a_referrer() {
+fn the_request_origin_is_the_referrers() {
     let req = Request::get("https://b.test/api")
         .unwrap()
         .header("Origin", "https://a.test")
+        .unwrap()
+        .referrer("https://a.test/page")
         .unwrap();
     let mut follow = Follow::new(req, Policy::fetch()).unwrap();
     hop(
@@ -372,4 +374,53 @@ fn stop_puts_back_what_the_redirect_changed() {
     assert_ne!(r.request().to_head(), before);
     let _ = r.stop();
     assert_eq!(follow.request().to_head(), before);
+}
+
+#[test]
+fn a_referrer_with_control_bytes_is_refused() {
+    // The URL parser would drop the CR LF; curl would send the value as written.
+    let err = Request::get("http://b.test/")
+        .unwrap()
+        .referrer("http://a.test/\r\nX-Injected: 1")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::InvalidRequest(redirects::InvalidRequest::HeaderValue)
+    );
+}
+
+#[test]
+fn removing_referer_removes_the_referrer_for_the_rest_of_the_chain() {
+    for policy in [Policy::fetch(), Policy::curl().with_auto_referer(true)] {
+        let req = Request::get("https://a.test/")
+            .unwrap()
+            .referrer("https://a.test/p")
+            .unwrap();
+        let mut follow = Follow::new(req, policy.clone()).unwrap();
+        hop(&mut follow, &redirect_to(302, "/x", ""), |r| {
+            assert!(referer(r).is_some(), "{policy:?}");
+            r.remove_header("Referer");
+        });
+        hop(&mut follow, &redirect_to(302, "/y", ""), |r| {
+            assert_eq!(referer(r), None, "{policy:?}");
+        });
+    }
+}
+
+#[test]
+fn the_first_requests_decisions_are_reported_too() {
+    let policy = Policy::fetch().with_hsts_host("b.test", false).unwrap();
+    let req = Request::get("http://b.test/")
+        .unwrap()
+        .referrer("https://a.test/page")
+        .unwrap();
+    let follow = Follow::new(req, policy).unwrap();
+    assert_eq!(follow.request().url().as_str(), "https://b.test/");
+    assert_eq!(follow.hsts_upgrade().unwrap().source, HstsSource::Policy);
+    // Decided against the URL as given (http): a downgrade from https.
+    let d = follow.referrer_decision().unwrap();
+    assert_eq!(
+        (d.sent, d.why),
+        (ReferrerSent::None, ReferrerWhy::Downgrade)
+    );
 }

@@ -373,6 +373,7 @@ fn curl(case: &Case) -> Observed {
             }
             (CurlBody::None, None) => {}
             (CurlBody::None, Some(_)) => panic!("{}: a body with no curl body source", case.name),
+            (other, _) => panic!("{}: no command line for {other:?}", case.name),
         }
     } else {
         match (case.method, case.body) {

@@ -596,24 +596,30 @@ fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Fetch: a request whose origin is https://app.test (its `Origin` field) goes to
-/// https://api.test, which redirects to https://evil.test. The hop goes from a URL foreign
-/// to the request's origin to another origin: redirect-taint is not "same-origin", and
-/// "serializing a request origin" gives `null` (the machine once took the first URL as the
-/// request's origin and forwarded `Origin: https://app.test`).
-/// Found by the fuzz oracle of issue 10; fixed in the machine.
+/// Fetch: a request made from https://app.test's page (its referrer, FORMAT.md's request
+/// origin) goes to https://api.test, which redirects to https://evil.test. The hop goes
+/// from a URL foreign to the request's origin to another origin: redirect-taint is not
+/// "same-origin", and "serializing a request origin" gives `null`. Without the referrer
+/// the request's origin is the first URL's, and api.test -> evil.test alone does not taint
+/// (whatever the `Origin` field says).
 #[test]
-fn regression_origin_is_nulled_after_a_foreign_redirector() {
-    let req = redirects::Request::get("https://api.test/x")
-        .unwrap()
-        .header("Origin", "https://app.test")
-        .unwrap();
-    let (_, headers, _) = one_redirect(
-        redirects::Policy::fetch(),
-        req,
-        &[b"HTTP/1.1 302 Found\r\nLocation: https://evil.test/\r\n\r\n"],
-    );
+fn origin_is_nulled_after_a_foreign_redirector() {
+    let req = |referrer: bool| {
+        let r = redirects::Request::get("https://api.test/x")
+            .unwrap()
+            .header("Origin", "https://app.test")
+            .unwrap();
+        if referrer {
+            r.referrer("https://app.test/page").unwrap()
+        } else {
+            r
+        }
+    };
+    let hop = b"HTTP/1.1 302 Found\r\nLocation: https://evil.test/\r\n\r\n";
+    let (_, headers, _) = one_redirect(redirects::Policy::fetch(), req(true), &[hop]);
     assert_eq!(header(&headers, "origin"), Some("null"));
+    let (_, headers, _) = one_redirect(redirects::Policy::fetch(), req(false), &[hop]);
+    assert_eq!(header(&headers, "origin"), Some("https://app.test"));
 }
 
 /// Two caller-set `Referer` fields: the first is the referrer when the chain starts

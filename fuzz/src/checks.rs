@@ -1715,7 +1715,20 @@ impl Model<'_> {
                 .fields
                 .iter()
                 .any(|f| is_named(&f.name, "referer") && !f.machine && f.removed.is_none());
-            if !case.auto_referer || custom {
+            if custom {
+                return;
+            }
+            if !case.auto_referer {
+                // `--referer URL`: the same value on every request, reported as such.
+                let fixed = self
+                    .fields
+                    .iter()
+                    .any(|f| f.machine && is_named(&f.name, "referer") && f.removed.is_none());
+                self.decision = fixed.then_some(ReferrerDecision {
+                    policy: configured,
+                    sent: ReferrerSent::Url,
+                    why: ReferrerWhy::CurlFixed,
+                });
                 return;
             }
             let mut prev = from.clone();
@@ -1795,18 +1808,24 @@ impl Model<'_> {
             return;
         };
         let origin_is_from = origin.as_ref().is_some_and(|o| same_origin(o, from));
-        if self.tainted || same_origin(from, &self.current) || origin_is_from {
+        self.tainted |= !same_origin(from, &self.current) && !origin_is_from;
+        if !self.tainted {
             return;
         }
-        self.tainted = true;
+        // Every caller-set `Origin` still sent (set first, or added by the caller on a
+        // later redirect) becomes `Origin: null`.
         let mut nulled = false;
         for f in &mut self.fields {
-            if is_named(&f.name, "origin") && f.removed.is_none() {
+            if is_named(&f.name, "origin") && !f.machine && f.removed.is_none() {
                 f.removed = Some((RemovalReason::RedirectTainted, n));
                 nulled = true;
             }
         }
-        if nulled {
+        let has_null = self
+            .fields
+            .iter()
+            .any(|f| f.machine && is_named(&f.name, "origin") && f.removed.is_none());
+        if nulled && !has_null {
             self.write("Origin", b"null");
         }
     }
@@ -2187,16 +2206,13 @@ fn first_request(case: &Case) -> Model<'_> {
         .iter()
         .find(|(n, _)| is_named(n, "referer"))
         .map(|(_, v)| referrer_of_field(v));
-    let caller_origin = case
-        .headers
-        .iter()
-        .find(|(n, _)| is_named(n, "origin"))
-        .map(|(_, v)| {
-            std::str::from_utf8(v)
-                .ok()
-                .and_then(|v| Url::parse(v).ok())
-                .filter(|u| u.origin().is_tuple())
-        });
+    // FORMAT.md: the request's origin is the referrer's origin when given (a caller-set
+    // `Referer` that is a URL counts), else the first URL's.
+    let request_origin = match (&caller_referer, &case.referrer) {
+        (Some(MRef::Url { url, .. }), _) => url.clone(),
+        (None, Some(r)) => Url::parse(r).expect("a referrer URL"),
+        _ => first.clone(),
+    };
     let mut m = Model {
         case,
         first: first.clone(),
@@ -2224,7 +2240,7 @@ fn first_request(case: &Case) -> Model<'_> {
             .referrer_policy
             .unwrap_or(ReferrerPolicy::StrictOriginWhenCrossOrigin),
         known,
-        request_origin: caller_origin.filter(|_| !case.curl()),
+        request_origin: (!case.curl()).then_some(Some(request_origin)),
         tainted: false,
         decision: None,
         upgrade,
