@@ -98,9 +98,26 @@ pub(crate) struct Head {
     /// A `100 Continue` interim head came before this one in the same response.
     pub(crate) continued: bool,
     pub(crate) location: LocationField,
+    /// A `Referrer-Policy` field is present (the machine reads them all only then).
+    pub(crate) referrer_policy: bool,
+    /// The value of the first `Strict-Transport-Security` field (RFC 6797 §8.1).
+    pub(crate) sts: Option<Span>,
 }
 
 impl Head {
+    /// The values of every field named `lower` (lower case letters and `-`), read from
+    /// `buf` by the bytes of the name (no UTF-8 check: `httparse` took them as tokens).
+    pub(crate) fn values_named<'b>(
+        &'b self,
+        buf: &'b [u8],
+        lower: &'static [u8],
+    ) -> impl Iterator<Item = &'b [u8]> + 'b {
+        self.fields
+            .iter()
+            .filter(move |f| eq_name(f.name.get(buf), lower))
+            .map(move |f| f.value.get(buf))
+    }
+
     /// An empty head with room for the spans of `limit` fields, at most [`INLINE_FIELDS`]
     /// (a head with more grows the vector once, up to the limit).
     pub(crate) fn with_field_capacity(limit: usize) -> Head {
@@ -120,6 +137,8 @@ impl Head {
             keep_alive: false,
             continued: false,
             location: LocationField::Absent,
+            referrer_policy: false,
+            sts: None,
         }
     }
 }
@@ -331,6 +350,7 @@ fn find_lf(s: &[u8]) -> Option<usize> {
 /// `name == lower` ignoring ASCII case, eight bytes at a time. `lower` is lower-case letters
 /// and `-`; `name` is an HTTP token (httparse checked), so OR-ing 0x20 into each byte folds
 /// exactly (the only non-letter it could confuse with `-` is CR, never in a token).
+#[inline(always)]
 fn eq_name(name: &[u8], lower: &[u8]) -> bool {
     const FOLD: u64 = 0x2020_2020_2020_2020;
     let n = name.len();
@@ -368,6 +388,8 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
     let mut close = false;
     let mut keep_alive = false;
     let mut location = LocationField::Absent;
+    let mut referrer_policy = false;
+    let mut sts = None;
     for f in &head.fields {
         let name = f.name.get(buf);
         let value = f.value.get(buf);
@@ -395,9 +417,15 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
         } else if eq_name(name, b"connection") {
             close |= has_token(value, "close");
             keep_alive |= has_token(value, "keep-alive");
+        } else if eq_name(name, b"referrer-policy") {
+            referrer_policy = true;
+        } else if sts.is_none() && eq_name(name, b"strict-transport-security") {
+            sts = Some(f.value);
         }
     }
     head.location = location;
+    head.referrer_policy = referrer_policy;
+    head.sts = sts;
     head.body = if head_request || matches!(head.status, 100..=199 | 204 | 304) {
         BodyLength::None
     } else {

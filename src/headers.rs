@@ -183,6 +183,14 @@ pub(crate) struct Headers {
     pub(crate) host: bool,
     /// A field is a live credential or `Host`: the credential step has something to decide.
     pub(crate) credentials: bool,
+    /// A sent `Expect` asks for `100-continue`.
+    pub(crate) expect_continue: bool,
+    /// A sent `Connection` has the `close` option.
+    pub(crate) close: bool,
+    /// A live (not removed) `Referer` field exists, the caller's or the machine's.
+    pub(crate) referer: bool,
+    /// A live caller-set `Origin` field exists.
+    pub(crate) origin: bool,
 }
 
 impl Headers {
@@ -199,12 +207,24 @@ impl Headers {
         self.lines.reserve_exact(len);
         self.host = false;
         self.credentials = false;
+        self.expect_continue = false;
+        self.close = false;
+        self.referer = false;
+        self.origin = false;
         for f in &self.fields {
+            self.origin |= f.class.has(Class::ORIGIN) && !f.machine && f.removed.is_none();
             self.credentials |= f.live_bound();
+            self.referer |= f.class.has(Class::REFERER) && f.removed.is_none();
             if !f.sent() {
                 continue;
             }
             self.host |= f.class.has(Class::HOST);
+            // `Expect` is of the framing class: the class test skips the others cheaply.
+            self.expect_continue |= f.class.has(Class::FRAMING)
+                && f.name.eq_ignore_ascii_case("expect")
+                && has_token(&f.value, b"100-continue");
+            self.close |=
+                f.name.eq_ignore_ascii_case("connection") && has_token(&f.value, b"close");
             self.lines.extend_from_slice(f.name.as_bytes());
             self.lines.extend_from_slice(b": ");
             self.lines.extend_from_slice(&f.value);
@@ -224,15 +244,7 @@ impl Headers {
     /// Whether the request announces `Expect: 100-continue`: a sent `Expect` field (any
     /// case) with the token `100-continue` (any case) in its list.
     pub(crate) fn expects_continue(&self) -> bool {
-        // `Expect` is of the framing class: the class test skips every other field cheaply.
-        self.fields.iter().any(|f| {
-            f.class.has(Class::FRAMING)
-                && f.sent()
-                && f.name.eq_ignore_ascii_case("expect")
-                && f.value
-                    .split(|&b| b == b',')
-                    .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"100-continue"))
-        })
+        self.expect_continue
     }
 
     /// The first field of `class`, removed or not.
@@ -242,13 +254,7 @@ impl Headers {
 
     /// Whether the request sends `Connection` with the `close` option (any case).
     pub(crate) fn announces_close(&self) -> bool {
-        self.fields.iter().any(|f| {
-            f.sent()
-                && f.name.eq_ignore_ascii_case("connection")
-                && f.value
-                    .split(|&b| b == b',')
-                    .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"close"))
-        })
+        self.close
     }
 
     /// Checks the field set a caller's edit would make: every field not removed for good
@@ -274,6 +280,13 @@ impl Headers {
         }
         changed
     }
+}
+
+/// Whether the comma-separated list `value` has `token` (any case).
+fn has_token(value: &[u8], token: &[u8]) -> bool {
+    value
+        .split(|&b| b == b',')
+        .any(|t| t.trim_ascii().eq_ignore_ascii_case(token))
 }
 
 /// Checks a header the caller gives (on the first request or in a per-redirect edit): the

@@ -132,7 +132,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 936 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 944 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -497,13 +497,10 @@ impl Follow {
         // target before any check that depends on its scheme. `location` keeps the URL as
         // the Location gave it when an upgrade changed it: the referrer and the credential
         // rule look at it, as Fetch's redirect step does before main fetch upgrades.
-        if self.policy.learn_hsts() && self.url.scheme() == "https" {
-            let response = Response {
-                head: &self.head,
-                buf,
-            };
-            let field = response.header("strict-transport-security");
-            self.hsts.learn(&self.url, field);
+        if let Some(sts) = self.head.sts {
+            if self.policy.learn_hsts() && self.url.scheme() == "https" {
+                self.hsts.learn(&self.url, Some(sts.get(buf)));
+            }
         }
         let mut location = None;
         let known = self.policy.hsts_hosts();
@@ -601,6 +598,15 @@ impl Follow {
     /// referrer" against the target, whose result is the referrer from then on. Under
     /// curl's: the caller's value stays, or with `;auto` the previous URL.
     fn recompute_referer(&mut self, buf: &[u8], n: u32, location: Option<&Url>) -> bool {
+        // No referrer in play and no `Referer` field (and no curl `;auto`): only a
+        // `Referrer-Policy` can change.
+        let auto = self.policy.auto_referer() && self.policy.rules().referer == RefererRule::Curl;
+        if self.referrer == Referrer::Never && !self.headers.referer && !auto {
+            if self.head.referrer_policy && self.policy.rules().referer == RefererRule::Policy {
+                self.update_referrer_policy(buf);
+            }
+            return false;
+        }
         // What the machine wrote and replaced on an earlier redirect can never come back
         // (only this redirect can be taken back): drop it, so the list does not grow.
         self.headers
@@ -649,12 +655,9 @@ impl Follow {
                 true
             }
             RefererRule::Policy => {
-                let response = self.response(buf);
-                self.referrer_policy = policy_from_header(
-                    response.headers_named("referrer-policy"),
-                    Some(self.referrer_policy),
-                )
-                .unwrap_or(self.referrer_policy);
+                if self.head.referrer_policy {
+                    self.update_referrer_policy(buf);
+                }
                 // A caller-set `Referer` on the request before is the referrer now.
                 let mut changed = false;
                 let mut taken = false;
@@ -708,22 +711,35 @@ impl Follow {
         }
     }
 
+    /// Fetch, "set request's referrer policy on redirect": the 3xx's `Referrer-Policy`
+    /// fields (last recognised token wins) replace the policy.
+    fn update_referrer_policy(&mut self, buf: &[u8]) {
+        let values = self.head.values_named(buf, b"referrer-policy");
+        self.referrer_policy = policy_from_header(values, None).unwrap_or(self.referrer_policy);
+    }
+
     /// Fetch "redirect-taint": request `n` goes from `from` to `self.url`; if the origins
     /// differ and the request's origin is not `from`'s, the chain is tainted. Once it is,
     /// every caller-set `Origin` (set on the first request or added on a later redirect)
     /// is replaced by `Origin: null`.
     fn apply_origin_taint(&mut self, n: u32) -> bool {
-        if !self.policy.rules().origin_taint {
+        // Only a caller-set `Origin` is affected; the taint is a property of the URL list,
+        // so it is worked out (once, it never goes away) when there is one.
+        if !self.policy.rules().origin_taint || !self.headers.origin {
             return false;
         }
-        let origin = self
-            .request_origin
-            .as_ref()
-            .unwrap_or_else(|| self.url_of_request(0));
-        let from = self.url_of_request(n - 1);
-        self.tainted |= !same_origin(from, &self.url) && !same_origin(origin, from);
         if !self.tainted {
-            return false;
+            let origin = self
+                .request_origin
+                .as_ref()
+                .unwrap_or_else(|| self.url_of_request(0));
+            self.tainted = (1..=n).any(|i| {
+                let from = self.url_of_request(i - 1);
+                !same_origin(from, self.url_of_request(i)) && !same_origin(origin, from)
+            });
+            if !self.tainted {
+                return false;
+            }
         }
         let mut nulled = false;
         for f in &mut self.headers.fields {

@@ -78,10 +78,18 @@ impl ReferrerPolicy {
 
     /// The policy named by `token`, compared exactly (the spec's tokens are lower case).
     pub fn from_token(token: &[u8]) -> Option<ReferrerPolicy> {
-        TOKENS
-            .iter()
-            .find(|(_, t)| t.as_bytes() == token)
-            .map(|&(p, _)| p)
+        // A `match` on the bytes: the length first, then one comparison.
+        Some(match token {
+            b"no-referrer" => ReferrerPolicy::NoReferrer,
+            b"no-referrer-when-downgrade" => ReferrerPolicy::NoReferrerWhenDowngrade,
+            b"same-origin" => ReferrerPolicy::SameOrigin,
+            b"origin" => ReferrerPolicy::Origin,
+            b"strict-origin" => ReferrerPolicy::StrictOrigin,
+            b"origin-when-cross-origin" => ReferrerPolicy::OriginWhenCrossOrigin,
+            b"strict-origin-when-cross-origin" => ReferrerPolicy::StrictOriginWhenCrossOrigin,
+            b"unsafe-url" => ReferrerPolicy::UnsafeUrl,
+            _ => return None,
+        })
     }
 
     /// The policy's token, as in a `Referrer-Policy` header.
@@ -102,6 +110,15 @@ pub(crate) fn policy_from_header<'v>(
     mut last: Option<ReferrerPolicy>,
 ) -> Option<ReferrerPolicy> {
     for value in values {
+        if !value.contains(&b'"') {
+            // No quoted string: the commas split it.
+            for token in value.split(|&b| b == b',') {
+                if let Some(p) = ReferrerPolicy::from_token(token.trim_ascii()) {
+                    last = Some(p);
+                }
+            }
+            continue;
+        }
         let mut start = 0;
         let mut quoted = false;
         let mut escaped = false;
