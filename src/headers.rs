@@ -247,6 +247,13 @@ impl Headers {
         self.expect_continue
     }
 
+    /// Whether a sent `Referer` field is the machine's (`machine`) or the caller's.
+    pub(crate) fn sends_referer(&self, machine: bool) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.class.has(Class::REFERER) && f.machine == machine && f.sent())
+    }
+
     /// The first field of `class`, removed or not.
     pub(crate) fn first_of(&self, class: Class) -> Option<&Field> {
         self.fields.iter().find(|f| f.class.has(class))

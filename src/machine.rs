@@ -614,21 +614,13 @@ impl Follow {
             .retain(|f| !(f.machine && f.removed.is_some_and(|(_, at)| at < n)));
         match self.policy.rules().referer {
             RefererRule::Curl => {
-                let custom = self
-                    .headers
-                    .fields
-                    .iter()
-                    .any(|f| f.class.has(Class::REFERER) && !f.machine && f.sent());
-                if self.referrer == Referrer::Removed || custom {
+                // A caller's own `Referer` field is a custom header to curl: sent as it is.
+                if self.referrer == Referrer::Removed || self.headers.sends_referer(false) {
                     return false;
                 }
                 if !self.policy.auto_referer() {
                     // `--referer URL`: the same value on every request.
-                    let fixed = self
-                        .headers
-                        .fields
-                        .iter()
-                        .any(|f| f.class.has(Class::REFERER) && f.machine && f.sent());
+                    let fixed = self.headers.sends_referer(true);
                     self.notes.referrer = fixed.then_some(ReferrerDecision {
                         policy: self.referrer_policy,
                         sent: ReferrerSent::Url,
