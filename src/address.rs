@@ -79,6 +79,12 @@ impl AddressSpace {
         }
     }
 
+    /// The space of a URL's host (`Public` for a URL without one).
+    pub(crate) fn of_url(url: &url::Url) -> AddressSpace {
+        url.host()
+            .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h))
+    }
+
     /// The space's name: `local`, `private` or `public`.
     pub fn name(self) -> &'static str {
         match self {

@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 use core::mem::MaybeUninit;
 
 use crate::error::{Error, Malformed};
+use crate::headers::has_token;
 use crate::policy::Policy;
 use crate::response::BodyLength;
 
@@ -375,13 +376,8 @@ fn eq_name(name: &[u8], lower: &[u8]) -> bool {
     word(name, n - 8) | FOLD == word(lower, n - 8)
 }
 
-fn has_token(value: &[u8], token: &str) -> bool {
-    value
-        .split(|&b| b == b',')
-        .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
-}
-
-/// Reads framing, keep-alive and `Location` out of a complete final head.
+/// Reads framing, keep-alive, `Location`, and where `Referrer-Policy` and
+/// `Strict-Transport-Security` are, out of a complete final head.
 fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Error> {
     let mut content_length: Option<u64> = None;
     let mut chunked = None;
@@ -415,8 +411,8 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
             let last = value.rsplit(|&b| b == b',').next().unwrap_or(b"");
             chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
         } else if eq_name(name, b"connection") {
-            close |= has_token(value, "close");
-            keep_alive |= has_token(value, "keep-alive");
+            close |= has_token(value, b"close");
+            keep_alive |= has_token(value, b"keep-alive");
         } else if eq_name(name, b"referrer-policy") {
             referrer_policy = true;
         } else if sts.is_none() && eq_name(name, b"strict-transport-security") {

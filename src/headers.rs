@@ -290,7 +290,7 @@ impl Headers {
 }
 
 /// Whether the comma-separated list `value` has `token` (any case).
-fn has_token(value: &[u8], token: &[u8]) -> bool {
+pub(crate) fn has_token(value: &[u8], token: &[u8]) -> bool {
     value
         .split(|&b| b == b',')
         .any(|t| t.trim_ascii().eq_ignore_ascii_case(token))

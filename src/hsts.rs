@@ -31,11 +31,11 @@ pub struct HstsUpgrade {
     pub source: HstsSource,
 }
 
-/// The known hosts of a chain: the policy's, then the learned ones.
+/// A list of known hosts: the policy's (the caller's preload list, never changed by a
+/// response), or what a chain learned. Which list a host is in says who said so.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HstsHosts {
-    /// (entry, source); learned entries replace or remove entries of the same host.
-    pub(crate) entries: Vec<(HstsHost, HstsSource)>,
+    pub(crate) entries: Vec<HstsHost>,
 }
 
 fn strip_dot(host: &str) -> &str {
@@ -46,27 +46,27 @@ impl HstsHosts {
     /// RFC 6797 §8.2 "Known HSTS Host Domain Name Matching", as Fetch's main fetch uses it:
     /// a congruent match, or a superdomain match with `includeSubDomains`. Only for a
     /// domain whose public suffix is not `localhost`.
-    pub(crate) fn matches(&self, url: &Url) -> Option<HstsSource> {
+    pub(crate) fn matches(&self, url: &Url) -> bool {
         let Some(url::Host::Domain(host)) = url.host() else {
-            return None;
+            return false;
         };
         let host = strip_dot(host);
         if host == "localhost" || host.ends_with(".localhost") {
-            return None;
+            return false;
         }
-        self.entries.iter().find_map(|(e, source)| {
+        self.entries.iter().any(|e| {
             let congruent = *e.host == *host;
             let superdomain = e.include_subdomains
                 && host.len() > e.host.len()
                 && host.ends_with(&*e.host)
                 && host.as_bytes()[host.len() - e.host.len() - 1] == b'.';
-            (congruent || superdomain).then_some(*source)
+            congruent || superdomain
         })
     }
 
     /// RFC 6797 §8.1: the first `Strict-Transport-Security` field of a response received
-    /// over `https` from `url`'s host (a domain, not an IP literal) updates the known hosts:
-    /// `max-age=0` forgets the host, any other valid value (re)learns it.
+    /// over `https` from `url`'s host (a domain, not an IP literal) updates the learned
+    /// hosts: `max-age=0` forgets the host, any other valid value (re)learns it.
     pub(crate) fn learn(&mut self, url: &Url, first_field: Option<&[u8]>) {
         if url.scheme() != "https" {
             return;
@@ -78,29 +78,44 @@ impl HstsHosts {
             return;
         };
         let host = strip_dot(host);
-        let known = |(e, source): &(HstsHost, HstsSource)| {
-            *e.host == *host
-                && e.include_subdomains == include_subdomains
-                && *source == HstsSource::Learned
-        };
+        let known = |e: &HstsHost| *e.host == *host && e.include_subdomains == include_subdomains;
         if max_age > 0 && self.entries.iter().any(known) {
             // Learned already: nothing changes (and nothing is allocated again).
             return;
         }
-        // Only what the chain learned changes: the policy's hosts are the caller's (a
-        // browser's preload list), and no response can remove or narrow them.
-        self.entries
-            .retain(|(e, source)| *source == HstsSource::Policy || *e.host != *host);
+        self.entries.retain(|e| *e.host != *host);
         if max_age > 0 {
-            self.entries.push((
-                HstsHost {
-                    host: host.into(),
-                    include_subdomains,
-                },
-                HstsSource::Learned,
-            ));
+            self.entries.push(HstsHost {
+                host: host.into(),
+                include_subdomains,
+            });
         }
     }
+}
+
+/// Who says `url`'s host requires https: the policy's hosts first, then the learned ones.
+pub(crate) fn source(known: &HstsHosts, learned: &HstsHosts, url: &Url) -> Option<HstsSource> {
+    if known.matches(url) {
+        Some(HstsSource::Policy)
+    } else {
+        learned.matches(url).then_some(HstsSource::Learned)
+    }
+}
+
+/// Upgrades an `http` URL on a known HSTS host to `https` (Fetch main fetch; the WHATWG
+/// scheme setter turns an explicit `:443` into the default and keeps any other port: port
+/// 80 is the default and not stored, so it becomes 443's default too).
+pub(crate) fn upgrade(
+    known: &HstsHosts,
+    learned: &HstsHosts,
+    url: &mut Url,
+) -> Option<HstsUpgrade> {
+    if url.scheme() != "http" {
+        return None;
+    }
+    let source = source(known, learned, url)?;
+    url.set_scheme("https").ok()?;
+    Some(HstsUpgrade { source })
 }
 
 /// RFC 9110 `tchar`.
@@ -234,23 +249,21 @@ mod tests {
         }
     }
 
+    fn hosts(list: &[(&str, bool)]) -> HstsHosts {
+        HstsHosts {
+            entries: list
+                .iter()
+                .map(|&(h, include_subdomains)| HstsHost {
+                    host: h.into(),
+                    include_subdomains,
+                })
+                .collect(),
+        }
+    }
+
     #[test]
     fn matching_table() {
-        let mut known = HstsHosts::default();
-        known.entries.push((
-            HstsHost {
-                host: "a.test".into(),
-                include_subdomains: true,
-            },
-            HstsSource::Policy,
-        ));
-        known.entries.push((
-            HstsHost {
-                host: "b.test".into(),
-                include_subdomains: false,
-            },
-            HstsSource::Policy,
-        ));
+        let known = hosts(&[("a.test", true), ("b.test", false)]);
         let u = |s: &str| Url::parse(s).unwrap();
         let cases = [
             ("http://a.test/", true),
@@ -262,41 +275,46 @@ mod tests {
             ("http://127.0.0.1/", false),
         ];
         for (url, want) in cases {
-            assert_eq!(known.matches(&u(url)).is_some(), want, "{url}");
+            assert_eq!(known.matches(&u(url)), want, "{url}");
         }
     }
 
     #[test]
     fn learning_follows_the_first_field_over_https_only() {
         let u = |s: &str| Url::parse(s).unwrap();
-        let mut known = HstsHosts::default();
-        known.learn(&u("http://c.test/"), Some(b"max-age=100"));
-        assert!(known.matches(&u("http://c.test/")).is_none());
-        known.learn(&u("https://10.0.0.1/"), Some(b"max-age=100"));
-        assert!(known.entries.is_empty());
-        known.learn(
+        let mut learned = HstsHosts::default();
+        learned.learn(&u("http://c.test/"), Some(b"max-age=100"));
+        assert!(!learned.matches(&u("http://c.test/")));
+        learned.learn(&u("https://10.0.0.1/"), Some(b"max-age=100"));
+        assert!(learned.entries.is_empty());
+        learned.learn(
             &u("https://c.test/"),
             Some(b"max-age=100; includeSubDomains"),
         );
+        assert!(learned.matches(&u("http://d.c.test/")));
+        learned.learn(&u("https://c.test/"), Some(b"max-age=0"));
+        assert!(!learned.matches(&u("http://c.test/")));
+    }
+
+    #[test]
+    fn the_policys_hosts_come_first_and_upgrade() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let known = hosts(&[("p.test", true)]);
+        let learned = hosts(&[("p.test", false), ("l.test", false)]);
         assert_eq!(
-            known.matches(&u("http://d.c.test/")),
-            Some(HstsSource::Learned)
-        );
-        known.learn(&u("https://c.test/"), Some(b"max-age=0"));
-        assert!(known.matches(&u("http://c.test/")).is_none());
-        // A policy host stays, whatever its server says.
-        known.entries.push((
-            HstsHost {
-                host: "p.test".into(),
-                include_subdomains: true,
-            },
-            HstsSource::Policy,
-        ));
-        known.learn(&u("https://p.test/"), Some(b"max-age=0"));
-        known.learn(&u("https://p.test/"), Some(b"max-age=9"));
-        assert_eq!(
-            known.matches(&u("http://x.p.test/")),
+            source(&known, &learned, &u("http://p.test/")),
             Some(HstsSource::Policy)
         );
+        assert_eq!(
+            source(&known, &learned, &u("http://l.test/")),
+            Some(HstsSource::Learned)
+        );
+        assert_eq!(source(&known, &learned, &u("http://o.test/")), None);
+        let mut url = u("http://x.p.test:8080/a");
+        assert!(upgrade(&known, &learned, &mut url).is_some());
+        assert_eq!(url.as_str(), "https://x.p.test:8080/a");
+        let mut url = u("http://p.test:80/");
+        assert!(upgrade(&known, &learned, &mut url).is_some());
+        assert_eq!(url.as_str(), "https://p.test/");
     }
 }

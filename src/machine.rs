@@ -29,7 +29,7 @@ use crate::head::{Head, LocationField, Scanner};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
 };
-use crate::hsts::{HstsHosts, HstsSource, HstsUpgrade};
+use crate::hsts::{self, HstsHosts, HstsUpgrade};
 use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
 use crate::outgoing::OutgoingRequest;
@@ -202,21 +202,13 @@ impl Follow {
         if let Some(port) = policy.port_blocked(&url) {
             return Err(InvalidRequest::BlockedPort { port }.into());
         }
-        let own_space = url
-            .host()
-            .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h));
+        let own_space = AddressSpace::of_url(&url);
         let declared = space;
         let space = declared.unwrap_or(own_space);
         // A first URL that names a less public host than the space declared for it: the
         // same refusal a redirect there gets.
         if policy.block_private_targets() && own_space < space {
-            return Err(Error::PrivateTarget(Box::new(PrivateTarget {
-                host: url.host_str().unwrap_or("").into(),
-                address: None,
-                space: own_space,
-                chain: space,
-                status: None,
-            })));
+            return Err(private_target(&url, None, own_space, space, None));
         }
         let fields = headers
             .into_iter()
@@ -291,7 +283,7 @@ impl Follow {
         };
         // HSTS: a first request to `http://` on a known host goes to `https://` too (the
         // headers the caller set for it go along: they are the caller's for this request).
-        let upgraded = hsts_upgrade(policy.hsts_hosts(), &HstsHosts::default(), &mut url);
+        let upgraded = hsts::upgrade(policy.hsts_hosts(), &HstsHosts::default(), &mut url);
         headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         let head = Head::with_field_capacity(policy.max_header_fields());
@@ -506,7 +498,7 @@ impl Follow {
         let known = self.policy.hsts_hosts();
         if next.scheme() == "http" && !(known.entries.is_empty() && self.hsts.entries.is_empty()) {
             let before = next.clone();
-            if hsts_upgrade(known, &self.hsts, &mut next).is_some() {
+            if hsts::upgrade(known, &self.hsts, &mut next).is_some() {
                 location = Some(before);
             }
         }
@@ -532,12 +524,12 @@ impl Follow {
             return Err(Error::BlockedPort { status, port });
         }
         // Private Network Access: never into a less public space than the chain's.
-        let target_space = self.policy.block_private_targets().then(|| {
-            next.host()
-                .map_or(AddressSpace::Public, |h| AddressSpace::of_host(&h))
-        });
+        let target_space = self
+            .policy
+            .block_private_targets()
+            .then(|| AddressSpace::of_url(&next));
         if let Some(space) = target_space.filter(|&s| s < self.space) {
-            return Err(self.private_target(&next, None, space, Some(status)));
+            return Err(private_target(&next, None, space, self.space, Some(status)));
         }
 
         // Every check passed: take the redirect.
@@ -573,7 +565,7 @@ impl Follow {
         }
         let hsts = location
             .is_some()
-            .then(|| hsts_source(self.policy.hsts_hosts(), &self.hsts, &next))
+            .then(|| hsts::source(self.policy.hsts_hosts(), &self.hsts, &next))
             .flatten();
         let url = core::mem::replace(&mut self.url, next);
         self.history.push(HistoryEntry { status, url });
@@ -707,7 +699,7 @@ impl Follow {
     /// fields (last recognised token wins) replace the policy.
     fn update_referrer_policy(&mut self, buf: &[u8]) {
         let values = self.head.values_named(buf, b"referrer-policy");
-        self.referrer_policy = policy_from_header(values, None).unwrap_or(self.referrer_policy);
+        self.referrer_policy = policy_from_header(values).unwrap_or(self.referrer_policy);
     }
 
     /// Fetch "redirect-taint": request `n` goes from `from` to `self.url`; if the origins
@@ -932,23 +924,6 @@ impl Follow {
         self.headers.render();
     }
 
-    /// The [`Error::PrivateTarget`] for `url` (in `space`), resolved to `address` if any.
-    fn private_target(
-        &self,
-        url: &Url,
-        address: Option<IpAddr>,
-        space: AddressSpace,
-        status: Option<u16>,
-    ) -> Error {
-        Error::PrivateTarget(Box::new(PrivateTarget {
-            host: url.host_str().unwrap_or("").into(),
-            address,
-            space,
-            chain: self.space,
-            status,
-        }))
-    }
-
     /// Applies the private-target rule to the address the caller is about to connect to
     /// for the current request (the first one, or the one the last redirect proposed):
     /// [`Error::PrivateTarget`] if the policy blocks private targets
@@ -978,7 +953,13 @@ impl Follow {
             return Ok(());
         }
         let status = self.history.last().map(HistoryEntry::status);
-        Err(self.private_target(&self.url, Some(address), space, status))
+        Err(private_target(
+            &self.url,
+            Some(address),
+            space,
+            self.space,
+            status,
+        ))
     }
 
     /// How the current request's `Referer` was decided (the first request's, or the one
@@ -1006,21 +987,22 @@ impl Follow {
     }
 }
 
-/// Upgrades an `http` URL on a known HSTS host to `https` (Fetch main fetch; the WHATWG
-/// scheme setter turns an explicit `:443` into the default and keeps any other port).
-fn hsts_upgrade(known: &HstsHosts, learned: &HstsHosts, url: &mut Url) -> Option<HstsUpgrade> {
-    if url.scheme() != "http" {
-        return None;
-    }
-    let source = hsts_source(known, learned, url)?;
-    // Port 80 is the default and not stored, so it becomes 443's default too.
-    url.set_scheme("https").ok()?;
-    Some(HstsUpgrade { source })
-}
-
-/// Who says `url`'s host requires https: the policy's hosts first, then the learned ones.
-fn hsts_source(known: &HstsHosts, learned: &HstsHosts, url: &Url) -> Option<HstsSource> {
-    known.matches(url).or_else(|| learned.matches(url))
+/// The [`Error::PrivateTarget`] for `url` (in `space`, `address` if resolved) from a chain
+/// in `chain`.
+fn private_target(
+    url: &Url,
+    address: Option<IpAddr>,
+    space: AddressSpace,
+    chain: AddressSpace,
+    status: Option<u16>,
+) -> Error {
+    Error::PrivateTarget(Box::new(PrivateTarget {
+        host: url.host_str().unwrap_or("").into(),
+        address,
+        space,
+        chain,
+        status,
+    }))
 }
 
 /// Same host and same port (the scheme's default when none is written): what a `Host`

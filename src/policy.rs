@@ -8,7 +8,7 @@ use arrayvec::{ArrayString, ArrayVec};
 use url::Url;
 
 use crate::error::{Error, InvalidPolicy};
-use crate::hsts::{HstsHost, HstsHosts, HstsSource};
+use crate::hsts::{HstsHost, HstsHosts};
 use crate::location::same_origin;
 use crate::method::is_token;
 use crate::referrer::ReferrerPolicy;
@@ -219,13 +219,10 @@ impl Policy {
         if domain.is_empty() {
             return Err(InvalidPolicy::HstsHost.into());
         }
-        self.hsts.entries.push((
-            HstsHost {
-                host: domain.into(),
-                include_subdomains,
-            },
-            HstsSource::Policy,
-        ));
+        self.hsts.entries.push(HstsHost {
+            host: domain.into(),
+            include_subdomains,
+        });
         Ok(self)
     }
 
