@@ -446,8 +446,8 @@ impl Follow {
     /// - The fields are checked as the byte path checks them: a name that is not a token,
     ///   or a value byte `httparse` refuses (a control byte other than HTAB, CR and LF
     ///   included: unfold an obsolete line fold first), is [`Malformed::Syntax`]; more
-    ///   fields than [`Policy::max_header_fields`] is [`Error::TooManyHeaders`]; the fields
-    ///   written as HTTP/1.1 lines (`name: value\r\n`) count against
+    ///   fields than [`Policy::max_header_fields`] is [`Error::TooManyHeaders`]; each head's
+    ///   fields written as HTTP/1.1 lines (`name: value\r\n`) count against
     ///   [`Policy::max_head_size`] ([`Error::HeadTooLarge`]). Leading and trailing spaces
     ///   and tabs of values are dropped. HTTP/2 pseudo-header fields (`:status`) are not
     ///   fields: pass the status.
