@@ -24,8 +24,8 @@ use core::net::IpAddr;
 use url::Url;
 
 use crate::address::AddressSpace;
-use crate::error::{Error, InvalidRequest, PrivateTarget};
-use crate::head::{Head, LocationField, Parsed, Scanner};
+use crate::error::{Error, InvalidRequest, Malformed, PrivateTarget};
+use crate::head::{Check, Head, LocationField, Parsed, Scanner};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
 };
@@ -38,13 +38,13 @@ use crate::referrer::{
     self, ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy, policy_from_header,
 };
 use crate::request::{Body, Request};
+#[cfg(doc)]
+use crate::response::BodyLength;
 use crate::response::{Response, Version};
 use crate::rules::{
     CredentialScope, CurlBody, CurlRequest, LocationConflict, MethodModel, MethodRule, RefererRule,
 };
 use crate::views::{Event, Final, HistoryEntry, Redirect};
-#[cfg(doc)]
-use crate::{error::Malformed, response::BodyLength};
 
 /// How many history entries are reserved up front (or the limit, if lower), so that
 /// following a redirect allocates only the new URL's string in every chain of the default
@@ -508,6 +508,21 @@ impl Follow {
         N: AsRef<[u8]>,
         V: AsRef<[u8]>,
     {
+        self.handle_parsed(Parsed { version, status }, fields, Check::Syntax)
+    }
+
+    /// [`Follow::handle_head`], the fields checked as `check` says.
+    pub(crate) fn handle_parsed<I, N, V>(
+        &mut self,
+        parsed: Parsed,
+        fields: I,
+        check: Check,
+    ) -> Result<Event<'_>, Error>
+    where
+        I: IntoIterator<Item = (N, V)>,
+        N: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
         match &self.state {
             State::Reading(scan) if scan.fed() => return Err(Error::InvalidState),
             State::Reading(_) => {}
@@ -515,7 +530,7 @@ impl Follow {
             _ => return Err(Error::InvalidState),
         }
         let mut store = core::mem::take(&mut self.parsed);
-        let read = self.read_parsed(&mut store, Parsed { version, status }, fields);
+        let read = self.read_parsed(&mut store, parsed, fields, check);
         let result = match read {
             Ok(true) => {
                 self.connection_rules();
@@ -541,23 +556,35 @@ impl Follow {
         store: &mut Vec<u8>,
         p: Parsed,
         fields: I,
+        check: Check,
     ) -> Result<bool, Error>
     where
         I: IntoIterator<Item = (N, V)>,
         N: AsRef<[u8]>,
         V: AsRef<[u8]>,
     {
-        self.head.start_parsed(store, &p)?;
         let max_fields = self.policy.max_header_fields();
         let max_size = self.policy.max_head_size();
+        self.head.start_parsed(store, &p, max_size)?;
+        // A value refused before the field that failed is what `httparse` meets first.
+        let values_first = |store: &[u8], e: Error| match check {
+            Check::Syntax if !Head::values_ok(store) => {
+                Error::from(Malformed::Syntax(httparse::Error::HeaderValue))
+            }
+            _ => e,
+        };
         let mut size = 0;
         for (name, value) in fields {
             size += self
                 .head
-                .push_field(store, name.as_ref(), value.as_ref(), max_fields)?;
+                .push_field(store, name.as_ref(), value.as_ref(), max_fields, check)
+                .map_err(|e| values_first(store, e))?;
             if size > max_size {
                 return Err(Error::HeadTooLarge { limit: max_size });
             }
+        }
+        if check == Check::Syntax && !Head::values_ok(store) {
+            return Err(Malformed::Syntax(httparse::Error::HeaderValue).into());
         }
         let State::Reading(scan) = &mut self.state else {
             return Err(Error::InvalidState);
@@ -573,6 +600,7 @@ impl Follow {
     }
 
     /// The request's own part in whether the connection carries another request.
+    #[inline]
     fn connection_rules(&mut self) {
         if !self.head.version.is_http1() {
             // A stream of its own: an early answer or the request's fields do not touch
@@ -594,6 +622,7 @@ impl Follow {
     }
 
     /// The event for a complete head, once decided.
+    #[inline]
     fn event<'a>(
         &'a mut self,
         decided: Result<Option<Undo>, Error>,
