@@ -5,7 +5,8 @@
 # any failed check), and prints its size. If `std` sneaks into the dependency graph, the
 # build fails (duplicate `panic_impl` lang item).
 #
-# It does so twice, with the same source and profiles, each with its own committed lockfile:
+# It does so twice, with the same source and profiles, each with its own committed lockfile
+# (then it prints the heap per instance, examples/memory.rs):
 #   1. this directory, Cargo.lock: `idna_adapter` as resolved today (1.2.x, ICU4X Unicode
 #      tables); non-ASCII hosts are mapped to their A-labels;
 #   2. ascii-hosts/, its Cargo.lock pinned to `idna_adapter` 1.0 (no Unicode tables), what
@@ -74,3 +75,8 @@ check "$here/ascii-hosts" "$here/target/ascii-hosts" "idna_adapter $pinned (asci
 
 echo "release binary sizes:"
 printf '  %s\n' "${sizes[@]}"
+
+# The heap per instance for the capacities the README's table lists: the same crate build,
+# in a `std` program that counts allocations (examples/memory.rs).
+echo
+CARGO_TARGET_DIR="$here/target" cargo run --quiet --release --locked --example memory
