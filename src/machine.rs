@@ -458,7 +458,13 @@ impl Follow {
     ///   ([`Response::body_length`]) and whether the connection can carry the next request
     ///   ([`Response::keep_alive`], [`Redirect::reuse_connection`]) are read from the
     ///   fields, exactly as on the wire: give every field the server sent, `Connection`
-    ///   and `Transfer-Encoding` included.
+    ///   and `Transfer-Encoding` included. If your stack does not tell which HTTP/1 version
+    ///   the server spoke, [`Version::Http10`] is the safe answer: the connection is then
+    ///   reused only when the server said `Connection: keep-alive`, where
+    ///   [`Version::Http11`] assumes it persists (an HTTP/1.0 server that closes without
+    ///   saying so would get the next request on a dead connection).
+    /// - Give only the fields the server sent: a stack that hands out unused slots with
+    ///   empty names (reqwless 0.14 does) must filter them, as an empty name is refused.
     /// - HTTP/2 and HTTP/3: the body ends with the stream ([`BodyLength::EndOfStream`], or
     ///   [`BodyLength::Length`] with a `Content-Length`), and the connection carries the
     ///   next request whenever it goes to the same origin: reuse is a question of origin
