@@ -409,7 +409,9 @@ fn eq_name(name: &[u8], lower: &[u8]) -> bool {
 }
 
 /// Reads framing, keep-alive, `Location`, and where `Referrer-Policy` and
-/// `Strict-Transport-Security` are, out of a complete final head.
+/// `Strict-Transport-Security` are, out of a complete final head. Inlined into its two
+/// callers (the byte path's scanner and a parsed head's end), as it was into the first.
+#[inline(always)]
 fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Error> {
     let http1 = head.version.is_http1();
     let mut content_length: Option<u64> = None;
@@ -456,20 +458,24 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
             referrer_policy = true;
         } else if sts.is_none() && eq_name(name, b"strict-transport-security") {
             sts = Some(f.value);
-        } else if !http1
-            && (eq_name(name, b"keep-alive")
-                || eq_name(name, b"proxy-connection")
-                || eq_name(name, b"upgrade"))
-        {
-            // RFC 9113 §8.2.2, RFC 9114 §4.2: connection-specific fields make an HTTP/2 or
-            // HTTP/3 message malformed.
-            return Err(Malformed::ConnectionSpecific.into());
         }
     }
     head.location = location;
     head.referrer_policy = referrer_policy;
     head.sts = sts;
     if !http1 {
+        // RFC 9113 §8.2.2, RFC 9114 §4.2: connection-specific fields make an HTTP/2 or
+        // HTTP/3 message malformed (`Connection` and `Transfer-Encoding` were refused
+        // above). A pass of its own, so that HTTP/1 heads pay nothing for it.
+        let connection_specific = head.fields.iter().any(|f| {
+            let name = f.name.get(buf);
+            eq_name(name, b"keep-alive")
+                || eq_name(name, b"proxy-connection")
+                || eq_name(name, b"upgrade")
+        });
+        if connection_specific {
+            return Err(Malformed::ConnectionSpecific.into());
+        }
         // RFC 9113 §8.6, RFC 9114 §4.5: no 101 in HTTP/2 or HTTP/3.
         if head.status == 101 {
             return Err(Malformed::Status(101).into());

@@ -540,7 +540,7 @@ impl Follow {
         let result = match read {
             Ok(true) => {
                 self.connection_rules();
-                Ok(self.decide(&store))
+                Ok(self.decide_parsed(&store))
             }
             Ok(false) => Err(None),
             Err(e) => Err(Some(e)),
@@ -605,6 +605,12 @@ impl Follow {
         Ok(true)
     }
 
+    /// [`Follow::decide`] for a parsed head: one copy of it for every type of fields.
+    #[inline(never)]
+    fn decide_parsed(&mut self, store: &[u8]) -> Result<Option<Undo>, Error> {
+        self.decide(store)
+    }
+
     /// The request's own part in whether the connection carries another request.
     #[inline]
     fn connection_rules(&mut self) {
@@ -627,8 +633,9 @@ impl Follow {
         }
     }
 
-    /// The event for a complete head, once decided.
-    #[inline]
+    /// The event for a complete head, once decided. Inlined, so the event is built in the
+    /// caller's return slot rather than copied there.
+    #[inline(always)]
     fn event<'a>(
         &'a mut self,
         decided: Result<Option<Undo>, Error>,
@@ -652,6 +659,10 @@ impl Follow {
 
     /// Applies the policy to the complete head in `self.head`. `Ok(Some(undo))`: a
     /// redirect was taken and the machine now describes the next request.
+    ///
+    /// Inlined into the byte path (one copy of the decision less per hop) and into
+    /// [`Follow::decide_parsed`], its only other caller.
+    #[inline(always)]
     fn decide(&mut self, buf: &[u8]) -> Result<Option<Undo>, Error> {
         let rules = self.policy.rules();
         let status = self.head.status;
