@@ -583,6 +583,7 @@ pub(crate) enum Check {
     Syntax,
     /// Not at all: they come from `http` types, whose names are tokens and whose values
     /// hold exactly the bytes `httparse` takes (`HeaderName`, `HeaderValue`).
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
     Trusted,
 }
 

@@ -18,7 +18,7 @@ use core::ffi::c_void;
 
 use redirects::{
     BodyLength, Error, Event, Fault, Follow, InvalidRequest, Method, Policy, RemovalReason,
-    Request, Url,
+    Request, Url, Version,
 };
 use url::ParseError;
 
@@ -277,7 +277,38 @@ fn run() -> Result<(), i32> {
         Err(_) => return Err(49),
     }
     check(follow.is_finished(), 50)?;
+    parsed_hop()?;
     hosts()
+}
+
+/// The same kind of hop through the parsed-head entry point, as a firmware HTTP client
+/// that parses heads itself (reqwless) would drive it: an HTTP/1.1 `303` after a POST, then
+/// the `200`, given as status and fields. Exit codes 65..=74.
+fn parsed_hop() -> Result<(), i32> {
+    let request = Request::new(Method::Post, "http://api.example.org/form")
+        .map_err(|_| 65)?
+        .header("Authorization", "Bearer s3cret")
+        .map_err(|_| 65)?
+        .body(redirects::Body::Replayable);
+    let mut follow = Follow::new(request, Policy::fetch()).map_err(|_| 66)?;
+    let fields: [(&str, &[u8]); 2] = [("Location", b"/done"), ("Content-Length", b"0")];
+    match follow.handle_head(Version::Http11, 303, fields) {
+        Ok(Event::Redirect(hop)) => {
+            let next = hop.request();
+            check(next.method() == Method::Get && !next.send_body(), 67)?;
+            check(next.url().as_str() == "http://api.example.org/done", 68)?;
+            // Same origin: the credential stays; the connection can carry the GET.
+            check(next.header("Authorization").is_some(), 69)?;
+            check(hop.reuse_connection(), 70)?;
+        }
+        _ => return Err(71),
+    }
+    let none: [(&str, &[u8]); 0] = [];
+    match follow.handle_head(Version::Http11, 200, none) {
+        Ok(Event::Final(done)) => check(done.redirects() == 1, 72)?,
+        _ => return Err(73),
+    }
+    check(follow.is_finished(), 74)
 }
 
 // ---------------------------------------------------------------------------------------
