@@ -8,11 +8,14 @@
 //! | `Reading` | `handle_response`, a redirect the policy follows | `Redirect` | `Proposed` |
 //! | `Reading` | `handle_response`, a final response | `Final` | `Finished` |
 //! | `Reading` | `handle_response`, a redirect that must not be followed | `Err(peer error)` | `Failed` (head kept) |
+//! | `Reading`, nothing fed | `handle_head`, interim `1xx` | `NeedData` | `Reading` |
+//! | `Reading`, nothing fed | `handle_head`, otherwise | as `handle_response` with that head | as `handle_response` |
+//! | `Reading`, bytes fed | `handle_head` | `Err(InvalidState)` | unchanged |
 //! | `Proposed` | `handle_response` with no bytes | `NeedData` | `Proposed` |
-//! | `Proposed` | `handle_response` with bytes | as `Reading`, for the next response | as `Reading` |
+//! | `Proposed` | `handle_response` with bytes, or `handle_head` | as `Reading`, for the next response | as `Reading` |
 //! | `Proposed` | `Redirect::stop` | `Final` (the 3xx) | `Finished` |
 //! | `Proposed` | `Redirect::refuse` | `Err(Refused)` | `Failed` (head kept) |
-//! | `Finished`, `Failed` | `handle_response` | `Err(InvalidState)` | unchanged |
+//! | `Finished`, `Failed` | `handle_response`, `handle_head` | `Err(InvalidState)` | unchanged |
 //!
 //! The crate docs draw the same table for users.
 
