@@ -6,6 +6,10 @@
 //! - `incremental_large/{whole,chunk64,byte}`: the machine fed the large head whole, in
 //!   64-byte pieces and one byte at a time; `ureq_proto_whole` and `ureq_proto_byte` for
 //!   comparison;
+//! - `parsed_<response>/{byte_path,parsed_head,http_parts,parse_only}`: the same hop fed
+//!   as bytes (`Follow::handle_response`), as a head parsed beforehand
+//!   (`Follow::handle_head`), as `http` types (`Follow::handle_http_parts`), and the
+//!   `httparse` parse alone, so that "byte path minus parsing" is read off the same run;
 //! - `chain_<response>/{floor,machine}`: a whole chain, from the URL and headers to the
 //!   final response, with that response as its one redirect (`benches/common/inputs.rs`,
 //!   "whole chain").
@@ -103,6 +107,40 @@ fn incremental(c: &mut Criterion) {
     g.finish();
 }
 
+fn parsed(c: &mut Criterion) {
+    let req = machine_request();
+    let mut out = vec![0u8; OUT_LEN];
+    for (name, make) in RESPONSES {
+        let resp = make();
+        let head = parsed_head(&resp);
+        let parts = http_parts(&head);
+        let mut g = c.benchmark_group(format!("parsed_{name}"));
+        g.bench_function("byte_path", |b| {
+            b.iter_batched_ref(
+                || machine_start_from(&req),
+                |m| machine_hop(m, black_box(&resp), &mut out),
+                BATCH,
+            )
+        });
+        g.bench_function("parsed_head", |b| {
+            b.iter_batched_ref(
+                || machine_start_from(&req),
+                |m| machine_hop_parsed(m, black_box(&head), &mut out),
+                BATCH,
+            )
+        });
+        g.bench_function("http_parts", |b| {
+            b.iter_batched_ref(
+                || machine_start_from(&req),
+                |m| machine_hop_http(m, black_box(&parts), &mut out),
+                BATCH,
+            )
+        });
+        g.bench_function("parse_only", |b| b.iter(|| parse_only(black_box(&resp))));
+        g.finish();
+    }
+}
+
 fn chains(c: &mut Criterion) {
     let mut out = vec![0u8; OUT_LEN];
     for (name, make) in RESPONSES {
@@ -137,6 +175,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = hops, incremental, chains
+    targets = hops, incremental, parsed, chains
 }
 criterion_main!(benches);

@@ -121,6 +121,21 @@ def main(argv):
         print(f"| ureq_proto byte | {fmt_ns(ub)} | {fmt_r(ratio(ub, uw))} (x ureq_proto whole) | |")
 
     print()
+    print("Parsed-head entry point beside the byte path (time per hop); 'byte - parse' is the")
+    print("byte path less the httparse parse measured alone in the same run")
+    print()
+    print("| response | byte path | parse | byte - parse | handle_head | handle_http_parts | handle_head/byte | http_parts/byte |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in RESPONSES:
+        g = f"parsed_{r}"
+        bp, ph, hp, po = (load(root, g, x, stat) for x in ("byte_path", "parsed_head", "http_parts", "parse_only"))
+        if bp is None or ph is None:
+            print(f"| {r} | no data | | | | | | |")
+            continue
+        less = None if po is None else bp - po
+        print(f"| {r} | {fmt_ns(bp)} | {fmt_ns(po)} | {fmt_ns(less)} | {fmt_ns(ph)} | {fmt_ns(hp)} | {fmt_r(ratio(ph, bp))} | {fmt_r(ratio(hp, bp))} |")
+
+    print()
     print("Whole chain: request built, Follow::new, the redirect, the final 200, all dropped")
     print()
     print("| redirect | floor | machine | machine/floor |")
