@@ -114,6 +114,9 @@ pub(crate) struct Head {
     pub(crate) referrer_policy: bool,
     /// The value of the first `Strict-Transport-Security` field (RFC 6797 §8.1).
     pub(crate) sts: Option<Span>,
+    /// A value of the head read off the wire holds an obsolete line fold: the machine
+    /// interprets an unfolded copy (`owned`).
+    pub(crate) folded: bool,
 }
 
 impl Head {
@@ -152,6 +155,7 @@ impl Head {
             location: LocationField::Absent,
             referrer_policy: false,
             sts: None,
+            folded: false,
         }
     }
 }
@@ -185,8 +189,11 @@ fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max_fields:
     let Some(slice) = buf.get(start..end) else {
         return Parse::Partial;
     };
+    // Obsolete line folds (RFC 9112 §5.2) are taken only when a head fails without them:
+    // then the head is parsed once more with them allowed, and `folded` says its values
+    // must be unfolded before they are interpreted. Heads without folds pay nothing.
     let mut config = httparse::ParserConfig::default();
-    config.allow_obsolete_multiline_headers_in_responses(true);
+    head.folded = false;
     // Declared before `res`, which may borrow it.
     let mut heap: Vec<MaybeUninit<httparse::Header<'_>>> = Vec::new();
     let mut storage = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; INLINE_FIELDS];
@@ -196,13 +203,26 @@ fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max_fields:
         slice,
         &mut storage[..max_fields.min(INLINE_FIELDS)],
     );
+    if matches!(parsed, Err(e) if e != httparse::Error::TooManyHeaders) {
+        config.allow_obsolete_multiline_headers_in_responses(true);
+        head.folded = true;
+        res = httparse::Response::new(&mut []);
+        parsed = config.parse_response_with_uninit_headers(
+            &mut res,
+            slice,
+            &mut storage[..max_fields.min(INLINE_FIELDS)],
+        );
+    }
     if parsed == Err(httparse::Error::TooManyHeaders) && max_fields > INLINE_FIELDS {
         // More fields than the stack holds and the policy allows more: parse once more with
-        // a slot per field the limit allows, never more than the head has lines.
+        // a slot per field the limit allows, never more than the head has lines (folds
+        // allowed: a fold past the stack's fields is only found here).
+        config.allow_obsolete_multiline_headers_in_responses(true);
         let lines = slice.iter().filter(|&&b| b == b'\n').count();
         heap.resize_with(max_fields.min(lines + 1), MaybeUninit::uninit);
         res = httparse::Response::new(&mut []);
         parsed = config.parse_response_with_uninit_headers(&mut res, slice, &mut heap);
+        head.folded = res.headers.iter().any(|h| h.value.contains(&b'\n'));
     }
     let n = match parsed {
         Ok(httparse::Status::Complete(n)) => n,
@@ -251,12 +271,17 @@ impl Scanner {
 
     /// Finds the end of the next non-1xx head in `buf`, filling `head`: at most the
     /// policy's head size and header fields. `Ok(false)`: more bytes are needed.
+    ///
+    /// A head with an obsolete line fold is copied into `store` with each fold replaced by
+    /// one space (RFC 9112 §5.2: a recipient replaces them "prior to interpreting the field
+    /// value") and interpreted there; `head.owned` then says so.
     pub(crate) fn feed(
         &mut self,
         buf: &[u8],
         policy: &Policy,
         head_request: bool,
         head: &mut Head,
+        store: &mut Vec<u8>,
     ) -> Result<bool, Error> {
         let max = policy.max_head_size();
         if buf.len() < self.seen {
@@ -310,7 +335,12 @@ impl Scanner {
             }
             head.len = end;
             head.continued = self.continued;
-            interpret(head, buf, head_request)?;
+            if head.folded {
+                head.unfold_into(buf, store);
+                interpret(head, store, head_request)?;
+            } else {
+                interpret(head, buf, head_request)?;
+            }
             return Ok(true);
         }
     }
@@ -566,10 +596,18 @@ static TOKEN: [bool; 256] = {
 };
 
 /// `value` without its leading and trailing spaces and tabs.
-fn trim_ows(mut value: &[u8]) -> &[u8] {
+fn trim_ows(value: &[u8]) -> &[u8] {
+    trim_ows_end(trim_ows_start(value))
+}
+
+fn trim_ows_start(mut value: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = value {
         value = rest;
     }
+    value
+}
+
+fn trim_ows_end(mut value: &[u8]) -> &[u8] {
     while let [rest @ .., b' ' | b'\t'] = value {
         value = rest;
     }
@@ -588,6 +626,34 @@ pub(crate) enum Check {
 }
 
 impl Head {
+    /// Copies the reason and the fields read from `buf` into `store`, each obsolete line
+    /// fold of a value (optional spaces, a line break, spaces) replaced by one space, and
+    /// points the head there.
+    fn unfold_into(&mut self, buf: &[u8], store: &mut Vec<u8>) {
+        store.clear();
+        let reason = self.reason.get(buf);
+        store.extend_from_slice(reason);
+        self.reason = Span::at(0, reason.len());
+        for f in &mut self.fields {
+            let at = store.len();
+            let name = f.name.get(buf);
+            store.extend_from_slice(name);
+            f.name = Span::at(at, name.len());
+            let mut rest = f.value.get(buf);
+            while let Some(i) = rest.iter().position(|&b| matches!(b, b'\r' | b'\n')) {
+                store.extend_from_slice(trim_ows_end(&rest[..i]));
+                store.push(b' ');
+                rest = trim_ows_start(&rest[i..]);
+                while let [b'\r' | b'\n', tail @ ..] = rest {
+                    rest = trim_ows_start(tail);
+                }
+            }
+            store.extend_from_slice(rest);
+            f.value = Span::at(at + name.len(), store.len() - at - name.len());
+        }
+        self.owned = true;
+    }
+
     /// Starts filling the head from a parsed one: the status is checked (what `httparse`
     /// takes: three digits, at least 100), the fields are added with [`Head::push_field`]
     /// and the head is closed with [`Head::finish_parsed`].
@@ -711,7 +777,7 @@ mod tests {
         let policy = limits(max, max_fields);
         let start = if bytewise { 1 } else { bytes.len() };
         for i in start..=bytes.len() {
-            if s.feed(&bytes[..i], &policy, false, &mut h)? {
+            if s.feed(&bytes[..i], &policy, false, &mut h, &mut Vec::new())? {
                 return Ok(Some((h.status, h.len, h.body)));
             }
         }
@@ -861,7 +927,7 @@ mod tests {
                 let mut got = Ok(false);
                 let start = if bytewise { 1 } else { bytes.len() };
                 for i in start..=bytes.len() {
-                    got = s.feed(&bytes[..i], &policy, false, &mut h);
+                    got = s.feed(&bytes[..i], &policy, false, &mut h, &mut Vec::new());
                     if got != Ok(false) {
                         break;
                     }
@@ -893,19 +959,37 @@ mod tests {
         assert_eq!(reserved, INLINE_FIELDS);
         let small = head_with_fields(INLINE_FIELDS);
         assert_eq!(
-            Scanner::default().feed(&small, &limits(MAX * 8, FIELDS), false, &mut h),
+            Scanner::default().feed(
+                &small,
+                &limits(MAX * 8, FIELDS),
+                false,
+                &mut h,
+                &mut Vec::new()
+            ),
             Ok(true)
         );
         assert_eq!(h.fields.capacity(), reserved);
         let big = head_with_fields(200);
         assert_eq!(
-            Scanner::default().feed(&big, &limits(1 << 20, FIELDS), false, &mut h),
+            Scanner::default().feed(
+                &big,
+                &limits(1 << 20, FIELDS),
+                false,
+                &mut h,
+                &mut Vec::new()
+            ),
             Ok(true)
         );
         let grown = h.fields.capacity();
         assert!(grown >= 200);
         assert_eq!(
-            Scanner::default().feed(&small, &limits(MAX * 8, FIELDS), false, &mut h),
+            Scanner::default().feed(
+                &small,
+                &limits(MAX * 8, FIELDS),
+                false,
+                &mut h,
+                &mut Vec::new()
+            ),
             Ok(true)
         );
         assert_eq!(h.fields.capacity(), grown);
@@ -917,13 +1001,25 @@ mod tests {
         let mut s = Scanner::default();
         let mut h = Head::new();
         assert!(
-            !s.feed(b"HTTP/1.1 2", &limits(MAX, FIELDS), false, &mut h)
-                .unwrap()
+            !s.feed(
+                b"HTTP/1.1 2",
+                &limits(MAX, FIELDS),
+                false,
+                &mut h,
+                &mut Vec::new()
+            )
+            .unwrap()
         );
         assert_eq!(
-            s.feed(b"HTTP", &limits(MAX, FIELDS), false, &mut h)
-                .unwrap_err()
-                .code(),
+            s.feed(
+                b"HTTP",
+                &limits(MAX, FIELDS),
+                false,
+                &mut h,
+                &mut Vec::new()
+            )
+            .unwrap_err()
+            .code(),
             "buffer_shrunk"
         );
     }
@@ -1029,7 +1125,7 @@ mod tests {
                 let start = if bytewise { 1 } else { input.len() };
                 let mut got = Ok(false);
                 for i in start..=input.len() {
-                    got = s.feed(&input[..i], &policy, false, &mut h);
+                    got = s.feed(&input[..i], &policy, false, &mut h, &mut Vec::new());
                     if got != Ok(false) {
                         break;
                     }
@@ -1077,7 +1173,7 @@ mod tests {
                 let mut s = Scanner::default();
                 let start = if bytewise { 1 } else { input.len() };
                 for i in start..=input.len() {
-                    if s.feed(&input[..i], &policy, false, &mut h) != Ok(false) {
+                    if s.feed(&input[..i], &policy, false, &mut h, &mut Vec::new()) != Ok(false) {
                         break;
                     }
                 }

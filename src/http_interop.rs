@@ -227,7 +227,7 @@ impl Response<'_> {
 
     /// Every header field, in order and repeated ones included (each `Set-Cookie`), as an
     /// `http::HeaderMap` (feature `http`). Fails on a name or value `http` refuses (the
-    /// parser accepts a few bytes in values, such as obs-text folds, that `http` does not).
+    /// parser accepts a few bytes in values, such as obs-text, that `http` does not).
     pub fn to_header_map(&self) -> Result<http::HeaderMap, http::Error> {
         let mut map = http::HeaderMap::with_capacity(self.headers().count());
         for (name, value) in self.headers() {

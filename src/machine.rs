@@ -425,7 +425,13 @@ impl Follow {
             return Err(Error::InvalidState);
         };
         let head_request = self.method == Method::Head;
-        match scan.feed(buf, &self.policy, head_request, &mut self.head) {
+        match scan.feed(
+            buf,
+            &self.policy,
+            head_request,
+            &mut self.head,
+            &mut self.parsed,
+        ) {
             Ok(false) => return Ok(Event::NeedData),
             Ok(true) => {}
             // The caller's mistake: nothing was consumed, the machine is unchanged.
@@ -436,7 +442,15 @@ impl Follow {
             }
         }
         self.connection_rules();
-        let decided = self.decide(buf);
+        let decided = if self.head.owned {
+            // An obsolete line fold: the unfolded copy is what is interpreted.
+            let store = core::mem::take(&mut self.parsed);
+            let decided = self.decide_parsed(&store);
+            self.parsed = store;
+            decided
+        } else {
+            self.decide(buf)
+        };
         self.event(decided, buf)
     }
 

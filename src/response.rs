@@ -72,7 +72,8 @@ impl<'a> Response<'a> {
 
     /// All header fields in order, repeated ones (every `Set-Cookie`) included. Values are
     /// the bytes received, leading and trailing whitespace removed by the parser; an
-    /// obsolete line fold stays in the value as received. For a head given to
+    /// obsolete line fold is replaced by one space (RFC 9112 §5.2), and the machine
+    /// decided by that unfolded value. For a head given to
     /// [`Follow::handle_head`](crate::Follow::handle_head), the fields as given, each value
     /// without its leading and trailing spaces and tabs.
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {

@@ -523,3 +523,78 @@ fn first_fault_wins_as_on_the_wire() {
     }
     assert!(failed.is_empty(), "rows differ: {failed:#?}");
 }
+
+/// An obsolete line fold (RFC 9112 §5.2) is replaced by one space before the value is
+/// interpreted, on the wire as a caller's stack would before `handle_head`: the folded
+/// head and the unfolded one give the same answers, and the views show the unfolded value.
+#[test]
+fn folded_values_are_unfolded_before_they_are_interpreted() {
+    // (folded bytes of one field line, the unfolded value)
+    let rows: &[(&[u8], &[u8])] = &[
+        (b"Location: /a\r\n\tb", b"/a b"),
+        (b"Location: /a \r\n  b", b"/a b"),
+        (b"Location: http://b.test/x\n y", b"http://b.test/x y"),
+        (
+            b"Referrer-Policy: no-referrer,\r\n unsafe-url",
+            b"no-referrer, unsafe-url",
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (line, unfolded) in rows {
+        let start = || {
+            let req = Request::get("https://a.test/p?q")
+                .unwrap()
+                .referrer("https://a.test/doc")
+                .unwrap();
+            Follow::new(req, Policy::fetch()).unwrap()
+        };
+        let mut bytes = b"HTTP/1.1 302 Found\r\n".to_vec();
+        bytes.extend_from_slice(line);
+        if !line.starts_with(b"Location") {
+            bytes.extend_from_slice(b"\r\nLocation: https://c.test/");
+        }
+        bytes.extend_from_slice(b"\r\nContent-Length: 0\r\n\r\n");
+        let name = std::str::from_utf8(&line[..line.iter().position(|&b| b == b':').unwrap()])
+            .unwrap()
+            .to_string();
+        let mut fields: Vec<(String, Vec<u8>)> = vec![(name.clone(), unfolded.to_vec())];
+        if name != "Location" {
+            fields.push(("Location".into(), b"https://c.test/".to_vec()));
+        }
+        fields.push(("Content-Length".into(), b"0".to_vec()));
+
+        let describe = |e: Result<Event<'_>, Error>| match e {
+            Ok(Event::Redirect(r)) => format!(
+                "{} {:?} seen {:?}",
+                r.request().url(),
+                r.request()
+                    .header("referer")
+                    .map(|v| String::from_utf8_lossy(v).into_owned()),
+                r.response()
+                    .header(&name)
+                    .map(|v| String::from_utf8_lossy(v).into_owned()),
+            ),
+            other => format!("{other:?}"),
+        };
+        let mut wire = start();
+        let a = describe(wire.handle_response(&bytes));
+        let mut parsed = start();
+        let b = describe(parsed.handle_head(Version::Http11, 302, fields));
+        let want_seen = format!("{:?}", Some(String::from_utf8_lossy(unfolded)));
+        if a != b || !a.ends_with(&want_seen) {
+            failed.push(format!(
+                "{:?}: wire {a}, parsed {b}",
+                String::from_utf8_lossy(line)
+            ));
+        }
+        // The body still starts right after the head on the wire.
+        let head_len = wire.last_response(&bytes).unwrap().head_len();
+        if head_len != bytes.len() {
+            failed.push(format!(
+                "{:?}: head_len {head_len}",
+                String::from_utf8_lossy(line)
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "rows failed: {failed:#?}");
+}
