@@ -241,10 +241,16 @@ impl Error {
 pub enum Malformed {
     /// `httparse` rejected the head.
     Syntax(httparse::Error),
-    /// The status code is below 100.
+    /// The status code is below 100 (or, given to
+    /// [`Follow::handle_head`](crate::Follow::handle_head), above 999), or a `101` in
+    /// HTTP/2 or HTTP/3, which have no such status (RFC 9113 §8.6, RFC 9114 §4.5).
     Status(u16),
     /// `Content-Length` is not a number, or several differ (RFC 9112 §6.3 item 5).
     ContentLength,
+    /// A connection-specific field (`Connection`, `Keep-Alive`, `Proxy-Connection`,
+    /// `Transfer-Encoding`, `Upgrade`) in an HTTP/2 or HTTP/3 head, which makes it
+    /// malformed (RFC 9113 §8.2.2, RFC 9114 §4.2).
+    ConnectionSpecific,
 }
 
 /// Why a policy value was refused.
@@ -393,8 +399,11 @@ impl fmt::Display for Malformed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Malformed::Syntax(e) => write!(f, "{e}"),
-            Malformed::Status(s) => write!(f, "status code {s} is below 100"),
+            Malformed::Status(s) => write!(f, "status code {s} is not a final or interim status"),
             Malformed::ContentLength => f.write_str("invalid or conflicting Content-Length"),
+            Malformed::ConnectionSpecific => {
+                f.write_str("connection-specific field in an HTTP/2 or HTTP/3 head")
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use core::mem::MaybeUninit;
 use crate::error::{Error, Malformed};
 use crate::headers::has_token;
 use crate::policy::Policy;
-use crate::response::BodyLength;
+use crate::response::{BodyLength, Version};
 
 /// How many header fields `httparse` gets room for on the stack. A head with more fields
 /// (when the policy's limit allows more) is parsed once more with room on the heap for as
@@ -40,6 +40,14 @@ impl Span {
         Span {
             start: start as u32,
             len: part.len() as u32,
+        }
+    }
+
+    /// The span of `len` bytes at `start` (a head copied into the machine's own buffer).
+    fn at(start: usize, len: usize) -> Span {
+        Span {
+            start: start as u32,
+            len: len as u32,
         }
     }
 
@@ -81,10 +89,13 @@ pub(crate) enum LocationField {
     Conflict,
 }
 
-/// The last complete head: everything is a span into the caller's buffer.
+/// The last complete head: everything is a span into the caller's buffer, or into the
+/// machine's own copy of a head given to `Follow::handle_head` (`owned`).
 #[derive(Debug, Clone)]
 pub(crate) struct Head {
-    pub(crate) version: u8,
+    pub(crate) version: Version,
+    /// The spans are into the machine's copy of a parsed head, not the caller's buffer.
+    pub(crate) owned: bool,
     pub(crate) status: u16,
     pub(crate) reason: Span,
     /// Reserved once (see [`Head::with_field_capacity`]); `clear` keeps the capacity.
@@ -129,7 +140,8 @@ impl Head {
 
     pub(crate) const fn new() -> Head {
         Head {
-            version: 1,
+            version: Version::Http11,
+            owned: false,
             status: 0,
             reason: Span { start: 0, len: 0 },
             fields: Vec::new(),
@@ -204,7 +216,12 @@ fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max_fields:
     if status < 100 {
         return Parse::Error(Malformed::Status(status).into());
     }
-    head.version = res.version.unwrap_or(1);
+    head.version = if res.version == Some(0) {
+        Version::Http10
+    } else {
+        Version::Http11
+    };
+    head.owned = false;
     head.status = status;
     head.reason = Span::of(buf, res.reason.unwrap_or("").as_bytes());
     head.fields.clear();
@@ -217,6 +234,21 @@ fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max_fields:
 }
 
 impl Scanner {
+    /// Whether bytes of this response were fed (the byte path is in use for it).
+    pub(crate) fn fed(&self) -> bool {
+        self.seen > 0
+    }
+
+    /// Records an interim head given to `Follow::handle_head`.
+    pub(crate) fn interim(&mut self, status: u16) {
+        self.continued |= status == 100;
+    }
+
+    /// Whether a `100 Continue` came before the final head of this response.
+    pub(crate) fn continued(&self) -> bool {
+        self.continued
+    }
+
     /// Finds the end of the next non-1xx head in `buf`, filling `head`: at most the
     /// policy's head size and header fields. `Ok(false)`: more bytes are needed.
     pub(crate) fn feed(
@@ -379,6 +411,7 @@ fn eq_name(name: &[u8], lower: &[u8]) -> bool {
 /// Reads framing, keep-alive, `Location`, and where `Referrer-Policy` and
 /// `Strict-Transport-Security` are, out of a complete final head.
 fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Error> {
+    let http1 = head.version.is_http1();
     let mut content_length: Option<u64> = None;
     let mut chunked = None;
     let mut close = false;
@@ -408,20 +441,49 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
                 content_length = Some(n);
             }
         } else if eq_name(name, b"transfer-encoding") {
+            if !http1 {
+                return Err(Malformed::ConnectionSpecific.into());
+            }
             let last = value.rsplit(|&b| b == b',').next().unwrap_or(b"");
             chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
         } else if eq_name(name, b"connection") {
+            if !http1 {
+                return Err(Malformed::ConnectionSpecific.into());
+            }
             close |= has_token(value, b"close");
             keep_alive |= has_token(value, b"keep-alive");
         } else if eq_name(name, b"referrer-policy") {
             referrer_policy = true;
         } else if sts.is_none() && eq_name(name, b"strict-transport-security") {
             sts = Some(f.value);
+        } else if !http1
+            && (eq_name(name, b"keep-alive")
+                || eq_name(name, b"proxy-connection")
+                || eq_name(name, b"upgrade"))
+        {
+            // RFC 9113 §8.2.2, RFC 9114 §4.2: connection-specific fields make an HTTP/2 or
+            // HTTP/3 message malformed.
+            return Err(Malformed::ConnectionSpecific.into());
         }
     }
     head.location = location;
     head.referrer_policy = referrer_policy;
     head.sts = sts;
+    if !http1 {
+        // RFC 9113 §8.6, RFC 9114 §4.5: no 101 in HTTP/2 or HTTP/3.
+        if head.status == 101 {
+            return Err(Malformed::Status(101).into());
+        }
+        // The body ends with the stream (a `Content-Length` must agree with it: RFC 9113
+        // §8.1.1); the connection carries other streams whatever this one does.
+        head.body = if head_request || matches!(head.status, 204 | 304) {
+            BodyLength::None
+        } else {
+            content_length.map_or(BodyLength::EndOfStream, BodyLength::Length)
+        };
+        head.keep_alive = true;
+        return Ok(());
+    }
     head.body = if head_request || matches!(head.status, 100..=199 | 204 | 304) {
         BodyLength::None
     } else {
@@ -436,15 +498,111 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
     // Transfer-Encoding in an HTTP/1.0 message (RFC 9112 §6.1: "treat the message as if the
     // framing is faulty ... and close the connection"), or with Content-Length (§6.3 item
     // 3: "ought to be handled as an error"; §6.1: the connection is closed after).
-    let faulty_framing = chunked.is_some() && (head.version == 0 || content_length.is_some());
+    let http10 = head.version == Version::Http10;
+    let faulty_framing = chunked.is_some() && (http10 || content_length.is_some());
     head.keep_alive = !close
-        && (head.version >= 1 || keep_alive)
+        && (!http10 || keep_alive)
         // The body's end must be known (RFC 9112 §6.3 items 4 and 8: until close).
         && head.body != BodyLength::UntilClose
         && !faulty_framing
         // After a 101 the connection speaks the protocol it switched to (RFC 9110 §15.2.2).
         && head.status != 101;
     Ok(())
+}
+
+/// A head parsed by the caller's own HTTP stack, given to `Follow::handle_head`.
+pub(crate) struct Parsed {
+    pub(crate) version: Version,
+    pub(crate) status: u16,
+}
+
+/// Whether `b` may be in a field value: what `httparse` accepts (HTAB, visible ASCII,
+/// space, obs-text), so both entry points take the same heads.
+fn value_byte(b: u8) -> bool {
+    b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80
+}
+
+/// Whether `b` is a `tchar` (RFC 9110 §5.6.2), as `httparse` checks names.
+fn token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// One field of a parsed head: the value's range in `value` once leading and trailing
+/// spaces and tabs are dropped, or the syntax error `httparse` would have given.
+fn check_field(name: &[u8], value: &[u8]) -> Result<(usize, usize), Error> {
+    if name.is_empty() || !name.iter().all(|&b| token_byte(b)) {
+        return Err(Malformed::Syntax(httparse::Error::HeaderName).into());
+    }
+    let lead = value
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let trail = value[lead..]
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let end = value.len() - trail;
+    if !value[lead..end].iter().all(|&b| value_byte(b)) {
+        return Err(Malformed::Syntax(httparse::Error::HeaderValue).into());
+    }
+    Ok((lead, end))
+}
+
+impl Head {
+    /// Starts filling the head from a parsed one: the status is checked (what `httparse`
+    /// takes: three digits, at least 100), the fields are added with [`Head::push_field`]
+    /// and the head is closed with [`Head::finish_parsed`].
+    pub(crate) fn start_parsed(&mut self, store: &mut Vec<u8>, p: &Parsed) -> Result<(), Error> {
+        if !(100..=999).contains(&p.status) {
+            return Err(Malformed::Status(p.status).into());
+        }
+        store.clear();
+        self.fields.clear();
+        self.version = p.version;
+        self.status = p.status;
+        self.owned = true;
+        self.reason = Span::default();
+        self.len = 0;
+        Ok(())
+    }
+
+    /// Copies one field into `store`, as it would be checked on the wire; `size` counts
+    /// the head as written in HTTP/1.1 (`name: value\r\n`), for the policy's size limit.
+    pub(crate) fn push_field(
+        &mut self,
+        store: &mut Vec<u8>,
+        name: &[u8],
+        value: &[u8],
+        max_fields: usize,
+    ) -> Result<usize, Error> {
+        // `httparse` runs out of room before it looks at the field's bytes.
+        if self.fields.len() >= max_fields {
+            return Err(Error::TooManyHeaders { limit: max_fields });
+        }
+        let (lead, end) = check_field(name, value)?;
+        let value = &value[lead..end];
+        let at = store.len();
+        store.extend_from_slice(name);
+        store.extend_from_slice(value);
+        self.fields.push(FieldSpan {
+            name: Span::at(at, name.len()),
+            value: Span::at(at + name.len(), value.len()),
+        });
+        Ok(name.len() + value.len() + 4)
+    }
+
+    /// Reads framing, persistence and the fields the machine decides by, as for a head
+    /// read off the wire.
+    pub(crate) fn finish_parsed(
+        &mut self,
+        store: &[u8],
+        head_request: bool,
+        continued: bool,
+    ) -> Result<(), Error> {
+        self.continued = continued;
+        interpret(self, store, head_request)
+    }
 }
 
 fn parse_decimal(digits: &[u8]) -> Option<u64> {

@@ -6,6 +6,9 @@
 //!   absolute `http`/`https` URI, headers; the body disposition starts as [`Body::None`]).
 //! - [`OutgoingRequest::to_http_request`]: the next request as an `http::Request<()>`
 //!   (absolute URI, method, headers), for clients built on `http` types.
+//! - [`Follow::handle_http_response`] and [`Follow::handle_http_parts`]: a response head
+//!   your `http`-based client already parsed (hyper, `h2`, `h3`), fed through
+//!   [`Follow::handle_head`] with its version, status and fields.
 //! - [`Response::status_code`], [`Response::to_header_map`] and
 //!   [`Response::to_http_response`]: a response head as `http` types.
 //!
@@ -17,8 +20,14 @@
 //!     .body(())?;
 //! let mut follow = Follow::new(Request::try_from(&first)?, Policy::fetch())?;
 //!
-//! let bytes = b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /cars/id/123456\r\n\r\n";
-//! let Event::Redirect(redirect) = follow.handle_response(bytes)? else { unreachable!() };
+//! // What the client (hyper, say) gave back for the first request.
+//! let response = http::Response::builder()
+//!     .status(307)
+//!     .header("location", "/cars/id/123456")
+//!     .body(())?;
+//! let Event::Redirect(redirect) = follow.handle_http_response(&response)? else {
+//!     unreachable!()
+//! };
 //! assert_eq!(redirect.response().status_code()?, http::StatusCode::TEMPORARY_REDIRECT);
 //!
 //! let next: http::Request<()> = redirect.request().to_http_request()?;
@@ -30,11 +39,66 @@
 
 use std::string::ToString;
 
-use crate::error::{Error, InvalidRequest};
+use crate::error::{Error, InvalidRequest, Malformed};
+use crate::machine::Follow;
 use crate::method::Method;
 use crate::outgoing::OutgoingRequest;
 use crate::request::{Body, Request};
-use crate::response::Response;
+use crate::response::{Response, Version};
+use crate::views::Event;
+
+impl Follow {
+    /// Feeds the head of a response your `http`-based client parsed (feature `http`): its
+    /// version, status and every header field, through [`Follow::handle_head`] (see there
+    /// for what is checked and how HTTP/2 and HTTP/3 are judged). The body is not looked
+    /// at. A version other than HTTP/1.0, 1.1, 2 and 3 (`HTTP/0.9`) is
+    /// [`Malformed::Syntax`] (`httparse::Error::Version`).
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Policy, Request};
+    /// let mut follow = Follow::new(Request::get("https://a.test/x")?, Policy::fetch())?;
+    /// let res = http::Response::builder()
+    ///     .version(http::Version::HTTP_2)
+    ///     .status(http::StatusCode::MOVED_PERMANENTLY)
+    ///     .header(http::header::LOCATION, "/y")
+    ///     .body("moved")?;
+    /// let Event::Redirect(hop) = follow.handle_http_response(&res)? else { unreachable!() };
+    /// assert!(hop.reuse_connection()); // HTTP/2, same origin
+    /// let next = hop.request().to_http_request()?;
+    /// assert_eq!(next.uri(), "https://a.test/y");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn handle_http_response<B>(
+        &mut self,
+        response: &http::Response<B>,
+    ) -> Result<Event<'_>, Error> {
+        self.handle_http_head(response.version(), response.status(), response.headers())
+    }
+
+    /// [`Follow::handle_http_response`] for the parts of a response (feature `http`).
+    pub fn handle_http_parts(&mut self, parts: &http::response::Parts) -> Result<Event<'_>, Error> {
+        self.handle_http_head(parts.version, parts.status, &parts.headers)
+    }
+
+    fn handle_http_head(
+        &mut self,
+        version: http::Version,
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+    ) -> Result<Event<'_>, Error> {
+        let version = match version {
+            http::Version::HTTP_10 => Version::Http10,
+            http::Version::HTTP_11 => Version::Http11,
+            http::Version::HTTP_2 => Version::Http2,
+            http::Version::HTTP_3 => Version::Http3,
+            _ => return Err(Malformed::Syntax(httparse::Error::Version).into()),
+        };
+        let fields = headers
+            .iter()
+            .map(|(name, value)| (name.as_str().as_bytes(), value.as_bytes()));
+        self.handle_head(version, status.as_u16(), fields)
+    }
+}
 
 impl TryFrom<Method> for http::Method {
     type Error = http::method::InvalidMethod;
@@ -182,10 +246,11 @@ impl Response<'_> {
     pub fn to_http_response(&self) -> Result<http::Response<()>, http::Error> {
         let mut res = http::Response::new(());
         *res.status_mut() = self.status_code()?;
-        *res.version_mut() = if self.version() == 0 {
-            http::Version::HTTP_10
-        } else {
-            http::Version::HTTP_11
+        *res.version_mut() = match self.version() {
+            Version::Http10 => http::Version::HTTP_10,
+            Version::Http11 => http::Version::HTTP_11,
+            Version::Http2 => http::Version::HTTP_2,
+            Version::Http3 => http::Version::HTTP_3,
         };
         *res.headers_mut() = self.to_header_map()?;
         Ok(res)

@@ -25,7 +25,7 @@ use url::Url;
 
 use crate::address::AddressSpace;
 use crate::error::{Error, InvalidRequest, PrivateTarget};
-use crate::head::{Head, LocationField, Scanner};
+use crate::head::{Head, LocationField, Parsed, Scanner};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
 };
@@ -38,11 +38,13 @@ use crate::referrer::{
     self, ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy, policy_from_header,
 };
 use crate::request::{Body, Request};
-use crate::response::Response;
+use crate::response::{Response, Version};
 use crate::rules::{
     CredentialScope, CurlBody, CurlRequest, LocationConflict, MethodModel, MethodRule, RefererRule,
 };
 use crate::views::{Event, Final, HistoryEntry, Redirect};
+#[cfg(doc)]
+use crate::{error::Malformed, response::BodyLength};
 
 /// How many history entries are reserved up front (or the limit, if lower), so that
 /// following a redirect allocates only the new URL's string in every chain of the default
@@ -132,7 +134,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 944 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 968 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -140,7 +142,9 @@ pub(crate) struct Notes {
 /// array of 32 bytes per field (at most the limit, at most the head's lines) freed right
 /// after. Then the request headers twice (as fields and as rendered lines) and one
 /// [`HistoryEntry`] (a status and a URL) per redirect followed, bounded by the policy's
-/// limit.
+/// limit. Heads given to [`Follow::handle_head`] are copied into one buffer (names and
+/// values, at most [`Policy::max_head_size`]), which grows to the largest head and is
+/// reused; the byte path never allocates it.
 #[derive(Debug, Clone)]
 pub struct Follow {
     policy: Policy,
@@ -149,9 +153,12 @@ pub struct Follow {
     body: Body,
     headers: Headers,
     history: Vec<HistoryEntry>,
-    /// The last complete response head, as spans into the caller's buffer; `state` says
-    /// whether it describes anything.
+    /// The last complete response head, as spans into the caller's buffer (or into
+    /// `parsed`); `state` says whether it describes anything.
     head: Head,
+    /// The names and values of the last head given to [`Follow::handle_head`], one after
+    /// the other (empty, never allocated, on the byte path).
+    parsed: Vec<u8>,
     state: State,
     referrer: Referrer,
     referrer_policy: ReferrerPolicy,
@@ -295,6 +302,7 @@ impl Follow {
             headers,
             history,
             head,
+            parsed: Vec::new(),
             state: State::Reading(Scanner::default()),
             referrer: state,
             referrer_policy,
@@ -416,20 +424,7 @@ impl Follow {
         let head_request = self.method == Method::Head;
         match scan.feed(buf, &self.policy, head_request, &mut self.head) {
             Ok(false) => return Ok(Event::NeedData),
-            Ok(true) => {
-                // The request announced `Expect: 100-continue` and its response came
-                // before any `100`: the body was (as far as the machine knows) never sent,
-                // and the server may still read it, so the next head would be taken as
-                // body (RFC 9110 §10.1.1, RFC 9112 §9.3).
-                if self.head.keep_alive && !self.head.continued && self.headers.expects_continue() {
-                    self.head.keep_alive = false;
-                }
-                // A request that sent `Connection: close` was the last one on its
-                // connection (RFC 9112 §9.6: the client MUST NOT send further requests).
-                if self.head.keep_alive && self.headers.announces_close() {
-                    self.head.keep_alive = false;
-                }
-            }
+            Ok(true) => {}
             // The caller's mistake: nothing was consumed, the machine is unchanged.
             Err(e @ Error::BufferShrunk { .. }) => return Err(e),
             Err(e) => {
@@ -437,7 +432,174 @@ impl Follow {
                 return Err(e);
             }
         }
-        match self.decide(buf) {
+        self.connection_rules();
+        let decided = self.decide(buf);
+        self.event(decided, buf)
+    }
+
+    /// Feeds a response head that the caller's own HTTP stack parsed (hyper, `h2`, `h3`,
+    /// reqwless, ...): its version, status and header fields (name and value bytes, in
+    /// any order, repeated fields kept). The answer is the one
+    /// [`Follow::handle_response`] gives for the same head on the wire: the same events,
+    /// decisions, errors and "what changed and why".
+    ///
+    /// - The fields are checked as the byte path checks them: a name that is not a token,
+    ///   or a value byte `httparse` refuses (a control byte other than HTAB, CR and LF
+    ///   included: unfold an obsolete line fold first), is [`Malformed::Syntax`]; more
+    ///   fields than [`Policy::max_header_fields`] is [`Error::TooManyHeaders`]; each head's
+    ///   fields written as HTTP/1.1 lines (`name: value\r\n`) count against
+    ///   [`Policy::max_head_size`] ([`Error::HeadTooLarge`]). Leading and trailing spaces
+    ///   and tabs of values are dropped. HTTP/2 pseudo-header fields (`:status`) are not
+    ///   fields: pass the status.
+    /// - A status outside `100..=999` is [`Malformed::Status`]. A `1xx` other than `101` is
+    ///   an interim response: `Ok(Event::NeedData)`, then give the final head (a `100`
+    ///   counts as the server asking for the body, as on the wire).
+    /// - HTTP/1.0 and HTTP/1.1 ([`Version::Http10`], [`Version::Http11`]): the framing
+    ///   ([`Response::body_length`]) and whether the connection can carry the next request
+    ///   ([`Response::keep_alive`], [`Redirect::reuse_connection`]) are read from the
+    ///   fields, exactly as on the wire: give every field the server sent, `Connection`
+    ///   and `Transfer-Encoding` included.
+    /// - HTTP/2 and HTTP/3: the body ends with the stream ([`BodyLength::EndOfStream`], or
+    ///   [`BodyLength::Length`] with a `Content-Length`), and the connection carries the
+    ///   next request whenever it goes to the same origin: reuse is a question of origin
+    ///   only. A connection-specific field (`Connection`, `Keep-Alive`,
+    ///   `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`) is
+    ///   [`Malformed::ConnectionSpecific`] and a `101` is [`Malformed::Status`].
+    ///
+    /// The machine copies the names and values into a buffer of its own (kept from hop
+    /// to hop), so the fields need not outlive the call: the events, and
+    /// [`Follow::last_response`] and [`Follow::pending_redirect`] afterwards, read that
+    /// copy and ignore the `buf` they are given (pass `&[]`). [`Response::head_len`] is
+    /// `0` and [`Response::reason`] is empty.
+    ///
+    /// Feeding both ways for one response is a mistake: once bytes of the current
+    /// response were given to [`Follow::handle_response`], this is
+    /// [`Error::InvalidState`] and the machine is unchanged. The next response may come
+    /// either way.
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Method, Policy, Request, Version};
+    /// let req = Request::new(Method::Post, "https://a.test/form")?
+    ///     .header("Authorization", "Bearer t")?;
+    /// let mut follow = Follow::new(req, Policy::fetch())?;
+    /// // What an HTTP/2 stack handed over: the status and the fields.
+    /// let fields = [("location", "https://b.test/done"), ("content-length", "0")];
+    /// let Event::Redirect(hop) = follow.handle_head(Version::Http2, 303, fields)? else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(hop.request().method(), Method::Get);
+    /// assert!(hop.request().header("authorization").is_none()); // another origin
+    /// assert!(!hop.reuse_connection()); // another origin
+    /// let fields: [(&[u8], &[u8]); 0] = [];
+    /// let Event::Final(done) = follow.handle_head(Version::Http2, 200, fields)? else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(done.url().as_str(), "https://b.test/done");
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn handle_head<I, N, V>(
+        &mut self,
+        version: Version,
+        status: u16,
+        fields: I,
+    ) -> Result<Event<'_>, Error>
+    where
+        I: IntoIterator<Item = (N, V)>,
+        N: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
+        match &self.state {
+            State::Reading(scan) if scan.fed() => return Err(Error::InvalidState),
+            State::Reading(_) => {}
+            State::Proposed(_) => self.state = State::Reading(Scanner::default()),
+            _ => return Err(Error::InvalidState),
+        }
+        let mut store = core::mem::take(&mut self.parsed);
+        let read = self.read_parsed(&mut store, Parsed { version, status }, fields);
+        let result = match read {
+            Ok(true) => {
+                self.connection_rules();
+                Ok(self.decide(&store))
+            }
+            Ok(false) => Err(None),
+            Err(e) => Err(Some(e)),
+        };
+        self.parsed = store;
+        match result {
+            Ok(decided) => self.event(decided, &[]),
+            Err(None) => Ok(Event::NeedData),
+            Err(Some(e)) => {
+                self.state = State::Failed { with_head: false };
+                Err(e)
+            }
+        }
+    }
+
+    /// Copies a parsed head into `store` and `self.head`. `Ok(false)`: it was interim.
+    fn read_parsed<I, N, V>(
+        &mut self,
+        store: &mut Vec<u8>,
+        p: Parsed,
+        fields: I,
+    ) -> Result<bool, Error>
+    where
+        I: IntoIterator<Item = (N, V)>,
+        N: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
+        self.head.start_parsed(store, &p)?;
+        let max_fields = self.policy.max_header_fields();
+        let max_size = self.policy.max_head_size();
+        let mut size = 0;
+        for (name, value) in fields {
+            size += self
+                .head
+                .push_field(store, name.as_ref(), value.as_ref(), max_fields)?;
+            if size > max_size {
+                return Err(Error::HeadTooLarge { limit: max_size });
+            }
+        }
+        let State::Reading(scan) = &mut self.state else {
+            return Err(Error::InvalidState);
+        };
+        if (100..200).contains(&p.status) && p.status != 101 {
+            scan.interim(p.status);
+            return Ok(false);
+        }
+        let continued = scan.continued();
+        let head_request = self.method == Method::Head;
+        self.head.finish_parsed(store, head_request, continued)?;
+        Ok(true)
+    }
+
+    /// The request's own part in whether the connection carries another request.
+    fn connection_rules(&mut self) {
+        if !self.head.version.is_http1() {
+            // A stream of its own: an early answer or the request's fields do not touch
+            // the connection (and an HTTP/2 request carries no `Connection`).
+            return;
+        }
+        // The request announced `Expect: 100-continue` and its response came before any
+        // `100`: the body was (as far as the machine knows) never sent, and the server may
+        // still read it, so the next head would be taken as body (RFC 9110 §10.1.1, RFC
+        // 9112 §9.3).
+        if self.head.keep_alive && !self.head.continued && self.headers.expects_continue() {
+            self.head.keep_alive = false;
+        }
+        // A request that sent `Connection: close` was the last one on its connection (RFC
+        // 9112 §9.6: the client MUST NOT send further requests).
+        if self.head.keep_alive && self.headers.announces_close() {
+            self.head.keep_alive = false;
+        }
+    }
+
+    /// The event for a complete head, once decided.
+    fn event<'a>(
+        &'a mut self,
+        decided: Result<Option<Undo>, Error>,
+        buf: &'a [u8],
+    ) -> Result<Event<'a>, Error> {
+        match decided {
             Ok(Some(undo)) => {
                 self.state = State::Proposed(undo);
                 Ok(Event::Redirect(Redirect::new(self, buf)))
@@ -793,11 +955,12 @@ impl Follow {
         changed
     }
 
-    /// The current response head, read from `buf`.
+    /// The current response head, read from `buf`, or from the machine's copy of a head
+    /// given to [`Follow::handle_head`].
     pub(crate) fn response<'a>(&'a self, buf: &'a [u8]) -> Response<'a> {
         Response {
             head: &self.head,
-            buf,
+            buf: if self.head.owned { &self.parsed } else { buf },
         }
     }
 

@@ -14,6 +14,36 @@ pub enum BodyLength {
     Chunked,
     /// Everything until the server closes the connection.
     UntilClose,
+    /// Everything until the stream ends: an HTTP/2 or HTTP/3 response without
+    /// `Content-Length` (given to [`Follow::handle_head`](crate::Follow::handle_head)). The
+    /// connection is not closed: only the stream ends.
+    EndOfStream,
+}
+
+/// The HTTP version a response head came in.
+///
+/// The byte path ([`Follow::handle_response`](crate::Follow::handle_response)) reads
+/// HTTP/1.0 and HTTP/1.1 off the wire; a head parsed by the caller's own stack
+/// ([`Follow::handle_head`](crate::Follow::handle_head)) says its version, and HTTP/2 and
+/// HTTP/3 change what the head can carry and how the connection is judged: see there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Version {
+    /// HTTP/1.0.
+    Http10,
+    /// HTTP/1.1.
+    Http11,
+    /// HTTP/2 (RFC 9113).
+    Http2,
+    /// HTTP/3 (RFC 9114).
+    Http3,
+}
+
+impl Version {
+    /// HTTP/1.0 or HTTP/1.1: framing and persistence are read from the head's fields.
+    pub fn is_http1(self) -> bool {
+        matches!(self, Version::Http10 | Version::Http11)
+    }
 }
 
 /// A response head, borrowed from the caller's buffer and the machine.
@@ -29,19 +59,22 @@ impl<'a> Response<'a> {
         self.head.status
     }
 
-    /// The reason phrase (empty if absent or not UTF-8).
+    /// The reason phrase (empty if absent or not UTF-8; always empty for a head given to
+    /// [`Follow::handle_head`](crate::Follow::handle_head)).
     pub fn reason(&self) -> &'a str {
         core::str::from_utf8(self.head.reason.get(self.buf)).unwrap_or("")
     }
 
-    /// The minor HTTP version: `1` for HTTP/1.1, `0` for HTTP/1.0.
-    pub fn version(&self) -> u8 {
+    /// The HTTP version of the head.
+    pub fn version(&self) -> Version {
         self.head.version
     }
 
     /// All header fields in order, repeated ones (every `Set-Cookie`) included. Values are
     /// the bytes received, leading and trailing whitespace removed by the parser; an
-    /// obsolete line fold stays in the value as received.
+    /// obsolete line fold stays in the value as received. For a head given to
+    /// [`Follow::handle_head`](crate::Follow::handle_head), the fields as given, each value
+    /// without its leading and trailing spaces and tabs.
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
         let buf = self.buf;
         self.head.fields.iter().map(move |f| {
@@ -71,7 +104,8 @@ impl<'a> Response<'a> {
     }
 
     /// How many bytes of the buffer the head used (skipped 1xx heads included). The body,
-    /// or the next pipelined data, starts at this offset.
+    /// or the next pipelined data, starts at this offset. `0` for a head given to
+    /// [`Follow::handle_head`](crate::Follow::handle_head): it used no byte of a buffer.
     pub fn head_len(&self) -> usize {
         self.head.len
     }
@@ -91,6 +125,11 @@ impl<'a> Response<'a> {
     ///   server may read the next request's head as that body: RFC 9110 §10.1.1);
     /// - the request did not send `Connection: close` (RFC 9112 §9.6: it was the last
     ///   request on its connection).
+    ///
+    ///
+    /// For an HTTP/2 or HTTP/3 head ([`Follow::handle_head`](crate::Follow::handle_head)),
+    /// `true`: the response ends its stream, not the connection, and the head could not
+    /// carry `Connection` or `Transfer-Encoding` (RFC 9113 §8.2.2, RFC 9114 §4.2).
     ///
     /// Whether the *next request of a chain* may use it is
     /// [`Redirect::reuse_connection`](crate::Redirect::reuse_connection), which also needs

@@ -194,7 +194,7 @@ fn redirect_response_exposes_every_set_cookie_and_exact_head_len() {
         let cookies: Vec<_> = resp.headers_named("set-cookie").collect();
         assert_eq!(cookies, [&b"a=1"[..], &b"b=2"[..]]);
         assert_eq!(resp.reason(), "Found");
-        assert_eq!(resp.version(), 1);
+        assert_eq!(resp.version(), redirects::Version::Http11);
         assert_eq!(resp.body_length(), BodyLength::Length(5));
         let body_start = resp.head_len();
         assert_eq!(&response.as_bytes()[body_start..body_start + 5], b"hello");

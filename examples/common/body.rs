@@ -77,7 +77,9 @@ impl BodyReader {
             BodyLength::None | BodyLength::Length(0) => State::Done,
             BodyLength::Length(n) => State::Length(n),
             BodyLength::Chunked => State::Size,
-            BodyLength::UntilClose => State::UntilClose,
+            // The stream's end is the transport's to tell; over a byte stream that
+            // is the connection's end.
+            BodyLength::UntilClose | BodyLength::EndOfStream => State::UntilClose,
         };
         BodyReader {
             state,

@@ -266,6 +266,7 @@ pub fn framing(length: BodyLength) -> String {
         BodyLength::Length(n) => format!("Content-Length: {n}"),
         BodyLength::Chunked => "chunked".into(),
         BodyLength::UntilClose => "until the server closes".into(),
+        BodyLength::EndOfStream => "until the stream ends".into(),
     }
 }
 

@@ -44,7 +44,7 @@ pub enum Feed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Head {
     pub status: u16,
-    pub version: u8,
+    pub version: redirects::Version,
     pub reason: String,
     pub head_len: usize,
     pub headers: Vec<(String, Vec<u8>)>,
@@ -444,9 +444,9 @@ fn head_keep_alive(response: &Head) -> bool {
     let te = named("transfer-encoding").next().is_some();
     let cl = named("content-length").next().is_some();
     !connection("close")
-        && (response.version >= 1 || connection("keep-alive"))
+        && (response.version != redirects::Version::Http10 || connection("keep-alive"))
         && response.body_length != BodyLength::UntilClose
-        && !(te && (response.version == 0 || cl))
+        && !(te && (response.version == redirects::Version::Http10 || cl))
         && response.status != 101
 }
 
