@@ -31,8 +31,6 @@ pub(crate) struct Chain<B, H, R> {
     version: Version,
     extensions: Extensions,
     hops: Vec<Hop>,
-    /// Shim until the core takes `http` heads.
-    head: Vec<u8>,
 }
 
 /// What a response leads to.
@@ -81,7 +79,6 @@ where
             version: request.version(),
             extensions: request.extensions().clone(),
             hops: Vec::new(),
-            head: Vec::new(),
         })
     }
 
@@ -98,10 +95,9 @@ where
             version,
             extensions,
             hops,
-            head,
         } = self;
         let status = response.status();
-        match handle_http_response(follow, head, &response)? {
+        match follow.handle_http_response(&response)? {
             Event::NeedData => Err(Error::Interim(status)),
             Event::Final(done) => {
                 let chain = RedirectChain {
@@ -313,25 +309,4 @@ where
             }
         }
     }
-}
-
-/// Until the core's `Follow::handle_http_response` lands: the head written as HTTP/1.1
-/// bytes into `head` and fed whole.
-fn handle_http_response<'a, T>(
-    follow: &'a mut Follow,
-    head: &'a mut Vec<u8>,
-    response: &Response<T>,
-) -> Result<Event<'a>, redirects::Error> {
-    head.clear();
-    head.extend_from_slice(b"HTTP/1.1 ");
-    head.extend_from_slice(response.status().as_str().as_bytes());
-    head.extend_from_slice(b" X\r\n");
-    for (name, value) in response.headers() {
-        head.extend_from_slice(name.as_str().as_bytes());
-        head.extend_from_slice(b": ");
-        head.extend_from_slice(value.as_bytes());
-        head.extend_from_slice(b"\r\n");
-    }
-    head.extend_from_slice(b"\r\n");
-    follow.handle_response(head)
 }
