@@ -1,4 +1,4 @@
-//! A [tower] layer that follows HTTP redirects with the [`redirects`] state machine.
+//! A [tower](https://docs.rs/tower) layer that follows HTTP redirects with the [`redirects`] state machine.
 //!
 //! [`FollowRedirectLayer`] wraps any `Service<http::Request<B>>` (a `hyper-util` client,
 //! a `tower` stack) in [`FollowRedirect`], which follows the redirects it answers with as
@@ -69,3 +69,8 @@ pub use error::Error;
 pub use future::ResponseFuture;
 pub use hook::{Action, FollowAll, HookFn, OnRedirect};
 pub use service::{FollowRedirect, FollowRedirectLayer};
+
+/// The README's examples run as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

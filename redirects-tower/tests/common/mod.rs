@@ -50,7 +50,9 @@ where
     if proto == Proto::H2c {
         builder.http2_only(true);
     }
-    builder.build_http()
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    builder.build(connector)
 }
 
 /// One request as a server received it.
@@ -126,6 +128,7 @@ impl Server {
                     return;
                 };
                 accept_state.connections.fetch_add(1, Ordering::SeqCst);
+                let _ = stream.set_nodelay(true);
                 let state = Arc::clone(&accept_state);
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |req| {
