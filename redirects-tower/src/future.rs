@@ -8,7 +8,7 @@ use bytes::Buf;
 use http::{Extensions, Request, Response, Version};
 use http_body::Body as HttpBody;
 use pin_project_lite::pin_project;
-use redirects::{Body, Event, Follow, Policy};
+use redirects::{Body, Event, Follow, OutgoingRequest, Policy};
 use tower_service::Service;
 
 use crate::body::Replay;
@@ -124,20 +124,17 @@ where
                     Action::Refuse(reason) => return Err(Error::Redirect(redirect.refuse(reason))),
                 }
                 let next = redirect.request();
-                let (mut parts, ()) = next.to_http_request().map_err(Error::Request)?.into_parts();
                 let body = match stash {
                     Some(stash) if next.send_body() => {
                         replay.replay(stash).ok_or(Error::ReplayFailed)?
                     }
                     _ => B::default(),
                 };
-                hops.push(Hop::record(&redirect, status, parts.method.clone()));
-                parts.version = *version;
-                parts.extensions = extensions.clone();
-                Ok(Step::Next(
-                    Request::from_parts(parts, body),
-                    response.into_body(),
-                ))
+                let mut request = http_request(&next, body).map_err(Error::Request)?;
+                hops.push(Hop::record(&redirect, status, request.method().clone()));
+                *request.version_mut() = *version;
+                *request.extensions_mut() = extensions.clone();
+                Ok(Step::Next(request, response.into_body()))
             }
         }
     }
@@ -309,4 +306,29 @@ where
             }
         }
     }
+}
+
+/// The request the machine describes, with `body`: what
+/// [`OutgoingRequest::to_http_request`] gives (method, absolute URI without the fragment,
+/// the headers in order), built in place rather than through `http`'s builders, which
+/// move the whole request once per header.
+fn http_request<B>(next: &OutgoingRequest<'_>, body: B) -> Result<Request<B>, http::Error> {
+    let url = next.url().as_str();
+    // The serialized URL's first `#` starts the fragment (the serializer escapes any
+    // other).
+    let url = url.split_once('#').map_or(url, |(before, _)| before);
+    let uri = http::Uri::try_from(url)?;
+    let method = http::Method::try_from(next.method()).map_err(http::Error::from)?;
+    let mut headers = http::HeaderMap::with_capacity(next.headers().size_hint().0);
+    for (name, value) in next.headers() {
+        headers.append(
+            http::HeaderName::from_bytes(name.as_bytes())?,
+            http::HeaderValue::from_bytes(value)?,
+        );
+    }
+    let mut request = Request::new(body);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    Ok(request)
 }
