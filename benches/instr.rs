@@ -10,7 +10,10 @@
 //! `small`, `typical`, `large`), `chain-floor-<response>` or `chain-machine-<response>` (a
 //! whole chain: the first request built, one redirect, the final response, the machine
 //! dropped), or `feed-whole`, `feed-chunk64`, `feed-byte` (the machine fed the large head
-//! whole, in 64-byte pieces, one byte at a time), or `ureq-byte`.
+//! whole, in 64-byte pieces, one byte at a time), or `ureq-byte`, or `parsed-<response>`
+//! (the hop through `Follow::handle_head`, the head parsed beforehand), `http-<response>`
+//! (the same through `Follow::handle_http_parts`, the head as `http` types) and
+//! `parse-<response>` (the `httparse` parse alone).
 //!
 //! Each hop or chain runs inside `measured`, which is never inlined: callgrind's
 //! `--toggle-collect='*measured*'` then counts exactly that, not building the machines
@@ -30,7 +33,7 @@ fn measured<R>(f: impl FnOnce() -> R) -> R {
 
 fn cases() -> Vec<String> {
     let mut v = Vec::new();
-    for kind in ["floor", "machine", "ureq"] {
+    for kind in ["floor", "machine", "ureq", "parsed", "http", "parse"] {
         for (r, _) in RESPONSES {
             v.push(format!("{kind}-{r}"));
         }
@@ -75,6 +78,36 @@ fn run(case: &str, n: usize) -> Result<(), String> {
                 let mut m = machine_start_from(&req);
                 black_box(measured(|| machine_hop(&mut m, black_box(&resp), &mut out)));
                 drop(black_box(m));
+            }
+        }
+        ("parsed", r) => {
+            let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
+            let head = parsed_head(&resp);
+            let req = machine_request();
+            for _ in 0..n {
+                let mut m = machine_start_from(&req);
+                black_box(measured(|| {
+                    machine_hop_parsed(&mut m, black_box(&head), &mut out)
+                }));
+                drop(black_box(m));
+            }
+        }
+        ("http", r) => {
+            let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
+            let parts = http_parts(&parsed_head(&resp));
+            let req = machine_request();
+            for _ in 0..n {
+                let mut m = machine_start_from(&req);
+                black_box(measured(|| {
+                    machine_hop_http(&mut m, black_box(&parts), &mut out)
+                }));
+                drop(black_box(m));
+            }
+        }
+        ("parse", r) => {
+            let resp = response(r).ok_or_else(|| format!("no response {r}"))?;
+            for _ in 0..n {
+                black_box(measured(|| parse_only(black_box(&resp))));
             }
         }
         ("ureq", "byte") => {

@@ -65,6 +65,11 @@ for r in small typical large; do
         I[$k-$r]=$(count "$k-$r" "$N")
     done
 done
+for r in small typical large; do
+    for k in parsed http parse; do
+        I[$k-$r]=$(count "$k-$r" "$N")
+    done
+done
 I[feed-whole]=$(count feed-whole "$N")
 I[feed-chunk64]=$(count feed-chunk64 "$N")
 BYTE_N=$(( N / 10 > 2 ? N / 10 : 2 ))
@@ -104,6 +109,21 @@ if [ "$UREQ_BYTE" = 1 ]; then
     printf '| %-14s | %9d | %8s | %s\n' "ureq-proto byte" "${I[ureq-byte]}" "$(ratio "${I[ureq-byte]}" "${I[ureq-large]}")" "(x ureq-proto whole)"
 fi
 
+echo
+echo "Parsed-head entry point (Follow::handle_head, the head parsed beforehand) beside the"
+echo "byte path (Follow::handle_response), and the httparse parse alone (instructions per hop)."
+echo "handle_head checks every name and value as httparse would; handle_http_parts takes http"
+echo "types, whose names and values are already checked to the same byte sets."
+printf '| %-8s | %9s | %8s | %12s | %11s | %10s | %11s | %s\n' \
+    response "byte path" parse "byte - parse" parsed-head http-parts "parsed/byte" "target <= byte - parse (parsed, http)"
+printf '|----------|-----------|----------|--------------|-------------|------------|-------------|\n'
+for r in small typical large; do
+    m=${I[machine-$r]} p=${I[parsed-$r]} t=${I[http-$r]} h=${I[parse-$r]}
+    okp=$(awk -v p="$p" -v m="$m" -v h="$h" 'BEGIN { print (p <= m - h) ? "ok" : "MISSED" }')
+    okt=$(awk -v p="$t" -v m="$m" -v h="$h" 'BEGIN { print (p <= m - h) ? "ok" : "MISSED" }')
+    printf '| %-8s | %9d | %8d | %12d | %11d | %10d | %11s | %s, %s\n' "$r" "$m" "$h" $(( m - h )) "$p" "$t" "$(ratio "$p" "$m")" "$okp" "$okt"
+done
+
 # top_functions FILE: callgrind_annotate's function table for FILE, its first 30 lines. awk
 # reads the listing to its end: `| head` would exit first and kill the writers with SIGPIPE,
 # which `set -o pipefail` turns into the script's exit status (141).
@@ -133,6 +153,11 @@ if [ "$ANNOTATE" = 1 ]; then
             echo "=== $k-$r: top functions by self cost, whole run of $N hops ==="
             top_functions "$OUT/$k-$r.out"
         done
+    done
+    for r in small typical large; do
+        echo
+        echo "=== parsed-$r: top functions by self cost, whole run of $N hops ==="
+        top_functions "$OUT/parsed-$r.out"
     done
     echo
     echo "=== feed-chunk64 ==="

@@ -409,7 +409,9 @@ fn eq_name(name: &[u8], lower: &[u8]) -> bool {
 }
 
 /// Reads framing, keep-alive, `Location`, and where `Referrer-Policy` and
-/// `Strict-Transport-Security` are, out of a complete final head.
+/// `Strict-Transport-Security` are, out of a complete final head. Inlined into its two
+/// callers (the byte path's scanner and a parsed head's end), as it was into the first.
+#[inline(always)]
 fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Error> {
     let http1 = head.version.is_http1();
     let mut content_length: Option<u64> = None;
@@ -456,20 +458,24 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
             referrer_policy = true;
         } else if sts.is_none() && eq_name(name, b"strict-transport-security") {
             sts = Some(f.value);
-        } else if !http1
-            && (eq_name(name, b"keep-alive")
-                || eq_name(name, b"proxy-connection")
-                || eq_name(name, b"upgrade"))
-        {
-            // RFC 9113 §8.2.2, RFC 9114 §4.2: connection-specific fields make an HTTP/2 or
-            // HTTP/3 message malformed.
-            return Err(Malformed::ConnectionSpecific.into());
         }
     }
     head.location = location;
     head.referrer_policy = referrer_policy;
     head.sts = sts;
     if !http1 {
+        // RFC 9113 §8.2.2, RFC 9114 §4.2: connection-specific fields make an HTTP/2 or
+        // HTTP/3 message malformed (`Connection` and `Transfer-Encoding` were refused
+        // above). A pass of its own, so that HTTP/1 heads pay nothing for it.
+        let connection_specific = head.fields.iter().any(|f| {
+            let name = f.name.get(buf);
+            eq_name(name, b"keep-alive")
+                || eq_name(name, b"proxy-connection")
+                || eq_name(name, b"upgrade")
+        });
+        if connection_specific {
+            return Err(Malformed::ConnectionSpecific.into());
+        }
         // RFC 9113 §8.6, RFC 9114 §4.5: no 101 in HTTP/2 or HTTP/3.
         if head.status == 101 {
             return Err(Malformed::Status(101).into());
@@ -510,54 +516,94 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
     Ok(())
 }
 
+/// Bytes reserved for the first head given to `Follow::handle_head` (names and values).
+const PARSED_RESERVED: usize = 1024;
+
 /// A head parsed by the caller's own HTTP stack, given to `Follow::handle_head`.
 pub(crate) struct Parsed {
     pub(crate) version: Version,
     pub(crate) status: u16,
 }
 
-/// Whether `b` may be in a field value: what `httparse` accepts (HTAB, visible ASCII,
-/// space, obs-text), so both entry points take the same heads.
-fn value_byte(b: u8) -> bool {
-    b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80
+/// Whether every byte of `value` may be in a field value: what `httparse` accepts (HTAB,
+/// visible ASCII, space, obs-text), so both entry points take the same heads. No early
+/// exit: the compiler turns the fold into vector compares.
+fn value_bytes_ok(value: &[u8]) -> bool {
+    let mut bad = 0u8;
+    for &b in value {
+        bad |= (u8::from(b < b' ') & u8::from(b != b'\t')) | u8::from(b == 0x7f);
+    }
+    bad == 0
 }
 
-/// Whether `b` is a `tchar` (RFC 9110 §5.6.2), as `httparse` checks names.
-fn token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+/// `tchar` (RFC 9110 §5.6.2), as `httparse` checks names.
+static TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    t
+};
+
+/// `value` without its leading and trailing spaces and tabs.
+fn trim_ows(mut value: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = value {
+        value = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = value {
+        value = rest;
+    }
+    value
 }
 
-/// One field of a parsed head: the value's range in `value` once leading and trailing
-/// spaces and tabs are dropped, or the syntax error `httparse` would have given.
-fn check_field(name: &[u8], value: &[u8]) -> Result<(usize, usize), Error> {
-    if name.is_empty() || !name.iter().all(|&b| token_byte(b)) {
-        return Err(Malformed::Syntax(httparse::Error::HeaderName).into());
-    }
-    let lead = value
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t'))
-        .count();
-    let trail = value[lead..]
-        .iter()
-        .rev()
-        .take_while(|b| matches!(b, b' ' | b'\t'))
-        .count();
-    let end = value.len() - trail;
-    if !value[lead..end].iter().all(|&b| value_byte(b)) {
-        return Err(Malformed::Syntax(httparse::Error::HeaderValue).into());
-    }
-    Ok((lead, end))
+/// How the fields of a parsed head are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// As `httparse` checks them on the wire.
+    Syntax,
+    /// Not at all: they come from `http` types, whose names are tokens and whose values
+    /// hold exactly the bytes `httparse` takes (`HeaderName`, `HeaderValue`).
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    Trusted,
 }
 
 impl Head {
     /// Starts filling the head from a parsed one: the status is checked (what `httparse`
     /// takes: three digits, at least 100), the fields are added with [`Head::push_field`]
     /// and the head is closed with [`Head::finish_parsed`].
-    pub(crate) fn start_parsed(&mut self, store: &mut Vec<u8>, p: &Parsed) -> Result<(), Error> {
+    pub(crate) fn start_parsed(
+        &mut self,
+        store: &mut Vec<u8>,
+        p: &Parsed,
+        max_size: usize,
+    ) -> Result<(), Error> {
         if !(100..=999).contains(&p.status) {
             return Err(Malformed::Status(p.status).into());
         }
         store.clear();
+        // Room for a typical head at once rather than doubling up from a few bytes; the
+        // buffer is kept from head to head.
+        store.reserve(PARSED_RESERVED.min(max_size));
         self.fields.clear();
         self.version = p.version;
         self.status = p.status;
@@ -569,20 +615,34 @@ impl Head {
 
     /// Copies one field into `store`, as it would be checked on the wire; `size` counts
     /// the head as written in HTTP/1.1 (`name: value\r\n`), for the policy's size limit.
+    ///
+    /// Under [`Check::Syntax`], a name is checked here; the values are checked all at once
+    /// over the copy by [`Head::values_ok`] (one long run is several times cheaper than
+    /// many short ones), which the caller runs before it reports any error, so the error is
+    /// the one `httparse` meets first.
     pub(crate) fn push_field(
         &mut self,
         store: &mut Vec<u8>,
         name: &[u8],
         value: &[u8],
         max_fields: usize,
+        check: Check,
     ) -> Result<usize, Error> {
-        // `httparse` runs out of room before it looks at the field's bytes.
+        if check == Check::Syntax
+            && (name.is_empty() || !name.iter().fold(true, |ok, &b| ok & TOKEN[usize::from(b)]))
+        {
+            return Err(Malformed::Syntax(httparse::Error::HeaderName).into());
+        }
+        let value = trim_ows(value);
+        // `httparse` reads the field one too many before it finds no room for it.
         if self.fields.len() >= max_fields {
+            if check == Check::Syntax && !value_bytes_ok(value) {
+                return Err(Malformed::Syntax(httparse::Error::HeaderValue).into());
+            }
             return Err(Error::TooManyHeaders { limit: max_fields });
         }
-        let (lead, end) = check_field(name, value)?;
-        let value = &value[lead..end];
         let at = store.len();
+        store.reserve(name.len() + value.len());
         store.extend_from_slice(name);
         store.extend_from_slice(value);
         self.fields.push(FieldSpan {
@@ -590,6 +650,12 @@ impl Head {
             value: Span::at(at + name.len(), value.len()),
         });
         Ok(name.len() + value.len() + 4)
+    }
+
+    /// Whether every value copied so far holds only bytes `httparse` takes (the names, all
+    /// tokens by then, hold such bytes too).
+    pub(crate) fn values_ok(store: &[u8]) -> bool {
+        value_bytes_ok(store)
     }
 
     /// Reads framing, persistence and the fields the machine decides by, as for a head

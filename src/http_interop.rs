@@ -40,6 +40,7 @@
 use std::string::ToString;
 
 use crate::error::{Error, InvalidRequest, Malformed};
+use crate::head::{Check, Parsed};
 use crate::machine::Follow;
 use crate::method::Method;
 use crate::outgoing::OutgoingRequest;
@@ -96,7 +97,12 @@ impl Follow {
         let fields = headers
             .iter()
             .map(|(name, value)| (name.as_str().as_bytes(), value.as_bytes()));
-        self.handle_head(version, status.as_u16(), fields)
+        // `HeaderName` and `HeaderValue` hold exactly what `httparse` takes: no check again.
+        let parsed = Parsed {
+            version,
+            status: status.as_u16(),
+        };
+        self.handle_parsed(parsed, fields, Check::Trusted)
     }
 }
 

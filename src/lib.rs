@@ -11,6 +11,12 @@
 //! alike, parses with [`httparse`](https://docs.rs/httparse) and resolves `Location` with
 //! the WHATWG parser of [`url`](https://docs.rs/url).
 //!
+//! A runtime that parses heads itself (hyper, `h2`, `h3`, reqwless) feeds each head as
+//! its version, status and fields instead: [`Follow::handle_head`], with the same events,
+//! decisions and errors, and with the `http` feature [`Follow::handle_http_response`]. For
+//! HTTP/2 and HTTP/3 the body ends with the stream and the connection is reused by origin.
+//! The `redirects-tower` crate of this repository wraps the machine as a tower layer.
+//!
 //! # Words
 //!
 //! - A **request** is one request of the chain: request 0 is the first, request *n* the one
@@ -46,11 +52,13 @@
 //! | reading | `handle_response`, a redirect the policy follows | [`Event::Redirect`] | proposed |
 //! | reading | `handle_response`, a final response | [`Event::Final`] | finished |
 //! | reading | `handle_response`, a redirect that must not be followed | peer [`Error`] | failed |
+//! | reading, nothing fed yet | [`Follow::handle_head`] | as `handle_response` with a complete head; an interim `1xx`: [`Event::NeedData`] | as `handle_response` |
+//! | reading, bytes fed | `handle_head` | [`Error::InvalidState`] | unchanged |
 //! | proposed | `handle_response` with no bytes | [`Event::NeedData`] | proposed |
-//! | proposed | `handle_response` with bytes of the next response | as in reading | as in reading |
+//! | proposed | `handle_response` with bytes of the next response, or `handle_head` | as in reading | as in reading |
 //! | proposed | [`Redirect::stop`] | [`Final`] (the 3xx) | finished |
 //! | proposed | [`Redirect::refuse`] | [`Error::Refused`] | failed |
-//! | finished, failed | `handle_response` | [`Error::InvalidState`] | unchanged |
+//! | finished, failed | `handle_response`, `handle_head` | [`Error::InvalidState`] | unchanged |
 //!
 //! The per-redirect decisions exist only on the [`Redirect`] handle, which exists only in
 //! the proposed state: editing a request that is already answered, or stopping a chain

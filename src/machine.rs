@@ -8,11 +8,14 @@
 //! | `Reading` | `handle_response`, a redirect the policy follows | `Redirect` | `Proposed` |
 //! | `Reading` | `handle_response`, a final response | `Final` | `Finished` |
 //! | `Reading` | `handle_response`, a redirect that must not be followed | `Err(peer error)` | `Failed` (head kept) |
+//! | `Reading`, nothing fed | `handle_head`, interim `1xx` | `NeedData` | `Reading` |
+//! | `Reading`, nothing fed | `handle_head`, otherwise | as `handle_response` with that head | as `handle_response` |
+//! | `Reading`, bytes fed | `handle_head` | `Err(InvalidState)` | unchanged |
 //! | `Proposed` | `handle_response` with no bytes | `NeedData` | `Proposed` |
-//! | `Proposed` | `handle_response` with bytes | as `Reading`, for the next response | as `Reading` |
+//! | `Proposed` | `handle_response` with bytes, or `handle_head` | as `Reading`, for the next response | as `Reading` |
 //! | `Proposed` | `Redirect::stop` | `Final` (the 3xx) | `Finished` |
 //! | `Proposed` | `Redirect::refuse` | `Err(Refused)` | `Failed` (head kept) |
-//! | `Finished`, `Failed` | `handle_response` | `Err(InvalidState)` | unchanged |
+//! | `Finished`, `Failed` | `handle_response`, `handle_head` | `Err(InvalidState)` | unchanged |
 //!
 //! The crate docs draw the same table for users.
 
@@ -24,8 +27,8 @@ use core::net::IpAddr;
 use url::Url;
 
 use crate::address::AddressSpace;
-use crate::error::{Error, InvalidRequest, PrivateTarget};
-use crate::head::{Head, LocationField, Parsed, Scanner};
+use crate::error::{Error, InvalidRequest, Malformed, PrivateTarget};
+use crate::head::{Check, Head, LocationField, Parsed, Scanner};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
 };
@@ -38,13 +41,13 @@ use crate::referrer::{
     self, ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy, policy_from_header,
 };
 use crate::request::{Body, Request};
+#[cfg(doc)]
+use crate::response::BodyLength;
 use crate::response::{Response, Version};
 use crate::rules::{
     CredentialScope, CurlBody, CurlRequest, LocationConflict, MethodModel, MethodRule, RefererRule,
 };
 use crate::views::{Event, Final, HistoryEntry, Redirect};
-#[cfg(doc)]
-use crate::{error::Malformed, response::BodyLength};
 
 /// How many history entries are reserved up front (or the limit, if lower), so that
 /// following a redirect allocates only the new URL's string in every chain of the default
@@ -458,7 +461,13 @@ impl Follow {
     ///   ([`Response::body_length`]) and whether the connection can carry the next request
     ///   ([`Response::keep_alive`], [`Redirect::reuse_connection`]) are read from the
     ///   fields, exactly as on the wire: give every field the server sent, `Connection`
-    ///   and `Transfer-Encoding` included.
+    ///   and `Transfer-Encoding` included. If your stack does not tell which HTTP/1 version
+    ///   the server spoke, [`Version::Http10`] is the safe answer: the connection is then
+    ///   reused only when the server said `Connection: keep-alive`, where
+    ///   [`Version::Http11`] assumes it persists (an HTTP/1.0 server that closes without
+    ///   saying so would get the next request on a dead connection).
+    /// - Give only the fields the server sent: a stack that hands out unused slots with
+    ///   empty names (reqwless 0.14 does) must filter them, as an empty name is refused.
     /// - HTTP/2 and HTTP/3: the body ends with the stream ([`BodyLength::EndOfStream`], or
     ///   [`BodyLength::Length`] with a `Content-Length`), and the connection carries the
     ///   next request whenever it goes to the same origin: reuse is a question of origin
@@ -508,6 +517,21 @@ impl Follow {
         N: AsRef<[u8]>,
         V: AsRef<[u8]>,
     {
+        self.handle_parsed(Parsed { version, status }, fields, Check::Syntax)
+    }
+
+    /// [`Follow::handle_head`], the fields checked as `check` says.
+    pub(crate) fn handle_parsed<I, N, V>(
+        &mut self,
+        parsed: Parsed,
+        fields: I,
+        check: Check,
+    ) -> Result<Event<'_>, Error>
+    where
+        I: IntoIterator<Item = (N, V)>,
+        N: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
         match &self.state {
             State::Reading(scan) if scan.fed() => return Err(Error::InvalidState),
             State::Reading(_) => {}
@@ -515,11 +539,11 @@ impl Follow {
             _ => return Err(Error::InvalidState),
         }
         let mut store = core::mem::take(&mut self.parsed);
-        let read = self.read_parsed(&mut store, Parsed { version, status }, fields);
+        let read = self.read_parsed(&mut store, parsed, fields, check);
         let result = match read {
             Ok(true) => {
                 self.connection_rules();
-                Ok(self.decide(&store))
+                Ok(self.decide_parsed(&store))
             }
             Ok(false) => Err(None),
             Err(e) => Err(Some(e)),
@@ -541,23 +565,35 @@ impl Follow {
         store: &mut Vec<u8>,
         p: Parsed,
         fields: I,
+        check: Check,
     ) -> Result<bool, Error>
     where
         I: IntoIterator<Item = (N, V)>,
         N: AsRef<[u8]>,
         V: AsRef<[u8]>,
     {
-        self.head.start_parsed(store, &p)?;
         let max_fields = self.policy.max_header_fields();
         let max_size = self.policy.max_head_size();
+        self.head.start_parsed(store, &p, max_size)?;
+        // A value refused before the field that failed is what `httparse` meets first.
+        let values_first = |store: &[u8], e: Error| match check {
+            Check::Syntax if !Head::values_ok(store) => {
+                Error::from(Malformed::Syntax(httparse::Error::HeaderValue))
+            }
+            _ => e,
+        };
         let mut size = 0;
         for (name, value) in fields {
             size += self
                 .head
-                .push_field(store, name.as_ref(), value.as_ref(), max_fields)?;
+                .push_field(store, name.as_ref(), value.as_ref(), max_fields, check)
+                .map_err(|e| values_first(store, e))?;
             if size > max_size {
                 return Err(Error::HeadTooLarge { limit: max_size });
             }
+        }
+        if check == Check::Syntax && !Head::values_ok(store) {
+            return Err(Malformed::Syntax(httparse::Error::HeaderValue).into());
         }
         let State::Reading(scan) = &mut self.state else {
             return Err(Error::InvalidState);
@@ -572,7 +608,14 @@ impl Follow {
         Ok(true)
     }
 
+    /// [`Follow::decide`] for a parsed head: one copy of it for every type of fields.
+    #[inline(never)]
+    fn decide_parsed(&mut self, store: &[u8]) -> Result<Option<Undo>, Error> {
+        self.decide(store)
+    }
+
     /// The request's own part in whether the connection carries another request.
+    #[inline]
     fn connection_rules(&mut self) {
         if !self.head.version.is_http1() {
             // A stream of its own: an early answer or the request's fields do not touch
@@ -593,7 +636,9 @@ impl Follow {
         }
     }
 
-    /// The event for a complete head, once decided.
+    /// The event for a complete head, once decided. Inlined, so the event is built in the
+    /// caller's return slot rather than copied there.
+    #[inline(always)]
     fn event<'a>(
         &'a mut self,
         decided: Result<Option<Undo>, Error>,
@@ -617,6 +662,10 @@ impl Follow {
 
     /// Applies the policy to the complete head in `self.head`. `Ok(Some(undo))`: a
     /// redirect was taken and the machine now describes the next request.
+    ///
+    /// Inlined into the byte path (one copy of the decision less per hop) and into
+    /// [`Follow::decide_parsed`], its only other caller.
+    #[inline(always)]
     fn decide(&mut self, buf: &[u8]) -> Result<Option<Undo>, Error> {
         let rules = self.policy.rules();
         let status = self.head.status;

@@ -16,11 +16,13 @@ use crate::request::Body;
 use crate::response::Response;
 use crate::rules::MethodRule;
 
-/// What to do after [`Follow::handle_response`].
+/// What to do after [`Follow::handle_response`] or [`Follow::handle_head`].
 #[derive(Debug)]
 #[must_use]
 pub enum Event<'a> {
-    /// The head is not complete: read more bytes and call again with all of them.
+    /// From [`Follow::handle_response`]: the head is not complete, read more bytes and call
+    /// again with all of them. From [`Follow::handle_head`]: that head was an interim `1xx`,
+    /// give the next head of the same response.
     NeedData,
     /// The response is a redirect that the policy follows: the next request is ready, and
     /// the handle offers the decisions the caller may still take.

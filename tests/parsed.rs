@@ -482,3 +482,44 @@ fn http_types_in_and_out() {
         Error::MalformedResponse(Malformed::Syntax(httparse::Error::Version))
     );
 }
+
+/// When a head has several faults, the parsed path reports the one the byte path
+/// (`httparse`, field by field) meets first: each row is fed both ways.
+#[test]
+fn first_fault_wins_as_on_the_wire() {
+    let heads: &[&[(&str, &[u8])]] = &[
+        &[("a", b"bad\x01"), ("b c", b"1")],
+        &[("b c", b"1"), ("a", b"bad\x01")],
+        &[("a", b"1"), ("b", b"\x7f"), ("c", b"3"), ("d", b"4")],
+        &[("a", b"1"), ("b", b"2"), ("c", b"3"), ("d", b"\x00")],
+        &[("a", b"1"), ("b", b"2"), ("c", b"3"), ("d e", b"4")],
+        &[("a", b"\t tab inside\tand around \t"), ("b", b"2")],
+    ];
+    let policy = || Policy::fetch().with_max_header_fields(3).unwrap();
+    let start = || Follow::new(Request::get("http://a.test/").unwrap(), policy()).unwrap();
+    let mut failed = Vec::new();
+    for fields in heads {
+        let mut bytes = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for (n, v) in *fields {
+            bytes.extend_from_slice(n.as_bytes());
+            bytes.extend_from_slice(b": ");
+            bytes.extend_from_slice(v);
+            bytes.extend_from_slice(b"\r\n");
+        }
+        bytes.extend_from_slice(b"\r\n");
+        let mut by_bytes = start();
+        let wire = match by_bytes.handle_response(&bytes) {
+            Ok(e) => format!("{:?}", got(Ok(e))),
+            Err(e) => format!("{e:?}"),
+        };
+        let mut by_head = start();
+        let parsed = match by_head.handle_head(Version::Http11, 200, fields.iter().copied()) {
+            Ok(e) => format!("{:?}", got(Ok(e))),
+            Err(e) => format!("{e:?}"),
+        };
+        if wire != parsed {
+            failed.push(format!("{fields:?}: bytes {wire}, parsed {parsed}"));
+        }
+    }
+    assert!(failed.is_empty(), "rows differ: {failed:#?}");
+}

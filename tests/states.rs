@@ -2,13 +2,16 @@
 //! the machine into a state, makes the call, and checks the answer and the state after it
 //! through what the public API shows of it.
 
-use redirects::{Error, Event, Fault, Follow, Policy, Request};
+use redirects::{Error, Event, Fault, Follow, Policy, Request, Version};
 
 const REDIRECT: &[u8] =
     b"HTTP/1.1 302 Found\r\nLocation: http://b.test/\r\nContent-Length: 0\r\n\r\n";
 const FINAL: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 const BAD_SCHEME: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: ftp://b.test/\r\n\r\n";
 const GARBAGE: &[u8] = b"garbage\r\n\r\n";
+const REDIRECT_FIELDS: [(&str, &str); 2] =
+    [("Location", "http://b.test/"), ("Content-Length", "0")];
+const NO_FIELDS: [(&str, &str); 0] = [];
 
 /// What the public API shows of the state, given the buffer of the last complete response.
 /// Finished and failed look alike from outside (both ended; the answer that ended them
@@ -155,6 +158,51 @@ fn every_row_of_the_state_table() {
         ("Err refused (Caller)", Seen::Ended(true)),
     );
 
+    // reading, nothing fed: a parsed interim head -> NeedData, reading.
+    let mut f = new();
+    let a = answer(f.handle_head(Version::Http11, 100, NO_FIELDS));
+    row(
+        "reading/parsed-interim",
+        (a, seen(&mut f, b"")),
+        ("NeedData", Seen::Reading),
+    );
+    // ... then a parsed redirect -> Redirect, proposed (read from the machine's copy).
+    let a = answer(f.handle_head(Version::Http11, 302, REDIRECT_FIELDS));
+    row(
+        "reading/parsed-redirect",
+        (a, seen(&mut f, b"")),
+        ("Redirect 302", Seen::Proposed),
+    );
+    // proposed: a parsed head of the next response -> as reading.
+    let a = answer(f.handle_head(Version::Http2, 200, NO_FIELDS));
+    row(
+        "proposed/parsed",
+        (a, seen(&mut f, b"")),
+        ("Final 200", Seen::Ended(true)),
+    );
+    // reading, nothing fed: a parsed head that is malformed -> peer error, failed.
+    let mut f = new();
+    let a = answer(f.handle_head(Version::Http11, 302, [("bad name", "x")]));
+    row(
+        "reading/parsed-malformed",
+        (a, seen(&mut f, b"")),
+        ("Err malformed_response (Peer)", Seen::Ended(false)),
+    );
+    // reading, bytes fed: a parsed head -> InvalidState, unchanged (still reading).
+    let mut f = new();
+    let _ = f.handle_response(&FINAL[..5]).unwrap();
+    let a = answer(f.handle_head(Version::Http11, 200, NO_FIELDS));
+    row(
+        "reading-fed/parsed",
+        (a, seen(&mut f, b"")),
+        ("Err invalid_state (Caller)", Seen::Reading),
+    );
+    row(
+        "reading-fed/parsed-then-bytes",
+        (answer(f.handle_response(FINAL)), seen(&mut f, FINAL)),
+        ("Final 200", Seen::Ended(true)),
+    );
+
     // finished, failed: any feed -> InvalidState, unchanged.
     for (name, first) in [("finished", FINAL), ("failed", GARBAGE)] {
         let mut f = new();
@@ -164,6 +212,13 @@ fn every_row_of_the_state_table() {
         let after = seen(&mut f, first);
         row(
             &format!("{name}/feed"),
+            (a, after),
+            ("Err invalid_state (Caller)", before),
+        );
+        let a = answer(f.handle_head(Version::Http11, 200, NO_FIELDS));
+        let after = seen(&mut f, first);
+        row(
+            &format!("{name}/parsed"),
             (a, after),
             ("Err invalid_state (Caller)", before),
         );

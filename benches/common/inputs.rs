@@ -19,7 +19,7 @@
 
 use std::mem::MaybeUninit;
 
-use redirects::{BodyLength, Event, Follow, Method, Policy, Request, Url};
+use redirects::{BodyLength, Event, Follow, Method, Policy, Request, Url, Version};
 
 /// The first request of the chain (every contender sends these headers).
 pub const START_URL: &str = "https://www.example.com/account/settings?tab=security";
@@ -423,6 +423,89 @@ pub fn machine_hop_chunked(
             other => panic!("expected a redirect, got {other:?}"),
         }
     }
+}
+
+// ------------------------------------------------------------------------------ parsed head
+//
+// The same hop for a runtime that parses heads itself (hyper, h2, reqwless): the head is
+// parsed before the measured part, into the (name, value) pairs such a stack holds, and
+// given to `Follow::handle_head`. Beside it, `parse_only`: the stack-array `httparse`
+// parse the byte path does (and the floor does), alone, so that "byte path minus parsing"
+// can be read off the same run.
+
+/// A head as a stack that parsed it holds it: version, status, owned fields.
+pub struct ParsedHead {
+    pub version: Version,
+    pub status: u16,
+    pub fields: Vec<(String, Vec<u8>)>,
+}
+
+/// Parses `resp` (a complete head) outside any measurement.
+pub fn parsed_head(resp: &[u8]) -> ParsedHead {
+    let mut slots = [httparse::EMPTY_HEADER; 100];
+    let mut res = httparse::Response::new(&mut slots);
+    assert!(res.parse(resp).unwrap().is_complete());
+    ParsedHead {
+        version: if res.version == Some(0) {
+            Version::Http10
+        } else {
+            Version::Http11
+        },
+        status: res.code.unwrap(),
+        fields: res
+            .headers
+            .iter()
+            .map(|h| (h.name.to_owned(), h.value.to_vec()))
+            .collect(),
+    }
+}
+
+/// One hop through the parsed-head entry point: give the head, decide, write the next
+/// head.
+#[inline(never)]
+pub fn machine_hop_parsed(follow: &mut Follow, head: &ParsedHead, out: &mut [u8]) -> usize {
+    let fields = head
+        .fields
+        .iter()
+        .map(|(n, v)| (n.as_bytes(), v.as_slice()));
+    match follow.handle_head(head.version, head.status, fields) {
+        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
+        other => panic!("expected a redirect, got {other:?}"),
+    }
+}
+
+/// The same head as `http` types, as hyper hands it over.
+pub fn http_parts(head: &ParsedHead) -> http::response::Parts {
+    let mut res = http::Response::builder().status(head.status);
+    for (n, v) in &head.fields {
+        res = res.header(n.as_str(), v.as_slice());
+    }
+    res.body(()).unwrap().into_parts().0
+}
+
+/// One hop through `Follow::handle_http_parts` (feature `http`).
+#[inline(never)]
+pub fn machine_hop_http(
+    follow: &mut Follow,
+    parts: &http::response::Parts,
+    out: &mut [u8],
+) -> usize {
+    match follow.handle_http_parts(parts) {
+        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
+        other => panic!("expected a redirect, got {other:?}"),
+    }
+}
+
+/// The parse alone: `httparse` into a stack array, as the byte path and the floor do.
+#[inline(never)]
+pub fn parse_only(resp: &[u8]) -> usize {
+    let mut storage = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; 64];
+    let mut res = httparse::Response::new(&mut []);
+    let status = httparse::ParserConfig::default()
+        .parse_response_with_uninit_headers(&mut res, resp, &mut storage)
+        .unwrap();
+    assert!(status.is_complete());
+    res.headers.len()
 }
 
 // ------------------------------------------------------------------------------ whole chain

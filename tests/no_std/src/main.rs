@@ -1,6 +1,7 @@
 //! Proof that `redirects` works without `std`: a `#![no_std]` `#![no_main]` binary, linked
 //! with `default-features = false`, that drives one real cross-origin `307` hop through the
-//! machine and checks every step.
+//! machine and checks every step, then checks which hosts a `Location` may name (see
+//! `hosts`: it depends on the `idna_adapter` the lockfile picked).
 //!
 //! It has its own panic handler, a global allocator over libc `malloc`/`free`/`realloc`, and
 //! its own `_start` (the C runtime start files are not linked, see `build.rs`). Exit status 0
@@ -11,10 +12,15 @@
 
 extern crate alloc;
 
+use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
 use core::ffi::c_void;
 
-use redirects::{BodyLength, Event, Follow, Method, Policy, RemovalReason, Request};
+use redirects::{
+    BodyLength, Error, Event, Fault, Follow, InvalidRequest, Method, Policy, RemovalReason,
+    Request, Url, Version,
+};
+use url::ParseError;
 
 // ---------------------------------------------------------------------------------------
 // The runtime: libc, allocator, panic handler, entry point.
@@ -121,7 +127,12 @@ extern "C" fn start(argc: isize, argv: *const *const u8) -> ! {
 extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
     match run() {
         Ok(()) => {
-            print(b"no_std hop ok\n");
+            print(b"no_std hop ok; hosts: ");
+            print(if ASCII_HOSTS {
+                b"ASCII only, non-ASCII refused (idna_adapter 1.0)\n"
+            } else {
+                b"non-ASCII mapped to A-labels (idna_adapter 1.2)\n"
+            });
             0
         }
         Err(code) => {
@@ -266,5 +277,132 @@ fn run() -> Result<(), i32> {
         Err(_) => return Err(49),
     }
     check(follow.is_finished(), 50)?;
+    parsed_hop()?;
+    hosts()
+}
+
+/// The same kind of hop through the parsed-head entry point, as a firmware HTTP client
+/// that parses heads itself (reqwless) would drive it: an HTTP/1.1 `303` after a POST, then
+/// the `200`, given as status and fields. Exit codes 65..=74.
+fn parsed_hop() -> Result<(), i32> {
+    let request = Request::new(Method::Post, "http://api.example.org/form")
+        .map_err(|_| 65)?
+        .header("Authorization", "Bearer s3cret")
+        .map_err(|_| 65)?
+        .body(redirects::Body::Replayable);
+    let mut follow = Follow::new(request, Policy::fetch()).map_err(|_| 66)?;
+    let fields: [(&str, &[u8]); 2] = [("Location", b"/done"), ("Content-Length", b"0")];
+    match follow.handle_head(Version::Http11, 303, fields) {
+        Ok(Event::Redirect(hop)) => {
+            let next = hop.request();
+            check(next.method() == Method::Get && !next.send_body(), 67)?;
+            check(next.url().as_str() == "http://api.example.org/done", 68)?;
+            // Same origin: the credential stays; the connection can carry the GET.
+            check(next.header("Authorization").is_some(), 69)?;
+            check(hop.reuse_connection(), 70)?;
+        }
+        _ => return Err(71),
+    }
+    let none: [(&str, &[u8]); 0] = [];
+    match follow.handle_head(Version::Http11, 200, none) {
+        Ok(Event::Final(done)) => check(done.redirects() == 1, 72)?,
+        _ => return Err(73),
+    }
+    check(follow.is_finished(), 74)
+}
+
+// ---------------------------------------------------------------------------------------
+// The hosts.
+// ---------------------------------------------------------------------------------------
+
+/// This build's lockfile pins `idna_adapter` to 1.0 (no Unicode tables): the `ascii-hosts`
+/// variant, `ascii-hosts/Cargo.toml`, which turns this feature on. The default build uses
+/// `idna_adapter` 1.2 (ICU4X).
+const ASCII_HOSTS: bool = cfg!(feature = "ascii-hosts");
+
+/// What one `302` with `location` leads to: the next URL, or the error.
+fn follow_location(location: &[u8]) -> Result<Result<Url, Error>, i32> {
+    let first = Request::new(Method::Get, "http://device.example/").map_err(|_| 51)?;
+    let mut follow = Follow::new(first, Policy::fetch()).map_err(|_| 52)?;
+    let mut head = Vec::new();
+    head.extend_from_slice(b"HTTP/1.1 302 Found\r\nLocation: ");
+    head.extend_from_slice(location);
+    head.extend_from_slice(b"\r\nContent-Length: 0\r\n\r\n");
+    match follow.handle_response(&head) {
+        Ok(Event::Redirect(hop)) => Ok(Ok(hop.request().url().clone())),
+        Ok(_) => Err(53),
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// Fails with `code` unless the `302` to `location` is followed to `want`.
+fn followed(location: &[u8], want: &str, code: i32) -> Result<(), i32> {
+    match follow_location(location)? {
+        Ok(url) => check(url.as_str() == want, code),
+        Err(_) => Err(code),
+    }
+}
+
+/// Fails with `code` unless the `302` to `location` is refused as an invalid international
+/// domain name, the peer's fault.
+fn refused(location: &[u8], code: i32) -> Result<(), i32> {
+    match follow_location(location)? {
+        Ok(_) => Err(code),
+        Err(e) => check(
+            matches!(
+                e,
+                Error::InvalidLocation {
+                    status: 302,
+                    error: ParseError::IdnaError
+                }
+            ) && e.fault() == Fault::Peer,
+            code,
+        ),
+    }
+}
+
+/// Which hosts the URL parser takes, in `Location` (raw UTF-8 bytes, which the machine
+/// percent-encodes before the WHATWG parser decodes them in the host) and in the first
+/// request. Each failed check returns its own exit code (51..=69).
+fn hosts() -> Result<(), i32> {
+    // Both builds: ASCII hosts are lower-cased, valid A-labels (Punycode) pass as they are.
+    followed(b"http://EXAMPLE.Test/a", "http://example.test/a", 54)?;
+    followed(
+        b"http://XN--EXMPLE-CUA.test/",
+        "http://xn--exmple-cua.test/",
+        55,
+    )?;
+    // A non-ASCII host, lower case only (the ASCII-only adapter's debug assertions panic
+    // on an upper-case ASCII letter right before a non-ASCII one).
+    let umlaut = "http://ex\u{e4}mple.test/";
+    if ASCII_HOSTS {
+        // Refused, in a `Location` (the peer's fault) and in the first request (the
+        // caller's).
+        refused(umlaut.as_bytes(), 56)?;
+        refused(b"//ex\xc3\xa4mple.test/x", 57)?;
+        check(
+            matches!(
+                Request::new(Method::Get, umlaut),
+                Err(Error::InvalidRequest(InvalidRequest::Url(
+                    ParseError::IdnaError
+                )))
+            ),
+            58,
+        )?;
+        // A-labels are no longer checked (UTS 46): one whose Punycode decodes to nothing
+        // valid passes.
+        followed(b"http://xn--a.test/", "http://xn--a.test/", 59)?;
+    } else {
+        // Mapped (UTS 46) to its A-label.
+        followed(umlaut.as_bytes(), "http://xn--exmple-cua.test/", 60)?;
+        followed(
+            b"//ex\xc3\xa4mple.test/x",
+            "http://xn--exmple-cua.test/x",
+            61,
+        )?;
+        let request = Request::new(Method::Get, umlaut).map_err(|_| 62)?;
+        check(request.url().as_str() == "http://xn--exmple-cua.test/", 63)?;
+        refused(b"http://xn--a.test/", 64)?;
+    }
     Ok(())
 }
