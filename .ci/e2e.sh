@@ -123,6 +123,8 @@ echo "e2e: curl is $(curl --version | head -n 1)"
 timeout 600 cargo build --quiet --example follow
 timeout 600 cargo build --quiet -p redirects-example-tokio
 timeout 600 cargo test --test e2e -- --include-ignored --nocapture
+# The same chains through hyper-util's client wrapped in the tower layer (redirects-tower).
+timeout 600 cargo test -p redirects-tower --test httpbin -- --include-ignored --nocapture
 
 echo "e2e: the examples with a URL"
 timeout 120 cargo run --quiet --example follow -- \

@@ -1,0 +1,334 @@
+//! The response future: one chain, driven by the machine.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use bytes::Buf;
+use http::{Extensions, Request, Response, Version};
+use http_body::Body as HttpBody;
+use pin_project_lite::pin_project;
+use redirects::{Body, Event, Follow, OutgoingRequest, Policy};
+use tower_service::Service;
+
+use crate::body::Replay;
+use crate::chain::{Hop, RedirectChain};
+use crate::error::Error;
+use crate::hook::{Action, OnRedirect};
+
+/// How much of a redirect's body is read (and thrown away) before the next request: past
+/// this the body is dropped, and an HTTP/1.1 connection with it.
+pub(crate) const MAX_DRAIN: u64 = 64 * 1024;
+
+/// One chain's state apart from the I/O: the machine, the hook, the body copy.
+pub(crate) struct Chain<B, H, R> {
+    follow: Follow,
+    hook: H,
+    replay: R,
+    /// The copy of a replayable body, from which each request that sends it again gets
+    /// its own.
+    stash: Option<B>,
+    version: Version,
+    extensions: Extensions,
+    hops: Vec<Hop>,
+}
+
+/// What a response leads to.
+enum Step<B, ResBody> {
+    /// Return it.
+    Final(Response<ResBody>),
+    /// Drain this body, then send this request.
+    Next(Request<B>, ResBody),
+}
+
+impl<B, H, R> Chain<B, H, R>
+where
+    B: HttpBody + Default,
+    H: OnRedirect,
+    R: Replay<B>,
+{
+    /// Starts the machine with the first request; rewrites its URI if the machine sends
+    /// it elsewhere (an `https` upgrade of a known HSTS host).
+    pub(crate) fn start(
+        request: &mut Request<B>,
+        policy: Policy,
+        hook: H,
+        replay: R,
+    ) -> Result<Self, redirects::Error> {
+        let body = request.body();
+        let (disposition, stash) = if body.is_end_stream() || body.size_hint().exact() == Some(0) {
+            (Body::None, None)
+        } else {
+            match replay.replay(body) {
+                Some(copy) => (Body::Replayable, Some(copy)),
+                None => (Body::Streamed, None),
+            }
+        };
+        let first = redirects::Request::try_from(&*request)?.body(disposition);
+        let follow = Follow::new(first, policy)?;
+        if follow.hsts_upgrade().is_some() {
+            if let Ok(upgraded) = follow.request().to_http_request() {
+                *request.uri_mut() = upgraded.uri().clone();
+            }
+        }
+        Ok(Chain {
+            follow,
+            hook,
+            replay,
+            stash,
+            version: request.version(),
+            extensions: request.extensions().clone(),
+            hops: Vec::new(),
+        })
+    }
+
+    /// Gives one response head to the machine and acts on its answer.
+    fn on_response<ResBody, E>(
+        &mut self,
+        mut response: Response<ResBody>,
+    ) -> Result<Step<B, ResBody>, Error<E>> {
+        let Chain {
+            follow,
+            hook,
+            replay,
+            stash,
+            version,
+            extensions,
+            hops,
+        } = self;
+        let status = response.status();
+        match follow.handle_http_response(&response)? {
+            Event::NeedData => Err(Error::Interim(status)),
+            Event::Final(done) => {
+                let chain = RedirectChain {
+                    url: done.url().clone(),
+                    hops: std::mem::take(hops),
+                    stopped: false,
+                };
+                response.extensions_mut().insert(chain);
+                Ok(Step::Final(response))
+            }
+            Event::Redirect(mut redirect) => {
+                match hook.on_redirect(&mut redirect) {
+                    Action::Follow => {}
+                    Action::Stop => {
+                        let done = redirect.stop();
+                        let chain = RedirectChain {
+                            url: done.url().clone(),
+                            hops: std::mem::take(hops),
+                            stopped: true,
+                        };
+                        response.extensions_mut().insert(chain);
+                        return Ok(Step::Final(response));
+                    }
+                    Action::Refuse(reason) => return Err(Error::Redirect(redirect.refuse(reason))),
+                }
+                let next = redirect.request();
+                let body = match stash {
+                    Some(stash) if next.send_body() => {
+                        replay.replay(stash).ok_or(Error::ReplayFailed)?
+                    }
+                    _ => B::default(),
+                };
+                let mut request = http_request(&next, body).map_err(Error::Request)?;
+                hops.push(Hop::record(&redirect, status, request.method().clone()));
+                *request.version_mut() = *version;
+                *request.extensions_mut() = extensions.clone();
+                Ok(Step::Next(request, response.into_body()))
+            }
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`FollowRedirect`](crate::FollowRedirect)'s responses.
+    pub struct ResponseFuture<S, B, ResBody, H, R>
+    where
+        S: Service<Request<B>>,
+    {
+        #[pin]
+        state: State<S::Future, B, ResBody, S::Error>,
+        service: S,
+        chain: Option<Chain<B, H, R>>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F, B, ResBody, E> {
+        /// A request is out.
+        Calling {
+            #[pin]
+            future: F,
+        },
+        /// A redirect's body is being read to its end before `next` goes out.
+        Draining {
+            #[pin]
+            body: ResBody,
+            next: Option<Request<B>>,
+            drained: u64,
+        },
+        /// `next` goes out once the service is ready.
+        Sending {
+            next: Option<Request<B>>,
+        },
+        /// The chain failed before the first request.
+        Failed {
+            error: Option<Error<E>>,
+        },
+        Done,
+    }
+}
+
+impl<S, B, ResBody, H, R> ResponseFuture<S, B, ResBody, H, R>
+where
+    S: Service<Request<B>>,
+{
+    pub(crate) fn calling(mut service: S, request: Request<B>, chain: Chain<B, H, R>) -> Self {
+        ResponseFuture {
+            state: State::Calling {
+                future: service.call(request),
+            },
+            service,
+            chain: Some(chain),
+        }
+    }
+
+    pub(crate) fn failed(service: S, error: Error<S::Error>) -> Self {
+        ResponseFuture {
+            state: State::Failed { error: Some(error) },
+            service,
+            chain: None,
+        }
+    }
+}
+
+impl<S, B, ResBody, H, R> std::fmt::Debug for ResponseFuture<S, B, ResBody, H, R>
+where
+    S: Service<Request<B>>,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redirects = self.chain.as_ref().map_or(0, |c| c.hops.len());
+        f.debug_struct("ResponseFuture")
+            .field("redirects", &redirects)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, B, ResBody, H, R> Future for ResponseFuture<S, B, ResBody, H, R>
+where
+    S: Service<Request<B>, Response = Response<ResBody>>,
+    B: HttpBody + Default,
+    ResBody: HttpBody,
+    H: OnRedirect,
+    R: Replay<B>,
+{
+    type Output = Result<Response<ResBody>, Error<S::Error>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        loop {
+            match this.state.as_mut().project() {
+                StateProj::Calling { future } => {
+                    let result = ready!(future.poll(cx));
+                    let step = match (result, this.chain.as_mut()) {
+                        (Err(e), _) => Err(Error::Inner(e)),
+                        (Ok(response), Some(chain)) => chain.on_response(response),
+                        (Ok(_), None) => Err(Error::Redirect(redirects::Error::InvalidState)),
+                    };
+                    match step {
+                        Ok(Step::Next(next, body)) => {
+                            let next = Some(next);
+                            if body.is_end_stream() {
+                                this.state.set(State::Sending { next });
+                            } else {
+                                this.state.set(State::Draining {
+                                    body,
+                                    next,
+                                    drained: 0,
+                                });
+                            }
+                        }
+                        Ok(Step::Final(response)) => {
+                            this.state.set(State::Done);
+                            *this.chain = None;
+                            return Poll::Ready(Ok(response));
+                        }
+                        Err(e) => {
+                            this.state.set(State::Done);
+                            *this.chain = None;
+                            return Poll::Ready(Err(e));
+                        }
+                    }
+                }
+                StateProj::Draining {
+                    mut body,
+                    next,
+                    drained,
+                } => {
+                    let done = match ready!(body.as_mut().poll_frame(cx)) {
+                        Some(Ok(frame)) => {
+                            if let Some(data) = frame.data_ref() {
+                                *drained += data.remaining() as u64;
+                            }
+                            *drained > MAX_DRAIN
+                        }
+                        // A broken body only costs the connection: the next request goes
+                        // on a new one.
+                        Some(Err(_)) | None => true,
+                    };
+                    if done {
+                        let next = next.take();
+                        this.state.set(State::Sending { next });
+                    }
+                }
+                StateProj::Sending { next } => {
+                    if let Err(e) = ready!(this.service.poll_ready(cx)) {
+                        this.state.set(State::Done);
+                        *this.chain = None;
+                        return Poll::Ready(Err(Error::Inner(e)));
+                    }
+                    let Some(next) = next.take() else {
+                        this.state.set(State::Done);
+                        return Poll::Ready(Err(Error::Redirect(redirects::Error::InvalidState)));
+                    };
+                    let future = this.service.call(next);
+                    this.state.set(State::Calling { future });
+                }
+                StateProj::Failed { error } => {
+                    let error = error
+                        .take()
+                        .unwrap_or(Error::Redirect(redirects::Error::InvalidState));
+                    this.state.set(State::Done);
+                    return Poll::Ready(Err(error));
+                }
+                StateProj::Done => panic!("ResponseFuture polled after it completed"),
+            }
+        }
+    }
+}
+
+/// The request the machine describes, with `body`: what
+/// [`OutgoingRequest::to_http_request`] gives (method, absolute URI without the fragment,
+/// the headers in order), built in place rather than through `http`'s builders, which
+/// move the whole request once per header.
+fn http_request<B>(next: &OutgoingRequest<'_>, body: B) -> Result<Request<B>, http::Error> {
+    let url = next.url().as_str();
+    // The serialized URL's first `#` starts the fragment (the serializer escapes any
+    // other).
+    let url = url.split_once('#').map_or(url, |(before, _)| before);
+    let uri = http::Uri::try_from(url)?;
+    let method = http::Method::try_from(next.method()).map_err(http::Error::from)?;
+    let mut headers = http::HeaderMap::with_capacity(next.headers().size_hint().0);
+    for (name, value) in next.headers() {
+        headers.append(
+            http::HeaderName::from_bytes(name.as_bytes())?,
+            http::HeaderValue::from_bytes(value)?,
+        );
+    }
+    let mut request = Request::new(body);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    Ok(request)
+}

@@ -1,0 +1,76 @@
+//! A [tower](https://docs.rs/tower) layer that follows HTTP redirects with the [`redirects`] state machine.
+//!
+//! [`FollowRedirectLayer`] wraps any `Service<http::Request<B>>` (a `hyper-util` client,
+//! a `tower` stack) in [`FollowRedirect`], which follows the redirects it answers with as
+//! a [`redirects::Policy`] says: what browsers do ([`Policy::fetch`](redirects::Policy::fetch)),
+//! more strictly ([`Policy::strict`](redirects::Policy::strict)) or as `curl -L` does
+//! ([`Policy::curl`](redirects::Policy::curl)). The machine decides everything about
+//! each redirect: the method and body rewrite, which headers go (credentials never
+//! return to an origin once removed), `Referer` and `Origin`, HSTS upgrades, limits,
+//! schemes and ports; this crate does the I/O through the inner service.
+//!
+//! - The body is sent again on a `307`/`308` when it can be copied ([`Replay`]: a `Clone`
+//!   body by default, a [`RequestBody`] built from bytes); when it cannot, the policy
+//!   answers ([`Error::Redirect`] with [`redirects::Error::BodyNotReplayable`], or the
+//!   3xx as the final response).
+//! - A per-redirect hook ([`FollowRedirectLayer::on_redirect`], [`OnRedirect`]) gets the
+//!   core's [`redirects::Redirect`] handle: it can edit the next request, stop or refuse.
+//! - Errors are typed ([`Error`]); the final response carries a [`RedirectChain`] in its
+//!   extensions: the final URL, and for each redirect the status, both URLs, the method,
+//!   what was removed and why, the `Referer` decision, the HSTS upgrade.
+//!
+//! ```
+//! use bytes::Bytes;
+//! use http::{Request, Response, StatusCode};
+//! use http_body_util::Full;
+//! use redirects::Policy;
+//! use redirects_tower::{FollowRedirectLayer, RedirectChain};
+//! use tower::{ServiceBuilder, ServiceExt};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A service that redirects /old to /new with a 308 (a real one is a hyper-util client).
+//! let inner = tower::service_fn(|req: Request<Full<Bytes>>| async move {
+//!     let res = if req.uri().path() == "/old" {
+//!         Response::builder().status(308).header("location", "/new").body(Full::<Bytes>::default())
+//!     } else {
+//!         Response::builder().body(Full::from(format!("{} {}", req.method(), req.uri())))
+//!     };
+//!     Ok::<_, http::Error>(res?)
+//! });
+//! let client = ServiceBuilder::new()
+//!     .layer(FollowRedirectLayer::new(Policy::fetch()))
+//!     .service(inner);
+//!
+//! let req = Request::post("http://example.test/old").body(Full::from("make=Volvo"))?;
+//! let res = client.oneshot(req).await?;
+//! assert_eq!(res.status(), StatusCode::OK);
+//! let chain = res.extensions().get::<RedirectChain>().unwrap();
+//! assert_eq!(chain.url().as_str(), "http://example.test/new");
+//! assert_eq!(chain.hops()[0].status(), StatusCode::PERMANENT_REDIRECT);
+//! assert!(chain.hops()[0].body_resent());
+//! # Ok(())
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod body;
+mod chain;
+mod error;
+mod future;
+mod hook;
+mod service;
+
+pub use body::{BoxError, CloneBody, NoReplay, Replay, RequestBody};
+pub use chain::{Hop, RedirectChain, RemovedHeader};
+pub use error::Error;
+pub use future::ResponseFuture;
+pub use hook::{Action, FollowAll, HookFn, OnRedirect};
+pub use service::{FollowRedirect, FollowRedirectLayer};
+
+/// The README's examples run as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

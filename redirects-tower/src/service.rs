@@ -1,0 +1,202 @@
+//! The layer and the service.
+
+use std::mem;
+use std::task::{Context, Poll};
+
+use http::{Request, Response};
+use redirects::{Policy, Redirect};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::body::{CloneBody, Replay};
+use crate::error::Error;
+use crate::future::{Chain, ResponseFuture};
+use crate::hook::{Action, FollowAll, HookFn, OnRedirect};
+
+/// A [`Layer`] that wraps a service in [`FollowRedirect`].
+///
+/// ```
+/// use redirects::Policy;
+/// use redirects_tower::{Action, FollowRedirectLayer};
+///
+/// let layer = FollowRedirectLayer::new(Policy::fetch().with_max_redirects(5))
+///     // Hand the 3xx to the user instead of leaving the first origin.
+///     .on_redirect(|hop: &mut redirects::Redirect<'_>| {
+///         if hop.request().url().origin() == hop.from_url().origin() {
+///             Action::Follow
+///         } else {
+///             Action::Stop
+///         }
+///     });
+/// # let _ = layer;
+/// ```
+#[derive(Debug, Clone)]
+pub struct FollowRedirectLayer<H = FollowAll, R = CloneBody> {
+    policy: Policy,
+    hook: H,
+    replay: R,
+}
+
+impl FollowRedirectLayer {
+    /// A layer that follows redirects as `policy` says ([`Policy::fetch`] is what browsers
+    /// do), replays `Clone` bodies and follows every redirect the policy follows.
+    pub fn new(policy: Policy) -> Self {
+        FollowRedirectLayer {
+            policy,
+            hook: FollowAll,
+            replay: CloneBody,
+        }
+    }
+}
+
+impl Default for FollowRedirectLayer {
+    /// [`Policy::fetch`].
+    fn default() -> Self {
+        FollowRedirectLayer::new(Policy::fetch())
+    }
+}
+
+impl<H, R> FollowRedirectLayer<H, R> {
+    /// Decides every redirect the policy follows with `hook` (see [`OnRedirect`]): it gets
+    /// the core's [`Redirect`] handle, may edit the next request's headers, and answers
+    /// [`Action::Follow`], [`Action::Stop`] or [`Action::Refuse`]. The closure is cloned
+    /// for each call of the service.
+    pub fn on_redirect<F>(self, hook: F) -> FollowRedirectLayer<HookFn<F>, R>
+    where
+        F: FnMut(&mut Redirect<'_>) -> Action + Clone,
+    {
+        self.hook(HookFn(hook))
+    }
+
+    /// Decides every redirect the policy follows with an [`OnRedirect`] value.
+    pub fn hook<H2>(self, hook: H2) -> FollowRedirectLayer<H2, R>
+    where
+        H2: OnRedirect + Clone,
+    {
+        FollowRedirectLayer {
+            policy: self.policy,
+            hook,
+            replay: self.replay,
+        }
+    }
+
+    /// Says how a request body is copied for the requests that send it again (see
+    /// [`Replay`]; default [`CloneBody`]).
+    pub fn replay<R2>(self, replay: R2) -> FollowRedirectLayer<H, R2> {
+        FollowRedirectLayer {
+            policy: self.policy,
+            hook: self.hook,
+            replay,
+        }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+impl<S, H, R> Layer<S> for FollowRedirectLayer<H, R>
+where
+    H: Clone,
+    R: Clone,
+{
+    type Service = FollowRedirect<S, H, R>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        FollowRedirect {
+            inner,
+            policy: self.policy.clone(),
+            hook: self.hook.clone(),
+            replay: self.replay.clone(),
+        }
+    }
+}
+
+/// A [`Service`] that follows the redirects its inner service answers with, as a
+/// [`Policy`] of the [`redirects`] machine says.
+///
+/// For each call, the first request goes to the inner service as it is (but for an
+/// `https` upgrade of a known HSTS host). Every response head goes to the machine; while it
+/// answers with a redirect, the hook decides it, the redirect's body is drained (up to
+/// 64 KiB, then dropped, so that an HTTP/1.1 connection can go back to the pool), and the
+/// next request the machine describes is sent: method, absolute URI and headers as the
+/// machine says, the first request's version and extensions, and the body again (a copy
+/// made by the [`Replay`]) or `B::default()`. The final response (or a 3xx the policy or
+/// the hook does not follow) is returned with a [`RedirectChain`](crate::RedirectChain) in
+/// its extensions.
+///
+/// The request's URI must be absolute (`http` or `https`), as a client service's is.
+#[derive(Debug, Clone)]
+pub struct FollowRedirect<S, H = FollowAll, R = CloneBody> {
+    inner: S,
+    policy: Policy,
+    hook: H,
+    replay: R,
+}
+
+impl<S> FollowRedirect<S> {
+    /// Wraps `inner` with `policy`, the default hook and body replay.
+    pub fn new(inner: S, policy: Policy) -> Self {
+        FollowRedirectLayer::new(policy).layer(inner)
+    }
+
+    /// A [`FollowRedirectLayer`] with `policy`.
+    pub fn layer(policy: Policy) -> FollowRedirectLayer {
+        FollowRedirectLayer::new(policy)
+    }
+}
+
+impl<S, H, R> FollowRedirect<S, H, R> {
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The inner service, unwrapped.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+impl<S, B, ResBody, H, R> Service<Request<B>> for FollowRedirect<S, H, R>
+where
+    S: Service<Request<B>, Response = Response<ResBody>> + Clone,
+    B: http_body::Body + Default,
+    ResBody: http_body::Body,
+    H: OnRedirect + Clone,
+    R: Replay<B> + Clone,
+{
+    type Response = Response<ResBody>;
+    type Error = Error<S::Error>;
+    type Future = ResponseFuture<S, B, ResBody, H, R>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx).map_err(Error::Inner)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        // The service that was polled ready takes the first request; the clone stays.
+        let clone = self.inner.clone();
+        let service = mem::replace(&mut self.inner, clone);
+        match Chain::start(
+            &mut request,
+            self.policy.clone(),
+            self.hook.clone(),
+            self.replay.clone(),
+        ) {
+            Ok(chain) => ResponseFuture::calling(service, request, chain),
+            Err(e) => ResponseFuture::failed(service, Error::Redirect(e)),
+        }
+    }
+}
