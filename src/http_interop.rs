@@ -207,14 +207,21 @@ impl OutgoingRequest<'_> {
             .path_and_query(self.path_and_query())
             .build()?;
         let method = http::Method::try_from(self.method()).map_err(http::Error::from)?;
-        let mut builder = http::Request::builder()
-            .method(method)
-            .uri(uri)
-            .version(http::Version::HTTP_11);
-        for (name, value) in self.headers() {
-            builder = builder.header(name, value);
+        // Built in place: `http::request::Builder` moves the whole request once per header.
+        let fields = self.headers();
+        let mut headers = http::HeaderMap::with_capacity(fields.size_hint().0);
+        for (name, value) in fields {
+            headers.append(
+                http::HeaderName::from_bytes(name.as_bytes())?,
+                http::HeaderValue::from_bytes(value)?,
+            );
         }
-        builder.body(())
+        let mut request = http::Request::new(());
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.version_mut() = http::Version::HTTP_11;
+        *request.headers_mut() = headers;
+        Ok(request)
     }
 }
 
