@@ -546,6 +546,17 @@ fn interpret(head: &mut Head, buf: &[u8], head_request: bool) -> Result<(), Erro
     Ok(())
 }
 
+impl Parsed {
+    /// The status `httparse` would take: three digits, at least 100.
+    pub(crate) fn check_status(&self) -> Result<(), Error> {
+        if (100..=999).contains(&self.status) {
+            Ok(())
+        } else {
+            Err(Malformed::Status(self.status).into())
+        }
+    }
+}
+
 /// Bytes reserved for the first head given to `Follow::handle_head` (names and values).
 const PARSED_RESERVED: usize = 1024;
 
@@ -654,18 +665,16 @@ impl Head {
         self.owned = true;
     }
 
-    /// Starts filling the head from a parsed one: the status is checked (what `httparse`
-    /// takes: three digits, at least 100), the fields are added with [`Head::push_field`]
-    /// and the head is closed with [`Head::finish_parsed`].
+    /// Starts filling the head from a parsed one: the fields are added with
+    /// [`Head::push_field`], the status is checked with [`Parsed::check_status`] once they
+    /// are (`httparse` meets a field fault first), and the head is closed with
+    /// [`Head::finish_parsed`].
     pub(crate) fn start_parsed(
         &mut self,
         store: &mut Vec<u8>,
         p: &Parsed,
         max_size: usize,
     ) -> Result<(), Error> {
-        if !(100..=999).contains(&p.status) {
-            return Err(Malformed::Status(p.status).into());
-        }
         store.clear();
         // Room for a typical head at once rather than doubling up from a few bytes; the
         // buffer is kept from head to head.

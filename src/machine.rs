@@ -609,6 +609,7 @@ impl Follow {
         if check == Check::Syntax && !Head::values_ok(store) {
             return Err(Malformed::Syntax(httparse::Error::HeaderValue).into());
         }
+        p.check_status()?;
         let State::Reading(scan) = &mut self.state else {
             return Err(Error::InvalidState);
         };

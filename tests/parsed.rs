@@ -598,3 +598,19 @@ fn folded_values_are_unfolded_before_they_are_interpreted() {
     }
     assert!(failed.is_empty(), "rows failed: {failed:#?}");
 }
+
+/// A status below 100 is refused after the fields, as `httparse` reads them first: with
+/// one field too many it is `TooManyHeaders` both ways.
+#[test]
+fn status_is_judged_after_the_fields() {
+    let policy = Policy::fetch().with_max_header_fields(1).unwrap();
+    let mut wire = Follow::new(Request::get("http://a.test/").unwrap(), policy.clone()).unwrap();
+    let bytes = b"HTTP/1.1 099 Low\r\na: 1\r\nb: 2\r\n\r\n";
+    let by_bytes = wire.handle_response(bytes).unwrap_err();
+    let mut parsed = Follow::new(Request::get("http://a.test/").unwrap(), policy).unwrap();
+    let by_head = parsed
+        .handle_head(Version::Http11, 99, [("a", "1"), ("b", "2")])
+        .unwrap_err();
+    assert_eq!(by_bytes, Error::TooManyHeaders { limit: 1 });
+    assert_eq!(by_head, by_bytes);
+}
