@@ -474,28 +474,6 @@ pub fn machine_hop_parsed(follow: &mut Follow, head: &ParsedHead, out: &mut [u8]
     }
 }
 
-/// The same head as `http` types, as hyper hands it over.
-pub fn http_parts(head: &ParsedHead) -> http::response::Parts {
-    let mut res = http::Response::builder().status(head.status);
-    for (n, v) in &head.fields {
-        res = res.header(n.as_str(), v.as_slice());
-    }
-    res.body(()).unwrap().into_parts().0
-}
-
-/// One hop through `Follow::handle_http_parts` (feature `http`).
-#[inline(never)]
-pub fn machine_hop_http(
-    follow: &mut Follow,
-    parts: &http::response::Parts,
-    out: &mut [u8],
-) -> usize {
-    match follow.handle_http_parts(parts) {
-        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
-        other => panic!("expected a redirect, got {other:?}"),
-    }
-}
-
 /// The parse alone: `httparse` into a stack array, as the byte path and the floor do.
 #[inline(never)]
 pub fn parse_only(resp: &[u8]) -> usize {

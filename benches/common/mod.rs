@@ -9,6 +9,8 @@
 
 use std::hint::black_box;
 
+use redirects::{Event, Follow};
+
 use ureq_proto::client::state::{RecvResponse, SendRequest};
 use ureq_proto::client::{Call, RecvResponseResult, RedirectAuthHeaders, SendRequestResult};
 
@@ -109,5 +111,30 @@ pub fn self_check() {
             floor_lines.iter().all(|l| ureq_lines.contains(l)),
             "{name}: ureq-proto head differs:\n{ureq_lines:?}\nvs\n{floor_lines:?}"
         );
+    }
+}
+
+// The `http` side of the parsed-head benchmarks (here rather than in inputs.rs, which
+// tests/alloc.rs also builds, with or without the `http` feature).
+
+/// The same head as `http` types, as hyper hands it over.
+pub fn http_parts(head: &ParsedHead) -> http::response::Parts {
+    let mut res = http::Response::builder().status(head.status);
+    for (n, v) in &head.fields {
+        res = res.header(n.as_str(), v.as_slice());
+    }
+    res.body(()).unwrap().into_parts().0
+}
+
+/// One hop through `Follow::handle_http_parts` (feature `http`).
+#[inline(never)]
+pub fn machine_hop_http(
+    follow: &mut Follow,
+    parts: &http::response::Parts,
+    out: &mut [u8],
+) -> usize {
+    match follow.handle_http_parts(parts) {
+        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
+        other => panic!("expected a redirect, got {other:?}"),
     }
 }
