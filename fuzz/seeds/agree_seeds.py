@@ -45,8 +45,9 @@ FINDING = [
 ]
 
 # agree::Input::limits: fields (bits 0-1: default, 1, 4, 16), head size (bits 2-4: 6 is
-# 256 bytes, 7 is 1024), bit 5 HTTP/3.
-FIELDS_16, SIZE_256, HTTP3 = 0x03, 6 << 2, 0x20
+# 256 bytes, 7 is 1024), bit 5 HTTP/3, bit 6 values handed over with spaces and tabs
+# around them, bit 7 lower-case names in the HTTP/2 leg.
+FIELDS_16, SIZE_256, HTTP3, PAD, LOWER = 0x03, 6 << 2, 0x20, 0x40, 0x80
 # agree::ODD_FIELDS indexes (the `odd` byte is index + 1).
 ODD = {
     "ws": 0, "empty": 1, "obs_text": 3, "del": 4, "loc_tabs": 8, "loc_fold_start": 9,
@@ -135,6 +136,12 @@ SEEDS = {
         odd="rp_fold"),
     "agree-folded-sts": agree(
         scenario(FETCH, [resp(S302, [target(HTTPS_A)]), OK], origin=1), odd="sts_fold"),
+    # Stacks: values with spaces and tabs around them (handle_head drops them), HTTP/2
+    # names in lower case; a two-hop chain with a Referrer-Policy and a Set-Cookie.
+    "agree-stack-padded-lower": agree(scenario(
+        FETCH, [resp(S302, [field(160, 0), field(11, 0), target(HTTP_B)]),
+                resp(S307, [field(CL, 0), field(0, 0)]), OK], origin=1, referrer=1),
+        limits=PAD | LOWER),
     # 204 and 304 finals (no body), curl and strict.
     "agree-curl-204": agree(scenario(CURL, [resp(S302, [target(HTTP_B)]), resp(S204)])),
     "agree-strict-304": agree(scenario(STRICT, [resp(S304)], origin=1)),

@@ -5,8 +5,8 @@
 //! ([`Scenario`], last, so a `machine` input after four bytes reads as it does there). The
 //! scenario gives the first request, the policy, the responses (structured heads rendered to
 //! bytes, or raw bytes) and what the caller does on each redirect; [`Input`] adds the
-//! policy's field and size limits, odd fields ([`ODD_FIELDS`]) put into one response, and
-//! whether the third machine speaks HTTP/2 or HTTP/3.
+//! policy's field and size limits, odd fields ([`ODD_FIELDS`]) put into one response,
+//! whether the third machine speaks HTTP/2 or HTTP/3, and how the stacks hand fields over.
 //!
 //! Three machines start from the same request and policy:
 //! - `bytes`: each response through `handle_response`, whole;
@@ -15,9 +15,14 @@
 //!   slots), unfolds every obsolete line fold ([`unfold`], as `tests/conformance.rs`
 //!   does, and as `handle_head`'s documentation asks) and gives every interim head (`1xx`
 //!   but `101`) then the final one to `handle_head`, with `Version::Http10` or
-//!   `Version::Http11` from the status line;
-//! - `h2`: the same parsed heads with `Version::Http2` (or `Http3`), checked against the
-//!   documented HTTP/2 rules ([`check_h2`]).
+//!   `Version::Http11` from the status line; when the input says so, each value with
+//!   spaces and tabs around it (a stack that does not trim: `handle_head` drops them);
+//! - `h2`: the same parsed heads with `Version::Http2` (or `Http3`), names in lower case
+//!   when the input says so (as an HTTP/2 stack gives them), checked against the
+//!   documented HTTP/2 rules ([`check_h2`]): a connection-specific field or a `101` is
+//!   malformed, otherwise the `h1` answer with the body to the end of the stream (or its
+//!   `Content-Length`), keep-alive, reuse by origin alone (and names in lower case where
+//!   they were given so).
 //!
 //! After each response the whole answers must be equal ([`Step`]: event kind; the next
 //! request: method, URL, header list in order, `send_body`, the bytes `write_head` writes;
@@ -73,7 +78,10 @@ use crate::scenario::Scenario;
 pub struct Input {
     /// Bits 0-1: `Policy::with_max_header_fields` (the default, 1, 4, 16); bits 2-4:
     /// `Policy::with_max_head_size` (6: 256 bytes, 7: 1024 bytes, else the default); bit 5:
-    /// the third machine is given `Version::Http3` instead of `Version::Http2`.
+    /// the third machine is given `Version::Http3` instead of `Version::Http2`; bit 6: the
+    /// stacks hand values over with spaces and tabs around them (`handle_head` drops
+    /// them); bit 7: the HTTP/2 stack hands names over in lower case (as they are on an
+    /// HTTP/2 or HTTP/3 wire).
     pub limits: u8,
     /// A field line put into one response: 0 none, else `ODD_FIELDS[(v - 1) % len]`.
     pub odd: u8,
@@ -273,6 +281,24 @@ pub fn parse_heads(bytes: &[u8]) -> (Vec<ParsedHead>, Option<Unparsed>) {
         }
         rest = &rest[n..];
     }
+}
+
+/// The heads as a stack hands them over: each value with spaces and tabs around it
+/// (`pad`: a stack that does not trim them), each name in lower case (`lower`: HTTP/2 and
+/// HTTP/3 stacks).
+fn as_stack_gives(heads: &[ParsedHead], pad: bool, lower: bool) -> Vec<ParsedHead> {
+    let mut heads = heads.to_vec();
+    for h in &mut heads {
+        for (n, v) in &mut h.fields {
+            if pad {
+                *v = [&b" \t"[..], v, b"\t "].concat();
+            }
+            if lower {
+                n.make_ascii_lowercase();
+            }
+        }
+    }
+    heads
 }
 
 /// Gives `heads` to `handle_head` in order (as `version` when given, else each head's
@@ -592,25 +618,37 @@ fn h2_rules(head: &ParsedHead, method: Method) -> Result<BodyLength, Error> {
 
 /// The HTTP/2 answer the HTTP/1 parsed answer `h1` stands for: the same, but the version,
 /// the body length given, keep-alive, and reuse by origin alone.
-fn as_h2(h1: &Step, version: Version, body: BodyLength) -> Step {
+fn as_h2(h1: &Step, leg: H2, body: BodyLength) -> Step {
     let mut s = h1.clone();
     for o in [Some(&mut s.outcome), s.ended.as_mut()]
         .into_iter()
         .flatten()
     {
-        h2_outcome(o, version, body);
+        h2_outcome(o, leg, body);
     }
     s
 }
 
-fn h2_head(h: &mut Head, version: Version, body: BodyLength) {
-    h.version = version;
-    h.body_length = body;
-    h.keep_alive = true;
+/// How the HTTP/2 leg runs: the version, and names handed over in lower case.
+#[derive(Debug, Clone, Copy)]
+struct H2 {
+    version: Version,
+    lower: bool,
 }
 
-fn h2_outcome(o: &mut Outcome, version: Version, body: BodyLength) {
-    norm_outcome(o, |h| h2_head(h, version, body));
+fn h2_head(h: &mut Head, leg: H2, body: BodyLength) {
+    h.version = leg.version;
+    h.body_length = body;
+    h.keep_alive = true;
+    if leg.lower {
+        for (n, _) in &mut h.headers {
+            n.make_ascii_lowercase();
+        }
+    }
+}
+
+fn h2_outcome(o: &mut Outcome, leg: H2, body: BodyLength) {
+    norm_outcome(o, |h| h2_head(h, leg, body));
     if let Outcome::Redirect {
         reuse, from, next, ..
     } = o
@@ -643,8 +681,9 @@ fn check_h2(
     h1: &Step,
     heads: &[ParsedHead],
     method: Method,
-    version: Version,
+    leg: H2,
 ) -> Option<Option<BodyLength>> {
+    let version = leg.version;
     let last = heads.last().expect("a head");
     let mut way = Some(None);
     let want = if read_error(&h1.outcome) || last.interim() {
@@ -660,7 +699,7 @@ fn check_h2(
             },
             Ok(body) => {
                 way = Some(Some(body));
-                as_h2(h1, version, body)
+                as_h2(h1, leg, body)
             }
         }
     };
@@ -865,6 +904,11 @@ fn heads_text(heads: &[ParsedHead]) -> String {
 /// Invariant (agree): see the module docs. Panics with both answers on a difference.
 pub fn check_agree(input: &Input) {
     let (case, policy, v2) = input.render();
+    let pad = input.limits & 64 != 0;
+    let leg = H2 {
+        version: v2,
+        lower: input.limits & 128 != 0,
+    };
 
     let start = |policy| Follow::new(case.request(), policy);
     let (mut bytes_m, mut h1_m, mut h2_m) =
@@ -883,7 +927,8 @@ pub fn check_agree(input: &Input) {
 
     for (i, bytes) in case.responses.iter().enumerate() {
         let action = case.actions.get(i).cloned().unwrap_or_default();
-        let (heads, unparsed) = parse_heads(bytes);
+        let (parsed, unparsed) = parse_heads(bytes);
+        let heads = as_stack_gives(&parsed, pad, false);
         let method = h1_m.request().method();
         let by_bytes = step(&mut bytes_m, Feed::Bytes(bytes), &action, i);
         if is_head_too_large(&by_bytes.outcome) {
@@ -949,9 +994,10 @@ pub fn check_agree(input: &Input) {
         }
 
         if let Some(c) = &mut h2_m {
-            let by_h2 = step(c, Feed::Heads(Some(v2), &heads), &action, i);
+            let h2_heads = as_stack_gives(&parsed, pad, leg.lower);
+            let by_h2 = step(c, Feed::Heads(Some(v2), &h2_heads), &action, i);
             check_parsed_head(&by_h2, "HTTP/2");
-            match check_h2(&by_h2, &by_h1, &heads, method, v2) {
+            match check_h2(&by_h2, &by_h1, &h2_heads, method, leg) {
                 None => h2_m = None,
                 Some(body) => {
                     // Where the chain stands is the HTTP/1 machine's, the last response
@@ -960,10 +1006,10 @@ pub fn check_agree(input: &Input) {
                     let mut want = sb.clone();
                     if let Some(body) = body {
                         if let Some(h) = &mut want.last {
-                            h2_head(h, v2, body);
+                            h2_head(h, leg, body);
                         }
                         if let Some(o) = &mut want.pending {
-                            h2_outcome(o, v2, body);
+                            h2_outcome(o, leg, body);
                         }
                     }
                     if sc != want {
