@@ -29,8 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 from rule_seeds import (  # noqa: E402
-    CURL, FETCH, HTTP_B, HTTPS_A, S302, S307, S200, STRICT, field, resp, scenario, target,
-    vec,
+    CURL, FETCH, HTTP_A, HTTP_B, HTTPS_A, S302, S307, S200, STRICT, field, resp, scenario,
+    target, vec,
 )
 
 # Machine seeds whose chain meets an obsolete line fold inside Location (kind 13): the
@@ -47,7 +47,7 @@ FINDING = [
 # agree::Input::limits: fields (bits 0-1: default, 1, 4, 16), head size (bits 2-4: 6 is
 # 256 bytes, 7 is 1024), bit 5 HTTP/3, bit 6 values handed over with spaces and tabs
 # around them, bit 7 lower-case names in the HTTP/2 leg.
-FIELDS_16, SIZE_256, HTTP3, PAD, LOWER = 0x03, 6 << 2, 0x20, 0x40, 0x80
+FIELDS_1, FIELDS_16, SIZE_256, HTTP3, PAD, LOWER = 0x01, 0x03, 6 << 2, 0x20, 0x40, 0x80
 # agree::ODD_FIELDS indexes (the `odd` byte is index + 1).
 ODD = {
     "ws": 0, "empty": 1, "obs_text": 3, "del": 4, "loc_tabs": 8, "loc_fold_start": 9,
@@ -56,7 +56,7 @@ ODD = {
     "continuation": 43, "rp_fold": 45, "sts_fold": 46,
 }
 # Statuses (`Resp::status` >= 160 picks OTHER_STATUSES[status % 19]).
-S101, S204, S304 = 161, 172, 174
+S101, S204, S304, S099 = 161, 172, 174, 166
 # Resp::style bits: 0x80 HTTP/1.0, 0x28 head cut short.
 HTTP10, CUT = 0x80, 0x28
 # FieldPiece kinds (scenario.rs): 5 Content-Length arg, 7 chunked, 17 arg X-N fields.
@@ -161,6 +161,18 @@ FINDINGS = {
     # `//evil.test/x`); handle_head with the fold unfolded to one space, as its docs ask,
     # follows http://a.test/%20/evil.test/x.
     "folded-location": agree(scenario(FETCH, [resp(S302), OK]), odd="loc_fold_evil"),
+    # `Strict-Transport-Security: max-age=1` folded onto ` ; includeSubDomains` on a
+    # response of https://a.test, then `Location: http://a.test/t`: the byte path does not
+    # learn the host (the value with its CR LF does not parse) and follows
+    # http://a.test/t; handle_head with the value unfolded learns it and follows
+    # https://a.test/t (hsts_upgrade: Learned).
+    "folded-sts": agree(
+        scenario(FETCH, [resp(S302, [target(HTTP_A)]), OK], origin=1), odd="sts_fold"),
+    # Status 099 and two fields under a field limit of 1: the byte path says
+    # TooManyHeaders (httparse runs out of slots before the status is looked at),
+    # handle_head says MalformedResponse(Status(99)) (the status is checked first).
+    "status-before-field-limit": agree(
+        scenario(FETCH, [resp(S099)]), limits=FIELDS_1, odd="ws", odd2="empty"),
 }
 
 
