@@ -35,7 +35,9 @@
 //! states are compared ([`Snapshot`]: URL, count, history, finished, the current request,
 //! `referrer_decision`, `hsts_upgrade`, `address_space`, `check_address` of a few
 //! addresses, `last_response`, `pending_redirect`). The chain goes on while the answer is a
-//! redirect the caller follows.
+//! redirect the caller follows. (The scenario's "feed a byte of the next response" is
+//! played as a plain follow: a response begun on the byte path cannot be given to
+//! `handle_head`, so there is nothing to compare.)
 //!
 //! Declared exceptions, each with its reason (anything else that differs is a finding):
 //! - `Response::head_len` and `Response::reason`: documented as `0` and empty for a parsed
