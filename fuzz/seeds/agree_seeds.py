@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the agree target's seeds (fuzz/seeds/agree/) and the inputs of its open findings
-(fuzz/findings/agree/).
+"""Writes the agree target's seeds (fuzz/seeds/agree/).
 
 Usage (from the repository root):
     python3 fuzz/seeds/agree_seeds.py
@@ -11,16 +10,14 @@ The agree target reads an `agree::Input` with `arbitrary` (1.x): four bytes (`li
 
 - `machine-<name>.bin` is the machine seed `<name>.bin` after four zero bytes (no limits,
   no odd fields, HTTP/2 for the third machine): every request, policy, chain and caller
-  action the machine seeds reach, through both entry points. The machine seeds in
-  `FINDING` are left out: they end in the open finding below, and a committed seed that
-  fails would stop every smoke run at its first input.
+  action the machine seeds reach, through both entry points. (Six of them met the first
+  finding below, an obsolete fold inside Location, until the crate was fixed.)
 - `agree-*.bin` are small scenarios written here for what the agree target adds: the field
   and size limits, odd fields (`agree::ODD_FIELDS`, index + 1), HTTP/2 and HTTP/3 rules,
   heads the harness's parser refuses or finds incomplete, interim heads, pending
   decisions.
-- fuzz/findings/agree/*.bin reproduce disagreements the target found in the crate and
-  that are not fixed yet (replay: cargo +nightly fuzz run agree <file>). Once fixed, move
-  them to fuzz/seeds/agree/ as regression-*.bin.
+- `regression-*.bin` reproduce the disagreements the target found in the crate, minimal
+  (`REGRESSIONS` says each one's two answers before the fix).
 """
 import os
 import sys
@@ -32,17 +29,6 @@ from rule_seeds import (  # noqa: E402
     CURL, FETCH, HTTP_A, HTTP_B, HTTPS_A, S302, S307, S200, STRICT, field, resp, scenario,
     target, vec,
 )
-
-# Machine seeds whose chain meets an obsolete line fold inside Location (kind 13): the
-# open finding `folded-location` (see fuzz/findings/agree/).
-FINDING = [
-    "class-action-lateedit",
-    "class-curl-hops-2-4",
-    "class-curl-hops-20+",
-    "class-fetch-hops-2-4",
-    "class-strict-hops-10-19",
-    "class-strict-stop",
-]
 
 # agree::Input::limits: fields (bits 0-1: default, 1, 4, 16), head size (bits 2-4: 6 is
 # 256 bytes, 7 is 1024), bit 5 HTTP/3, bit 6 values handed over with spaces and tabs
@@ -154,23 +140,24 @@ SEEDS = {
                 action=SET_COOKIE), OK], headers=[0, 2])),
 }
 
-# Inputs that fail today: the disagreements found, minimal.
-FINDINGS = {
+# The disagreements the target found, minimal; each failed before the crate's fix.
+REGRESSIONS = {
     # `Location: /` folded onto `\t/evil.test/x` (obs-fold, RFC 9112 §5.2): the byte path
-    # follows http://evil.test/x (the URL parser drops the CR, LF and tab of the fold:
+    # followed http://evil.test/x (the URL parser dropped the CR, LF and tab of the fold:
     # `//evil.test/x`); handle_head with the fold unfolded to one space, as its docs ask,
-    # follows http://a.test/%20/evil.test/x.
+    # follows http://a.test/%20/evil.test/x. Fixed: both unfold.
     "folded-location": agree(scenario(FETCH, [resp(S302), OK]), odd="loc_fold_evil"),
     # `Strict-Transport-Security: max-age=1` folded onto ` ; includeSubDomains` on a
-    # response of https://a.test, then `Location: http://a.test/t`: the byte path does not
-    # learn the host (the value with its CR LF does not parse) and follows
+    # response of https://a.test, then `Location: http://a.test/t`: the byte path did not
+    # learn the host (the value with its CR LF did not parse) and followed
     # http://a.test/t; handle_head with the value unfolded learns it and follows
-    # https://a.test/t (hsts_upgrade: Learned).
+    # https://a.test/t (hsts_upgrade: Learned). Fixed with the first.
     "folded-sts": agree(
         scenario(FETCH, [resp(S302, [target(HTTP_A)]), OK], origin=1), odd="sts_fold"),
-    # Status 099 and two fields under a field limit of 1: the byte path says
+    # Status 099 and two fields under a field limit of 1: the byte path said
     # TooManyHeaders (httparse runs out of slots before the status is looked at),
-    # handle_head says MalformedResponse(Status(99)) (the status is checked first).
+    # handle_head said MalformedResponse(Status(99)) (it checked the status first).
+    # Fixed: handle_head judges the status after the fields.
     "status-before-field-limit": agree(
         scenario(FETCH, [resp(S099)]), limits=FIELDS_1, odd="ws", odd2="empty"),
 }
@@ -188,13 +175,14 @@ def main():
     seeds = dict(SEEDS)
     for f in sorted(os.listdir(machine)):
         name = f[: -len(".bin")]
-        if f.endswith(".bin") and name not in FINDING:
+        if f.endswith(".bin"):
             with open(os.path.join(machine, f), "rb") as fh:
                 seeds["machine-" + name] = b"\0\0\0\0" + fh.read()
+    for name, data in REGRESSIONS.items():
+        seeds["regression-" + name] = data
     write(os.path.join(HERE, "agree"), seeds)
-    write(os.path.join(HERE, "..", "findings", "agree"), FINDINGS)
-    print("agree: %d seeds (%d written here), %d bytes; %d findings" % (
-        len(seeds), len(SEEDS), sum(map(len, seeds.values())), len(FINDINGS)))
+    print("agree: %d seeds (%d written here, %d regressions), %d bytes" % (
+        len(seeds), len(SEEDS), len(REGRESSIONS), sum(map(len, seeds.values()))))
 
 
 if __name__ == "__main__":
