@@ -89,7 +89,8 @@ pub enum Outcome {
     Error(Error),
 }
 
-fn head_of(r: redirects::Response<'_>) -> Head {
+/// A response head as the caller sees it, owned.
+pub fn head_of(r: redirects::Response<'_>) -> Head {
     Head {
         status: r.status(),
         version: r.version(),
@@ -104,7 +105,9 @@ fn head_of(r: redirects::Response<'_>) -> Head {
     }
 }
 
-fn next_of(req: redirects::OutgoingRequest<'_>) -> Next {
+/// The request the machine says to send, owned (and `write_head` checked against
+/// `to_head`).
+pub fn next_of(req: redirects::OutgoingRequest<'_>) -> Next {
     let head = req.to_head();
     assert_eq!(
         head.len(),
@@ -172,7 +175,8 @@ pub fn final_outcome(f: &Final<'_>) -> Outcome {
     }
 }
 
-fn outcome_of(ev: Result<Event<'_>, Error>) -> Outcome {
+/// Everything an answer of `handle_response` or `handle_head` shows, owned.
+pub fn outcome_of(ev: Result<Event<'_>, Error>) -> Outcome {
     match ev {
         Ok(Event::NeedData) => Outcome::NeedData,
         Ok(Event::Redirect(r)) => redirect_outcome(&r),
@@ -820,6 +824,28 @@ impl Case {
             p = p.with_block_private_targets(b);
         }
         p
+    }
+
+    /// The first request: method, URL, the caller's fields in order, the referrer, the
+    /// body and how curl sent it (`Follow::new` decides whether it is valid).
+    pub fn request(&self) -> Request {
+        let mut req = Request::new(self.method, &self.url).expect("valid first URL");
+        for (n, v) in &self.headers {
+            req = req.header(n, v).expect("valid header");
+        }
+        if let Some(r) = &self.referrer {
+            req = req.referrer(r).expect("a referrer URL");
+            assert_eq!(req.referrer_str(), Some(r.as_str()));
+        }
+        let mut req = req.body(self.body);
+        if let Some((src, forced)) = self.curl_request {
+            let body = [CurlBody::None, CurlBody::Data, CurlBody::Upload][usize::from(src % 3)];
+            req = req.curl(CurlRequest {
+                body,
+                forced_method: forced,
+            });
+        }
+        req
     }
 
     /// Whether redirects into a less public address space are refused.
@@ -2283,22 +2309,7 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
     };
     assert_eq!(limit, case.max_redirects.unwrap_or(default_limit), "limit");
     assert_eq!(policy.allow_downgrade(), case.profile() != "strict");
-    let mut req = Request::new(case.method, &case.url).expect("valid first URL");
-    for (n, v) in &case.headers {
-        req = req.header(n, v).expect("valid header");
-    }
-    if let Some(r) = &case.referrer {
-        req = req.referrer(r).expect("a referrer URL");
-        assert_eq!(req.referrer_str(), Some(r.as_str()));
-    }
-    let mut req = req.body(case.body);
-    if let Some((src, forced)) = case.curl_request {
-        let body = [CurlBody::None, CurlBody::Data, CurlBody::Upload][usize::from(src % 3)];
-        req = req.curl(CurlRequest {
-            body,
-            forced_method: forced,
-        });
-    }
+    let req = case.request();
     // Follow::new refuses a first request that would be ambiguous on the wire.
     let named = |name: &str| {
         case.headers

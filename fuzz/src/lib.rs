@@ -1,6 +1,9 @@
-//! Shared code of the fuzz targets: the invariant checks and the `machine` input grammar.
-//! `tests/properties.rs` compiles the same two files, so the stable property tests check
-//! exactly what the fuzzers check.
+//! Shared code of the fuzz targets: the invariant checks and the `machine` input grammar,
+//! and the `agree` target's harness (both entry points on the same heads).
+//! `tests/properties.rs` compiles `checks.rs` and `scenario.rs`, so the stable property
+//! tests check exactly what the fuzzers check; `agree.rs` (which parses heads with
+//! `httparse` itself) is the fuzz crate's only.
 
+pub mod agree;
 pub mod checks;
 pub mod scenario;
