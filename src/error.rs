@@ -76,10 +76,14 @@ pub enum Error {
     /// ([`Policy::with_block_private_targets`](crate::Policy::with_block_private_targets)).
     /// The peer's fault, but for the first URL against its declared space (the caller's).
     PrivateTarget(alloc::boxed::Box<PrivateTarget>),
-    /// The response head is not valid HTTP/1.x.
+    /// The response head is not valid: not HTTP/1.x on the wire, or for a head given to
+    /// [`Follow::handle_head`](crate::Follow::handle_head) fields `httparse` would refuse or
+    /// an HTTP/2 or HTTP/3 head those protocols call malformed.
     MalformedResponse(Malformed),
     /// The response head (including any skipped 1xx heads) is longer than the policy's
-    /// limit ([`Policy::max_head_size`](crate::Policy::max_head_size)).
+    /// limit ([`Policy::max_head_size`](crate::Policy::max_head_size)); for a head given to
+    /// [`Follow::handle_head`](crate::Follow::handle_head), its fields written as HTTP/1.1
+    /// lines are.
     HeadTooLarge {
         /// The byte limit in force.
         limit: usize,
@@ -103,8 +107,10 @@ pub enum Error {
     InvalidRequest(InvalidRequest),
     /// A policy value is out of range (caller error).
     InvalidPolicy(InvalidPolicy),
-    /// [`Follow::handle_response`](crate::Follow::handle_response) was called after the
-    /// chain ended with a final response or an error (caller error).
+    /// [`Follow::handle_response`](crate::Follow::handle_response) or
+    /// [`Follow::handle_head`](crate::Follow::handle_head) was called after the chain ended
+    /// with a final response or an error, or one response was fed both ways (caller
+    /// error).
     InvalidState,
     /// The buffer passed to [`Follow::handle_response`](crate::Follow::handle_response) is
     /// shorter than one passed before for the same response; the contract is that it only
@@ -239,7 +245,9 @@ impl Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Malformed {
-    /// `httparse` rejected the head.
+    /// `httparse` rejected the head, or a field given to
+    /// [`Follow::handle_head`](crate::Follow::handle_head) that it would reject (the same
+    /// error).
     Syntax(httparse::Error),
     /// The status code is below 100 (or, given to
     /// [`Follow::handle_head`](crate::Follow::handle_head), above 999), or a `101` in

@@ -177,6 +177,8 @@ pub(crate) struct Scanner {
     continued: bool,
     /// Longest buffer seen for this response.
     seen: usize,
+    /// An interim head of this response was given to `Follow::handle_head`.
+    headed: bool,
 }
 
 enum Parse {
@@ -203,7 +205,10 @@ fn parse_into(head: &mut Head, buf: &[u8], start: usize, end: usize, max_fields:
         slice,
         &mut storage[..max_fields.min(INLINE_FIELDS)],
     );
-    if matches!(parsed, Err(e) if e != httparse::Error::TooManyHeaders) {
+    // Any error, `TooManyHeaders` too when there is no heap parse to come (which allows
+    // folds): a fold past the last field the strict parse read decides the error then.
+    if matches!(parsed, Err(e) if e != httparse::Error::TooManyHeaders || max_fields <= INLINE_FIELDS)
+    {
         config.allow_obsolete_multiline_headers_in_responses(true);
         head.folded = true;
         res = httparse::Response::new(&mut []);
@@ -262,6 +267,12 @@ impl Scanner {
     /// Records an interim head given to `Follow::handle_head`.
     pub(crate) fn interim(&mut self, status: u16) {
         self.continued |= status == 100;
+        self.headed = true;
+    }
+
+    /// Whether an interim head of this response came through `Follow::handle_head`.
+    pub(crate) fn headed(&self) -> bool {
+        self.headed
     }
 
     /// Whether a `100 Continue` came before the final head of this response.
@@ -606,6 +617,12 @@ static TOKEN: [bool; 256] = {
     t
 };
 
+/// The size of a field of a parsed head as an HTTP/1.1 line: `name: value\r\n`, the value
+/// without its leading and trailing spaces and tabs.
+pub(crate) fn field_size(name: &[u8], value: &[u8]) -> usize {
+    name.len() + trim_ows(value).len() + 4
+}
+
 /// `value` without its leading and trailing spaces and tabs.
 fn trim_ows(value: &[u8]) -> &[u8] {
     trim_ows_end(trim_ows_start(value))
@@ -688,8 +705,9 @@ impl Head {
         Ok(())
     }
 
-    /// Copies one field into `store`, as it would be checked on the wire; `size` counts
-    /// the head as written in HTTP/1.1 (`name: value\r\n`), for the policy's size limit.
+    /// Copies one field into `store`, as it would be checked on the wire, and gives its
+    /// size as written in HTTP/1.1 (`name: value\r\n`, [`field_size`]). A field larger
+    /// than `room` is not copied: [`Error::HeadTooLarge`] with `max_size`.
     ///
     /// Under [`Check::Syntax`], a name is checked here; the values are checked all at once
     /// over the copy by [`Head::values_ok`] (one long run is several times cheaper than
@@ -702,13 +720,18 @@ impl Head {
         value: &[u8],
         max_fields: usize,
         check: Check,
+        (room, max_size): (usize, usize),
     ) -> Result<usize, Error> {
+        let value = trim_ows(value);
+        let size = name.len() + value.len() + 4;
+        if size > room {
+            return Err(Error::HeadTooLarge { limit: max_size });
+        }
         if check == Check::Syntax
             && (name.is_empty() || !name.iter().fold(true, |ok, &b| ok & TOKEN[usize::from(b)]))
         {
             return Err(Malformed::Syntax(httparse::Error::HeaderName).into());
         }
-        let value = trim_ows(value);
         // `httparse` reads the field one too many before it finds no room for it.
         if self.fields.len() >= max_fields {
             if check == Check::Syntax && !value_bytes_ok(value) {
@@ -724,7 +747,7 @@ impl Head {
             name: Span::at(at, name.len()),
             value: Span::at(at + name.len(), value.len()),
         });
-        Ok(name.len() + value.len() + 4)
+        Ok(size)
     }
 
     /// Whether every value copied so far holds only bytes `httparse` takes (the names, all

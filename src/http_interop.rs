@@ -55,6 +55,11 @@ impl Follow {
     /// at. A version other than HTTP/1.0, 1.1, 2 and 3 (`HTTP/0.9`) is
     /// [`Malformed::Syntax`] (`httparse::Error::Version`).
     ///
+    /// With hyper (or hyper-util's client), hyper answers `1xx` itself, undoes the
+    /// chunked framing and pools connections: [`Response::body_length`],
+    /// [`Response::keep_alive`] and [`Redirect::reuse_connection`](crate::Redirect::reuse_connection)
+    /// are then for information, and the body is hyper's to drain.
+    ///
     /// ```
     /// use redirects::{Event, Follow, Policy, Request};
     /// let mut follow = Follow::new(Request::get("https://a.test/x")?, Policy::fetch())?;
@@ -92,7 +97,7 @@ impl Follow {
             http::Version::HTTP_11 => Version::Http11,
             http::Version::HTTP_2 => Version::Http2,
             http::Version::HTTP_3 => Version::Http3,
-            _ => return Err(Malformed::Syntax(httparse::Error::Version).into()),
+            _ => return self.fail_parsed(Malformed::Syntax(httparse::Error::Version).into()),
         };
         let fields = headers
             .iter()

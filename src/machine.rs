@@ -28,7 +28,7 @@ use url::Url;
 
 use crate::address::AddressSpace;
 use crate::error::{Error, InvalidRequest, Malformed, PrivateTarget};
-use crate::head::{Check, Head, LocationField, Parsed, Scanner};
+use crate::head::{Check, Head, LocationField, Parsed, Scanner, field_size};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
 };
@@ -124,7 +124,8 @@ pub(crate) struct Notes {
 ///    to [`Follow::handle_response`] each time more arrive. The buffer MUST only grow and
 ///    MUST keep the bytes already passed unchanged; the machine remembers how far it
 ///    scanned, so feeding is linear however the bytes are split, and the answer is the same
-///    for every split.
+///    for every split. Or, if your stack parses heads itself, give each head (interim ones
+///    too, if it hands them out) to [`Follow::handle_head`]; one response goes one way.
 /// 3. On [`Event::NeedData`], read more and go to 2. On [`Event::Redirect`], decide with the
 ///    [`Redirect`] handle if you want to (edit the next request, stop, refuse), drain the
 ///    redirect's body (see [`Response::body_length`]), send [`Follow::request`] (on the same
@@ -147,7 +148,8 @@ pub(crate) struct Notes {
 /// [`HistoryEntry`] (a status and a URL) per redirect followed, bounded by the policy's
 /// limit. Heads given to [`Follow::handle_head`] are copied into one buffer (names and
 /// values, at most [`Policy::max_head_size`]), which grows to the largest head and is
-/// reused; the byte path never allocates it.
+/// reused; the byte path allocates it only for a head with an obsolete line fold (its
+/// unfolded copy, at most the head's size).
 #[derive(Debug, Clone)]
 pub struct Follow {
     policy: Policy,
@@ -159,8 +161,9 @@ pub struct Follow {
     /// The last complete response head, as spans into the caller's buffer (or into
     /// `parsed`); `state` says whether it describes anything.
     head: Head,
-    /// The names and values of the last head given to [`Follow::handle_head`], one after
-    /// the other (empty, never allocated, on the byte path).
+    /// The names and values of the last head given to [`Follow::handle_head`], or of a head
+    /// read off the wire with an obsolete line fold, unfolded, one after the other (never
+    /// allocated on the byte path otherwise).
     parsed: Vec<u8>,
     state: State,
     referrer: Referrer,
@@ -412,7 +415,8 @@ impl Follow {
     /// [`Follow`]).
     ///
     /// The events borrow `buf` and the machine: the response's headers are read straight
-    /// out of `buf`, nothing is copied.
+    /// out of `buf`, nothing is copied (but for a head with an obsolete line fold, which is
+    /// interpreted from an unfolded copy, RFC 9112 §5.2).
     pub fn handle_response<'a>(&'a mut self, buf: &'a [u8]) -> Result<Event<'a>, Error> {
         if !matches!(self.state, State::Reading(_)) {
             match self.state {
@@ -424,6 +428,10 @@ impl Follow {
         let State::Reading(scan) = &mut self.state else {
             return Err(Error::InvalidState);
         };
+        if scan.headed() && !buf.is_empty() {
+            // An interim head of this response came through `handle_head`: the rest must too.
+            return Err(Error::InvalidState);
+        }
         let head_request = self.method == Method::Head;
         match scan.feed(
             buf,
@@ -461,13 +469,15 @@ impl Follow {
     /// decisions, errors and "what changed and why".
     ///
     /// - The fields are checked as the byte path checks them: a name that is not a token,
-    ///   or a value byte `httparse` refuses (a control byte other than HTAB, CR and LF
-    ///   included: unfold an obsolete line fold first), is [`Malformed::Syntax`]; more
+    ///   or a value byte `httparse` refuses (a control byte other than HTAB, so CR and LF
+    ///   too: unfold an obsolete line fold first), is [`Malformed::Syntax`]; more
     ///   fields than [`Policy::max_header_fields`] is [`Error::TooManyHeaders`]; each head's
     ///   fields written as HTTP/1.1 lines (`name: value\r\n`) count against
-    ///   [`Policy::max_head_size`] ([`Error::HeadTooLarge`]). Leading and trailing spaces
-    ///   and tabs of values are dropped. HTTP/2 pseudo-header fields (`:status`) are not
-    ///   fields: pass the status.
+    ///   [`Policy::max_head_size`] ([`Error::HeadTooLarge`], which wins over any other fault
+    ///   of the head, as on the wire; nothing past the limit is copied). Leading and
+    ///   trailing spaces and tabs of values are dropped. HTTP/2 pseudo-header fields
+    ///   (`:status`) are not fields: pass the status. Errors are the peer's (the fields are
+    ///   what it sent), and the first fault is the one `httparse` would meet first.
     /// - A status outside `100..=999` is [`Malformed::Status`]. A `1xx` other than `101` is
     ///   an interim response: `Ok(Event::NeedData)`, then give the final head (a `100`
     ///   counts as the server asking for the body, as on the wire).
@@ -573,6 +583,19 @@ impl Follow {
         }
     }
 
+    /// A head the caller's `http` types carry that cannot be read (its version): the
+    /// peer's error, after the same state checks as [`Follow::handle_head`].
+    #[cfg(feature = "http")]
+    pub(crate) fn fail_parsed(&mut self, e: Error) -> Result<Event<'_>, Error> {
+        match &self.state {
+            State::Reading(scan) if scan.fed() => return Err(Error::InvalidState),
+            State::Reading(_) | State::Proposed(_) => {}
+            _ => return Err(Error::InvalidState),
+        }
+        self.state = State::Failed { with_head: false };
+        Err(e)
+    }
+
     /// Copies a parsed head into `store` and `self.head`. `Ok(false)`: it was interim.
     fn read_parsed<I, N, V>(
         &mut self,
@@ -597,13 +620,28 @@ impl Follow {
             _ => e,
         };
         let mut size = 0;
-        for (name, value) in fields {
-            size += self
+        let mut fields = fields.into_iter();
+        while let Some((name, value)) = fields.next() {
+            let (name, value) = (name.as_ref(), value.as_ref());
+            let room = (max_size - size, max_size);
+            match self
                 .head
-                .push_field(store, name.as_ref(), value.as_ref(), max_fields, check)
-                .map_err(|e| values_first(store, e))?;
-            if size > max_size {
-                return Err(Error::HeadTooLarge { limit: max_size });
+                .push_field(store, name, value, max_fields, check, room)
+            {
+                Ok(n) => size += n,
+                Err(e @ Error::HeadTooLarge { .. }) => return Err(e),
+                Err(e) => {
+                    // On the wire, a head over the size limit is that whatever else is wrong
+                    // with it: measure the rest (nothing more is copied).
+                    size += field_size(name, value);
+                    for (name, value) in fields {
+                        size = size.saturating_add(field_size(name.as_ref(), value.as_ref()));
+                    }
+                    if size > max_size {
+                        return Err(Error::HeadTooLarge { limit: max_size });
+                    }
+                    return Err(values_first(store, e));
+                }
             }
         }
         if check == Check::Syntax && !Head::values_ok(store) {

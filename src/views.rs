@@ -251,7 +251,9 @@ impl<'a> Redirect<'a> {
     ///   buffer count).
     ///
     /// If it has not done both, or when this is `false`, the caller MUST close the
-    /// connection and open a new one to [`OutgoingRequest::target`].
+    /// connection and open a new one to [`OutgoingRequest::target`]. Over HTTP/2 or HTTP/3
+    /// ([`Follow::handle_head`]) the unit is the stream: a body not read to its end is
+    /// given up by resetting the stream, and the connection goes on.
     pub fn reuse_connection(&self) -> bool {
         self.m.head().keep_alive && same_origin(self.from_url(), self.m.url())
     }

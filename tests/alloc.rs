@@ -31,6 +31,8 @@ thread_local! {
     static COUNTS: Cell<Counts> = const {
         Cell::new(Counts { allocs: 0, reallocs: 0, frees: 0 })
     };
+    /// The largest block asked for (new or grown) while counting, in bytes.
+    static LARGEST: Cell<usize> = const { Cell::new(0) };
 }
 
 fn bump(f: impl FnOnce(&mut Counts)) {
@@ -46,17 +48,28 @@ fn bump(f: impl FnOnce(&mut Counts)) {
     });
 }
 
+fn largest(size: usize) {
+    let _ = ON.try_with(|on| {
+        if on.get() {
+            let _ = LARGEST.try_with(|l| l.set(l.get().max(size)));
+        }
+    });
+}
+
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         bump(|c| c.allocs += 1);
+        largest(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         bump(|c| c.allocs += 1);
+        largest(layout.size());
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         bump(|c| c.reallocs += 1);
+        largest(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -227,4 +240,27 @@ fn write_head_allocates_nothing() {
     let too_small = follow.request().write_head(&mut out[..10]);
     assert_eq!(stop(), Counts::default());
     assert!(n > 0 && too_small.is_err());
+}
+
+/// A head given to `handle_head` is copied only up to the policy's head size: a field
+/// far past it is refused before a byte of it is copied (firmware heaps are small).
+#[test]
+fn a_parsed_head_is_copied_only_up_to_the_head_limit() {
+    let policy = redirects::Policy::fetch().with_max_head_size(1024).unwrap();
+    let request = redirects::Request::get("http://a.test/").unwrap();
+    let mut follow = redirects::Follow::new(request, policy).unwrap();
+    let huge = vec![b'v'; 1 << 20];
+    let _ = LARGEST.try_with(|l| l.set(0));
+    start();
+    let got = follow
+        .handle_head(
+            redirects::Version::Http11,
+            200,
+            [(&b"a"[..], &b"1"[..]), (&b"x"[..], &huge[..])],
+        )
+        .map(|_| ());
+    stop();
+    let largest = LARGEST.with(Cell::get);
+    assert_eq!(got, Err(redirects::Error::HeadTooLarge { limit: 1024 }));
+    assert!(largest <= 1024, "a block of {largest} bytes was asked for");
 }

@@ -614,3 +614,77 @@ fn status_is_judged_after_the_fields() {
     assert_eq!(by_bytes, Error::TooManyHeaders { limit: 1 });
     assert_eq!(by_head, by_bytes);
 }
+
+/// Review fixes, each both ways where both ways exist: a fold past the field limit decides
+/// the error whatever the limit; the size limit wins over any other fault; an `HTTP/0.9`
+/// `http` head is refused after the state checks; bytes after an interim head given as
+/// parsed are a caller's mistake.
+#[test]
+fn faults_that_come_together() {
+    // A fold in the field one past the limit, its continuation holding a bad byte.
+    let bytes = b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nOver: x\r\n \x01y\r\n\r\n";
+    for limit in [2, 65] {
+        let policy = Policy::fetch().with_max_header_fields(limit).unwrap();
+        let mut f = Follow::new(Request::get("http://a.test/").unwrap(), policy).unwrap();
+        assert_eq!(
+            f.handle_response(bytes).unwrap_err(),
+            Error::MalformedResponse(Malformed::Syntax(httparse::Error::HeaderValue)),
+            "limit {limit}"
+        );
+    }
+
+    // Over the size limit and a bad name before it: the size wins, both ways.
+    let long = "v".repeat(100);
+    let policy = || Policy::fetch().with_max_head_size(64).unwrap();
+    let mut wire = Follow::new(Request::get("http://a.test/").unwrap(), policy()).unwrap();
+    let bytes = format!("HTTP/1.1 200 OK\r\nA: 1\r\nB@d: 2\r\nC: {long}\r\n\r\n");
+    assert_eq!(
+        wire.handle_response(bytes.as_bytes()).unwrap_err(),
+        Error::HeadTooLarge { limit: 64 }
+    );
+    let mut parsed = Follow::new(Request::get("http://a.test/").unwrap(), policy()).unwrap();
+    let fields = [("A", "1"), ("B@d", "2"), ("C", long.as_str())];
+    assert_eq!(
+        parsed
+            .handle_head(Version::Http11, 200, fields)
+            .unwrap_err(),
+        Error::HeadTooLarge { limit: 64 }
+    );
+
+    // Bytes after an interim head given as parsed: refused, the machine unchanged.
+    let mut f = follow(Method::Get, "http://a.test/");
+    let none: [(&str, &str); 0] = [];
+    assert!(matches!(
+        f.handle_head(Version::Http11, 100, none),
+        Ok(Event::NeedData)
+    ));
+    let done = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    assert_eq!(f.handle_response(done).unwrap_err(), Error::InvalidState);
+    assert!(matches!(
+        f.handle_head(Version::Http11, 200, none),
+        Ok(Event::Final(_))
+    ));
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn an_http_0_9_head_is_judged_after_the_state() {
+    let res = http::Response::builder()
+        .version(http::Version::HTTP_09)
+        .status(200)
+        .body(())
+        .unwrap();
+    let mut f = follow(Method::Get, "http://a.test/");
+    let none: [(&str, &str); 0] = [];
+    assert!(matches!(
+        f.handle_head(Version::Http11, 200, none),
+        Ok(Event::Final(_))
+    ));
+    assert_eq!(
+        f.handle_http_response(&res).unwrap_err(),
+        Error::InvalidState
+    );
+    let mut f = follow(Method::Get, "http://a.test/");
+    assert!(f.handle_http_response(&res).is_err());
+    assert!(f.is_finished(), "a peer's error ends the chain");
+}
