@@ -27,6 +27,10 @@ use redirects::{
 };
 use serde_json::{Map, Value};
 
+#[path = "../fuzz/src/unfold.rs"]
+mod unfold;
+use unfold::unfold;
+
 /// The format a vector file declares. Format 2 is format 1 plus the keys marked (2) in
 /// FORMAT.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -404,27 +408,6 @@ fn feed(follow: &mut Follow, bytes: &[u8], mode: Feed) -> Outcome {
         }
         Feed::Parsed => feed_parsed(follow, bytes),
     }
-}
-
-/// A value with its obsolete line folds (OWS CRLF RWS) replaced by one space each.
-fn unfold(value: &[u8]) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::with_capacity(value.len());
-    let mut i = 0;
-    while i < value.len() {
-        if matches!(value[i], b'\r' | b'\n') {
-            while out.last().is_some_and(|b| matches!(b, b' ' | b'\t')) {
-                out.pop();
-            }
-            while i < value.len() && matches!(value[i], b'\r' | b'\n' | b' ' | b'\t') {
-                i += 1;
-            }
-            out.push(b' ');
-        } else {
-            out.push(value[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 /// What a stack that parses heads itself gives the crate for `bytes`: each interim head,

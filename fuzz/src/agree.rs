@@ -12,7 +12,7 @@
 //! - `bytes`: each response through `handle_response`, whole;
 //! - `h1`: the harness parses each response itself as a stack would (`httparse`, the
 //!   crate's configuration: obsolete line folds allowed in responses; [`SLOTS`] field
-//!   slots), unfolds every obsolete line fold ([`unfold`], as `tests/conformance.rs`
+//!   slots), unfolds every obsolete line fold ([`unfold`](crate::unfold::unfold), as `tests/conformance.rs`
 //!   does, and as `handle_head`'s documentation asks) and gives every interim head (`1xx`
 //!   but `101`) then the final one to `handle_head`, with `Version::Http10` or
 //!   `Version::Http11` from the status line; when the input says so, each value with
@@ -69,6 +69,7 @@ use crate::checks::{
     redirect_outcome,
 };
 use crate::scenario::Scenario;
+use crate::unfold::unfold;
 
 /// The `agree` target's input.
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
@@ -218,28 +219,6 @@ pub enum Unparsed {
     Refused,
     /// `httparse` needs more bytes.
     Incomplete,
-}
-
-/// A value with its obsolete line folds (OWS CRLF RWS) replaced by one space each, as the
-/// conformance runner (`tests/conformance.rs`) does.
-pub fn unfold(value: &[u8]) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::with_capacity(value.len());
-    let mut i = 0;
-    while i < value.len() {
-        if matches!(value[i], b'\r' | b'\n') {
-            while out.last().is_some_and(|b| matches!(b, b' ' | b'\t')) {
-                out.pop();
-            }
-            while i < value.len() && matches!(value[i], b'\r' | b'\n' | b' ' | b'\t') {
-                i += 1;
-            }
-            out.push(b' ');
-        } else {
-            out.push(value[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 /// Parses `bytes` as a stack would: each interim head, then the final one. Stops at the

@@ -7,3 +7,4 @@
 pub mod agree;
 pub mod checks;
 pub mod scenario;
+pub mod unfold;

@@ -15,8 +15,9 @@
 //! before any layer sees it) and the connection-reuse trace (the pool is hyper-util's).
 
 mod common;
+#[path = "../../tests/support/httpbin.rs"]
+mod shared;
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -28,97 +29,8 @@ use common::{Proto, client};
 use http_body_util::{BodyExt, Full};
 use redirects::Policy;
 use redirects_tower::{FollowRedirectLayer, RedirectChain};
+use shared::{Observed, enc, observe_body, servers};
 use tower::{ServiceBuilder, ServiceExt};
-
-const NEEDS_HTTPBIN: &str = "needs httpbin: run bash .ci/e2e.sh";
-
-/// The two httpbin base URLs; panics when a variable is not set or a server does not
-/// answer.
-fn servers() -> (String, String) {
-    let var = |name| {
-        let value = std::env::var(name).ok().filter(|v| !v.is_empty());
-        let value = value.unwrap_or_else(|| panic!("{name} is not set: {NEEDS_HTTPBIN}"));
-        value.trim_end_matches('/').to_owned()
-    };
-    let (a, b) = (var("HTTPBIN_URL"), var("HTTPBIN_URL2"));
-    for base in [&a, &b] {
-        let url = redirects::Url::parse(base).unwrap_or_else(|e| panic!("{base}: {e}"));
-        let addr = url
-            .socket_addrs(|| None)
-            .ok()
-            .and_then(|addrs| addrs.into_iter().next())
-            .unwrap_or_else(|| panic!("{base}: no address"));
-        if let Err(e) = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(5)) {
-            panic!("httpbin at {base} does not answer ({e}): {NEEDS_HTTPBIN}");
-        }
-    }
-    (a, b)
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters (for `?url=`).
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The fields a chain ended with, named as in the core's e2e suite: `url`, `status`,
-/// `redirects`, `error`, `method`, `body`, `h:<name>`.
-type Observed = BTreeMap<&'static str, String>;
-
-const WATCHED: [(&str, &str); 8] = [
-    ("h:authorization", "Authorization"),
-    ("h:cookie", "Cookie"),
-    ("h:content-type", "Content-Type"),
-    ("h:content-length", "Content-Length"),
-    ("h:x-custom", "X-Custom"),
-    ("h:referer", "Referer"),
-    ("h:origin", "Origin"),
-    ("h:host", "Host"),
-];
-
-/// The fields from httpbin's answer (the core suite's `observe_body`).
-fn observe_body(obs: &mut Observed, url: &str, status: u16, body: &[u8]) {
-    let echo: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let echo = echo.filter(|v| v.get("headers").is_some());
-    let Some(echo) = echo else {
-        let text = String::from_utf8_lossy(body);
-        obs.insert("method", "-".into());
-        obs.insert(
-            "body",
-            format!("{} lines, not an echo", text.lines().count()),
-        );
-        for (field, _) in WATCHED {
-            obs.insert(field, "-".into());
-        }
-        return;
-    };
-    let path = url.split('?').next().unwrap_or("");
-    let method = match echo.get("method").and_then(|m| m.as_str()) {
-        Some(m) => m.to_owned(),
-        None if status == 200 => path.rsplit('/').next().unwrap_or("").to_uppercase(),
-        None => "-".into(),
-    };
-    obs.insert("method", method);
-    let mut body = echo["data"].as_str().unwrap_or("").to_owned();
-    if let Some(form) = echo
-        .get("form")
-        .and_then(|f| f.as_object())
-        .filter(|f| !f.is_empty())
-    {
-        body.push_str(&format!("form:{form:?}"));
-    }
-    obs.insert("body", body);
-    for (field, name) in WATCHED {
-        let value = echo["headers"][name].as_str().unwrap_or("-");
-        obs.insert(field, value.to_owned());
-    }
-}
 
 #[derive(Clone)]
 struct Case {
