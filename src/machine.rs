@@ -619,10 +619,16 @@ impl Follow {
             }
             _ => e,
         };
-        let mut size = 0;
-        let mut fields = fields.into_iter();
-        while let Some((name, value)) = fields.next() {
+        let mut size: usize = 0;
+        // The first fault; past it the fields are only measured (nothing more is copied),
+        // as on the wire a head over the size limit is that whatever else is wrong with it.
+        let mut fault = None;
+        for (name, value) in fields {
             let (name, value) = (name.as_ref(), value.as_ref());
+            if fault.is_some() {
+                size = size.saturating_add(field_size(name, value));
+                continue;
+            }
             let room = (max_size - size, max_size);
             match self
                 .head
@@ -631,18 +637,16 @@ impl Follow {
                 Ok(n) => size += n,
                 Err(e @ Error::HeadTooLarge { .. }) => return Err(e),
                 Err(e) => {
-                    // On the wire, a head over the size limit is that whatever else is wrong
-                    // with it: measure the rest (nothing more is copied).
                     size += field_size(name, value);
-                    for (name, value) in fields {
-                        size = size.saturating_add(field_size(name.as_ref(), value.as_ref()));
-                    }
-                    if size > max_size {
-                        return Err(Error::HeadTooLarge { limit: max_size });
-                    }
-                    return Err(values_first(store, e));
+                    fault = Some(e);
                 }
             }
+        }
+        if let Some(e) = fault {
+            if size > max_size {
+                return Err(Error::HeadTooLarge { limit: max_size });
+            }
+            return Err(values_first(store, e));
         }
         if check == Check::Syntax && !Head::values_ok(store) {
             return Err(Malformed::Syntax(httparse::Error::HeaderValue).into());
