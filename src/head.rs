@@ -58,15 +58,10 @@ impl Span {
 
     fn trimmed(self, buf: &[u8]) -> Span {
         let v = self.get(buf);
-        let lead = v.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
-        let trail = v[lead..]
-            .iter()
-            .rev()
-            .take_while(|b| matches!(b, b' ' | b'\t'))
-            .count();
+        let lead = v.len() - trim_ows_start(v).len();
         Span {
             start: self.start + lead as u32,
-            len: (v.len() - lead - trail) as u32,
+            len: trim_ows(v).len() as u32,
         }
     }
 }

@@ -452,10 +452,7 @@ impl Follow {
         self.connection_rules();
         let decided = if self.head.owned {
             // An obsolete line fold: the unfolded copy is what is interpreted.
-            let store = core::mem::take(&mut self.parsed);
-            let decided = self.decide_parsed(&store);
-            self.parsed = store;
-            decided
+            self.decide_owned()
         } else {
             self.decide(buf)
         };
@@ -556,30 +553,35 @@ impl Follow {
         N: AsRef<[u8]>,
         V: AsRef<[u8]>,
     {
-        match &self.state {
-            State::Reading(scan) if scan.fed() => return Err(Error::InvalidState),
-            State::Reading(_) => {}
-            State::Proposed(_) => self.state = State::Reading(Scanner::default()),
-            _ => return Err(Error::InvalidState),
-        }
+        self.begin_parsed()?;
         let mut store = core::mem::take(&mut self.parsed);
         let read = self.read_parsed(&mut store, parsed, fields, check);
-        let result = match read {
+        self.parsed = store;
+        match read {
             Ok(true) => {
                 self.connection_rules();
-                Ok(self.decide_parsed(&store))
+                let decided = self.decide_owned();
+                self.event(decided, &[])
             }
-            Ok(false) => Err(None),
-            Err(e) => Err(Some(e)),
-        };
-        self.parsed = store;
-        match result {
-            Ok(decided) => self.event(decided, &[]),
-            Err(None) => Ok(Event::NeedData),
-            Err(Some(e)) => {
+            Ok(false) => Ok(Event::NeedData),
+            Err(e) => {
                 self.state = State::Failed { with_head: false };
                 Err(e)
             }
+        }
+    }
+
+    /// Whether a parsed head may come now: not after bytes of this response, not after the
+    /// end (`InvalidState`, nothing changed). A proposed redirect is taken as followed.
+    fn begin_parsed(&mut self) -> Result<(), Error> {
+        match &self.state {
+            State::Reading(scan) if scan.fed() => Err(Error::InvalidState),
+            State::Reading(_) => Ok(()),
+            State::Proposed(_) => {
+                self.state = State::Reading(Scanner::default());
+                Ok(())
+            }
+            _ => Err(Error::InvalidState),
         }
     }
 
@@ -587,11 +589,7 @@ impl Follow {
     /// peer's error, after the same state checks as [`Follow::handle_head`].
     #[cfg(feature = "http")]
     pub(crate) fn fail_parsed(&mut self, e: Error) -> Result<Event<'_>, Error> {
-        match &self.state {
-            State::Reading(scan) if scan.fed() => return Err(Error::InvalidState),
-            State::Reading(_) | State::Proposed(_) => {}
-            _ => return Err(Error::InvalidState),
-        }
+        self.begin_parsed()?;
         self.state = State::Failed { with_head: false };
         Err(e)
     }
@@ -665,10 +663,14 @@ impl Follow {
         Ok(true)
     }
 
-    /// [`Follow::decide`] for a parsed head: one copy of it for every type of fields.
+    /// [`Follow::decide`] for a head in the machine's own copy (given to `handle_head`, or
+    /// unfolded): one copy of the decision for every type of fields.
     #[inline(never)]
-    fn decide_parsed(&mut self, store: &[u8]) -> Result<Option<Undo>, Error> {
-        self.decide(store)
+    fn decide_owned(&mut self) -> Result<Option<Undo>, Error> {
+        let store = core::mem::take(&mut self.parsed);
+        let decided = self.decide(&store);
+        self.parsed = store;
+        decided
     }
 
     /// The request's own part in whether the connection carries another request.
@@ -721,7 +723,7 @@ impl Follow {
     /// redirect was taken and the machine now describes the next request.
     ///
     /// Inlined into the byte path (one copy of the decision less per hop) and into
-    /// [`Follow::decide_parsed`], its only other caller.
+    /// [`Follow::decide_owned`], its only other caller.
     #[inline(always)]
     fn decide(&mut self, buf: &[u8]) -> Result<Option<Undo>, Error> {
         let rules = self.policy.rules();
