@@ -335,6 +335,16 @@ pub enum InvalidRequest {
     /// The request would carry both `Content-Length` and `Transfer-Encoding` (RFC 9112
     /// §6.2: a sender MUST NOT; §6.3 item 3, §11.2: request smuggling).
     ContentLengthWithTransferEncoding,
+    /// The request's `Content-Length` fields do not state one length: a value that is not
+    /// a decimal number, or values that differ, in two fields or in one list (`5, 6`).
+    /// RFC 9110 §8.6: a sender MUST NOT send differing values; RFC 9112 §6.3 item 5: the
+    /// recipient cannot tell where the body ends (request smuggling). The same value
+    /// repeated (`5, 5`, or two fields of `5`) states one length and is accepted.
+    ContentLength,
+    /// The origin given with [`Request::origin`](crate::Request::origin) is neither
+    /// `null` nor the serialization of an origin (`https://app.test`: no path, no
+    /// trailing slash, lower case, no default port).
+    Origin,
     /// The method is `CONNECT`, which asks a proxy for a tunnel and takes an authority as
     /// its target (RFC 9110 §9.3.6, RFC 9112 §3.2.3); the machine writes origin-form
     /// requests only and has no business with tunnels. [`Follow::new`](crate::Follow::new)
@@ -455,6 +465,10 @@ impl fmt::Display for InvalidRequest {
             InvalidRequest::ContentLengthWithTransferEncoding => {
                 f.write_str("request has both Content-Length and Transfer-Encoding")
             }
+            InvalidRequest::ContentLength => {
+                f.write_str("request's Content-Length fields do not state one decimal length")
+            }
+            InvalidRequest::Origin => f.write_str("origin is neither null nor a serialized origin"),
             InvalidRequest::Connect => {
                 f.write_str("CONNECT asks for a tunnel, not a request a redirect chain can send")
             }

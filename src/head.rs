@@ -174,7 +174,15 @@ pub(crate) struct Scanner {
     seen: usize,
     /// An interim head of this response was given to `Follow::handle_head`.
     headed: bool,
+    /// The size of the interim heads of this response given to `Follow::handle_head`, as
+    /// written in HTTP/1.1 ([`INTERIM_FRAME`] plus their fields): they count against the
+    /// head size limit with the final head, as they do on the wire.
+    interim_size: usize,
 }
+
+/// The bytes of an interim head besides its fields, as written in HTTP/1.1 at the least:
+/// `HTTP/1.1 103\r\n` and the empty line.
+pub(crate) const INTERIM_FRAME: usize = b"HTTP/1.1 103\r\n\r\n".len();
 
 enum Parse {
     Complete(usize),
@@ -259,10 +267,17 @@ impl Scanner {
         self.seen > 0
     }
 
-    /// Records an interim head given to `Follow::handle_head`.
-    pub(crate) fn interim(&mut self, status: u16) {
+    /// Records an interim head given to `Follow::handle_head`; `size` is what this
+    /// response's heads measure with it ([`Scanner::interim_size`] included).
+    pub(crate) fn interim(&mut self, status: u16, size: usize) {
         self.continued |= status == 100;
         self.headed = true;
+        self.interim_size = size;
+    }
+
+    /// What the interim heads given to `Follow::handle_head` for this response measure.
+    pub(crate) fn interim_size(&self) -> usize {
+        self.interim_size
     }
 
     /// Whether an interim head of this response came through `Follow::handle_head`.

@@ -266,14 +266,19 @@ impl Headers {
 
     /// Checks the field set a caller's edit would make: every field not removed for good
     /// (sent, or withheld from this request only, which a later request may send again),
-    /// without those named `name` when the edit replaces them, plus `name`.
-    pub(crate) fn check_edit(&self, name: &str, replaces: bool) -> Result<(), InvalidRequest> {
+    /// without those named `name` when the edit replaces them, plus `name: value`.
+    pub(crate) fn check_edit(
+        &self,
+        name: &str,
+        value: &[u8],
+        replaces: bool,
+    ) -> Result<(), InvalidRequest> {
         let kept = self
             .fields
             .iter()
             .filter(|f| f.removed.is_none() && !(replaces && f.name.eq_ignore_ascii_case(name)))
-            .map(|f| &*f.name);
-        check_field_set(kept.chain([name]))
+            .map(|f| (&*f.name, &*f.value));
+        check_field_set(kept.chain([(name, value)]))
     }
 
     /// Removes for good every live field of `class`; whether any was removed.
@@ -309,17 +314,31 @@ pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), InvalidReq
     Ok(())
 }
 
-/// Checks a complete set of request field names for what would make the request ambiguous
-/// on the wire: two `Host` fields, or `Content-Length` with `Transfer-Encoding`.
+/// Checks a complete set of request fields for what would make the request ambiguous on
+/// the wire: two `Host` fields, `Content-Length` with `Transfer-Encoding`, or
+/// `Content-Length` fields that do not state one length (RFC 9110 §8.6, RFC 9112 §6.3).
 pub(crate) fn check_field_set<'a>(
-    names: impl IntoIterator<Item = &'a str>,
+    fields: impl IntoIterator<Item = (&'a str, &'a [u8])>,
 ) -> Result<(), InvalidRequest> {
-    let (mut hosts, mut length, mut coding) = (0, false, false);
-    for name in names {
+    let (mut hosts, mut coding) = (0, false);
+    // The one length every `Content-Length` value states, without leading zeros.
+    let mut length: Option<&[u8]> = None;
+    for (name, value) in fields {
         if name.eq_ignore_ascii_case("host") {
             hosts += 1;
         } else if name.eq_ignore_ascii_case("content-length") {
-            length = true;
+            for item in value.split(|&b| b == b',') {
+                let digits = item.trim_ascii();
+                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                    return Err(InvalidRequest::ContentLength);
+                }
+                let first_nonzero = digits.iter().position(|&b| b != b'0');
+                let digits = first_nonzero.map_or(&b"0"[..], |i| &digits[i..]);
+                match length {
+                    Some(l) if l != digits => return Err(InvalidRequest::ContentLength),
+                    _ => length = Some(digits),
+                }
+            }
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             coding = true;
         }
@@ -327,7 +346,7 @@ pub(crate) fn check_field_set<'a>(
     if hosts > 1 {
         return Err(InvalidRequest::DuplicateHost);
     }
-    if length && coding {
+    if length.is_some() && coding {
         return Err(InvalidRequest::ContentLengthWithTransferEncoding);
     }
     Ok(())
@@ -429,28 +448,83 @@ mod tests {
 
     #[test]
     fn field_set_table() {
-        use InvalidRequest::{ContentLengthWithTransferEncoding as ClTe, DuplicateHost};
-        let cases: &[(&[&str], Result<(), InvalidRequest>)] = &[
+        use InvalidRequest::{
+            ContentLength as Cl, ContentLengthWithTransferEncoding as ClTe, DuplicateHost,
+        };
+        /// (fields, the answer).
+        type Row<'a> = (&'a [(&'a str, &'a str)], Result<(), InvalidRequest>);
+        let cases: &[Row<'_>] = &[
             (&[], Ok(())),
-            (&["Host", "Accept"], Ok(())),
-            (&["Host", "host"], Err(DuplicateHost)),
-            (&["HOST", "Accept", "Host"], Err(DuplicateHost)),
-            (&["Content-Length"], Ok(())),
-            (&["Transfer-Encoding"], Ok(())),
-            (&["Content-Length", "Content-Length"], Ok(())),
-            (&["content-length", "TRANSFER-ENCODING"], Err(ClTe)),
-            (&["Transfer-Encoding", "X", "Content-Length"], Err(ClTe)),
+            (&[("Host", "a"), ("Accept", "*/*")], Ok(())),
+            (&[("Host", "a"), ("host", "a")], Err(DuplicateHost)),
             (
-                &["Host", "Host", "Content-Length", "Transfer-Encoding"],
+                &[("HOST", "a"), ("Accept", ""), ("Host", "b")],
                 Err(DuplicateHost),
             ),
-            (&["X-Host", "Hosts", "Content-Lengths"], Ok(())),
+            (&[("Content-Length", "5")], Ok(())),
+            (&[("Content-Length", "0")], Ok(())),
+            (&[("Transfer-Encoding", "chunked")], Ok(())),
+            (&[("Content-Length", "5"), ("Content-Length", "5")], Ok(())),
+            // RFC 9110 §8.6: the same value repeated states one length.
+            (&[("Content-Length", "5, 5")], Ok(())),
+            (
+                &[("Content-Length", "5,5"), ("content-length", " 05 ")],
+                Ok(()),
+            ),
+            (
+                &[("Content-Length", "000"), ("Content-Length", "0")],
+                Ok(()),
+            ),
+            // Two lengths: a recipient cannot tell where the body ends.
+            (&[("Content-Length", "5"), ("Content-Length", "6")], Err(Cl)),
+            (&[("Content-Length", "5"), ("CONTENT-LENGTH", "6")], Err(Cl)),
+            (&[("Content-Length", "5, 6")], Err(Cl)),
+            (&[("Content-Length", "5,")], Err(Cl)),
+            (&[("Content-Length", "")], Err(Cl)),
+            (&[("Content-Length", "-1")], Err(Cl)),
+            (&[("Content-Length", "+5")], Err(Cl)),
+            (&[("Content-Length", "0x10")], Err(Cl)),
+            (&[("Content-Length", "5 6")], Err(Cl)),
+            (&[("Content-Length", "1e3")], Err(Cl)),
+            (&[("Content-Length", "99999999999999999999999999")], Ok(())),
+            (
+                &[
+                    ("Content-Length", "99999999999999999999999999"),
+                    ("Content-Length", "99999999999999999999999998"),
+                ],
+                Err(Cl),
+            ),
+            (
+                &[("content-length", "3"), ("TRANSFER-ENCODING", "chunked")],
+                Err(ClTe),
+            ),
+            (
+                &[
+                    ("Transfer-Encoding", "chunked"),
+                    ("X", ""),
+                    ("Content-Length", "3"),
+                ],
+                Err(ClTe),
+            ),
+            (
+                &[
+                    ("Host", "a"),
+                    ("Host", "a"),
+                    ("Content-Length", "3"),
+                    ("Transfer-Encoding", "chunked"),
+                ],
+                Err(DuplicateHost),
+            ),
+            (
+                &[("X-Host", "a"), ("Hosts", "a"), ("Content-Lengths", "x")],
+                Ok(()),
+            ),
         ];
         let mut failed = Vec::new();
-        for &(names, want) in cases {
-            let got = check_field_set(names.iter().copied());
+        for &(fields, want) in cases {
+            let got = check_field_set(fields.iter().map(|&(n, v)| (n, v.as_bytes())));
             if got != want {
-                failed.push(alloc::format!("{names:?}: {got:?}, want {want:?}"));
+                failed.push(alloc::format!("{fields:?}: {got:?}, want {want:?}"));
             }
         }
         assert!(failed.is_empty(), "rows failed: {failed:#?}");

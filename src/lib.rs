@@ -146,7 +146,7 @@
 //! | body that cannot be re-sent, on any redirect but 303 | [`Error::BodyNotReplayable`] |
 //! | request to another origin | credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, ..., see below) removed for the rest of the chain |
 //! | connection reuse | [`Redirect::reuse_connection`] only to the same origin, over a persistent connection whose framing is trustworthy: never after a close-delimited body, `Transfer-Encoding` in HTTP/1.0 or with `Content-Length`, a `101`, or an answer that came before any `100 Continue` to a request announcing `Expect: 100-continue` (every profile) |
-//! | caller input that would make the request ambiguous | [`Error::InvalidRequest`]: control bytes but HTAB in a value, two `Host` fields, `Content-Length` with `Transfer-Encoding` (also in per-redirect edits), `CONNECT` (every profile) |
+//! | caller input that would make the request ambiguous | [`Error::InvalidRequest`]: control bytes but HTAB in a value, two `Host` fields, `Content-Length` with `Transfer-Encoding`, `Content-Length` values that differ or are not decimal (also in per-redirect edits), `CONNECT` (every profile) |
 //!
 //! ## The `curl` profile: what `curl -L` does
 //!
@@ -208,7 +208,7 @@
 //! |---|---|---|---|---|---|
 //! | `Referer` | W3C Referrer Policy on every request, `strict-origin-when-cross-origin` | same | the caller's `--referer` on every request; the previous URL with `;auto` | [`Policy::with_referrer_policy`], [`Policy::with_auto_referer`], [`Request::referrer`] | [`Redirect::referrer_decision`] |
 //! | a 3xx's `Referrer-Policy` | sets the policy for the requests after it (last known token wins) | same | ignored | - | [`Redirect::referrer_decision`] |
-//! | caller-set `Origin` | `null` once the chain is redirect-tainted | same | forwarded | - | [`Redirect::removed_headers`] ([`RemovalReason::RedirectTainted`]) |
+//! | caller-set `Origin` | `null` once the chain is redirect-tainted (judged against the request's origin: [`Request::origin`], else the one the `Origin` names, else the referrer's, else the first URL's) | same | forwarded | - | [`Redirect::removed_headers`] ([`RemovalReason::RedirectTainted`]) |
 //! | Fetch's bad ports ([`BAD_PORTS`]) | [`Error::BlockedPort`] | same | followed | [`Policy::with_blocked_ports`] | the error |
 //! | HSTS hosts | `http://` to a known host goes to `https://` | same | same (known hosts only) | [`Policy::with_hsts_host`] | [`Redirect::hsts_upgrade`] |
 //! | HSTS learned from the chain's `https` responses | yes | yes | no (curl needs `--hsts`) | [`Policy::with_learn_hsts`] | [`Redirect::hsts_upgrade`] |

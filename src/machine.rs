@@ -28,7 +28,7 @@ use url::Url;
 
 use crate::address::AddressSpace;
 use crate::error::{Error, InvalidRequest, Malformed, PrivateTarget};
-use crate::head::{Check, Head, LocationField, Parsed, Scanner, field_size};
+use crate::head::{Check, Head, INTERIM_FRAME, LocationField, Parsed, Scanner, field_size};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
 };
@@ -40,7 +40,7 @@ use crate::policy::{Policy, UnreplayableBody};
 use crate::referrer::{
     self, ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy, policy_from_header,
 };
-use crate::request::{Body, Request};
+use crate::request::{Body, GivenOrigin, Request};
 #[cfg(doc)]
 use crate::response::BodyLength;
 use crate::response::{Response, Version};
@@ -168,11 +168,14 @@ pub struct Follow {
     state: State,
     referrer: Referrer,
     referrer_policy: ReferrerPolicy,
-    /// The request's origin (Fetch), for redirect-taint, when it is the referrer's;
-    /// `None`: the first URL's.
-    request_origin: Option<Url>,
+    /// The request's origin (Fetch), for redirect-taint, when it is not the first URL's
+    /// (`None`).
+    request_origin: Option<GivenOrigin>,
     /// The chain is redirect-tainted: `Origin` is `null` from now on.
     tainted: bool,
+    /// The redirects judged for taint so far (the chain is judged only while a caller-set
+    /// `Origin` is there to taint, and each hop once).
+    taint_judged: u32,
     /// The HSTS hosts the chain learned (the policy's are searched first).
     hsts: HstsHosts,
     /// The address space the chain started in (private-target blocking).
@@ -189,7 +192,8 @@ impl Follow {
     /// policy or the URL has no host ([`InvalidRequest::Scheme`]), if its port is a bad
     /// port the policy blocks ([`InvalidRequest::BlockedPort`]), if the method is
     /// `CONNECT` ([`InvalidRequest::Connect`]), or if the headers would make the request
-    /// ambiguous: two `Host` fields ([`InvalidRequest::DuplicateHost`]), or
+    /// ambiguous: two `Host` fields ([`InvalidRequest::DuplicateHost`]), `Content-Length`
+    /// fields that do not state one decimal length ([`InvalidRequest::ContentLength`]), or
     /// `Content-Length` with `Transfer-Encoding`
     /// ([`InvalidRequest::ContentLengthWithTransferEncoding`]). With private targets
     /// blocked and a space declared ([`Request::address_space`]), a first URL whose host is
@@ -203,6 +207,7 @@ impl Follow {
             referrer,
             space,
             curl,
+            origin,
         } = request;
         let curl = curl.unwrap_or_else(|| CurlRequest::assumed(method, body != Body::None));
         if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
@@ -211,7 +216,7 @@ impl Follow {
         if method == Method::Connect {
             return Err(InvalidRequest::Connect.into());
         }
-        check_field_set(headers.iter().map(|(name, _)| &**name))?;
+        check_field_set(headers.iter().map(|(name, value)| (&**name, &**value)))?;
         if let Some(port) = policy.port_blocked(&url) {
             return Err(InvalidRequest::BlockedPort { port }.into());
         }
@@ -246,11 +251,22 @@ impl Follow {
         // URL as given, before any HSTS upgrade (Fetch main fetch: the referrer step first).
         let given = referrer.as_deref().and_then(|r| Url::parse(r).ok());
         let header_referrer = headers.first_of(Class::REFERER).map(Field::url);
-        // The request's origin (Fetch; the vectors' FORMAT.md): the referrer's when there
-        // is one, else the first URL's (`None` here: read from the history when needed).
-        let request_origin = match (&header_referrer, &given) {
-            (Some(Some(u)), _) | (None, Some(u)) if rules.origin_taint => Some(u.clone()),
-            _ => None,
+        // The request's origin (Fetch; the vectors' FORMAT.md), in order: the caller's
+        // explicit one, the one a caller-set `Origin` names, the referrer's, the first
+        // URL's (`None` here: read from the history when needed).
+        let request_origin = if rules.origin_taint {
+            origin
+                .map(|origin| *origin)
+                .or_else(|| {
+                    let field = headers.first_of(Class::ORIGIN)?;
+                    GivenOrigin::parse(&field.value)
+                })
+                .or_else(|| match (&header_referrer, &given) {
+                    (Some(Some(u)), _) | (None, Some(u)) => Some(GivenOrigin::Tuple(u.clone())),
+                    _ => None,
+                })
+        } else {
+            None
         };
         let mut decision = None;
         let state = match (header_referrer, given) {
@@ -314,6 +330,7 @@ impl Follow {
             referrer_policy,
             request_origin,
             tainted: false,
+            taint_judged: 0,
             hsts: HstsHosts::default(),
             space,
             curl,
@@ -468,10 +485,13 @@ impl Follow {
     /// - The fields are checked as the byte path checks them: a name that is not a token,
     ///   or a value byte `httparse` refuses (a control byte other than HTAB, so CR and LF
     ///   too: unfold an obsolete line fold first), is [`Malformed::Syntax`]; more
-    ///   fields than [`Policy::max_header_fields`] is [`Error::TooManyHeaders`]; each head's
+    ///   fields than [`Policy::max_header_fields`] is [`Error::TooManyHeaders`]; the head's
     ///   fields written as HTTP/1.1 lines (`name: value\r\n`) count against
     ///   [`Policy::max_head_size`] ([`Error::HeadTooLarge`], which wins over any other fault
-    ///   of the head, as on the wire; nothing past the limit is copied). Leading and
+    ///   of the head, as on the wire; nothing past the limit is copied), together with
+    ///   the interim heads of the same response before it, each as written in HTTP/1.1
+    ///   (`HTTP/1.1 103\r\n`, its fields, the empty line): as on the wire, a peer that
+    ///   sends `103`s without end gets [`Error::HeadTooLarge`], not a machine that waits. Leading and
     ///   trailing spaces and tabs of values are dropped. HTTP/2 pseudo-header fields
     ///   (`:status`) are not fields: pass the status. Errors are the peer's (the fields are
     ///   what it sent), and the first fault is the one `httparse` would meet first.
@@ -609,6 +629,12 @@ impl Follow {
     {
         let max_fields = self.policy.max_header_fields();
         let max_size = self.policy.max_head_size();
+        let State::Reading(scan) = &self.state else {
+            return Err(Error::InvalidState);
+        };
+        // The interim heads before this one count too, as on the wire: a peer cannot keep
+        // the machine waiting for ever with `103`s.
+        let earlier = scan.interim_size();
         self.head.start_parsed(store, &p, max_size)?;
         // A value refused before the field that failed is what `httparse` meets first.
         let values_first = |store: &[u8], e: Error| match check {
@@ -617,7 +643,7 @@ impl Follow {
             }
             _ => e,
         };
-        let mut size: usize = 0;
+        let mut size: usize = earlier;
         // The first fault; past it the fields are only measured (nothing more is copied),
         // as on the wire a head over the size limit is that whatever else is wrong with it.
         let mut fault = None;
@@ -654,7 +680,11 @@ impl Follow {
             return Err(Error::InvalidState);
         };
         if (100..200).contains(&p.status) && p.status != 101 {
-            scan.interim(p.status);
+            let size = size + INTERIM_FRAME;
+            if size > max_size {
+                return Err(Error::HeadTooLarge { limit: max_size });
+            }
+            scan.interim(p.status, size);
             return Ok(false);
         }
         let continued = scan.continued();
@@ -983,13 +1013,12 @@ impl Follow {
             return false;
         }
         if !self.tainted {
-            let origin = self
-                .request_origin
-                .as_ref()
-                .unwrap_or_else(|| self.url_of_request(0));
-            self.tainted = (1..=n).any(|i| {
+            // Only the hops not judged yet: each redirect is judged once.
+            let first = self.taint_judged + 1;
+            self.taint_judged = n;
+            self.tainted = (first..=n).any(|i| {
                 let from = self.url_of_request(i - 1);
-                !same_origin(from, self.url_of_request(i)) && !same_origin(origin, from)
+                !same_origin(from, self.url_of_request(i)) && !self.is_request_origin(from)
             });
             if !self.tainted {
                 return false;
@@ -1013,6 +1042,15 @@ impl Follow {
                 .push(Field::machine("Origin", b"null", Class::ORIGIN, n));
         }
         nulled
+    }
+
+    /// Whether `url`'s origin is the request's origin.
+    fn is_request_origin(&self, url: &Url) -> bool {
+        match &self.request_origin {
+            None => same_origin(self.url_of_request(0), url),
+            Some(GivenOrigin::Tuple(origin)) => same_origin(origin, url),
+            Some(GivenOrigin::Opaque) => false,
+        }
     }
 
     /// The URL of request `n` of the chain (0 = the first).
@@ -1102,7 +1140,7 @@ impl Follow {
     /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn append_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
-        self.headers.check_edit(name, false)?;
+        self.headers.check_edit(name, value, false)?;
         self.push_header(name, value);
         Ok(())
     }
@@ -1111,7 +1149,7 @@ impl Follow {
     /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn set_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
-        self.headers.check_edit(name, true)?;
+        self.headers.check_edit(name, value, true)?;
         self.remove_header(name);
         self.push_header(name, value);
         Ok(())
@@ -1173,6 +1211,7 @@ impl Follow {
         self.referrer = undo.referrer;
         self.referrer_policy = undo.referrer_policy;
         self.tainted = undo.tainted;
+        self.taint_judged = self.taint_judged.min(self.redirects());
         self.curl = undo.curl;
         self.notes = Notes::default();
         // What the machine wrote for the redirect goes; what it removed comes back.

@@ -45,6 +45,35 @@ pub struct Request {
     pub(crate) space: Option<crate::AddressSpace>,
     /// How curl would have sent it, if the caller says.
     pub(crate) curl: Option<crate::CurlRequest>,
+    /// The request's origin, if the caller gave it ([`Request::origin`]); boxed, as few
+    /// requests have one.
+    pub(crate) origin: Option<Box<GivenOrigin>>,
+}
+
+/// A request's origin as the caller gives it ([`Request::origin`]) or a caller-set
+/// `Origin` field names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum GivenOrigin {
+    /// A tuple origin, as a URL with nothing but scheme, host and port.
+    Tuple(Url),
+    /// An opaque origin (`null`): the same origin as no URL.
+    Opaque,
+}
+
+impl GivenOrigin {
+    /// The origin `value` serializes (`https://app.test`, `http://a.test:8080`, `null`),
+    /// or `None` when it is not exactly the serialization of one (a path, a trailing
+    /// slash, upper case, a default port written out).
+    pub(crate) fn parse(value: &[u8]) -> Option<GivenOrigin> {
+        if value == b"null" {
+            return Some(GivenOrigin::Opaque);
+        }
+        let text = core::str::from_utf8(value).ok()?;
+        let url = Url::parse(text).ok()?;
+        let origin = url.origin();
+        (origin.is_tuple() && origin.ascii_serialization() == text)
+            .then_some(GivenOrigin::Tuple(url))
+    }
 }
 
 impl Request {
@@ -69,6 +98,7 @@ impl Request {
             referrer: None,
             space: None,
             curl: None,
+            origin: None,
         }
     }
 
@@ -143,6 +173,35 @@ impl Request {
         Ok(self)
     }
 
+    /// Sets the request's origin (Fetch's request origin: who makes the request), as its
+    /// serialization: `https://app.test`, `http://a.test:8080`, or `null` for an opaque
+    /// origin. Anything else is [`InvalidRequest::Origin`].
+    ///
+    /// Redirect taint is judged against it: once the chain goes from a URL whose origin is
+    /// not the request's to another origin, a caller-set `Origin` becomes `null` (the
+    /// `fetch` and `strict` rules). Without it, the request's origin is the origin a
+    /// caller-set `Origin` field names (when its value is a serialized origin), else the
+    /// referrer's ([`Request::referrer`] or a caller-set `Referer`), else the first URL's.
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Policy, Request};
+    /// // A page of app.test asks api.test, which redirects to evil.test.
+    /// let req = Request::get("https://api.test/data")?
+    ///     .origin("https://app.test")?
+    ///     .header("Origin", "https://app.test")?;
+    /// let mut follow = Follow::new(req, Policy::fetch())?;
+    /// let bytes = b"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://evil.test/\r\n\r\n";
+    /// let Event::Redirect(hop) = follow.handle_response(bytes)? else { panic!() };
+    /// // From api.test, not the request's origin, to another one: redirect-tainted.
+    /// assert_eq!(hop.request().header("origin"), Some(&b"null"[..]));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn origin(mut self, origin: &str) -> Result<Request, crate::Error> {
+        let origin = GivenOrigin::parse(origin.as_bytes()).ok_or(InvalidRequest::Origin)?;
+        self.origin = Some(Box::new(origin));
+        Ok(self)
+    }
+
     /// The referrer given with [`Request::referrer`], as written.
     pub fn referrer_str(&self) -> Option<&str> {
         self.referrer.as_deref()
@@ -163,7 +222,8 @@ impl Request {
     /// `0x0A..=0x1F`, `0x7F`, as the `http` crate's `HeaderValue`):
     /// [`InvalidRequest::HeaderValue`] otherwise. Several fields of the same name are kept
     /// in order; [`Follow::new`](crate::Follow::new) then refuses a set that would make the
-    /// request ambiguous (two `Host` fields, `Content-Length` with `Transfer-Encoding`).
+    /// request ambiguous (two `Host` fields, `Content-Length` with `Transfer-Encoding`,
+    /// `Content-Length` values that differ).
     ///
     /// ```
     /// use redirects::{Error, InvalidRequest, Request};

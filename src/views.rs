@@ -177,10 +177,14 @@ impl<'a> Redirect<'a> {
 
     /// Every header the next request does not carry, with why and when it was removed.
     /// Under the `curl` profile a credential left out of this request only (the chain is
-    /// away from its origin) is reported as removed on this redirect.
+    /// away from its origin) is reported as removed on this redirect. A header the caller
+    /// set again ([`Redirect::set_header`], [`Redirect::append_header`]) is carried, so it
+    /// is not reported, whatever happened to its earlier values; one the machine writes
+    /// in place of the caller's (`Referer`, `Origin: null`) is reported with its reason.
     pub fn removed_headers(&self) -> impl Iterator<Item = RemovedHeader<'_>> + '_ {
         let n = self.m.redirects();
-        self.m.fields().iter().filter_map(move |f| {
+        let fields = self.m.fields();
+        fields.iter().filter_map(move |f| {
             let (reason, at) = match f.removed {
                 // What the machine wrote and later replaced is not the caller's business.
                 _ if f.machine => return None,
@@ -191,6 +195,12 @@ impl<'a> Redirect<'a> {
                 None if f.withheld => (RemovalReason::CrossOrigin, n),
                 None => return None,
             };
+            let carried = fields
+                .iter()
+                .any(|g| !g.machine && g.sent() && g.name.eq_ignore_ascii_case(&f.name));
+            if carried {
+                return None;
+            }
             Some(RemovedHeader {
                 name: &f.name,
                 reason,
@@ -264,9 +274,11 @@ impl<'a> Redirect<'a> {
     /// character other than HTAB ([`InvalidRequest::HeaderName`],
     /// [`InvalidRequest::HeaderValue`]); a second `Host` while the chain still has one
     /// (sent, or only withheld from this request under the `curl` profile), or
-    /// `Transfer-Encoding` with a `Content-Length` (or the reverse)
+    /// `Transfer-Encoding` with a `Content-Length` (or the reverse), a `Content-Length`
+    /// whose value differs from one the request carries or is not decimal
     /// ([`InvalidRequest::DuplicateHost`],
-    /// [`InvalidRequest::ContentLengthWithTransferEncoding`]). To replace a `Host`, use
+    /// [`InvalidRequest::ContentLengthWithTransferEncoding`],
+    /// [`InvalidRequest::ContentLength`]). To replace a `Host` or a `Content-Length`, use
     /// [`Redirect::set_header`].
     ///
     /// Naming a credential here (for example the `Cookie` your jar holds for the new URL)

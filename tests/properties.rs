@@ -596,18 +596,19 @@ fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Fetch: a request made from https://app.test's page (its referrer, FORMAT.md's request
-/// origin) goes to https://api.test, which redirects to https://evil.test. The hop goes
-/// from a URL foreign to the request's origin to another origin: redirect-taint is not
-/// "same-origin", and "serializing a request origin" gives `null`. Without the referrer
-/// the request's origin is the first URL's, and api.test -> evil.test alone does not taint
-/// (whatever the `Origin` field says).
+/// Fetch: a request made from https://app.test's page goes to https://api.test, which
+/// redirects to https://evil.test. The hop goes from a URL foreign to the request's origin
+/// to another origin: redirect-taint is not "same-origin", and "serializing a request
+/// origin" gives `null`. The request's origin is app.test whichever way the caller says
+/// so: the referrer, the `Origin` field's own value (FORMAT.md format 3; issue 18 finding
+/// 1), or `Request::origin`. Only a request whose origin is api.test itself keeps its
+/// `Origin` over api.test -> evil.test.
 #[test]
 fn origin_is_nulled_after_a_foreign_redirector() {
-    let req = |referrer: bool| {
+    let req = |origin: &str, referrer: bool| {
         let r = redirects::Request::get("https://api.test/x")
             .unwrap()
-            .header("Origin", "https://app.test")
+            .header("Origin", origin)
             .unwrap();
         if referrer {
             r.referrer("https://app.test/page").unwrap()
@@ -616,10 +617,33 @@ fn origin_is_nulled_after_a_foreign_redirector() {
         }
     };
     let hop = b"HTTP/1.1 302 Found\r\nLocation: https://evil.test/\r\n\r\n";
-    let (_, headers, _) = one_redirect(redirects::Policy::fetch(), req(true), &[hop]);
-    assert_eq!(header(&headers, "origin"), Some("null"));
-    let (_, headers, _) = one_redirect(redirects::Policy::fetch(), req(false), &[hop]);
-    assert_eq!(header(&headers, "origin"), Some("https://app.test"));
+    let sent = |request| {
+        let (_, headers, _) = one_redirect(redirects::Policy::fetch(), request, &[hop]);
+        header(&headers, "origin").map(str::to_owned)
+    };
+    assert_eq!(sent(req("https://app.test", true)).as_deref(), Some("null"));
+    assert_eq!(
+        sent(req("https://app.test", false)).as_deref(),
+        Some("null")
+    );
+    let explicit = req("https://app.test", false)
+        .origin("https://app.test")
+        .unwrap();
+    assert_eq!(sent(explicit).as_deref(), Some("null"));
+    assert_eq!(
+        sent(req("https://api.test", false)).as_deref(),
+        Some("https://api.test")
+    );
+    // An explicit origin comes before the field's value.
+    let explicit = req("https://app.test", false)
+        .origin("https://api.test")
+        .unwrap();
+    assert_eq!(sent(explicit).as_deref(), Some("https://app.test"));
+    // A value that is not a serialized origin names none: the first URL's counts.
+    assert_eq!(
+        sent(req("https://app.test/", false)).as_deref(),
+        Some("https://app.test/")
+    );
 }
 
 /// Two caller-set `Referer` fields: the first is the referrer when the chain starts

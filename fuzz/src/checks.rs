@@ -1571,11 +1571,17 @@ impl Model<'_> {
 
     /// What `removed_headers` lists on the proposed redirect `self.count`: every field
     /// not sent, with why and when; a withheld curl credential as removed on this one.
+    /// A name the request still carries in a caller's field is not listed (issue 18
+    /// finding 6: the list is what the next request does not carry).
     fn removed(&self) -> Removed {
         let n = self.count;
+        let carried = |name: &str| {
+            self.sent_fields()
+                .any(|g| !g.machine && g.name.eq_ignore_ascii_case(name))
+        };
         self.fields
             .iter()
-            .filter(|f| !f.machine)
+            .filter(|f| !f.machine && !carried(&f.name))
             .filter_map(|f| {
                 let (reason, at) = match f.removed {
                     Some(r) => r,
@@ -2232,13 +2238,22 @@ fn first_request(case: &Case) -> Model<'_> {
         .iter()
         .find(|(n, _)| is_named(n, "referer"))
         .map(|(_, v)| referrer_of_field(v));
-    // FORMAT.md: the request's origin is the referrer's origin when given (a caller-set
-    // `Referer` that is a URL counts), else the first URL's.
-    let request_origin = match (&caller_referer, &case.referrer) {
-        (Some(MRef::Url { url, .. }), _) => url.clone(),
-        (None, Some(r)) => Url::parse(r).expect("a referrer URL"),
-        _ => first.clone(),
-    };
+    // FORMAT.md: the request's origin is the one a caller-set `Origin` names (the first
+    // such field, when its value is a serialized origin or `null`), else the referrer's
+    // origin when given (a caller-set `Referer` that is a URL counts), else the first
+    // URL's.
+    let caller_origin = case
+        .headers
+        .iter()
+        .find(|(n, _)| is_named(n, "origin"))
+        .and_then(|(_, v)| origin_named(v));
+    let request_origin = caller_origin.unwrap_or_else(|| {
+        Some(match (&caller_referer, &case.referrer) {
+            (Some(MRef::Url { url, .. }), _) => url.clone(),
+            (None, Some(r)) => Url::parse(r).expect("a referrer URL"),
+            _ => first.clone(),
+        })
+    });
     let mut m = Model {
         case,
         first: first.clone(),
@@ -2266,7 +2281,7 @@ fn first_request(case: &Case) -> Model<'_> {
             .referrer_policy
             .unwrap_or(ReferrerPolicy::StrictOriginWhenCrossOrigin),
         known,
-        request_origin: (!case.curl()).then_some(Some(request_origin)),
+        request_origin: (!case.curl()).then_some(request_origin),
         tainted: false,
         decision: None,
         upgrade,
@@ -2627,4 +2642,22 @@ pub fn check_machine(case: &Case) -> Vec<Outcome> {
     let bytewise = drive(case, Feed::Bytewise);
     assert_eq!(whole, bytewise, "whole vs one byte at a time");
     whole
+}
+
+/// The origin an `Origin` value names: `Some(None)` for `null` (opaque), `Some(Some(url))`
+/// when the value is exactly the ASCII serialization of a tuple origin, `None` otherwise.
+fn origin_named(value: &[u8]) -> Option<Option<Url>> {
+    if value == b"null" {
+        return Some(None);
+    }
+    let text = std::str::from_utf8(value).ok()?;
+    let url = Url::parse(text).ok()?;
+    let serialized = format!(
+        "{}://{}{}",
+        url.scheme(),
+        url.host_str()?,
+        url.port().map(|p| format!(":{p}")).unwrap_or_default()
+    );
+    (serialized == text && matches!(url.scheme(), "http" | "https" | "ws" | "wss" | "ftp"))
+        .then_some(Some(url))
 }
