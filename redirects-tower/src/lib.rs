@@ -58,6 +58,7 @@
 
 mod body;
 mod chain;
+mod drain;
 mod error;
 mod future;
 mod hook;
@@ -65,6 +66,9 @@ mod service;
 
 pub use body::{BoxError, CloneBody, NoReplay, Replay, RequestBody};
 pub use chain::{Hop, RedirectChain, RemovedHeader};
+#[cfg(feature = "tokio")]
+pub use drain::TokioTimer;
+pub use drain::{DEFAULT_DRAIN_WAIT, DEFAULT_MAX_DRAIN, NoTimer, Timer};
 pub use error::Error;
 pub use future::ResponseFuture;
 pub use hook::{Action, FollowAll, HookFn, OnRedirect};
