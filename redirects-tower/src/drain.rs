@@ -18,7 +18,7 @@ pub const DEFAULT_DRAIN_WAIT: Duration = Duration::from_millis(100);
 /// not ready) has elapsed; the body is then dropped (an HTTP/1.1 connection with it).
 ///
 /// Implemented by [`NoTimer`] (the default: wait for nothing, read only what has already
-/// arrived), [`TokioTimer`] (feature `tokio`) and closures `Fn(Duration) -> F` where
+/// arrived), `TokioTimer` (feature `tokio`) and closures `Fn(Duration) -> F` where
 /// `F: Future<Output = ()>`:
 ///
 /// ```

@@ -61,6 +61,8 @@ mod chain;
 mod drain;
 mod error;
 mod future;
+#[cfg(feature = "hyper-util")]
+pub mod guard;
 mod hook;
 mod service;
 
@@ -69,8 +71,10 @@ pub use chain::{Hop, RedirectChain, RemovedHeader};
 #[cfg(feature = "tokio")]
 pub use drain::TokioTimer;
 pub use drain::{DEFAULT_DRAIN_WAIT, DEFAULT_MAX_DRAIN, NoTimer, Timer};
-pub use error::Error;
+pub use error::{Error, find_private_target};
 pub use future::ResponseFuture;
+#[cfg(feature = "hyper-util")]
+pub use guard::{GuardedConnector, GuardedResolver};
 pub use hook::{Action, FollowAll, HookFn, OnRedirect};
 pub use service::{FollowRedirect, FollowRedirectLayer};
 

@@ -110,7 +110,7 @@ impl<H, R, T> FollowRedirectLayer<H, R, T> {
 
     /// Lets a drain wait for a redirect's body up to `wait` (from the first frame that has
     /// not arrived), with `timer`'s sleeps ([`Timer`]: a closure over your runtime's sleep,
-    /// or [`TokioTimer`](crate::TokioTimer) with the feature `tokio`). Without a timer
+    /// or `TokioTimer` with the feature `tokio`). Without a timer
     /// ([`NoTimer`], the default) a drain never waits: it reads what has already arrived
     /// and drops the body at the first frame that has not.
     pub fn drain_timer<T2: Timer>(
