@@ -303,9 +303,10 @@ where
                 } => {
                     let done = match body.as_mut().poll_frame(cx) {
                         Poll::Ready(Some(Ok(frame))) => {
-                            if let Some(data) = frame.data_ref() {
-                                *drained += data.remaining() as u64;
-                            }
+                            // Every frame counts at least one byte, so that a body of
+                            // endless empty frames ends too.
+                            let len = frame.data_ref().map_or(0, |data| data.remaining());
+                            *drained += len.max(1) as u64;
                             // Past the bound (or known to go past it) the rest is not
                             // read: the body and its connection are dropped.
                             *drained > this.drain.max_bytes
