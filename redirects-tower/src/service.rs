@@ -182,6 +182,15 @@ where
 /// not possible (another origin, `Connection: close`, HTTP/2), the body is dropped
 /// unread before the next request, as tower-http does: a stalled body never holds the
 /// chain.
+///
+/// # Private targets
+///
+/// Under [`Policy::strict`] the machine refuses a redirect to a host less public than the
+/// first URL's; a name that resolves into a private network can only be refused where the
+/// connection is made, which is the inner service. For hyper-util's client, build it with
+/// a `GuardedConnector` (feature `hyper-util`, module `guard`): every resolved address of
+/// every hop is checked before connecting, and a refusal is
+/// [`Error::private_target`](crate::Error::private_target).
 #[derive(Debug, Clone)]
 pub struct FollowRedirect<S, H = FollowAll, R = CloneBody, T = NoTimer> {
     inner: S,

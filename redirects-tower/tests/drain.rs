@@ -328,3 +328,38 @@ async fn finding_4_a_body_over_the_size_bound_is_dropped_not_drained() {
     follow(FollowRedirectLayer::new(Policy::fetch()).max_drain(0), svc).await;
     assert_eq!(polls.load(Ordering::SeqCst), 0);
 }
+
+/// `TokioTimer` (feature `tokio`) bounds the wait as a closure over tokio's sleep does.
+#[cfg(feature = "tokio")]
+#[tokio::test]
+async fn finding_4_tokio_timer_bounds_the_wait_for_a_stalled_body() {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let body = {
+        let polls = polls.clone();
+        move || TestBody {
+            frames: 1,
+            frame_len: 10,
+            after: After::Stall,
+            exact: None,
+            polls: polls.clone(),
+        }
+    };
+    let svc = service("/next", &[("transfer-encoding", "chunked")], body);
+    let started = std::time::Instant::now();
+    let client = ServiceBuilder::new()
+        .layer(
+            FollowRedirectLayer::new(Policy::fetch())
+                .drain_timer(redirects_tower::TokioTimer, Duration::from_millis(150)),
+        )
+        .service(svc);
+    let req = Request::get("http://a.test/start")
+        .body(Full::default())
+        .unwrap();
+    let res = tokio::time::timeout(Duration::from_secs(10), client.oneshot(req))
+        .await
+        .expect("the chain hangs on the redirect's body")
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert!(polls.load(Ordering::SeqCst) >= 2);
+}

@@ -145,6 +145,23 @@ async fn finding_5_strict_never_connects_to_a_name_that_resolves_into_a_private_
     let refused = err.private_target().unwrap_or_else(|| panic!("{err:?}"));
     assert_eq!(&*refused.host, "127.0.0.1");
     assert_eq!(refused.space, AddressSpace::Local);
+    // And an IPv6 literal, as a redirect's target under `fetch` (which lets the machine
+    // follow it: the connector is what refuses).
+    let connector =
+        GuardedConnector::with_resolver(StaticResolver::default(), AddressSpace::Public);
+    let client = Client::builder(TokioExecutor::new()).build::<_, Full<Bytes>>(connector);
+    let err = ServiceBuilder::new()
+        .layer(FollowRedirectLayer::new(Policy::fetch()))
+        .service(client)
+        .oneshot(
+            Request::get(format!("http://[::1]:{port}/v6"))
+                .body(Full::default())
+                .unwrap(),
+        )
+        .await
+        .expect_err("an IPv6 loopback literal got through");
+    let refused = err.private_target().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(refused.address, Some("::1".parse().unwrap()));
     assert_eq!(server.connections(), 0);
 }
 
