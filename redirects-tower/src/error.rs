@@ -46,6 +46,43 @@ impl<E> Error<E> {
     }
 }
 
+impl<E> Error<E>
+where
+    E: std::error::Error + 'static,
+{
+    /// The private target that ended the chain, if one did: refused by the machine
+    /// ([`Error::Redirect`] with [`redirects::Error::PrivateTarget`]: a redirect whose host is
+    /// less public than the chain's first URL under `strict`), or refused at connection
+    /// time, with the address, by a guard in the inner service
+    /// (`GuardedConnector`, feature `hyper-util`; any connector
+    /// whose error's source chain holds a [`redirects::Error::PrivateTarget`]), which the
+    /// layer sees as [`Error::Inner`].
+    pub fn private_target(&self) -> Option<&redirects::PrivateTarget> {
+        match self {
+            Error::Redirect(redirects::Error::PrivateTarget(target)) => Some(target),
+            Error::Inner(inner) => find_private_target(inner),
+            _ => None,
+        }
+    }
+}
+
+/// The core's [`redirects::PrivateTarget`] in `error` or its source chain: what
+/// [`Error::private_target`] looks for in an inner service's error, for an error type that
+/// is not `std::error::Error` itself (a `Box<dyn Error + Send + Sync>`, as tower's
+/// middleware returns: `find_private_target(&*boxed)`).
+pub fn find_private_target<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a redirects::PrivateTarget> {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if let Some(redirects::Error::PrivateTarget(target)) = error.downcast_ref() {
+            return Some(target);
+        }
+        next = error.source();
+    }
+    None
+}
+
 impl<E> From<redirects::Error> for Error<E> {
     fn from(e: redirects::Error) -> Self {
         Error::Redirect(e)

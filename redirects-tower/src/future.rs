@@ -13,12 +13,9 @@ use tower_service::Service;
 
 use crate::body::Replay;
 use crate::chain::{Hop, RedirectChain};
+use crate::drain::{Drain, Timer};
 use crate::error::Error;
 use crate::hook::{Action, OnRedirect};
-
-/// How much of a redirect's body is read (and thrown away) before the next request: past
-/// this the body is dropped, and an HTTP/1.1 connection with it.
-pub(crate) const MAX_DRAIN: u64 = 64 * 1024;
 
 /// One chain's state apart from the I/O: the machine, the hook, the body copy.
 pub(crate) struct Chain<B, H, R> {
@@ -37,8 +34,13 @@ pub(crate) struct Chain<B, H, R> {
 enum Step<B, ResBody> {
     /// Return it.
     Final(Response<ResBody>),
-    /// Drain this body, then send this request.
-    Next(Request<B>, ResBody),
+    /// Get rid of this body (drained if `reuse`: the next request may go on the connection
+    /// that carried it), then send this request.
+    Next {
+        next: Request<B>,
+        body: ResBody,
+        reuse: bool,
+    },
 }
 
 impl<B, H, R> Chain<B, H, R>
@@ -123,6 +125,10 @@ where
                     }
                     Action::Refuse(reason) => return Err(Error::Redirect(redirect.refuse(reason))),
                 }
+                // Over HTTP/2 and HTTP/3 a body not read is given up by resetting its
+                // stream, and the connection goes on: draining helps only HTTP/1.x.
+                let reuse = redirect.reuse_connection()
+                    && matches!(response.version(), Version::HTTP_10 | Version::HTTP_11);
                 let next = redirect.request();
                 let body = match stash {
                     Some(stash) if next.send_body() => {
@@ -134,7 +140,11 @@ where
                 hops.push(Hop::record(&redirect, status, request.method().clone()));
                 *request.version_mut() = *version;
                 *request.extensions_mut() = extensions.clone();
-                Ok(Step::Next(request, response.into_body()))
+                Ok(Step::Next {
+                    next: request,
+                    body: response.into_body(),
+                    reuse,
+                })
             }
         }
     }
@@ -142,31 +152,36 @@ where
 
 pin_project! {
     /// The future of [`FollowRedirect`](crate::FollowRedirect)'s responses.
-    pub struct ResponseFuture<S, B, ResBody, H, R>
+    pub struct ResponseFuture<S, B, ResBody, H, R, T = crate::NoTimer>
     where
         S: Service<Request<B>>,
+        T: Timer,
     {
         #[pin]
-        state: State<S::Future, B, ResBody, S::Error>,
+        state: State<S::Future, B, ResBody, S::Error, T::Sleep>,
         service: S,
         chain: Option<Chain<B, H, R>>,
+        drain: Drain<T>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<F, B, ResBody, E> {
+    enum State<F, B, ResBody, E, Z> {
         /// A request is out.
         Calling {
             #[pin]
             future: F,
         },
-        /// A redirect's body is being read to its end before `next` goes out.
+        /// A redirect's body is being read to its end before `next` goes out, within the
+        /// size bound and, from the first frame that was not ready, the time bound.
         Draining {
             #[pin]
             body: ResBody,
             next: Option<Request<B>>,
             drained: u64,
+            #[pin]
+            deadline: Option<Z>,
         },
         /// `next` goes out once the service is ready.
         Sending {
@@ -180,32 +195,41 @@ pin_project! {
     }
 }
 
-impl<S, B, ResBody, H, R> ResponseFuture<S, B, ResBody, H, R>
+impl<S, B, ResBody, H, R, T> ResponseFuture<S, B, ResBody, H, R, T>
 where
     S: Service<Request<B>>,
+    T: Timer,
 {
-    pub(crate) fn calling(mut service: S, request: Request<B>, chain: Chain<B, H, R>) -> Self {
+    pub(crate) fn calling(
+        mut service: S,
+        request: Request<B>,
+        chain: Chain<B, H, R>,
+        drain: Drain<T>,
+    ) -> Self {
         ResponseFuture {
             state: State::Calling {
                 future: service.call(request),
             },
             service,
             chain: Some(chain),
+            drain,
         }
     }
 
-    pub(crate) fn failed(service: S, error: Error<S::Error>) -> Self {
+    pub(crate) fn failed(service: S, error: Error<S::Error>, drain: Drain<T>) -> Self {
         ResponseFuture {
             state: State::Failed { error: Some(error) },
             service,
             chain: None,
+            drain,
         }
     }
 }
 
-impl<S, B, ResBody, H, R> std::fmt::Debug for ResponseFuture<S, B, ResBody, H, R>
+impl<S, B, ResBody, H, R, T> std::fmt::Debug for ResponseFuture<S, B, ResBody, H, R, T>
 where
     S: Service<Request<B>>,
+    T: Timer,
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let redirects = self.chain.as_ref().map_or(0, |c| c.hops.len());
@@ -215,13 +239,14 @@ where
     }
 }
 
-impl<S, B, ResBody, H, R> Future for ResponseFuture<S, B, ResBody, H, R>
+impl<S, B, ResBody, H, R, T> Future for ResponseFuture<S, B, ResBody, H, R, T>
 where
     S: Service<Request<B>, Response = Response<ResBody>>,
     B: HttpBody + Default,
     ResBody: HttpBody,
     H: OnRedirect,
     R: Replay<B>,
+    T: Timer,
 {
     type Output = Result<Response<ResBody>, Error<S::Error>>;
 
@@ -237,16 +262,25 @@ where
                         (Ok(_), None) => Err(Error::Redirect(redirects::Error::InvalidState)),
                     };
                     match step {
-                        Ok(Step::Next(next, body)) => {
+                        Ok(Step::Next { next, body, reuse }) => {
                             let next = Some(next);
-                            if body.is_end_stream() {
-                                this.state.set(State::Sending { next });
-                            } else {
+                            // Drained only when that lets the next request reuse the
+                            // connection and the body can fit the size bound; otherwise
+                            // dropped unread (here, before the next request goes out).
+                            if reuse
+                                && this.drain.max_bytes > 0
+                                && !body.is_end_stream()
+                                && body.size_hint().lower() <= this.drain.max_bytes
+                            {
                                 this.state.set(State::Draining {
                                     body,
                                     next,
                                     drained: 0,
+                                    deadline: None,
                                 });
+                            } else {
+                                drop(body);
+                                this.state.set(State::Sending { next });
                             }
                         }
                         Ok(Step::Final(response)) => {
@@ -265,17 +299,37 @@ where
                     mut body,
                     next,
                     drained,
+                    mut deadline,
                 } => {
-                    let done = match ready!(body.as_mut().poll_frame(cx)) {
-                        Some(Ok(frame)) => {
-                            if let Some(data) = frame.data_ref() {
-                                *drained += data.remaining() as u64;
-                            }
-                            *drained > MAX_DRAIN
+                    let done = match body.as_mut().poll_frame(cx) {
+                        Poll::Ready(Some(Ok(frame))) => {
+                            // Every frame counts at least one byte, so that a body of
+                            // endless empty frames ends too.
+                            let len = frame.data_ref().map_or(0, |data| data.remaining());
+                            *drained += len.max(1) as u64;
+                            // Past the bound (or known to go past it) the rest is not
+                            // read: the body and its connection are dropped.
+                            *drained > this.drain.max_bytes
+                                || body.size_hint().lower()
+                                    > this.drain.max_bytes.saturating_sub(*drained)
                         }
                         // A broken body only costs the connection: the next request goes
                         // on a new one.
-                        Some(Err(_)) | None => true,
+                        Poll::Ready(Some(Err(_)) | None) => true,
+                        Poll::Pending => {
+                            if deadline.is_none() {
+                                let sleep = this.drain.timer.sleep(this.drain.wait);
+                                deadline.set(Some(sleep));
+                            }
+                            match deadline.as_pin_mut() {
+                                // The time bound is over: the body is dropped.
+                                Some(sleep) => {
+                                    ready!(sleep.poll(cx));
+                                    true
+                                }
+                                None => true,
+                            }
+                        }
                     };
                     if done {
                         let next = next.take();

@@ -18,6 +18,22 @@
 //! - Errors are typed ([`Error`]); the final response carries a [`RedirectChain`] in its
 //!   extensions: the final URL, and for each redirect the status, both URLs, the method,
 //!   what was removed and why, the `Referer` decision, the HSTS upgrade.
+//! - A redirect's body is drained only when the next request may reuse the connection,
+//!   within a size bound ([`FollowRedirectLayer::max_drain`], 64 KiB) and a time bound
+//!   ([`FollowRedirectLayer::drain_timer`]: a [`Timer`] of your runtime; without one, no
+//!   waiting), and dropped otherwise: a stalled body never holds the chain (see
+//!   [`FollowRedirect`]).
+//! - Private targets under [`Policy::strict`](redirects::Policy::strict): the machine
+//!   refuses a redirect to a less public host (`http://169.254.169.254/`, `localhost`);
+//!   a name that *resolves* there (`169.254.169.254.nip.io`) can only be refused where
+//!   the connection is made. With the feature `hyper-util`, build hyper-util's client with
+//!   `GuardedConnector::new(AddressSpace::Public)` (module `guard`): every
+//!   address of every hop is checked before connecting, and a refusal is
+//!   [`Error::private_target`]. That is the way to use `strict` for URLs strangers give.
+//!
+//! Features: `tokio` (`TokioTimer`, tokio's sleep for the drain's time bound) and
+//! `hyper-util` (module `guard`: `GuardedConnector`, `GuardedResolver`); none by default,
+//! so the layer depends on no runtime.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -58,19 +74,28 @@
 
 mod body;
 mod chain;
+mod drain;
 mod error;
 mod future;
+#[cfg(feature = "hyper-util")]
+pub mod guard;
 mod hook;
 mod service;
 
 pub use body::{BoxError, CloneBody, NoReplay, Replay, RequestBody};
 pub use chain::{Hop, RedirectChain, RemovedHeader};
-pub use error::Error;
+#[cfg(feature = "tokio")]
+pub use drain::TokioTimer;
+pub use drain::{DEFAULT_DRAIN_WAIT, DEFAULT_MAX_DRAIN, NoTimer, Timer};
+pub use error::{Error, find_private_target};
 pub use future::ResponseFuture;
+#[cfg(feature = "hyper-util")]
+pub use guard::{GuardedConnector, GuardedResolver};
 pub use hook::{Action, FollowAll, HookFn, OnRedirect};
 pub use service::{FollowRedirect, FollowRedirectLayer};
 
-/// The README's examples run as doctests too.
-#[cfg(doctest)]
+/// The README's examples run as doctests too (with the feature `hyper-util`, which one of
+/// them uses: `cargo test --all-features` runs them).
+#[cfg(all(doctest, feature = "hyper-util"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -2,6 +2,7 @@
 
 use std::mem;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use http::{Request, Response};
 use redirects::{Policy, Redirect};
@@ -9,6 +10,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::body::{CloneBody, Replay};
+use crate::drain::{Drain, NoTimer, Timer};
 use crate::error::Error;
 use crate::future::{Chain, ResponseFuture};
 use crate::hook::{Action, FollowAll, HookFn, OnRedirect};
@@ -31,20 +33,24 @@ use crate::hook::{Action, FollowAll, HookFn, OnRedirect};
 /// # let _ = layer;
 /// ```
 #[derive(Debug, Clone)]
-pub struct FollowRedirectLayer<H = FollowAll, R = CloneBody> {
+pub struct FollowRedirectLayer<H = FollowAll, R = CloneBody, T = NoTimer> {
     policy: Policy,
     hook: H,
     replay: R,
+    drain: Drain<T>,
 }
 
 impl FollowRedirectLayer {
     /// A layer that follows redirects as `policy` says ([`Policy::fetch`] is what browsers
-    /// do), replays `Clone` bodies and follows every redirect the policy follows.
+    /// do), replays `Clone` bodies, follows every redirect the policy follows, and drains a
+    /// redirect's body only as far as it has arrived, up to 64 KiB, when the next request
+    /// may reuse the connection (see [`FollowRedirect`]).
     pub fn new(policy: Policy) -> Self {
         FollowRedirectLayer {
             policy,
             hook: FollowAll,
             replay: CloneBody,
+            drain: Drain::default(),
         }
     }
 }
@@ -56,12 +62,12 @@ impl Default for FollowRedirectLayer {
     }
 }
 
-impl<H, R> FollowRedirectLayer<H, R> {
+impl<H, R, T> FollowRedirectLayer<H, R, T> {
     /// Decides every redirect the policy follows with `hook` (see [`OnRedirect`]): it gets
     /// the core's [`Redirect`] handle, may edit the next request's headers, and answers
     /// [`Action::Follow`], [`Action::Stop`] or [`Action::Refuse`]. The closure is cloned
     /// for each call of the service.
-    pub fn on_redirect<F>(self, hook: F) -> FollowRedirectLayer<HookFn<F>, R>
+    pub fn on_redirect<F>(self, hook: F) -> FollowRedirectLayer<HookFn<F>, R, T>
     where
         F: FnMut(&mut Redirect<'_>) -> Action + Clone,
     {
@@ -69,7 +75,7 @@ impl<H, R> FollowRedirectLayer<H, R> {
     }
 
     /// Decides every redirect the policy follows with an [`OnRedirect`] value.
-    pub fn hook<H2>(self, hook: H2) -> FollowRedirectLayer<H2, R>
+    pub fn hook<H2>(self, hook: H2) -> FollowRedirectLayer<H2, R, T>
     where
         H2: OnRedirect + Clone,
     {
@@ -77,16 +83,50 @@ impl<H, R> FollowRedirectLayer<H, R> {
             policy: self.policy,
             hook,
             replay: self.replay,
+            drain: self.drain,
         }
     }
 
     /// Says how a request body is copied for the requests that send it again (see
     /// [`Replay`]; default [`CloneBody`]).
-    pub fn replay<R2>(self, replay: R2) -> FollowRedirectLayer<H, R2> {
+    pub fn replay<R2>(self, replay: R2) -> FollowRedirectLayer<H, R2, T> {
         FollowRedirectLayer {
             policy: self.policy,
             hook: self.hook,
             replay,
+            drain: self.drain,
+        }
+    }
+
+    /// At most this many bytes of a redirect's body are read (and thrown away) so that the
+    /// next request can reuse the connection; a body longer than this (by its
+    /// `Content-Length`, or once this many bytes were read) is dropped, and its HTTP/1.1
+    /// connection with it. Default 64 KiB; `0` never drains (every redirect's body is
+    /// dropped unread, as tower-http does).
+    pub fn max_drain(mut self, bytes: u64) -> Self {
+        self.drain.max_bytes = bytes;
+        self
+    }
+
+    /// Lets a drain wait for a redirect's body up to `wait` (from the first frame that has
+    /// not arrived), with `timer`'s sleeps ([`Timer`]: a closure over your runtime's sleep,
+    /// or `TokioTimer` with the feature `tokio`). Without a timer
+    /// ([`NoTimer`], the default) a drain never waits: it reads what has already arrived
+    /// and drops the body at the first frame that has not.
+    pub fn drain_timer<T2: Timer>(
+        self,
+        timer: T2,
+        wait: Duration,
+    ) -> FollowRedirectLayer<H, R, T2> {
+        FollowRedirectLayer {
+            policy: self.policy,
+            hook: self.hook,
+            replay: self.replay,
+            drain: Drain {
+                max_bytes: self.drain.max_bytes,
+                wait,
+                timer,
+            },
         }
     }
 
@@ -96,12 +136,13 @@ impl<H, R> FollowRedirectLayer<H, R> {
     }
 }
 
-impl<S, H, R> Layer<S> for FollowRedirectLayer<H, R>
+impl<S, H, R, T> Layer<S> for FollowRedirectLayer<H, R, T>
 where
     H: Clone,
     R: Clone,
+    T: Clone,
 {
-    type Service = FollowRedirect<S, H, R>;
+    type Service = FollowRedirect<S, H, R, T>;
 
     fn layer(&self, inner: S) -> Self::Service {
         FollowRedirect {
@@ -109,6 +150,7 @@ where
             policy: self.policy.clone(),
             hook: self.hook.clone(),
             replay: self.replay.clone(),
+            drain: self.drain.clone(),
         }
     }
 }
@@ -118,8 +160,7 @@ where
 ///
 /// For each call, the first request goes to the inner service as it is (but for an
 /// `https` upgrade of a known HSTS host). Every response head goes to the machine; while it
-/// answers with a redirect, the hook decides it, the redirect's body is drained (up to
-/// 64 KiB, then dropped, so that an HTTP/1.1 connection can go back to the pool), and the
+/// answers with a redirect, the hook decides it, the redirect's body is got rid of, and the
 /// next request the machine describes is sent: method, absolute URI and headers as the
 /// machine says, the first request's version and extensions, and the body again (a copy
 /// made by the [`Replay`]) or `B::default()`. The final response (or a 3xx the policy or
@@ -127,12 +168,36 @@ where
 /// its extensions.
 ///
 /// The request's URI must be absolute (`http` or `https`), as a client service's is.
+///
+/// # Redirect bodies
+///
+/// A redirect's body is read to its end (and thrown away) only when that can help: when
+/// the machine says the next request may go on the same connection
+/// ([`Redirect::reuse_connection`]: same origin, a persistent HTTP/1.x connection with
+/// trustworthy framing), so that the connection goes back to the pool. Then it is drained
+/// within bounds: at most [`max_drain`](FollowRedirectLayer::max_drain) bytes (64 KiB; a
+/// longer `Content-Length` is not read at all) and, once a frame has not arrived, at most
+/// the wait of the [`drain_timer`](FollowRedirectLayer::drain_timer) (none without a timer:
+/// what has arrived is read, the rest is not waited for). Past a bound, or when reuse is
+/// not possible (another origin, `Connection: close`, HTTP/2), the body is dropped
+/// unread before the next request, as tower-http does: a stalled body never holds the
+/// chain.
+///
+/// # Private targets
+///
+/// Under [`Policy::strict`] the machine refuses a redirect to a host less public than the
+/// first URL's; a name that resolves into a private network can only be refused where the
+/// connection is made, which is the inner service. For hyper-util's client, build it with
+/// a `GuardedConnector` (feature `hyper-util`, module `guard`): every resolved address of
+/// every hop is checked before connecting, and a refusal is
+/// [`Error::private_target`](crate::Error::private_target).
 #[derive(Debug, Clone)]
-pub struct FollowRedirect<S, H = FollowAll, R = CloneBody> {
+pub struct FollowRedirect<S, H = FollowAll, R = CloneBody, T = NoTimer> {
     inner: S,
     policy: Policy,
     hook: H,
     replay: R,
+    drain: Drain<T>,
 }
 
 impl<S> FollowRedirect<S> {
@@ -147,7 +212,7 @@ impl<S> FollowRedirect<S> {
     }
 }
 
-impl<S, H, R> FollowRedirect<S, H, R> {
+impl<S, H, R, T> FollowRedirect<S, H, R, T> {
     /// The inner service.
     pub fn get_ref(&self) -> &S {
         &self.inner
@@ -169,17 +234,18 @@ impl<S, H, R> FollowRedirect<S, H, R> {
     }
 }
 
-impl<S, B, ResBody, H, R> Service<Request<B>> for FollowRedirect<S, H, R>
+impl<S, B, ResBody, H, R, T> Service<Request<B>> for FollowRedirect<S, H, R, T>
 where
     S: Service<Request<B>, Response = Response<ResBody>> + Clone,
     B: http_body::Body + Default,
     ResBody: http_body::Body,
     H: OnRedirect + Clone,
     R: Replay<B> + Clone,
+    T: Timer + Clone,
 {
     type Response = Response<ResBody>;
     type Error = Error<S::Error>;
-    type Future = ResponseFuture<S, B, ResBody, H, R>;
+    type Future = ResponseFuture<S, B, ResBody, H, R, T>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx).map_err(Error::Inner)
@@ -195,8 +261,8 @@ where
             self.hook.clone(),
             self.replay.clone(),
         ) {
-            Ok(chain) => ResponseFuture::calling(service, request, chain),
-            Err(e) => ResponseFuture::failed(service, Error::Redirect(e)),
+            Ok(chain) => ResponseFuture::calling(service, request, chain, self.drain.clone()),
+            Err(e) => ResponseFuture::failed(service, Error::Redirect(e), self.drain.clone()),
         }
     }
 }
