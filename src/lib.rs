@@ -305,6 +305,7 @@ extern crate alloc;
 extern crate std;
 
 mod address;
+mod drain;
 mod error;
 mod head;
 mod headers;
@@ -323,6 +324,10 @@ mod rules;
 mod views;
 
 pub use address::AddressSpace;
+pub use drain::{
+    DEFAULT_MAX_BODY, Decoded, DrainError, Drained, Drainer, Framing, MAX_CHUNK_LINE,
+    MAX_TRAILER_BYTES, MAX_TRAILER_FIELDS,
+};
 pub use error::{
     BufferTooSmall, Error, Fault, InvalidPolicy, InvalidRequest, Malformed, PrivateTarget,
 };

@@ -1,5 +1,6 @@
 //! The view of a response head the machine hands out: status, fields, framing.
 
+use crate::drain::Framing;
 use crate::head::Head;
 
 /// How the body that follows a response head is delimited (RFC 9112 §6.3), so the caller
@@ -109,6 +110,17 @@ impl<'a> Response<'a> {
     /// [`Follow::handle_head`](crate::Follow::handle_head): it used no byte of a buffer.
     pub fn head_len(&self) -> usize {
         self.head.len
+    }
+
+    /// Where the body starts, how it is delimited and whether the connection can carry
+    /// another request after it ([`Response::head_len`], [`Response::body_length`],
+    /// [`Response::keep_alive`]), as one plain value that borrows nothing.
+    pub fn framing(&self) -> Framing {
+        Framing {
+            head_len: self.head_len(),
+            body: self.body_length(),
+            reuse: self.keep_alive(),
+        }
     }
 
     /// Whether the connection can carry another request once this response's body is read

@@ -4,6 +4,7 @@
 use url::Url;
 
 use crate::address::AddressSpace;
+use crate::drain::Framing;
 use crate::error::{Error, InvalidRequest};
 use crate::headers::{Class, RemovalReason};
 use crate::hsts::HstsUpgrade;
@@ -258,6 +259,21 @@ impl<'a> Redirect<'a> {
         self.m.head().keep_alive && same_origin(self.from_url(), self.m.url())
     }
 
+    /// Where the redirect's body starts, how it is delimited and whether the next request
+    /// may go on this connection once it is drained ([`Response::head_len`],
+    /// [`Response::body_length`], [`Redirect::reuse_connection`]), as one plain value:
+    /// copy it out before reading the body, and the machine is free again.
+    ///
+    /// When [`Framing::reuse`] is `false`, do not read the body at all: close the
+    /// connection. When it is `true`, drain it ([`Framing::drainer`]) before writing the
+    /// next request.
+    pub fn framing(&self) -> Framing {
+        Framing {
+            reuse: self.reuse_connection(),
+            ..self.response().framing()
+        }
+    }
+
     /// Adds a header to the next request, after the ones it has.
     ///
     /// Refused, changing nothing: a name that is not a token or a value with a control
@@ -349,6 +365,12 @@ impl<'a> Final<'a> {
     /// The URL that answered with it.
     pub fn url(&self) -> &'a Url {
         self.m.url()
+    }
+
+    /// Where the final body starts, how it is delimited and whether the connection can
+    /// carry another request after it, as one plain value ([`Response::framing`]).
+    pub fn framing(&self) -> Framing {
+        self.response().framing()
     }
 
     /// How many redirects were followed to get here.
