@@ -145,7 +145,7 @@
 //! | 307, 308 | same method, same body |
 //! | body that cannot be re-sent, on any redirect but 303 | [`Error::BodyNotReplayable`] |
 //! | request to another origin | credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, ..., see below) removed for the rest of the chain |
-//! | connection reuse | [`Redirect::reuse_connection`] only to the same origin, over a persistent connection whose framing is trustworthy: never after a close-delimited body, `Transfer-Encoding` in HTTP/1.0 or with `Content-Length`, a `101`, or an answer that came before any `100 Continue` to a request announcing `Expect: 100-continue` (every profile) |
+//! | connection reuse | [`Redirect::can_reuse_connection`] only to the same origin, over a persistent connection whose framing is trustworthy: never after a close-delimited body, `Transfer-Encoding` in HTTP/1.0 or with `Content-Length`, a `101`, or an answer that came before any `100 Continue` to a request announcing `Expect: 100-continue` (every profile) |
 //! | caller input that would make the request ambiguous | [`Error::InvalidRequest`]: control bytes but HTAB in a value, two `Host` fields, `Content-Length` with `Transfer-Encoding` (also in per-redirect edits), `CONNECT` (every profile) |
 //!
 //! ## The `curl` profile: what `curl -L` does

@@ -41,7 +41,7 @@ impl<'a> OutgoingRequest<'a> {
     }
 
     /// Whether the caller sends its body with this request.
-    pub fn send_body(&self) -> bool {
+    pub fn sends_body(&self) -> bool {
         self.send_body
     }
 

@@ -88,7 +88,7 @@ impl Request {
     /// let bytes = b"HTTP/1.1 302 Found\r\nLocation: /y\r\n\r\n";
     /// let Event::Redirect(r) = follow.handle_response(bytes)? else { panic!() };
     /// // "Stick to PUT instead of GET": the method stays, the -d body is dropped.
-    /// assert_eq!((r.request().method(), r.request().send_body()), (Method::Put, false));
+    /// assert_eq!((r.request().method(), r.request().sends_body()), (Method::Put, false));
     /// # Ok::<(), redirects::Error>(())
     /// ```
     pub fn curl(mut self, curl: crate::CurlRequest) -> Request {

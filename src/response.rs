@@ -145,7 +145,7 @@ impl<'a> Response<'a> {
     /// carry `Connection` or `Transfer-Encoding` (RFC 9113 §8.2.2, RFC 9114 §4.2).
     ///
     /// Whether the *next request of a chain* may use it is
-    /// [`Redirect::reuse_connection`](crate::Redirect::reuse_connection), which also needs
+    /// [`Redirect::can_reuse_connection`](crate::Redirect::can_reuse_connection), which also needs
     /// the same origin.
     pub fn keep_alive(&self) -> bool {
         self.head.keep_alive

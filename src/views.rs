@@ -245,7 +245,7 @@ impl<'a> Redirect<'a> {
     /// Even when this is `true`, before writing the next request on that connection the
     /// caller MUST have:
     /// - sent the whole body of the request this redirect answers, if it sent one
-    ///   ([`OutgoingRequest::send_body`]; a body cut short leaves the server reading the
+    ///   ([`OutgoingRequest::sends_body`]; a body cut short leaves the server reading the
     ///   next head as body), and
     /// - read or discarded the redirect's whole body, exactly as
     ///   [`Response::body_length`] delimits it (bytes after [`Response::head_len`] in the
@@ -255,13 +255,13 @@ impl<'a> Redirect<'a> {
     /// connection and open a new one to [`OutgoingRequest::target`]. Over HTTP/2 or HTTP/3
     /// ([`Follow::handle_head`]) the unit is the stream: a body not read to its end is
     /// given up by resetting the stream, and the connection goes on.
-    pub fn reuse_connection(&self) -> bool {
+    pub fn can_reuse_connection(&self) -> bool {
         self.m.head().keep_alive && same_origin(self.from_url(), self.m.url())
     }
 
     /// Where the redirect's body starts, how it is delimited and whether the next request
     /// may go on this connection once it is drained ([`Response::head_len`],
-    /// [`Response::body_length`], [`Redirect::reuse_connection`]), as one plain value:
+    /// [`Response::body_length`], [`Redirect::can_reuse_connection`]), as one plain value:
     /// copy it out before reading the body, and the machine is free again.
     ///
     /// When [`Framing::reuse`] is `false`, do not read the body at all: close the
@@ -269,7 +269,7 @@ impl<'a> Redirect<'a> {
     /// next request.
     pub fn framing(&self) -> Framing {
         Framing {
-            reuse: self.reuse_connection(),
+            reuse: self.can_reuse_connection(),
             ..self.response().framing()
         }
     }

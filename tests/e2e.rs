@@ -1215,7 +1215,7 @@ fn upgrade_server() -> String {
 /// server) ends the chain: it is the final response, not a redirect (a `Location` on it is
 /// not followed), with no HTTP body (the WebSocket bytes after the head are not read as
 /// one); after a 307 too, from the same origin (the 101 comes on the kept connection) and
-/// from another one (`localhost`). A final response has no `reuse_connection` to ask: the
+/// from another one (`localhost`). A final response has no `can_reuse_connection` to ask: the
 /// caller hands the connection to the new protocol. (httpbin cannot be the redirecting hop:
 /// Werkzeug answers 400 to any request carrying `Upgrade: websocket` outside a WebSocket
 /// route.) Not compared with curl, whose `-L` has no WebSocket handshake to run here.

@@ -512,7 +512,7 @@ impl<'a> Driver<'a> {
             }
         };
         self.out.truncate(self.head_len);
-        let body = if request.send_body() {
+        let body = if request.sends_body() {
             self.opts.body.as_deref()
         } else {
             None

@@ -110,7 +110,7 @@ impl HopReport {
             location: response.header("Location").map(text).unwrap_or_default(),
             method: next.method(),
             url: next.url().clone(),
-            send_body: next.send_body(),
+            send_body: next.sends_body(),
             method_change: hop.method_change(),
             body_dropped: hop.body_dropped(),
             kept: next.headers().map(|(n, _)| n.to_owned()).collect(),
@@ -123,7 +123,7 @@ impl HopReport {
                     earlier: r.earlier,
                 })
                 .collect(),
-            reuse: hop.reuse_connection(),
+            reuse: hop.can_reuse_connection(),
             set_cookies: response.headers_named("Set-Cookie").map(text).collect(),
             spaces: hop.address_spaces(),
         }

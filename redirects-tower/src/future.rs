@@ -125,7 +125,7 @@ where
                 }
                 let next = redirect.request();
                 let body = match stash {
-                    Some(stash) if next.send_body() => {
+                    Some(stash) if next.sends_body() => {
                         replay.replay(stash).ok_or(Error::ReplayFailed)?
                     }
                     _ => B::default(),
