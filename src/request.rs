@@ -185,6 +185,27 @@ impl Request {
     }
 
     /// Sets the body disposition (default [`Body::None`]).
+    ///
+    /// The machine never sees the body's bytes and writes no framing for it: the caller
+    /// writes the body after the head whenever
+    /// [`OutgoingRequest::sends_body`](crate::OutgoingRequest::sends_body) says so, and
+    /// MUST frame it itself with a header of this request: `Content-Length` (its length in
+    /// bytes) or `Transfer-Encoding: chunked`. The machine keeps that header on every
+    /// request that re-sends the body and removes it (with the other body headers) when a
+    /// redirect drops the body.
+    ///
+    /// ```
+    /// use redirects::{Body, Follow, Method, Policy, Request};
+    /// let body = b"make=Volvo";
+    /// let req = Request::new(Method::Post, "http://a.test/cars")?
+    ///     .header("Content-Type", "application/x-www-form-urlencoded")?
+    ///     .header("Content-Length", body.len().to_string())?
+    ///     .body(Body::Replayable);
+    /// let follow = Follow::new(req, Policy::fetch())?;
+    /// assert!(follow.request().sends_body());
+    /// assert_eq!(follow.request().header("content-length"), Some(&b"10"[..]));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
     pub fn body(mut self, body: Body) -> Request {
         self.body = body;
         self
