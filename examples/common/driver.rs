@@ -50,9 +50,11 @@ use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use redirects::{AddressSpace, Body, CurlRequest, Event, Follow, Method, Policy, Request, Url};
+use redirects::{
+    AddressSpace, Body, CurlRequest, DrainError, Drainer, Event, Follow, Method, Policy, Request,
+    Url,
+};
 
-use super::body::{BodyError, BodyReader};
 use super::report::{self, Head, HopReport};
 
 /// What to fetch, and the bounds of the attempt.
@@ -176,8 +178,8 @@ pub enum ClientError {
     Redirect(redirects::Error),
     /// A socket error, a timeout included.
     Io(io::Error),
-    /// A body could not be read.
-    Body(BodyError),
+    /// A body could not be read ([`Drainer`]).
+    Body(DrainError),
     /// The server closed the connection before the response head was complete.
     Closed,
     /// A body is larger than [`Options::max_body`].
@@ -216,9 +218,12 @@ impl From<io::Error> for ClientError {
     }
 }
 
-impl From<BodyError> for ClientError {
-    fn from(e: BodyError) -> Self {
-        ClientError::Body(e)
+impl From<DrainError> for ClientError {
+    fn from(e: DrainError) -> Self {
+        match e {
+            DrainError::TooLarge { .. } => ClientError::TooLarge,
+            e => ClientError::Body(e),
+        }
     }
 }
 
@@ -340,7 +345,7 @@ struct Conn {
 
 /// A body being read, and what to do once it is.
 struct Reading {
-    reader: BodyReader,
+    reader: Drainer,
     /// The final body; a redirect body is drained, not kept.
     body: Vec<u8>,
     then: Then,
@@ -476,7 +481,7 @@ impl<'a> Driver<'a> {
             (State::Head, Input::Failed(e)) => self.retry(e.into()),
             (State::Body(reading), Input::Data(data)) => self.body(reading, data),
             (State::Body(mut reading), Input::Closed) => {
-                reading.reader.eof()?;
+                reading.reader.finish()?;
                 self.body_done(reading, true)
             }
             (_, Input::Failed(e)) => Err(e.into()),
@@ -713,7 +718,7 @@ impl<'a> Driver<'a> {
         let rest = self.buf.split_off(head_len);
         self.buf.clear();
         let reading = Box::new(Reading {
-            reader: BodyReader::new(length),
+            reader: Drainer::new(length).with_max_body(self.opts.max_body as u64),
             body: Vec::new(),
             then,
         });
@@ -723,11 +728,20 @@ impl<'a> Driver<'a> {
     /// Decodes body bytes; a redirect's are counted and dropped.
     fn body(&mut self, mut reading: Box<Reading>, data: &[u8]) -> Result<Action<'_>, ClientError> {
         let Reading { reader, body, then } = &mut *reading;
-        let keep = matches!(then, Then::Final(..)).then_some(body);
-        let used = reader.feed(data, keep)?;
-        if reader.decoded() > self.opts.max_body as u64 {
-            return Err(ClientError::TooLarge);
-        }
+        let used = if matches!(then, Then::Final(..)) {
+            // One run of body data per call (chunk framing left out).
+            let mut at = 0;
+            loop {
+                let step = reader.decode(&data[at..])?;
+                body.extend_from_slice(&data[at..][step.data]);
+                at += step.used;
+                if step.done || step.used == 0 {
+                    break at;
+                }
+            }
+        } else {
+            reader.drain(data)?.used
+        };
         if reader.is_done() {
             // What follows the body is the start of the next response on this connection.
             self.buf = data[used..].to_vec();
@@ -747,7 +761,7 @@ impl<'a> Driver<'a> {
         let Reading { reader, body, then } = *reading;
         match then {
             Then::Redirect(hop, head) => {
-                let drained = usize::try_from(reader.decoded()).unwrap_or(usize::MAX);
+                let drained = usize::try_from(reader.body_bytes()).unwrap_or(usize::MAX);
                 report::after_redirect(self.trace, id, Some((drained, head.body_length)), !closed)?;
                 if closed {
                     self.conn = None;
@@ -919,7 +933,7 @@ mod tests {
         );
         assert!(matches!(
             outcome,
-            Err(ClientError::Body(BodyError::BadChunk))
+            Err(ClientError::Body(DrainError::InvalidChunkLine))
         ));
         let mut trace = Vec::new();
         let mut driver = Driver::new(&opts, &mut trace).unwrap();
