@@ -2,7 +2,7 @@
 //! `examples/common/blocking.rs`) over real sockets.
 //!
 //! - Always: the loopback demo chains (`examples/common/demo.rs`), checked request by
-//!   request, and the unit tests of `examples/common` (body reader, arguments, trace).
+//!   request, and the unit tests of `examples/common` (driver, arguments, trace).
 //! - Ignored unless asked for, because they need two httpbin servers (two origins) named
 //!   by `HTTPBIN_URL` and `HTTPBIN_URL2`, and `curl`: `bash .ci/e2e.sh` starts the servers
 //!   and runs them with `cargo test --test e2e -- --include-ignored`. They follow httpbin's
