@@ -870,6 +870,50 @@ mod tests {
         }
     }
 
+    /// No byte a server sends reaches the terminal raw (issue 23): ESC sequences (a title
+    /// set, a screen cleared), C1 controls (U+009B, the 8-bit CSI, as UTF-8 and as a lone
+    /// byte) and bidi overrides (U+202E), in a head that parses (the `<` lines, `Location`,
+    /// `Set-Cookie`, the reason phrase) and in one that does not (dumped as received).
+    #[test]
+    fn the_trace_shows_no_raw_control_byte_from_a_server() {
+        let raw = |trace: &str| {
+            trace.chars().find(|&c| {
+                (c.is_control() && c != '\n')
+                    || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            })
+        };
+        let opts = Options::new(Method::Get, "http://example.test/a");
+        let valid: &[u8] = b"HTTP/1.1 302 Fo\xc2\x9bund\xe2\x80\xae\r\n\
+            Location: /b?\xc2\x9b[2J\xe2\x80\xaetxt.exe\r\n\
+            Set-Cookie: id=\xe2\x80\xae\xc2\x9b31m\x9b; Path=/\r\n\
+            X-Note: \x9b\xc2\x85\xe2\x81\xa6\r\nContent-Length: 0\r\n\r\n\
+            HTTP/1.1 200 \xe2\x80\xaeOK\r\nContent-Length: 2\r\n\r\nok";
+        let (outcome, _, trace) = scripted(&opts, &[valid]);
+        assert!(outcome.is_ok(), "{trace}");
+        assert_eq!(raw(&trace), None, "{trace}");
+        assert!(
+            trace.contains("< Location: /b?\\u{9b}[2J\\u{202e}txt.exe\n"),
+            "{trace}"
+        );
+        assert!(
+            trace.contains("Set-Cookie: id=\\u{202e}\\u{9b}31m\\x9b; Path=/ ("),
+            "{trace}"
+        );
+        assert!(
+            trace.contains("*   Location: /b?\\u{9b}[2J\\u{202e}txt.exe -> "),
+            "{trace}"
+        );
+        let malformed: &[u8] =
+            b"HTTP/1.1 302 Found\r\nX: \x1b]0;owned\x07\x1b[2J\xc2\x9b\xe2\x80\xae\r\n\r\n";
+        let (outcome, _, trace) = scripted(&opts, &[malformed]);
+        assert!(matches!(outcome, Err(ClientError::Redirect(_))), "{trace}");
+        assert_eq!(raw(&trace), None, "{trace}");
+        assert!(
+            trace.contains("< X: \\x1b]0;owned\\x07\\x1b[2J\\u{9b}\\u{202e}\n"),
+            "{trace}"
+        );
+    }
+
     #[test]
     fn chain_fed_one_byte_at_a_time() {
         let opts = Options::new(Method::Put, "http://example.test/a").body("data");
