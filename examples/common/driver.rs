@@ -441,6 +441,13 @@ impl<'a> Driver<'a> {
         })
     }
 
+    /// When the whole chain must be over ([`Options::deadline`] after [`Driver::new`]):
+    /// a runtime bounds every wait by it, and the next step after it is
+    /// [`ClientError::Deadline`].
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// Takes how the last action went and says what to do next. After an error (or
     /// [`Action::Done`]) the chain is over.
     pub fn step(&mut self, input: Input<'_>) -> Result<Action<'_>, ClientError> {
