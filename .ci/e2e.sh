@@ -6,7 +6,9 @@
 # WebSocket handshake), answers 101 Switching Protocols, which httpbin cannot. The
 # private-network test (issue 13) runs both example programs itself (`cargo run`; they are
 # built before the tests) against httpbin under names given with --resolve, and a listener
-# of its own that counts connections.
+# of its own that counts connections. Last, examples/minimal.rs (the client to copy) runs
+# against httpbin and .ci/e2e_chunked_server.py (a redirect with a chunked body), and its
+# trace and output are checked line by line.
 #
 # Installs what it needs: curl (apt, only if missing), and httpbin + gunicorn from PyPI into
 # a virtualenv (target/e2e-venv, reused when present). Every server listens on 127.0.0.1

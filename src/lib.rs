@@ -39,6 +39,34 @@
 //!                                           Event::Final(response) / Err(Error)
 //! ```
 //!
+//! # What you still do
+//!
+//! The machine decides; the I/O around it is the caller's. `examples/minimal.rs` in the
+//! repository does all of it over blocking `std::net` in about 150 lines.
+//!
+//! - **Read or drain every body.** Copy out [`Redirect::framing`] (or [`Final::framing`],
+//!   [`Response::framing`]): head length, body delimitation and reuse as one [`Framing`]
+//!   value that borrows nothing. [`Framing::drainer`] gives a [`Drainer`], fed the bytes
+//!   after [`Framing::head_len`]: [`Drainer::decode`] hands back the data,
+//!   [`Drainer::drain`] discards it; both say how many bytes the body used and whether it
+//!   ended, and what follows is the next response.
+//! - **Close instead of reading** when [`Framing::reuse`]
+//!   ([`Redirect::can_reuse_connection`]) is `false`: do not read that body, open a new
+//!   connection to [`OutgoingRequest::target`], at [`Target::connect_host`] (no IPv6
+//!   brackets) and [`Target::port`].
+//! - **TLS** where [`Target::tls`] says so: the crate has none.
+//! - **Frame the request body**: `Content-Length` (or chunked) set on the [`Request`]
+//!   ([`Request::body`]); the body written after the head whenever
+//!   [`OutgoingRequest::sends_body`].
+//! - **Cookies**: every `Set-Cookie`, a redirect's included, is the caller's
+//!   ([`Response::headers_named`]); its jar's `Cookie` for the next URL goes in with
+//!   [`Redirect::set_header`].
+//! - **Retry a kept connection the server closed** before any byte of the response: once,
+//!   on a new connection, with the same [`Follow::request`] (unchanged until a byte of the
+//!   response is fed).
+//! - **Check each address** with [`Follow::check_address`] before connecting (private
+//!   networks, below), and bound the chain with your own timeouts.
+//!
 //! # The states
 //!
 //! The machine is in exactly one of four states; every transition is in one file

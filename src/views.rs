@@ -252,7 +252,9 @@ impl<'a> Redirect<'a> {
     ///   buffer count).
     ///
     /// If it has not done both, or when this is `false`, the caller MUST close the
-    /// connection and open a new one to [`OutgoingRequest::target`]. Over HTTP/2 or HTTP/3
+    /// connection and open a new one to [`OutgoingRequest::target`]; when this is `false`
+    /// there is no need to read the redirect's body at all (closing discards it). A
+    /// [`Drainer`](crate::Drainer) reads it ([`Redirect::framing`] has all it needs). Over HTTP/2 or HTTP/3
     /// ([`Follow::handle_head`]) the unit is the stream: a body not read to its end is
     /// given up by resetting the stream, and the connection goes on.
     pub fn can_reuse_connection(&self) -> bool {
