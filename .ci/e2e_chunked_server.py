@@ -6,9 +6,9 @@ http.server) answers:
 
 - `GET /hop`: `302 Found`, `Location: /done`, and a chunked body with a chunk extension and
   a trailer field, so the client must drain it before it reuses the connection.
-- `GET /done`: `200 OK` whose body says which connection (counted from 1) and which request
-  on it this is: `connection 1 request 2` means the redirect's body was drained and the
-  connection kept.
+- `GET /done`: `200 OK` whose body says which connection (counted from 1, the e2e script's
+  readiness probe included) and which request on it this is: `request 2` means the
+  redirect's body was drained and the connection kept.
 - Anything else: `404`.
 
 Usage: e2e_chunked_server.py PORT (binds 127.0.0.1 only).
