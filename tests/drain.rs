@@ -368,3 +368,53 @@ impl Outcome {
         }
     }
 }
+
+/// `Framing` is a plain value: copied out of the handle, it outlives the borrow of the
+/// machine, so the body can be read while `follow` and the buffer are used again (the
+/// E0502 a caller met when it kept the `Redirect` or the `Response` instead).
+#[test]
+fn framing_is_copied_out_of_the_machine() {
+    use redirects::{Event, Follow, Framing, Policy, Request};
+    let mut follow =
+        Follow::new(Request::get("http://a.test/x").unwrap(), Policy::fetch()).unwrap();
+    let mut buf = b"HTTP/1.1 301 Moved\r\nLocation: /y\r\nContent-Length: 3\r\n\r\nabc".to_vec();
+    let framing: Framing = match follow.handle_response(&buf).unwrap() {
+        Event::Redirect(r) => {
+            assert_eq!(r.framing().reuse, r.can_reuse_connection());
+            assert_eq!(r.framing().body, r.response().body_length());
+            r.framing()
+        }
+        other => panic!("{other:?}"),
+    };
+    // The machine and the buffer are free again.
+    assert_eq!(follow.request().url().as_str(), "http://a.test/y");
+    let body = buf.split_off(framing.head_len);
+    assert_eq!(framing.body, BodyLength::Length(3));
+    assert!(framing.reuse);
+    let drained = framing.drainer().drain(&body).unwrap();
+    assert_eq!((drained.used, drained.done), (3, true));
+
+    // Another origin: not reused, whatever the head says; the response's own framing
+    // still says keep-alive.
+    let mut follow =
+        Follow::new(Request::get("http://a.test/x").unwrap(), Policy::fetch()).unwrap();
+    let buf =
+        b"HTTP/1.1 302 Found\r\nLocation: http://b.test/\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let Event::Redirect(r) = follow.handle_response(buf).unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        (r.framing().reuse, r.response().framing().reuse),
+        (false, true)
+    );
+    assert_eq!(r.framing().body, BodyLength::Chunked);
+    let buf = b"HTTP/1.0 200 OK\r\n\r\nall";
+    let Event::Final(done) = follow.handle_response(buf).unwrap() else {
+        panic!()
+    };
+    let framing = done.framing();
+    assert_eq!(
+        (framing.head_len, framing.body, framing.reuse),
+        (19, BodyLength::UntilClose, false)
+    );
+}
