@@ -321,7 +321,11 @@
 //! of the same response included) and [`Policy::max_header_fields`] fields
 //! ([`DEFAULT_MAX_HEADER_FIELDS`], 256, by default; one more is [`Error::TooManyHeaders`]);
 //! the chain is at most [`Policy::max_redirects`] long. The machine's own size and heap are
-//! in the [`Follow`] docs. The machine never panics and contains no `unsafe`.
+//! in the [`Follow`] docs. A [`Drainer`] keeps no bytes, only counters (at most 64 bytes,
+//! `tests/drain.rs` checks it); the body it reads is at most [`Drainer::with_max_body`]
+//! ([`DEFAULT_MAX_BODY`]), a chunk-size line [`MAX_CHUNK_LINE`] bytes, the trailers
+//! [`MAX_TRAILER_BYTES`] bytes and [`MAX_TRAILER_FIELDS`] fields. The machine never panics
+//! and contains no `unsafe`.
 
 #![no_std]
 #![forbid(unsafe_code)]

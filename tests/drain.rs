@@ -418,3 +418,9 @@ fn framing_is_copied_out_of_the_machine() {
         (19, BodyLength::UntilClose, false)
     );
 }
+
+/// The drainer keeps counters, never bytes: its size is small and fixed.
+#[test]
+fn drainer_size_is_bounded() {
+    assert!(size_of::<Drainer>() <= 64, "{}", size_of::<Drainer>());
+}
