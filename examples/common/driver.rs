@@ -412,7 +412,7 @@ impl<'a> Driver<'a> {
     pub fn new(opts: &'a Options, trace: &'a mut dyn Write) -> Result<Driver<'a>, ClientError> {
         let follow = Follow::new(first_request(opts)?, opts.policy.clone())?;
         let target = follow.request().target();
-        let first = (unbracket(target.host).to_owned(), target.port);
+        let first = (target.connect_host().to_owned(), target.port);
         let chain_space = opts.start_space.unwrap_or_else(|| {
             let url = follow.request().url();
             url.host()
@@ -541,7 +541,7 @@ impl<'a> Driver<'a> {
             connection: 0,
         });
         // A bracketed IPv6 literal is not a name to resolve.
-        self.host = unbracket(target.host).to_owned();
+        self.host = target.connect_host().to_owned();
         self.port = target.port;
         self.retried = false;
         match &mut self.conn {
@@ -790,11 +790,6 @@ impl<'a> Driver<'a> {
             }
         }
     }
-}
-
-/// A host without the brackets of an IPv6 literal.
-fn unbracket(host: &str) -> &str {
-    host.trim_start_matches('[').trim_end_matches(']')
 }
 
 /// Addresses for the trace: `127.0.0.1, [::1]` (ports left out).
