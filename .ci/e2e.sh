@@ -6,7 +6,9 @@
 # WebSocket handshake), answers 101 Switching Protocols, which httpbin cannot. The
 # private-network test (issue 13) runs both example programs itself (`cargo run`; they are
 # built before the tests) against httpbin under names given with --resolve, and a listener
-# of its own that counts connections.
+# of its own that counts connections. Last, examples/minimal.rs (the client to copy) runs
+# against httpbin and .ci/e2e_chunked_server.py (a redirect with a chunked body), and its
+# trace and output are checked line by line.
 #
 # Installs what it needs: curl (apt, only if missing), and httpbin + gunicorn from PyPI into
 # a virtualenv (target/e2e-venv, reused when present). Every server listens on 127.0.0.1
@@ -108,6 +110,31 @@ start_upgrade_server() {
     return 1
 }
 
+# Starts the chunked-redirect server (.ci/e2e_chunked_server.py) and sets CHUNKED_URL once
+# it answers.
+start_chunked_server() {
+    local port pid
+    for _ in 1 2 3; do
+        port=$(free_port)
+        "$VENV/bin/python" .ci/e2e_chunked_server.py "$port" >"$LOGS/chunked.log" 2>&1 &
+        pid=$!
+        PIDS+=("$pid")
+        for _ in $(seq 50); do # 10 s at most
+            if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/done"; then
+                echo "e2e: chunked-redirect server is http://127.0.0.1:$port (pid $pid)" >&2
+                CHUNKED_URL="http://127.0.0.1:$port"
+                return 0
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        echo "e2e: the chunked-redirect server did not come up on port $port:" >&2
+        tail -n 20 "$LOGS/chunked.log" >&2 || true
+        kill "$pid" 2>/dev/null || true
+    done
+    return 1
+}
+
 URL=
 start_httpbin httpbin1
 HTTPBIN_URL=$URL
@@ -115,6 +142,8 @@ start_httpbin httpbin2
 HTTPBIN_URL2=$URL
 UPGRADE_URL=
 start_upgrade_server
+CHUNKED_URL=
+start_chunked_server
 export HTTPBIN_URL HTTPBIN_URL2 UPGRADE_URL
 
 echo "e2e: curl is $(curl --version | head -n 1)"
@@ -137,4 +166,58 @@ if grep -q Authorization "$LOGS/follow.out"; then
 fi
 timeout 120 cargo run --quiet -p redirects-example-tokio -- "$HTTPBIN_URL/redirect/3" >"$LOGS/tokio.out"
 grep -q "\"url\": \"$HTTPBIN_URL/get\"" "$LOGS/tokio.out"
+
+# examples/minimal.rs, the client to copy: its trace (stderr) and final body (stdout).
+echo "e2e: examples/minimal.rs"
+timeout 600 cargo build --quiet --example minimal
+# minimal NAME ARGS...: runs it, output in $LOGS/minimal-NAME.{out,err}.
+minimal() {
+    local name=$1
+    shift
+    if ! timeout 60 cargo run --quiet --example minimal -- "$@" \
+        >"$LOGS/minimal-$name.out" 2>"$LOGS/minimal-$name.err"; then
+        echo "e2e: minimal $name failed:" >&2
+        cat "$LOGS/minimal-$name.err" >&2
+        exit 1
+    fi
+}
+# expect NAME FILE COUNT PATTERN: PATTERN (grep -E) is on COUNT lines of the run's FILE.
+expect() {
+    local got
+    got=$(grep -cE -- "$4" "$LOGS/minimal-$1.$2" || true)
+    if [ "$got" != "$3" ]; then
+        echo "e2e: minimal $1: $2 has $got lines matching '$4', not $3:" >&2
+        cat "$LOGS/minimal-$1.err" "$LOGS/minimal-$1.out" >&2
+        exit 1
+    fi
+}
+# Three redirects and the final GET, all on one kept connection.
+minimal redirect3 "$HTTPBIN_URL/redirect/3"
+expect redirect3 err 4 '^> GET '
+expect redirect3 err 1 '^\* new connection'
+expect redirect3 err 3 '^\* drained [0-9]+ bytes, connection kept'
+expect redirect3 out 1 "\"url\": \"$HTTPBIN_URL/get\""
+# POST -> 307: POST again with its body (and the Content-Length it set).
+minimal post307 -d make=Volvo "$HTTPBIN_URL/redirect-to?url=/anything&status_code=307"
+expect post307 out 1 '"method": "POST"'
+expect post307 out 1 '"data": "make=Volvo"'
+expect post307 out 1 '"Content-Length": "10"'
+# POST -> 302: GET without the body.
+minimal post302 -d make=Volvo "$HTTPBIN_URL/redirect-to?url=/anything&status_code=302"
+expect post302 out 1 '"method": "GET"'
+expect post302 out 0 'Volvo|Content-Length'
+# Another port: a new connection, no Authorization; the same origin keeps it.
+minimal other_port -H 'Authorization: Bearer s3cret' "$HTTPBIN_URL/redirect-to?url=$HTTPBIN_URL2/anything"
+expect other_port err 2 '^\* new connection'
+expect other_port out 1 "\"url\": \"$HTTPBIN_URL2/anything\""
+expect other_port out 0 'Authorization|s3cret'
+minimal same_origin -H 'Authorization: Bearer s3cret' "$HTTPBIN_URL/redirect-to?url=/anything"
+expect same_origin out 1 '"Authorization": "Bearer s3cret"'
+# A chunked redirect body (extension, trailer) drained, the connection reused.
+minimal chunked "$CHUNKED_URL/hop"
+expect chunked err 1 '^\* drained 5 bytes, connection kept'
+expect chunked out 1 '^connection [0-9]+ request 2$'
+# A chunked final body (httpbin streams /stream/N), read through the drainer.
+minimal stream "$HTTPBIN_URL/redirect-to?url=/stream/3"
+expect stream out 3 '"id": [0-2]'
 echo "e2e: done"

@@ -26,7 +26,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-targets=(parse_head location machine agree)
+targets=(parse_head location machine agree drain)
 
 # Build first, so a build failure is not mistaken for a finding.
 cargo +nightly fuzz build

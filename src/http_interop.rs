@@ -57,7 +57,7 @@ impl Follow {
     ///
     /// With hyper (or hyper-util's client), hyper answers `1xx` itself, undoes the
     /// chunked framing and pools connections: [`Response::body_length`],
-    /// [`Response::keep_alive`] and [`Redirect::reuse_connection`](crate::Redirect::reuse_connection)
+    /// [`Response::keep_alive`] and [`Redirect::can_reuse_connection`](crate::Redirect::can_reuse_connection)
     /// are then for information, and the body is hyper's to drain.
     ///
     /// ```
@@ -69,7 +69,7 @@ impl Follow {
     ///     .header(http::header::LOCATION, "/y")
     ///     .body("moved")?;
     /// let Event::Redirect(hop) = follow.handle_http_response(&res)? else { unreachable!() };
-    /// assert!(hop.reuse_connection()); // HTTP/2, same origin
+    /// assert!(hop.can_reuse_connection()); // HTTP/2, same origin
     /// let next = hop.request().to_http_request()?;
     /// assert_eq!(next.uri(), "https://a.test/y");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -189,7 +189,7 @@ impl OutgoingRequest<'_> {
     /// URI without the fragment (scheme, authority, path and query) and the headers of
     /// [`OutgoingRequest::headers`], in order. Like `headers()`, it carries no `Host`
     /// unless the caller set one: HTTP/1.1 clients on `http` types (`hyper`) write it
-    /// from the URI. The caller attaches the body if [`OutgoingRequest::send_body`].
+    /// from the URI. The caller attaches the body if [`OutgoingRequest::sends_body`].
     ///
     /// Fails if `http` refuses a part: a header value with control characters other than
     /// tab (this crate only refuses CR, LF and NUL), or a URL character `http`'s stricter

@@ -39,6 +39,34 @@
 //!                                           Event::Final(response) / Err(Error)
 //! ```
 //!
+//! # What you still do
+//!
+//! The machine decides; the I/O around it is the caller's. `examples/minimal.rs` in the
+//! repository does all of it over blocking `std::net` in about 150 lines.
+//!
+//! - **Read or drain every body.** Copy out [`Redirect::framing`] (or [`Final::framing`],
+//!   [`Response::framing`]): head length, body delimitation and reuse as one [`Framing`]
+//!   value that borrows nothing. [`Framing::drainer`] gives a [`Drainer`], fed the bytes
+//!   after [`Framing::head_len`]: [`Drainer::decode`] hands back the data,
+//!   [`Drainer::drain`] discards it; both say how many bytes the body used and whether it
+//!   ended, and what follows is the next response.
+//! - **Close instead of reading** when [`Framing::reuse`]
+//!   ([`Redirect::can_reuse_connection`]) is `false`: do not read that body, open a new
+//!   connection to [`OutgoingRequest::target`], at [`Target::connect_host`] (no IPv6
+//!   brackets) and [`Target::port`].
+//! - **TLS** where [`Target::tls`] says so: the crate has none.
+//! - **Frame the request body**: `Content-Length` (or chunked) set on the [`Request`]
+//!   ([`Request::body`]); the body written after the head whenever
+//!   [`OutgoingRequest::sends_body`].
+//! - **Cookies**: every `Set-Cookie`, a redirect's included, is the caller's
+//!   ([`Response::headers_named`]); its jar's `Cookie` for the next URL goes in with
+//!   [`Redirect::set_header`].
+//! - **Retry a kept connection the server closed** before any byte of the response: once,
+//!   on a new connection, with the same [`Follow::request`] (unchanged until a byte of the
+//!   response is fed).
+//! - **Check each address** with [`Follow::check_address`] before connecting (private
+//!   networks, below), and bound the chain with your own timeouts.
+//!
 //! # The states
 //!
 //! The machine is in exactly one of four states; every transition is in one file
@@ -145,7 +173,7 @@
 //! | 307, 308 | same method, same body |
 //! | body that cannot be re-sent, on any redirect but 303 | [`Error::BodyNotReplayable`] |
 //! | request to another origin | credentials (`Authorization`, `Cookie`, `Proxy-Authorization`, ..., see below) removed for the rest of the chain |
-//! | connection reuse | [`Redirect::reuse_connection`] only to the same origin, over a persistent connection whose framing is trustworthy: never after a close-delimited body, `Transfer-Encoding` in HTTP/1.0 or with `Content-Length`, a `101`, or an answer that came before any `100 Continue` to a request announcing `Expect: 100-continue` (every profile) |
+//! | connection reuse | [`Redirect::can_reuse_connection`] only to the same origin, over a persistent connection whose framing is trustworthy: never after a close-delimited body, `Transfer-Encoding` in HTTP/1.0 or with `Content-Length`, a `101`, or an answer that came before any `100 Continue` to a request announcing `Expect: 100-continue` (every profile) |
 //! | caller input that would make the request ambiguous | [`Error::InvalidRequest`]: control bytes but HTAB in a value, two `Host` fields, `Content-Length` with `Transfer-Encoding`, `Content-Length` values that differ or are not decimal (also in per-redirect edits), `CONNECT` (every profile) |
 //!
 //! ## The `curl` profile: what `curl -L` does
@@ -293,7 +321,11 @@
 //! of the same response included) and [`Policy::max_header_fields`] fields
 //! ([`DEFAULT_MAX_HEADER_FIELDS`], 256, by default; one more is [`Error::TooManyHeaders`]);
 //! the chain is at most [`Policy::max_redirects`] long. The machine's own size and heap are
-//! in the [`Follow`] docs. The machine never panics and contains no `unsafe`.
+//! in the [`Follow`] docs. A [`Drainer`] keeps no bytes, only counters (at most 64 bytes,
+//! `tests/drain.rs` checks it); the body it reads is at most [`Drainer::with_max_body`]
+//! ([`DEFAULT_MAX_BODY`]), a chunk-size line [`MAX_CHUNK_LINE`] bytes, the trailers
+//! [`MAX_TRAILER_BYTES`] bytes and [`MAX_TRAILER_FIELDS`] fields. The machine never panics
+//! and contains no `unsafe`.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -305,6 +337,7 @@ extern crate alloc;
 extern crate std;
 
 mod address;
+mod drain;
 mod error;
 mod head;
 mod headers;
@@ -323,6 +356,10 @@ mod rules;
 mod views;
 
 pub use address::AddressSpace;
+pub use drain::{
+    DEFAULT_MAX_BODY, Decoded, DrainError, Drained, Drainer, Framing, MAX_CHUNK_LINE,
+    MAX_TRAILER_BYTES, MAX_TRAILER_FIELDS,
+};
 pub use error::{
     BufferTooSmall, Error, Fault, InvalidPolicy, InvalidRequest, Malformed, PrivateTarget,
 };

@@ -119,7 +119,7 @@ pub(crate) struct Notes {
 ///
 /// Calling contract:
 /// 1. [`Follow::new`], then send [`Follow::request`] (write its head with
-///    [`OutgoingRequest::write_head`], then the body if [`OutgoingRequest::send_body`]).
+///    [`OutgoingRequest::write_head`], then the body if [`OutgoingRequest::sends_body`]).
 /// 2. Read the response into a buffer and pass **all bytes read so far for this response**
 ///    to [`Follow::handle_response`] each time more arrive. The buffer MUST only grow and
 ///    MUST keep the bytes already passed unchanged; the machine remembers how far it
@@ -129,7 +129,7 @@ pub(crate) struct Notes {
 /// 3. On [`Event::NeedData`], read more and go to 2. On [`Event::Redirect`], decide with the
 ///    [`Redirect`] handle if you want to (edit the next request, stop, refuse), drain the
 ///    redirect's body (see [`Response::body_length`]), send [`Follow::request`] (on the same
-///    connection only if [`Redirect::reuse_connection`] and you did what its docs say you
+///    connection only if [`Redirect::can_reuse_connection`] and you did what its docs say you
 ///    MUST have done; otherwise on a new one) and go to 2 with a **new, empty** buffer for
 ///    the new response. On [`Event::Final`], the chain is over.
 /// 4. An `Err` from `handle_response` whose [`Error::fault`] is the peer's ends the chain;
@@ -500,7 +500,7 @@ impl Follow {
     ///   counts as the server asking for the body, as on the wire).
     /// - HTTP/1.0 and HTTP/1.1 ([`Version::Http10`], [`Version::Http11`]): the framing
     ///   ([`Response::body_length`]) and whether the connection can carry the next request
-    ///   ([`Response::keep_alive`], [`Redirect::reuse_connection`]) are read from the
+    ///   ([`Response::keep_alive`], [`Redirect::can_reuse_connection`]) are read from the
     ///   fields, exactly as on the wire: give every field the server sent, `Connection`
     ///   and `Transfer-Encoding` included. If your stack does not tell which HTTP/1 version
     ///   the server spoke, [`Version::Http10`] is the safe answer: the connection is then
@@ -539,7 +539,7 @@ impl Follow {
     /// };
     /// assert_eq!(hop.request().method(), Method::Get);
     /// assert!(hop.request().header("authorization").is_none()); // another origin
-    /// assert!(!hop.reuse_connection()); // another origin
+    /// assert!(!hop.can_reuse_connection()); // another origin
     /// let fields: [(&[u8], &[u8]); 0] = [];
     /// let Event::Final(done) = follow.handle_head(Version::Http2, 200, fields)? else {
     ///     unreachable!()
@@ -1119,7 +1119,7 @@ impl Follow {
         }
     }
 
-    /// The response head being proposed, for [`Redirect::reuse_connection`].
+    /// The response head being proposed, for [`Redirect::can_reuse_connection`].
     pub(crate) fn head(&self) -> &Head {
         &self.head
     }

@@ -13,10 +13,32 @@ use crate::method::Method;
 pub struct Target<'a> {
     /// `true` for `https`.
     pub tls: bool,
-    /// Host name or IP literal (IPv6 in brackets), as the WHATWG parser serialised it.
+    /// Host name or IP literal (IPv6 in brackets), as the WHATWG parser serialised it; to
+    /// connect, [`Target::connect_host`] (no brackets).
     pub host: &'a str,
     /// The port, the scheme's default if the URL has none.
     pub port: u16,
+}
+
+impl<'a> Target<'a> {
+    /// The host as a socket API takes it: an IPv6 literal without its brackets
+    /// (`std::net::TcpStream::connect(("::1", 80))` refuses `"[::1]"`), any other host
+    /// as it is. It is also what a TLS library takes as the server name (rustls'
+    /// `ServerName::try_from` parses an IP address without brackets).
+    ///
+    /// ```
+    /// use redirects::{Follow, Policy, Request};
+    /// let follow = Follow::new(Request::get("http://[::1]:8080/")?, Policy::fetch())?;
+    /// let target = follow.request().target();
+    /// assert_eq!((target.host, target.connect_host()), ("[::1]", "::1"));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn connect_host(&self) -> &'a str {
+        self.host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(self.host)
+    }
 }
 
 /// The request to send now: a view into the machine, valid until the next call that
@@ -40,8 +62,10 @@ impl<'a> OutgoingRequest<'a> {
         self.url
     }
 
-    /// Whether the caller sends its body with this request.
-    pub fn send_body(&self) -> bool {
+    /// Whether the caller sends its body with this request (after the head, framed by
+    /// the `Content-Length` or `Transfer-Encoding` the caller set: see
+    /// [`Request::body`](crate::Request::body)).
+    pub fn sends_body(&self) -> bool {
         self.send_body
     }
 

@@ -118,7 +118,7 @@ impl Request {
     /// let bytes = b"HTTP/1.1 302 Found\r\nLocation: /y\r\n\r\n";
     /// let Event::Redirect(r) = follow.handle_response(bytes)? else { panic!() };
     /// // "Stick to PUT instead of GET": the method stays, the -d body is dropped.
-    /// assert_eq!((r.request().method(), r.request().send_body()), (Method::Put, false));
+    /// assert_eq!((r.request().method(), r.request().sends_body()), (Method::Put, false));
     /// # Ok::<(), redirects::Error>(())
     /// ```
     pub fn curl(mut self, curl: crate::CurlRequest) -> Request {
@@ -245,6 +245,27 @@ impl Request {
     }
 
     /// Sets the body disposition (default [`Body::None`]).
+    ///
+    /// The machine never sees the body's bytes and writes no framing for it: the caller
+    /// writes the body after the head whenever
+    /// [`OutgoingRequest::sends_body`](crate::OutgoingRequest::sends_body) says so, and
+    /// MUST frame it itself with a header of this request: `Content-Length` (its length in
+    /// bytes) or `Transfer-Encoding: chunked`. The machine keeps that header on every
+    /// request that re-sends the body and removes it (with the other body headers) when a
+    /// redirect drops the body.
+    ///
+    /// ```
+    /// use redirects::{Body, Follow, Method, Policy, Request};
+    /// let body = b"make=Volvo";
+    /// let req = Request::new(Method::Post, "http://a.test/cars")?
+    ///     .header("Content-Type", "application/x-www-form-urlencoded")?
+    ///     .header("Content-Length", body.len().to_string())?
+    ///     .body(Body::Replayable);
+    /// let follow = Follow::new(req, Policy::fetch())?;
+    /// assert!(follow.request().sends_body());
+    /// assert_eq!(follow.request().header("content-length"), Some(&b"10"[..]));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
     pub fn body(mut self, body: Body) -> Request {
         self.body = body;
         self

@@ -1,5 +1,6 @@
 //! The view of a response head the machine hands out: status, fields, framing.
 
+use crate::drain::Framing;
 use crate::head::Head;
 
 /// How the body that follows a response head is delimited (RFC 9112 §6.3), so the caller
@@ -111,6 +112,17 @@ impl<'a> Response<'a> {
         self.head.len
     }
 
+    /// Where the body starts, how it is delimited and whether the connection can carry
+    /// another request after it ([`Response::head_len`], [`Response::body_length`],
+    /// [`Response::keep_alive`]), as one plain value that borrows nothing.
+    pub fn framing(&self) -> Framing {
+        Framing {
+            head_len: self.head_len(),
+            body: self.body_length(),
+            reuse: self.keep_alive(),
+        }
+    }
+
     /// Whether the connection can carry another request once this response's body is read
     /// to its end ([`Response::body_length`]). `true` only when all of these hold:
     /// - the server keeps the connection open: HTTP/1.1 without `Connection: close`, or
@@ -133,7 +145,7 @@ impl<'a> Response<'a> {
     /// carry `Connection` or `Transfer-Encoding` (RFC 9113 §8.2.2, RFC 9114 §4.2).
     ///
     /// Whether the *next request of a chain* may use it is
-    /// [`Redirect::reuse_connection`](crate::Redirect::reuse_connection), which also needs
+    /// [`Redirect::can_reuse_connection`](crate::Redirect::can_reuse_connection), which also needs
     /// the same origin.
     pub fn keep_alive(&self) -> bool {
         self.head.keep_alive

@@ -4,6 +4,7 @@
 use url::Url;
 
 use crate::address::AddressSpace;
+use crate::drain::Framing;
 use crate::error::{Error, InvalidRequest};
 use crate::headers::{Class, RemovalReason};
 use crate::hsts::HstsUpgrade;
@@ -254,18 +255,35 @@ impl<'a> Redirect<'a> {
     /// Even when this is `true`, before writing the next request on that connection the
     /// caller MUST have:
     /// - sent the whole body of the request this redirect answers, if it sent one
-    ///   ([`OutgoingRequest::send_body`]; a body cut short leaves the server reading the
+    ///   ([`OutgoingRequest::sends_body`]; a body cut short leaves the server reading the
     ///   next head as body), and
     /// - read or discarded the redirect's whole body, exactly as
     ///   [`Response::body_length`] delimits it (bytes after [`Response::head_len`] in the
     ///   buffer count).
     ///
     /// If it has not done both, or when this is `false`, the caller MUST close the
-    /// connection and open a new one to [`OutgoingRequest::target`]. Over HTTP/2 or HTTP/3
+    /// connection and open a new one to [`OutgoingRequest::target`]; when this is `false`
+    /// there is no need to read the redirect's body at all (closing discards it). A
+    /// [`Drainer`](crate::Drainer) reads it ([`Redirect::framing`] has all it needs). Over HTTP/2 or HTTP/3
     /// ([`Follow::handle_head`]) the unit is the stream: a body not read to its end is
     /// given up by resetting the stream, and the connection goes on.
-    pub fn reuse_connection(&self) -> bool {
+    pub fn can_reuse_connection(&self) -> bool {
         self.m.head().keep_alive && same_origin(self.from_url(), self.m.url())
+    }
+
+    /// Where the redirect's body starts, how it is delimited and whether the next request
+    /// may go on this connection once it is drained ([`Response::head_len`],
+    /// [`Response::body_length`], [`Redirect::can_reuse_connection`]), as one plain value:
+    /// copy it out before reading the body, and the machine is free again.
+    ///
+    /// When [`Framing::reuse`] is `false`, do not read the body at all: close the
+    /// connection. When it is `true`, drain it ([`Framing::drainer`]) before writing the
+    /// next request.
+    pub fn framing(&self) -> Framing {
+        Framing {
+            reuse: self.can_reuse_connection(),
+            ..self.response().framing()
+        }
     }
 
     /// Adds a header to the next request, after the ones it has.
@@ -361,6 +379,12 @@ impl<'a> Final<'a> {
     /// The URL that answered with it.
     pub fn url(&self) -> &'a Url {
         self.m.url()
+    }
+
+    /// Where the final body starts, how it is delimited and whether the connection can
+    /// carry another request after it, as one plain value ([`Response::framing`]).
+    pub fn framing(&self) -> Framing {
+        self.response().framing()
     }
 
     /// How many redirects were followed to get here.

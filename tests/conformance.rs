@@ -149,7 +149,7 @@ enum Outcome {
         send_body: bool,
         /// Name and value, the value's bytes as latin-1 chars (as vectors write them).
         headers: Vec<(String, String)>,
-        /// [`redirects::Redirect::reuse_connection`].
+        /// [`redirects::Redirect::can_reuse_connection`].
         reuse: bool,
     },
     Done {
@@ -377,12 +377,12 @@ fn outcome(result: Result<Event<'_>, Error>) -> Outcome {
             Outcome::Next {
                 method: next.method().to_string(),
                 url: next.url().to_string(),
-                send_body: next.send_body(),
+                send_body: next.sends_body(),
                 headers: next
                     .headers()
                     .map(|(n, v)| (n.to_string(), v.iter().map(|&b| char::from(b)).collect()))
                     .collect(),
-                reuse: r.reuse_connection(),
+                reuse: r.can_reuse_connection(),
             }
         }
         Ok(Event::Final(f)) => Outcome::Done {

@@ -2,7 +2,7 @@
 //! `examples/common/blocking.rs`) over real sockets.
 //!
 //! - Always: the loopback demo chains (`examples/common/demo.rs`), checked request by
-//!   request, and the unit tests of `examples/common` (body reader, arguments, trace).
+//!   request, and the unit tests of `examples/common` (driver, arguments, trace).
 //! - Ignored unless asked for, because they need two httpbin servers (two origins) named
 //!   by `HTTPBIN_URL` and `HTTPBIN_URL2`, and `curl`: `bash .ci/e2e.sh` starts the servers
 //!   and runs them with `cargo test --test e2e -- --include-ignored`. They follow httpbin's
@@ -1215,7 +1215,7 @@ fn upgrade_server() -> String {
 /// server) ends the chain: it is the final response, not a redirect (a `Location` on it is
 /// not followed), with no HTTP body (the WebSocket bytes after the head are not read as
 /// one); after a 307 too, from the same origin (the 101 comes on the kept connection) and
-/// from another one (`localhost`). A final response has no `reuse_connection` to ask: the
+/// from another one (`localhost`). A final response has no `can_reuse_connection` to ask: the
 /// caller hands the connection to the new protocol. (httpbin cannot be the redirecting hop:
 /// Werkzeug answers 400 to any request carrying `Upgrade: websocket` outside a WebSocket
 /// route.) Not compared with curl, whose `-L` has no WebSocket handshake to run here.
@@ -1357,4 +1357,90 @@ fn curl_profile_decides_by_body_source() {
         }
     }
     check(&cases);
+}
+
+/// A listener and the connections queued on it, never accepted.
+type Held = (socket2::Socket, Vec<TcpStream>);
+
+/// Binds `n` listeners on the same free port of 127.0.0.1, 127.0.0.2, ... (all loopback)
+/// with a backlog of 0, and fills each one's accept queue with a connection it never
+/// accepts: the kernel then drops every new SYN, so a connect to any of them hangs until
+/// its timeout. Returns the port, the addresses, and what must stay open meanwhile.
+fn silent_listeners(n: u8) -> (u16, Vec<std::net::IpAddr>, Vec<Held>) {
+    use socket2::{Domain, Socket, Type};
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+    'port: for _ in 0..20 {
+        let mut held = Vec::new();
+        let mut port = 0;
+        let mut ips = Vec::new();
+        for i in 1..=n {
+            let ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, i));
+            let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+            if socket.bind(&SocketAddr::new(ip, port).into()).is_err() {
+                continue 'port; // that port is taken on this address: another one
+            }
+            socket.listen(0).expect("listen");
+            let addr = socket.local_addr().unwrap().as_socket().unwrap();
+            port = addr.port();
+            // One queued connection fills a backlog of 0; stop at the first that hangs.
+            let mut queued = Vec::new();
+            while let Ok(s) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+                queued.push(s);
+                assert!(queued.len() < 64, "the backlog does not fill");
+            }
+            ips.push(ip);
+            held.push((socket, queued));
+        }
+        return (port, ips, held);
+    }
+    panic!("no port free on 127.0.0.1-{n}");
+}
+
+/// Regression (issue 23): each address had its own connect timeout (10 s), and the
+/// chain's deadline (30 s) was checked only between actions, so six silent addresses
+/// took 60 s. Now every wait is cut to what is left of the deadline.
+#[test]
+fn six_silent_addresses_end_at_the_chain_deadline() {
+    let (port, ips, _held) = silent_listeners(6);
+    let mut opts = Options::new(Method::Get, &format!("http://silent.test:{port}/"));
+    opts.resolve.push(common::driver::Resolve {
+        host: "silent.test".into(),
+        port,
+        addrs: ips,
+    });
+    opts.io_timeout = Duration::from_secs(2);
+    opts.deadline = Duration::from_secs(3);
+    let started = std::time::Instant::now();
+    let mut trace = Vec::new();
+    let outcome = blocking::run(&opts, &mut trace);
+    let took = started.elapsed();
+    let trace = String::from_utf8_lossy(&trace);
+    assert!(
+        matches!(outcome, Err(ClientError::Deadline)),
+        "{outcome:?}\n{trace}"
+    );
+    // Six addresses at 2 s each would be 12 s.
+    assert!(took < Duration::from_secs(5), "took {took:?}\n{trace}");
+    assert!(
+        took >= Duration::from_millis(2900),
+        "took {took:?}\n{trace}"
+    );
+}
+
+/// A read that times out says so (it read "Resource temporarily unavailable (os error
+/// 11)").
+#[test]
+fn a_read_timeout_says_so() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut opts = Options::new(Method::Get, &format!("http://127.0.0.1:{port}/"));
+    opts.io_timeout = Duration::from_millis(500);
+    let mut trace = Vec::new();
+    let outcome = blocking::run(&opts, &mut trace);
+    let Err(ClientError::Io(e)) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(e.kind(), std::io::ErrorKind::TimedOut);
+    assert_eq!(e.to_string(), "read timed out (nothing for 0.5 s)");
+    drop(listener);
 }

@@ -39,7 +39,7 @@ fn got(e: Result<Event<'_>, Error>) -> Got {
         Ok(Event::Redirect(r)) => Got::Next {
             url: r.request().url().to_string(),
             method: r.request().method(),
-            reuse: r.reuse_connection(),
+            reuse: r.can_reuse_connection(),
             body: r.response().body_length(),
             keep_alive: r.response().keep_alive(),
         },
@@ -470,7 +470,7 @@ fn http_types_in_and_out() {
     assert_eq!(next.uri(), "https://b.test/done");
     assert!(next.headers().get("authorization").is_none());
     assert!(next.headers().get("content-type").is_none());
-    assert!(!hop.request().send_body());
+    assert!(!hop.request().sends_body());
 
     let res = http::Response::builder()
         .version(http::Version::HTTP_09)

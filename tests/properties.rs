@@ -416,7 +416,7 @@ fn every_caller_action_on_a_fixed_chain() {
 
 /// Found by `machine` (seed `fuzz/seeds/machine/regression-streamed-body-303-get.bin`):
 /// a GET (or HEAD) whose body was streamed (`Body::Streamed`, not replayable) is answered
-/// by a 303; the machine follows it with `send_body() == true`, asking for a body the
+/// by a 303; the machine follows it with `sends_body() == true`, asking for a body the
 /// caller said it cannot send again. For any other status it is `BodyNotReplayable`.
 /// (Fixed by "303 always drops the body".)
 #[test]

@@ -30,7 +30,7 @@ fn first_hop(request: Request, policy: Policy, bytes: &[u8]) -> (Method, bool, O
     let origin = r
         .header("origin")
         .map(|v| String::from_utf8_lossy(v).into_owned());
-    (r.method(), r.send_body(), origin)
+    (r.method(), r.sends_body(), origin)
 }
 
 /// Finding 1: `Origin: https://app.test` on a request to `https://api.test`, which answers

@@ -68,7 +68,7 @@ fn mdn_delete_307_replays_method_and_reports_no_change() {
             assert_eq!(r.removed_headers().count(), 0);
             assert_eq!(r.number(), 1);
             assert_eq!(r.from_url().as_str(), "http://www.example.org/cars/oldest");
-            assert!(r.reuse_connection());
+            assert!(r.can_reuse_connection());
         },
     );
     s.finish("HTTP/1.1 204 No Content\r\n\r\n", |f| {
@@ -100,7 +100,7 @@ fn post_302_reports_rewrite_body_drop_and_removed_body_headers() {
             assert_eq!((change.from, change.to), (Method::Post, Method::Get));
             assert_eq!(change.rule, MethodRule::PostToGet);
             assert!(r.body_dropped());
-            assert!(!r.request().send_body());
+            assert!(!r.request().sends_body());
             let removed: Vec<_> = r
                 .removed_headers()
                 .map(|h| (h.name, h.reason, h.earlier))
@@ -168,7 +168,7 @@ fn credentials_removed_cross_origin_and_reported_as_earlier_later() {
                 ]
             );
             assert!(
-                !r.reuse_connection(),
+                !r.can_reuse_connection(),
                 "another origin needs another connection"
             );
             assert_eq!(r.request().target().host, "b.test");
@@ -198,7 +198,7 @@ fn redirect_response_exposes_every_set_cookie_and_exact_head_len() {
         assert_eq!(resp.body_length(), BodyLength::Length(5));
         let body_start = resp.head_len();
         assert_eq!(&response.as_bytes()[body_start..body_start + 5], b"hello");
-        assert!(r.reuse_connection());
+        assert!(r.can_reuse_connection());
     });
 }
 
@@ -211,7 +211,7 @@ enum Sent {
     Expecting(&'static str),
 }
 
-/// Whether the next request may reuse the connection ([`Redirect::reuse_connection`]; for a
+/// Whether the next request may reuse the connection ([`Redirect::can_reuse_connection`]; for a
 /// final response, [`redirects::Response::keep_alive`]), each row with the rule it shows.
 /// Every row is fed whole and one byte at a time.
 #[test]
@@ -393,8 +393,8 @@ fn connection_reuse_table() {
                     Ok(Event::Redirect(r)) => {
                         // The handle's answer is the response's, plus the origin check.
                         let same = r.from_url().origin() == r.request().url().origin();
-                        assert_eq!(r.reuse_connection(), r.response().keep_alive() && same);
-                        got = Some(r.reuse_connection());
+                        assert_eq!(r.can_reuse_connection(), r.response().keep_alive() && same);
+                        got = Some(r.can_reuse_connection());
                     }
                     Ok(Event::Final(done)) => got = Some(done.response().keep_alive()),
                     Err(e) => panic!("{rule}: {e:?}"),
@@ -476,7 +476,7 @@ fn streamed_body_on_307_is_an_error_but_303_drops_it() {
     );
     let mut s = Scenario::new(streamed());
     s.redirect("HTTP/1.1 303 S\r\nLocation: /v\r\n\r\n", |r| {
-        assert!(r.body_dropped() && !r.request().send_body());
+        assert!(r.body_dropped() && !r.request().sends_body());
     });
     // The body is gone: a later 307 has nothing to replay.
     s.redirect("HTTP/1.1 307 T\r\nLocation: /w\r\n\r\n", |r| {
@@ -855,7 +855,7 @@ fn stop_turns_the_proposed_redirect_into_the_final_response() {
     // The machine describes the request that got the 3xx again, untouched.
     let req = f.request();
     assert_eq!(req.method(), Method::Post);
-    assert!(req.send_body());
+    assert!(req.sends_body());
     assert_eq!(req.header("content-type"), Some(&b"text/plain"[..]));
     assert_eq!(req.header("authorization"), Some(&b"Bearer t"[..]));
     assert!(
@@ -1160,7 +1160,7 @@ fn curl_profile_follows_any_3xx_and_keeps_custom_content_type() {
     let mut s = Scenario::with_policy(r, Policy::new(&redirects::Rules::CURL));
     s.redirect("HTTP/1.1 300 Multiple\r\nLocation: /g#x\r\n\r\n", |r| {
         assert_eq!(r.request().method(), Method::Post);
-        assert!(r.request().send_body());
+        assert!(r.request().sends_body());
         assert_eq!(r.request().url().as_str(), "http://a.test/g#x");
     });
     s.redirect("HTTP/1.1 302 F\r\nLocation: /h\r\n\r\n", |r| {

@@ -822,7 +822,7 @@ fn urllib3_cve_2023_45803_body_dropped_when_redirect_turns_request_into_get() {
                 let req = request(method, "http://localhost:8081/redirect", &headers).body(body);
                 let mut r = Replay::start(&label, policy.clone(), req, &[]);
                 assert!(
-                    r.request().send_body(),
+                    r.request().sends_body(),
                     "{label}: the first request has a body"
                 );
                 let got = r.respond(&redirect(status, location), true);
@@ -835,7 +835,7 @@ fn urllib3_cve_2023_45803_body_dropped_when_redirect_turns_request_into_get() {
                 }
                 assert_eq!(got, Outcome::Followed, "{label}");
                 let next = r.request();
-                assert!(!next.send_body(), "{label}: the body is sent again");
+                assert!(!next.sends_body(), "{label}: the body is sent again");
                 let head = next.to_head();
                 for name in ["Content-Length", "Transfer-Encoding"] {
                     assert!(next.header(name).is_none(), "{label}: {name} kept");
@@ -1904,7 +1904,7 @@ fn reuse_after_an_early_307_to_an_expect_100_continue_request() {
             for bytewise in [false, true] {
                 let mut follow = Follow::new(upload(), policy.clone()).expect("valid request");
                 assert!(
-                    follow.request().send_body(),
+                    follow.request().sends_body(),
                     "{label}: the body is announced"
                 );
                 let bytes = response.as_bytes();
@@ -1918,7 +1918,7 @@ fn reuse_after_an_early_307_to_an_expect_100_continue_request() {
                             // body was asked for; reuse also needs the same origin.
                             let continued = response.starts_with(interim);
                             assert_eq!(r.response().keep_alive(), continued, "{label}");
-                            reuse = Some(r.reuse_connection());
+                            reuse = Some(r.can_reuse_connection());
                         }
                         other => panic!("{label}: {other:?}"),
                     }
@@ -1927,7 +1927,7 @@ fn reuse_after_an_early_307_to_an_expect_100_continue_request() {
                 assert_eq!(
                     reuse,
                     Some(*want),
-                    "{label} (bytewise {bytewise}): reuse_connection"
+                    "{label} (bytewise {bytewise}): can_reuse_connection"
                 );
             }
         }
@@ -2118,7 +2118,7 @@ fn craft_cms_cve_2026_25493_redirect_to_the_cloud_metadata_endpoint_is_refused()
                 assert_eq!(r.request().url().path(), "/deliver", "{label}");
             }
             Outcome::Followed if !blocks => {
-                assert!(r.request().send_body(), "{label}: a 307 keeps the body");
+                assert!(r.request().sends_body(), "{label}: a 307 keeps the body");
                 assert_eq!(r.request().url().as_str(), meta, "{label}");
             }
             other => panic!("{label}: webhook 307: {other:?} (blocks {blocks})"),

@@ -50,9 +50,11 @@ use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use redirects::{AddressSpace, Body, CurlRequest, Event, Follow, Method, Policy, Request, Url};
+use redirects::{
+    AddressSpace, Body, CurlRequest, DrainError, Drainer, Event, Follow, Method, Policy, Request,
+    Url,
+};
 
-use super::body::{BodyError, BodyReader};
 use super::report::{self, Head, HopReport};
 
 /// What to fetch, and the bounds of the attempt.
@@ -176,8 +178,8 @@ pub enum ClientError {
     Redirect(redirects::Error),
     /// A socket error, a timeout included.
     Io(io::Error),
-    /// A body could not be read.
-    Body(BodyError),
+    /// A body could not be read ([`Drainer`]).
+    Body(DrainError),
     /// The server closed the connection before the response head was complete.
     Closed,
     /// A body is larger than [`Options::max_body`].
@@ -216,9 +218,12 @@ impl From<io::Error> for ClientError {
     }
 }
 
-impl From<BodyError> for ClientError {
-    fn from(e: BodyError) -> Self {
-        ClientError::Body(e)
+impl From<DrainError> for ClientError {
+    fn from(e: DrainError) -> Self {
+        match e {
+            DrainError::TooLarge { .. } => ClientError::TooLarge,
+            e => ClientError::Body(e),
+        }
     }
 }
 
@@ -340,7 +345,7 @@ struct Conn {
 
 /// A body being read, and what to do once it is.
 struct Reading {
-    reader: BodyReader,
+    reader: Drainer,
     /// The final body; a redirect body is drained, not kept.
     body: Vec<u8>,
     then: Then,
@@ -407,7 +412,7 @@ impl<'a> Driver<'a> {
     pub fn new(opts: &'a Options, trace: &'a mut dyn Write) -> Result<Driver<'a>, ClientError> {
         let follow = Follow::new(first_request(opts)?, opts.policy.clone())?;
         let target = follow.request().target();
-        let first = (unbracket(target.host).to_owned(), target.port);
+        let first = (target.connect_host().to_owned(), target.port);
         let chain_space = opts.start_space.unwrap_or_else(|| {
             let url = follow.request().url();
             url.host()
@@ -434,6 +439,13 @@ impl<'a> Driver<'a> {
             sent: Vec::new(),
             connections: 0,
         })
+    }
+
+    /// When the whole chain must be over ([`Options::deadline`] after [`Driver::new`]):
+    /// a runtime bounds every wait by it, and the next step after it is
+    /// [`ClientError::Deadline`].
+    pub fn deadline(&self) -> Instant {
+        self.deadline
     }
 
     /// Takes how the last action went and says what to do next. After an error (or
@@ -476,7 +488,7 @@ impl<'a> Driver<'a> {
             (State::Head, Input::Failed(e)) => self.retry(e.into()),
             (State::Body(reading), Input::Data(data)) => self.body(reading, data),
             (State::Body(mut reading), Input::Closed) => {
-                reading.reader.eof()?;
+                reading.reader.finish()?;
                 self.body_done(reading, true)
             }
             (_, Input::Failed(e)) => Err(e.into()),
@@ -512,7 +524,7 @@ impl<'a> Driver<'a> {
             }
         };
         self.out.truncate(self.head_len);
-        let body = if request.send_body() {
+        let body = if request.sends_body() {
             self.opts.body.as_deref()
         } else {
             None
@@ -529,7 +541,7 @@ impl<'a> Driver<'a> {
             connection: 0,
         });
         // A bracketed IPv6 literal is not a name to resolve.
-        self.host = unbracket(target.host).to_owned();
+        self.host = target.connect_host().to_owned();
         self.port = target.port;
         self.retried = false;
         match &mut self.conn {
@@ -713,7 +725,7 @@ impl<'a> Driver<'a> {
         let rest = self.buf.split_off(head_len);
         self.buf.clear();
         let reading = Box::new(Reading {
-            reader: BodyReader::new(length),
+            reader: Drainer::new(length).with_max_body(self.opts.max_body as u64),
             body: Vec::new(),
             then,
         });
@@ -723,11 +735,20 @@ impl<'a> Driver<'a> {
     /// Decodes body bytes; a redirect's are counted and dropped.
     fn body(&mut self, mut reading: Box<Reading>, data: &[u8]) -> Result<Action<'_>, ClientError> {
         let Reading { reader, body, then } = &mut *reading;
-        let keep = matches!(then, Then::Final(..)).then_some(body);
-        let used = reader.feed(data, keep)?;
-        if reader.decoded() > self.opts.max_body as u64 {
-            return Err(ClientError::TooLarge);
-        }
+        let used = if matches!(then, Then::Final(..)) {
+            // One run of body data per call (chunk framing left out).
+            let mut at = 0;
+            loop {
+                let step = reader.decode(&data[at..])?;
+                body.extend_from_slice(&data[at..][step.data]);
+                at += step.used;
+                if step.done || step.used == 0 {
+                    break at;
+                }
+            }
+        } else {
+            reader.drain(data)?.used
+        };
         if reader.is_done() {
             // What follows the body is the start of the next response on this connection.
             self.buf = data[used..].to_vec();
@@ -747,7 +768,7 @@ impl<'a> Driver<'a> {
         let Reading { reader, body, then } = *reading;
         match then {
             Then::Redirect(hop, head) => {
-                let drained = usize::try_from(reader.decoded()).unwrap_or(usize::MAX);
+                let drained = usize::try_from(reader.body_bytes()).unwrap_or(usize::MAX);
                 report::after_redirect(self.trace, id, Some((drained, head.body_length)), !closed)?;
                 if closed {
                     self.conn = None;
@@ -769,11 +790,6 @@ impl<'a> Driver<'a> {
             }
         }
     }
-}
-
-/// A host without the brackets of an IPv6 literal.
-fn unbracket(host: &str) -> &str {
-    host.trim_start_matches('[').trim_end_matches(']')
 }
 
 /// Addresses for the trace: `127.0.0.1, [::1]` (ports left out).
@@ -856,6 +872,50 @@ mod tests {
         }
     }
 
+    /// No byte a server sends reaches the terminal raw (issue 23): ESC sequences (a title
+    /// set, a screen cleared), C1 controls (U+009B, the 8-bit CSI, as UTF-8 and as a lone
+    /// byte) and bidi overrides (U+202E), in a head that parses (the `<` lines, `Location`,
+    /// `Set-Cookie`, the reason phrase) and in one that does not (dumped as received).
+    #[test]
+    fn the_trace_shows_no_raw_control_byte_from_a_server() {
+        let raw = |trace: &str| {
+            trace.chars().find(|&c| {
+                (c.is_control() && c != '\n')
+                    || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            })
+        };
+        let opts = Options::new(Method::Get, "http://example.test/a");
+        let valid: &[u8] = b"HTTP/1.1 302 Fo\xc2\x9bund\xe2\x80\xae\r\n\
+            Location: /b?\xc2\x9b[2J\xe2\x80\xaetxt.exe\r\n\
+            Set-Cookie: id=\xe2\x80\xae\xc2\x9b31m\x9b; Path=/\r\n\
+            X-Note: \x9b\xc2\x85\xe2\x81\xa6\r\nContent-Length: 0\r\n\r\n\
+            HTTP/1.1 200 \xe2\x80\xaeOK\r\nContent-Length: 2\r\n\r\nok";
+        let (outcome, _, trace) = scripted(&opts, &[valid]);
+        assert!(outcome.is_ok(), "{trace}");
+        assert_eq!(raw(&trace), None, "{trace}");
+        assert!(
+            trace.contains("< Location: /b?\\u{9b}[2J\\u{202e}txt.exe\n"),
+            "{trace}"
+        );
+        assert!(
+            trace.contains("Set-Cookie: id=\\u{202e}\\u{9b}31m\\x9b; Path=/ ("),
+            "{trace}"
+        );
+        assert!(
+            trace.contains("*   Location: /b?\\u{9b}[2J\\u{202e}txt.exe -> "),
+            "{trace}"
+        );
+        let malformed: &[u8] =
+            b"HTTP/1.1 302 Found\r\nX: \x1b]0;owned\x07\x1b[2J\xc2\x9b\xe2\x80\xae\r\n\r\n";
+        let (outcome, _, trace) = scripted(&opts, &[malformed]);
+        assert!(matches!(outcome, Err(ClientError::Redirect(_))), "{trace}");
+        assert_eq!(raw(&trace), None, "{trace}");
+        assert!(
+            trace.contains("< X: \\x1b]0;owned\\x07\\x1b[2J\\u{9b}\\u{202e}\n"),
+            "{trace}"
+        );
+    }
+
     #[test]
     fn chain_fed_one_byte_at_a_time() {
         let opts = Options::new(Method::Put, "http://example.test/a").body("data");
@@ -919,7 +979,7 @@ mod tests {
         );
         assert!(matches!(
             outcome,
-            Err(ClientError::Body(BodyError::BadChunk))
+            Err(ClientError::Body(DrainError::InvalidChunkLine))
         ));
         let mut trace = Vec::new();
         let mut driver = Driver::new(&opts, &mut trace).unwrap();

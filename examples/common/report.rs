@@ -72,7 +72,7 @@ pub struct HopReport {
     pub status: u16,
     /// The URL that answered with it.
     pub from: Url,
-    /// The `Location` value as received.
+    /// The `Location` value as received, as [`escape`] shows it.
     pub location: String,
     /// The next request's method.
     pub method: Method,
@@ -90,7 +90,8 @@ pub struct HopReport {
     pub removed: Vec<Removed>,
     /// Whether the machine allows the next request on the same connection.
     pub reuse: bool,
-    /// Every `Set-Cookie` of the redirect (a real client stores them in its jar).
+    /// Every `Set-Cookie` of the redirect (a real client stores them in its jar), as
+    /// [`escape`] shows it.
     pub set_cookies: Vec<String>,
     /// When the policy blocks private targets: the next URL's host's address space and the
     /// chain's ([`Redirect::address_spaces`]).
@@ -102,7 +103,8 @@ impl HopReport {
     pub fn new(hop: &Redirect<'_>) -> HopReport {
         let response = hop.response();
         let next = hop.request();
-        let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+        // The server's bytes, escaped once here for the terminal.
+        let text = escape;
         HopReport {
             number: hop.number(),
             status: response.status(),
@@ -110,7 +112,7 @@ impl HopReport {
             location: response.header("Location").map(text).unwrap_or_default(),
             method: next.method(),
             url: next.url().clone(),
-            send_body: next.send_body(),
+            send_body: next.sends_body(),
             method_change: hop.method_change(),
             body_dropped: hop.body_dropped(),
             kept: next.headers().map(|(n, _)| n.to_owned()).collect(),
@@ -123,7 +125,7 @@ impl HopReport {
                     earlier: r.earlier,
                 })
                 .collect(),
-            reuse: hop.reuse_connection(),
+            reuse: hop.can_reuse_connection(),
             set_cookies: response.headers_named("Set-Cookie").map(text).collect(),
             spaces: hop.address_spaces(),
         }
@@ -131,12 +133,44 @@ impl HopReport {
 }
 
 /// Prints raw head bytes, one line at a time, after `prefix` (`"> "` or `"< "`); the empty
-/// line that ends a head is printed too.
+/// line that ends a head is printed too. Every line goes through [`escape`]: a server's
+/// bytes never reach the terminal raw.
 pub fn head_lines(out: &mut dyn Write, prefix: &str, raw: &[u8]) -> io::Result<()> {
-    for line in String::from_utf8_lossy(raw).split_inclusive('\n') {
-        writeln!(out, "{prefix}{}", line.trim_end_matches(['\r', '\n']))?;
+    for line in raw.split_inclusive(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        writeln!(out, "{prefix}{}", escape(line))?;
     }
     Ok(())
+}
+
+/// Bytes from a server as text a terminal shows and does not obey: control characters
+/// (C0 but HTAB, DEL, C1 such as U+009B, the 8-bit CSI) as `\x1b` or `\u{9b}`, bidi
+/// overrides, embeddings, isolates and marks (U+202E ...) as `\u{202e}`, bytes that are
+/// not UTF-8 as `\xff`, and a backslash as `\\` so that the escapes are unambiguous.
+pub fn escape(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            let _ = match c {
+                '\t' => write!(out, "{c}"),
+                '\\' => write!(out, "\\\\"),
+                c if c.is_ascii_control() => write!(out, "\\x{:02x}", u32::from(c)),
+                c if c.is_control() || is_bidi(c) => write!(out, "\\u{{{:x}}}", u32::from(c)),
+                c => write!(out, "{c}"),
+            };
+        }
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02x}");
+        }
+    }
+    out
+}
+
+/// Characters that reorder the text around them (Unicode bidi controls and marks).
+fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Most request body bytes the trace shows.
@@ -307,7 +341,7 @@ pub fn final_line(
         out,
         "* Final: {} {} at {url} after {hops} redirect(s), {body} body bytes ({})",
         head.status,
-        head.reason,
+        escape(head.reason.as_bytes()),
         framing(head.body_length)
     )
 }

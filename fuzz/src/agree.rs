@@ -26,8 +26,8 @@
 //!   they were given so).
 //!
 //! After each response the whole answers must be equal ([`Step`]: event kind; the next
-//! request: method, URL, header list in order, `send_body`, the bytes `write_head` writes;
-//! `reuse_connection`, `method_change` and its rule, `body_dropped`, `removed_headers`,
+//! request: method, URL, header list in order, `sends_body`, the bytes `write_head` writes;
+//! `can_reuse_connection`, `method_change` and its rule, `body_dropped`, `removed_headers`,
 //! `referrer_decision`, `hsts_upgrade`, `address_spaces`, the redirect's number and
 //! `from_url`; the response: status, version, headers in order, body length, keep-alive;
 //! a final response's URL, count and history; an error's whole value), then the caller's

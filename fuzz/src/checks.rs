@@ -129,7 +129,7 @@ pub fn next_of(req: redirects::OutgoingRequest<'_>) -> Next {
             .headers()
             .map(|(n, v)| (n.to_string(), v.to_vec()))
             .collect(),
-        send_body: req.send_body(),
+        send_body: req.sends_body(),
         head,
     }
 }
@@ -154,7 +154,7 @@ pub fn redirect_outcome(r: &Redirect<'_>) -> Outcome {
         method_rule: r.method_rule(),
         body_dropped: r.body_dropped(),
         removed: removed_of(r),
-        reuse: r.reuse_connection(),
+        reuse: r.can_reuse_connection(),
         referrer: r.referrer_decision(),
         hsts: r.hsts_upgrade(),
         next: next_of(r.request()),
@@ -1866,7 +1866,7 @@ impl Model<'_> {
     fn check_request(&self, r: redirects::OutgoingRequest<'_>, when: &str) {
         assert_eq!(r.url(), &self.current, "{when}: URL");
         assert_eq!(r.method(), self.method, "{when}: method");
-        assert_eq!(r.send_body(), self.body, "{when}: send_body");
+        assert_eq!(r.sends_body(), self.body, "{when}: send_body");
         let headers: Vec<(String, Vec<u8>)> = r
             .headers()
             .map(|(n, v)| (n.to_string(), v.to_vec()))
@@ -2028,7 +2028,7 @@ impl Model<'_> {
         assert_eq!(
             reuse,
             keep_alive && same_origin(&self.current, &next_url),
-            "{when}: reuse_connection"
+            "{when}: can_reuse_connection"
         );
         let n = self.count + 1;
 

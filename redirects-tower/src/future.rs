@@ -127,11 +127,11 @@ where
                 }
                 // Over HTTP/2 and HTTP/3 a body not read is given up by resetting its
                 // stream, and the connection goes on: draining helps only HTTP/1.x.
-                let reuse = redirect.reuse_connection()
+                let reuse = redirect.can_reuse_connection()
                     && matches!(response.version(), Version::HTTP_10 | Version::HTTP_11);
                 let next = redirect.request();
                 let body = match stash {
-                    Some(stash) if next.send_body() => {
+                    Some(stash) if next.sends_body() => {
                         replay.replay(stash).ok_or(Error::ReplayFailed)?
                     }
                     _ => B::default(),

@@ -173,7 +173,7 @@ where
 ///
 /// A redirect's body is read to its end (and thrown away) only when that can help: when
 /// the machine says the next request may go on the same connection
-/// ([`Redirect::reuse_connection`]: same origin, a persistent HTTP/1.x connection with
+/// ([`Redirect::can_reuse_connection`]: same origin, a persistent HTTP/1.x connection with
 /// trustworthy framing), so that the connection goes back to the pool. Then it is drained
 /// within bounds: at most [`max_drain`](FollowRedirectLayer::max_drain) bytes (64 KiB; a
 /// longer `Content-Length` is not read at all) and, once a frame has not arrived, at most

@@ -12,7 +12,7 @@
   ports.json              Fetch's bad ports (WPT fetch/api/request/request-bad-port.any.js)
   hsts.json               HSTS inside the chain (RFC 6797, Fetch main fetch)
   host.json               a caller-set Host never leaves its authority (RFC 9110, curl)
-  reuse.json              Redirect::reuse_connection (RFC 9112 sections 6.1, 6.3, 9.3, 9.6)
+  reuse.json              Redirect::can_reuse_connection (RFC 9112 sections 6.1, 6.3, 9.3, 9.6)
   header-fields.json      the response header field limit (issue 10 rule 7)
 
 Every expectation comes from the source its case cites, not from what the crate does. The

@@ -108,7 +108,7 @@ impl Hop {
             host_header,
             path: request.path_and_query().to_owned(),
             headers,
-            send_body: request.send_body(),
+            send_body: request.sends_body(),
             idempotent: !matches!(method, WireMethod::POST | WireMethod::PATCH),
         })
     }
@@ -119,7 +119,7 @@ impl Hop {
 ///
 /// One iteration of the outer loop is one connection; one of the inner loop is one
 /// request on it. A new connection is opened when the machine says the next request may
-/// not reuse this one ([`redirects::Redirect::reuse_connection`]).
+/// not reuse this one ([`redirects::Redirect::can_reuse_connection`]).
 async fn follow(
     first: Request,
     policy: Policy,
@@ -191,7 +191,7 @@ async fn follow(
                 }
                 Event::Redirect(redirect) => {
                     print_redirect(trace, status, &redirect)?;
-                    let reuse = redirect.reuse_connection();
+                    let reuse = redirect.can_reuse_connection();
                     let framing = redirect.response().body_length();
                     // reqwless frames the body itself (Content-Length, chunked, or until
                     // the close); it must be read to its end before the connection is
@@ -277,7 +277,7 @@ fn print_redirect(trace: &mut dyn Write, status: u16, redirect: &Redirect<'_>) -
     }
     if redirect.body_dropped() {
         writeln!(trace, "*   body: dropped")?;
-    } else if next.send_body() {
+    } else if next.sends_body() {
         writeln!(trace, "*   body: sent again")?;
     }
     for removed in redirect.removed_headers().filter(|r| !r.earlier) {

@@ -194,7 +194,7 @@ fn run() -> Result<(), i32> {
         contains(&head[..n], b"\r\nAuthorization: Bearer s3cret\r\n"),
         16,
     )?;
-    check(follow.request().send_body(), 17)?;
+    check(follow.request().sends_body(), 17)?;
 
     // The 307, fed in two pieces: a prefix (incomplete head), then all of it.
     let redirect: &[u8] = b"HTTP/1.1 307 Temporary Redirect\r\n\
@@ -217,7 +217,7 @@ fn run() -> Result<(), i32> {
                 next.url().as_str() == "https://uploads.example.net/v2/upload?id=7",
                 25,
             )?;
-            check(next.send_body(), 26)?;
+            check(next.sends_body(), 26)?;
             check(!hop.body_dropped() && hop.method_change().is_none(), 27)?;
             check(next.header("Authorization").is_none(), 28)?;
             check(next.header("Content-Type") == Some(&b"text/plain"[..]), 29)?;
@@ -232,7 +232,7 @@ fn run() -> Result<(), i32> {
                 ) && removed.next().is_none(),
                 30,
             )?;
-            check(!hop.reuse_connection(), 31)?;
+            check(!hop.can_reuse_connection(), 31)?;
             let target = next.target();
             check(
                 target.tls && target.host == "uploads.example.net" && target.port == 443,
@@ -295,11 +295,11 @@ fn parsed_hop() -> Result<(), i32> {
     match follow.handle_head(Version::Http11, 303, fields) {
         Ok(Event::Redirect(hop)) => {
             let next = hop.request();
-            check(next.method() == Method::Get && !next.send_body(), 67)?;
+            check(next.method() == Method::Get && !next.sends_body(), 67)?;
             check(next.url().as_str() == "http://api.example.org/done", 68)?;
             // Same origin: the credential stays; the connection can carry the GET.
             check(next.header("Authorization").is_some(), 69)?;
-            check(hop.reuse_connection(), 70)?;
+            check(hop.can_reuse_connection(), 70)?;
         }
         _ => return Err(71),
     }
