@@ -339,7 +339,7 @@ pub use policy::{
 pub use referrer::{ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy};
 pub use request::{Body, Request};
 pub use response::{BodyLength, Response, Version};
-pub use rules::{CurlBody, CurlRequest, MethodRule, Rules};
+pub use rules::{CurlBody, CurlRequest, MethodRule, PostRedirect, Rules};
 pub use url::Url;
 pub use views::{Event, Final, HistoryEntry, MethodChange, Redirect, RemovedHeader};
 

@@ -106,6 +106,87 @@ pub enum CurlBody {
     Upload,
 }
 
+/// curl's `--post301`, `--post302` and `--post303` (`CURLOPT_POSTREDIR`): the redirect
+/// statuses among 301, 302 and 303 on which a request of libcurl's POST kind
+/// ([`CurlBody::Data`]: `-d`, `-F`, with or without `-X`) keeps its method and its body
+/// instead of switching to GET. Give it to
+/// [`Policy::with_post_redirect`](crate::Policy::with_post_redirect); only the `curl` rules
+/// read it.
+///
+/// An upload ([`CurlBody::Upload`], `-T`), a GET and a HEAD (`-I`) are not affected: a 303
+/// still turns an upload into a GET, and `-I` stays HEAD. Once a redirect has switched
+/// the request to GET, it is libcurl's GET kind for the rest of the chain, so a later
+/// listed status keeps the GET.
+///
+/// ```
+/// use redirects::{Error, InvalidPolicy, PostRedirect};
+/// let keep = PostRedirect::of(&[301, 303])?;
+/// assert!(keep.contains(301) && !keep.contains(302) && keep.contains(303));
+/// assert_eq!(PostRedirect::of(&[301, 302, 303])?, PostRedirect::ALL);
+/// assert_eq!(PostRedirect::of(&[])?, PostRedirect::NONE);
+/// // libcurl's bits: CURL_REDIR_POST_301 | CURL_REDIR_POST_303.
+/// assert_eq!(keep.bits(), 0b101);
+/// assert_eq!(
+///     PostRedirect::of(&[307]).unwrap_err(),
+///     Error::InvalidPolicy(InvalidPolicy::PostRedirectStatus { status: 307 })
+/// );
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PostRedirect(u8);
+
+impl PostRedirect {
+    /// No status: curl's default (a POST becomes a GET on 301, 302 and 303).
+    pub const NONE: PostRedirect = PostRedirect(0);
+    /// 301, 302 and 303: `--post301 --post302 --post303` (`CURL_REDIR_POST_ALL`).
+    pub const ALL: PostRedirect = PostRedirect(0b111);
+
+    /// The set of `statuses`, each 301, 302 or 303 (repeats are fine). Any other status is
+    /// [`InvalidPolicy::PostRedirectStatus`](crate::InvalidPolicy::PostRedirectStatus):
+    /// 307 and 308 keep a POST anyway, and no other status switches it.
+    pub fn of(statuses: &[u16]) -> Result<PostRedirect, crate::Error> {
+        statuses.iter().try_fold(PostRedirect::NONE, |set, &s| set.with(s))
+    }
+
+    /// This set and `status` (301, 302 or 303, else
+    /// [`InvalidPolicy::PostRedirectStatus`](crate::InvalidPolicy::PostRedirectStatus)).
+    ///
+    /// ```
+    /// use redirects::PostRedirect;
+    /// let keep = PostRedirect::NONE.with(302)?; // curl --post302
+    /// assert!(keep.contains(302) && !keep.contains(301));
+    /// assert!(PostRedirect::NONE.with(300).is_err());
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn with(self, status: u16) -> Result<PostRedirect, crate::Error> {
+        match status {
+            301..=303 => Ok(PostRedirect(self.0 | 1 << (status - 301))),
+            _ => Err(crate::error::InvalidPolicy::PostRedirectStatus { status }.into()),
+        }
+    }
+
+    /// Whether a POST-kind request keeps its method and body on `status`.
+    ///
+    /// ```
+    /// use redirects::PostRedirect;
+    /// assert!(PostRedirect::ALL.contains(303) && !PostRedirect::ALL.contains(307));
+    /// ```
+    pub fn contains(self, status: u16) -> bool {
+        matches!(status, 301..=303) && self.0 & 1 << (status - 301) != 0
+    }
+
+    /// libcurl's `CURLOPT_POSTREDIR` bitmask: `CURL_REDIR_POST_301` (1),
+    /// `CURL_REDIR_POST_302` (2), `CURL_REDIR_POST_303` (4).
+    ///
+    /// ```
+    /// use redirects::PostRedirect;
+    /// assert_eq!(PostRedirect::ALL.bits(), 7); // CURL_REDIR_POST_ALL
+    /// ```
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+}
+
 /// How `curl` would have sent a request: where its body comes from, and whether the
 /// method was forced with `-X`. libcurl decides a redirect by this, not by the method:
 /// `curl -X PUT -d x` loses its body on a 302 but stays PUT, `curl -T f` keeps PUT and
@@ -148,11 +229,21 @@ impl CurlRequest {
     }
 
     /// libcurl's `Curl_http_follow` for a `status` redirect of a request sent with
-    /// `method`: the next method and the rule when it switches to GET (the body is then
-    /// dropped), `None` when method and body are kept.
-    pub(crate) fn follow(self, status: u16, method: Method) -> Option<(Method, MethodRule)> {
+    /// `method`, with `keep` the statuses of `CURLOPT_POSTREDIR`: the next method and the
+    /// rule when it switches to GET (the body is then dropped), `None` when method and
+    /// body are kept.
+    pub(crate) fn follow(
+        self,
+        status: u16,
+        method: Method,
+        keep: PostRedirect,
+    ) -> Option<(Method, MethodRule)> {
         // `-I` without `-X` is libcurl's HEAD request kind (CURLOPT_NOBODY).
         let head = method == Method::Head && !self.forced_method;
+        // `HTTPREQ_IS_POST` with the status in `CURLOPT_POSTREDIR`: nothing switches.
+        if self.body == CurlBody::Data && keep.contains(status) {
+            return None;
+        }
         let switch = match status {
             // Only the POST kinds (`-d`, `-F`) switch on 301/302.
             301 | 302 => self.body == CurlBody::Data,
@@ -428,23 +519,26 @@ impl Rules {
     /// HEAD on 303); `None` when method and body are kept. The `curl` rules decide by how
     /// curl sent the request: this answers for the command line
     /// [`CurlRequest::assumed`] picks for `method` with a body.
+    /// ([`PostRedirect::NONE`]: curl's defaults).
     pub fn next_method(&self, status: u16, method: Method) -> Option<Method> {
         let curl = CurlRequest::assumed(method, true);
-        self.rewrite(status, method, curl).map(|(m, _)| m)
+        self.rewrite(status, method, curl, PostRedirect::NONE)
+            .map(|(m, _)| m)
     }
 
-    /// The next method and the rule for `status` and `method` (sent as `curl` says under
-    /// the curl rules), if the rules rewrite it.
+    /// The next method and the rule for `status` and `method` (sent as `curl` says, with
+    /// `keep` as `CURLOPT_POSTREDIR`, under the curl rules), if the rules rewrite it.
     #[inline]
     pub(crate) fn rewrite(
         &self,
         status: u16,
         method: Method,
         curl: CurlRequest,
+        keep: PostRedirect,
     ) -> Option<(Method, MethodRule)> {
         match self.methods {
             MethodModel::Table => self.table_rewrite(status, method),
-            MethodModel::Curl => curl.follow(status, method),
+            MethodModel::Curl => curl.follow(status, method, keep),
         }
     }
 
@@ -574,7 +668,7 @@ mod tests {
             for (statuses, want) in [[301, 302], [303, 303], [307, 308]].iter().zip(cells) {
                 for &status in statuses {
                     let got = req
-                        .follow(status, method)
+                        .follow(status, method, PostRedirect::NONE)
                         .map_or((method, true), |(m, _)| (m, false));
                     if got != want {
                         failed.push(format!(
