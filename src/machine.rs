@@ -273,9 +273,12 @@ impl Follow {
                 Some(raw) => {
                     // curl's `--referer`: sent byte for byte on every request (with
                     // `;auto`, on the first one).
-                    headers
-                        .fields
-                        .push(Field::machine("Referer", raw.as_bytes(), Class::REFERER, 0));
+                    headers.fields.push(Field::machine(
+                        "Referer",
+                        raw.as_bytes(),
+                        Class::REFERER,
+                        0,
+                    ));
                     decision = Some(ReferrerDecision {
                         policy: referrer_policy,
                         sent: ReferrerSent::Url,

@@ -145,7 +145,9 @@ impl PostRedirect {
     /// [`InvalidPolicy::PostRedirectStatus`](crate::InvalidPolicy::PostRedirectStatus):
     /// 307 and 308 keep a POST anyway, and no other status switches it.
     pub fn of(statuses: &[u16]) -> Result<PostRedirect, crate::Error> {
-        statuses.iter().try_fold(PostRedirect::NONE, |set, &s| set.with(s))
+        statuses
+            .iter()
+            .try_fold(PostRedirect::NONE, |set, &s| set.with(s))
     }
 
     /// This set and `status` (301, 302 or 303, else
