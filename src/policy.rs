@@ -535,6 +535,23 @@ mod tests {
         assert!(!f.scheme_allowed("ftp"));
     }
 
+    /// The curl options: off in every profile, set and read back unchanged whatever the
+    /// profile (the `fetch` and `strict` rules ignore them).
+    #[test]
+    fn curl_option_table() {
+        let keep = PostRedirect::of(&[302, 303]).unwrap();
+        for p in [Policy::fetch(), Policy::strict(), Policy::curl()] {
+            assert_eq!(
+                (p.post_redirect(), p.auto_referer()),
+                (PostRedirect::NONE, false)
+            );
+            let set = p.with_post_redirect(keep).with_auto_referer(true);
+            assert_eq!((set.post_redirect(), set.auto_referer()), (keep, true));
+            let reset = set.with_post_redirect(PostRedirect::NONE);
+            assert_eq!(reset.post_redirect(), PostRedirect::NONE);
+        }
+    }
+
     #[test]
     fn credential_rule_table() {
         let u = |s: &str| Url::parse(s).unwrap();

@@ -683,6 +683,114 @@ mod tests {
         assert!(failed.is_empty(), "rows failed: {failed:#?}");
     }
 
+    /// curl's `--post301/302/303` (`CURLOPT_POSTREDIR`), one redirect after the first
+    /// request, as `tests/vectors/curl-options.json` observed from curl 7.88.1 and libcurl
+    /// 8.23.0: (method, body source, `-X`, the statuses kept, status, (next method, body
+    /// kept)). Only the POST kind (`-d`) is affected, on a listed status only.
+    #[test]
+    fn curl_post_redirect_table() {
+        use CurlBody::{Data, None as NoBody, Upload};
+        use Method::*;
+        let keep = |list: &[u16]| PostRedirect::of(list).unwrap();
+        let all = PostRedirect::ALL;
+        let none = PostRedirect::NONE;
+        let cases = [
+            // -d with the status listed: POST and body kept; unlisted: GET.
+            (Post, Data, false, keep(&[301]), 301, (Post, true)),
+            (Post, Data, false, keep(&[302]), 302, (Post, true)),
+            (Post, Data, false, keep(&[303]), 303, (Post, true)),
+            (Post, Data, false, all, 301, (Post, true)),
+            (Post, Data, false, all, 302, (Post, true)),
+            (Post, Data, false, all, 303, (Post, true)),
+            (Post, Data, false, keep(&[301]), 302, (Get, false)),
+            (Post, Data, false, keep(&[302]), 301, (Get, false)),
+            (Post, Data, false, keep(&[302]), 303, (Get, false)),
+            (Post, Data, false, keep(&[301, 302]), 303, (Get, false)),
+            (Post, Data, false, keep(&[303]), 302, (Get, false)),
+            (Post, Data, false, none, 303, (Get, false)),
+            // 307 and 308 keep it anyway; other 3xx too.
+            (Post, Data, false, all, 307, (Post, true)),
+            (Post, Data, false, all, 308, (Post, true)),
+            (Post, Data, false, all, 300, (Post, true)),
+            // -X PUT -d: the POST kind whatever the name.
+            (Put, Data, true, keep(&[301]), 301, (Put, true)),
+            (Put, Data, true, keep(&[303]), 303, (Put, true)),
+            (Put, Data, true, keep(&[301]), 302, (Put, false)),
+            (Delete, Data, true, all, 303, (Delete, true)),
+            // -T: not the POST kind; a 303 still makes it a GET.
+            (Put, Upload, false, all, 301, (Put, true)),
+            (Put, Upload, false, all, 302, (Put, true)),
+            (Put, Upload, false, all, 303, (Get, false)),
+            (Patch, Upload, true, all, 303, (Patch, false)),
+            // -I stays HEAD, GET stays GET, -X POST without a body keeps its name.
+            (Head, NoBody, false, all, 303, (Head, false)),
+            (Head, NoBody, false, all, 301, (Head, true)),
+            (Get, NoBody, false, all, 303, (Get, true)),
+            (Post, NoBody, true, all, 303, (Post, true)),
+        ];
+        let mut failed = Vec::new();
+        for (method, body, forced_method, keep, status, want) in cases {
+            let req = CurlRequest {
+                body,
+                forced_method,
+            };
+            let got = req
+                .follow(status, method, keep)
+                .map_or((method, true), |(m, _)| (m, false));
+            // The rules answer the same, and the fetch rules never look at the set.
+            let rules = Rules::CURL
+                .rewrite(status, method, req, keep)
+                .map_or((method, true), |(m, _)| (m, false));
+            let fetch = Rules::FETCH.rewrite(status, method, req, keep);
+            if got != want
+                || rules != want
+                || fetch != Rules::FETCH.rewrite(status, method, req, PostRedirect::NONE)
+            {
+                failed.push(format!(
+                    "{method} {body:?} -X {forced_method} {keep:?} {status}: {got:?}"
+                ));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// `PostRedirect::of` takes 301, 302 and 303 only, never panics, and its bits are
+    /// libcurl's `CURL_REDIR_POST_*`.
+    #[test]
+    fn post_redirect_set_table() {
+        use crate::error::{Error, InvalidPolicy};
+        let cases: [(&[u16], Result<u8, u16>); 10] = [
+            (&[], Ok(0)),
+            (&[301], Ok(1)),
+            (&[302], Ok(2)),
+            (&[303], Ok(4)),
+            (&[303, 301, 303], Ok(5)),
+            (&[301, 302, 303], Ok(7)),
+            (&[300], Err(300)),
+            (&[301, 307], Err(307)),
+            (&[0], Err(0)),
+            (&[u16::MAX], Err(u16::MAX)),
+        ];
+        let mut failed = Vec::new();
+        for (list, want) in cases {
+            let got = PostRedirect::of(list).map(PostRedirect::bits);
+            let want = want.map_err(|status| {
+                Error::InvalidPolicy(InvalidPolicy::PostRedirectStatus { status })
+            });
+            if got != want {
+                failed.push(format!("{list:?}: {got:?}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+        for status in [0, 1, 300, 301, 302, 303, 304, 307, 308, 400, u16::MAX] {
+            let listed = matches!(status, 301..=303);
+            assert_eq!(PostRedirect::ALL.contains(status), listed, "{status}");
+            assert!(!PostRedirect::NONE.contains(status), "{status}");
+            assert_eq!(PostRedirect::NONE.with(status).is_ok(), listed, "{status}");
+        }
+        assert_eq!(PostRedirect::default(), PostRedirect::NONE);
+    }
+
     #[test]
     fn redirect_status_table() {
         let mut failed = Vec::new();
