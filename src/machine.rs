@@ -194,8 +194,8 @@ impl Follow {
     /// `CONNECT` ([`InvalidRequest::Connect`]), if a referrer given with
     /// [`Request::referrer`] is not a URL under the `fetch` or `strict` rules
     /// ([`InvalidRequest::Url`]; under `curl` any header value is curl's `--referer`), or
-    /// if the headers would make the request
-    /// ambiguous: two `Host` fields ([`InvalidRequest::DuplicateHost`]), or
+    /// if the headers would make the request ambiguous: two `Host` fields
+    /// ([`InvalidRequest::DuplicateHost`]), or
     /// `Content-Length` with `Transfer-Encoding`
     /// ([`InvalidRequest::ContentLengthWithTransferEncoding`]). With private targets
     /// blocked and a space declared ([`Request::address_space`]), a first URL whose host is

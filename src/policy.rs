@@ -195,8 +195,11 @@ impl Policy {
     /// ([`CurlBody::Data`](crate::CurlBody::Data): `-d`, `-F`, with or without `-X`) keeps
     /// its method, its body and the body's headers instead of switching to GET (default
     /// [`PostRedirect::NONE`]). Uploads, GET and HEAD are not affected (see
-    /// [`PostRedirect`]). The `fetch` and `strict` rules ignore it, as they ignore
-    /// [`Request::curl`](crate::Request::curl): Fetch's method rewrite is not an option.
+    /// [`PostRedirect`]). A body kept is sent again: a
+    /// [`Body::Streamed`](crate::Body::Streamed) one then stops the chain as on a 307
+    /// ([`Policy::with_unreplayable_body`]). The `fetch` and `strict` rules ignore it, as
+    /// they ignore [`Request::curl`](crate::Request::curl): Fetch's method rewrite is not
+    /// an option.
     ///
     /// ```
     /// use redirects::{Body, Event, Follow, Method, Policy, PostRedirect, Request};

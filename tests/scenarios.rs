@@ -1365,4 +1365,18 @@ fn curl_post_redirect_and_auto_referer_through_a_chain() {
             .unwrap_err(),
         Error::InvalidRequest(InvalidRequest::HeaderValue)
     );
+
+    // A kept body is sent again: a streamed one stops the chain, as on a 307; without the
+    // option the 301 makes it a GET and nothing needs sending again.
+    let streamed = || req(Method::Post, "http://a.test/").body(Body::Streamed);
+    let keep = Policy::curl().with_post_redirect(PostRedirect::ALL);
+    let mut s = Scenario::with_policy(streamed(), keep);
+    assert_eq!(
+        s.fail("HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n"),
+        Error::BodyNotReplayable { status: 301 }
+    );
+    let mut s = Scenario::with_policy(streamed(), Policy::curl());
+    s.redirect("HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n", |r| {
+        assert_eq!(r.request().method(), Method::Get);
+    });
 }
