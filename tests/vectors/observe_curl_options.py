@@ -569,7 +569,7 @@ def main():
                     notes.add(line.key)
             cases.append(make_case(servers, line, hops, final, versions))
             print(
-                f"{line.shown():80} "
+                f"{line.shown():80} {'-'.join(str(st) for st, _ in line.chain):16} "
                 + " | ".join(f"{h['method']} body={len(h['body'])} ref={servers.to_symbolic(header(h, 'Referer') or '-')}" for h in hops),
                 file=sys.stderr,
             )
