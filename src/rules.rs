@@ -520,8 +520,8 @@ impl Rules {
     /// rules rewrite it (then the body is dropped too, even when the method stays, as for
     /// HEAD on 303); `None` when method and body are kept. The `curl` rules decide by how
     /// curl sent the request: this answers for the command line
-    /// [`CurlRequest::assumed`] picks for `method` with a body.
-    /// ([`PostRedirect::NONE`]: curl's defaults).
+    /// [`CurlRequest::assumed`] picks for `method` with a body, without `--post301`,
+    /// `--post302` or `--post303` ([`PostRedirect::NONE`]).
     pub fn next_method(&self, status: u16, method: Method) -> Option<Method> {
         let curl = CurlRequest::assumed(method, true);
         self.rewrite(status, method, curl, PostRedirect::NONE)
@@ -595,6 +595,12 @@ mod tests {
             (307, Post, (Post, false), (Post, false)),
             (308, Post, (Post, false), (Post, false)),
             (300, Post, (Post, false), (Post, false)),
+            // Past the rows' 300..=315 (`next_method` takes any status).
+            (315, Post, (Post, false), (Post, false)),
+            (316, Post, (Post, false), (Post, false)),
+            (399, Post, (Post, false), (Post, false)),
+            (200, Post, (Post, false), (Post, false)),
+            (0, Post, (Post, false), (Post, false)),
         ];
         let mut failed = Vec::new();
         for (status, method, fetch, curl) in cases {
@@ -749,6 +755,37 @@ mod tests {
                 failed.push(format!(
                     "{method} {body:?} -X {forced_method} {keep:?} {status}: {got:?}"
                 ));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// The command line `CurlRequest::assumed` picks: (method, body given) -> (body
+    /// source, `-X`).
+    #[test]
+    fn curl_assumed_table() {
+        use CurlBody::{Data, None as NoBody, Upload};
+        use Method::*;
+        let ext = Method::parse("PROPFIND").unwrap();
+        let cases = [
+            (Get, false, (NoBody, false)),
+            (Get, true, (NoBody, false)),
+            (Head, false, (NoBody, false)),
+            (Post, false, (Data, false)),
+            (Post, true, (Data, false)),
+            (Put, true, (Upload, false)),
+            (Put, false, (NoBody, true)),
+            (Delete, true, (Data, true)),
+            (Delete, false, (NoBody, true)),
+            (Patch, false, (NoBody, true)),
+            (ext, true, (Data, true)),
+            (ext, false, (NoBody, true)),
+        ];
+        let mut failed = Vec::new();
+        for (method, has_body, want) in cases {
+            let got = CurlRequest::assumed(method, has_body);
+            if (got.body, got.forced_method) != want {
+                failed.push(format!("{method} {has_body}: {got:?}"));
             }
         }
         assert!(failed.is_empty(), "rows failed: {failed:#?}");
