@@ -299,6 +299,12 @@ pub enum InvalidPolicy {
     TrustedOriginHost,
     /// An HSTS host is not a domain (an IP address, or not a valid host).
     HstsHost,
+    /// A status given for [`PostRedirect`](crate::PostRedirect) (curl's `--post301`,
+    /// `--post302`, `--post303`) is not 301, 302 or 303.
+    PostRedirectStatus {
+        /// The status given.
+        status: u16,
+    },
 }
 
 /// Why a request could not be built: the first one ([`Request`](crate::Request),
@@ -444,6 +450,9 @@ impl fmt::Display for InvalidPolicy {
             InvalidPolicy::TrustedOrigin(e) => write!(f, "trusted origin is not a URL: {e}"),
             InvalidPolicy::TrustedOriginHost => f.write_str("trusted origin has no host"),
             InvalidPolicy::HstsHost => f.write_str("HSTS host is not a domain name"),
+            InvalidPolicy::PostRedirectStatus { status } => {
+                write!(f, "post-redirect status {status} is not 301, 302 or 303")
+            }
         }
     }
 }

@@ -196,6 +196,7 @@
 //! | what decides the method | the method (POST on 301/302, all but HEAD on 303) | how curl sent the request ([`CurlRequest`]: `-d`, `-T` or no body, `-X` or not), as libcurl's request kind does |
 //! | 301/302 | POST -> GET, body dropped | a `-d` body is dropped and the request becomes GET, or keeps its `-X` method ("Stick to PUT instead of GET"); a `-T` upload keeps method and body |
 //! | 303 | all but HEAD -> GET, body dropped | any body (`-d` or `-T`) is dropped; GET, or the `-X` method; `-X POST`/`-X PUT` without a body stay as they are |
+//! | `--post301`, `--post302`, `--post303` | - (ignored) | on a listed status a `-d` request (with or without `-X`) keeps method, body and body headers; `-T`, GET and `-I` are not affected, and a request once switched to GET stays GET: [`Policy::with_post_redirect`] ([`PostRedirect`]) |
 //! | headers on a body drop | every request-body header and `Expect` | only `Content-Length`, `Transfer-Encoding`, `Expect` (custom `Content-Type` is kept) |
 //! | streamed body | error on any redirect but 303 | error only when the body must be re-sent (no switch to GET) |
 //! | credentials | removed on the first request to another origin, for good | sent on every request to the origin they were set for: back on the first origin they are sent again |
@@ -234,7 +235,7 @@
 //!
 //! | rule | `fetch` | `strict` | `curl` | policy value | reported by |
 //! |---|---|---|---|---|---|
-//! | `Referer` | W3C Referrer Policy on every request, `strict-origin-when-cross-origin` | same | the caller's `--referer` on every request; the previous URL with `;auto` | [`Policy::with_referrer_policy`], [`Policy::with_auto_referer`], [`Request::referrer`] | [`Redirect::referrer_decision`] |
+//! | `Referer` | W3C Referrer Policy on every request, `strict-origin-when-cross-origin` | same | the caller's `--referer` text (any header value) on every request; with `;auto` on the first, then the previous URL without user info and fragment, whatever its origin or scheme; a caller-set `Referer` header is sent as it is on every request instead | [`Policy::with_referrer_policy`], [`Policy::with_auto_referer`], [`Request::referrer`] | [`Redirect::referrer_decision`] |
 //! | a 3xx's `Referrer-Policy` | sets the policy for the requests after it (last known token wins) | same | ignored | - | [`Redirect::referrer_decision`] |
 //! | caller-set `Origin` | `null` once the chain is redirect-tainted (judged against the request's origin: [`Request::origin`], else the one the `Origin` names, else the referrer's, else the first URL's) | same | forwarded | - | [`Redirect::removed_headers`] ([`RemovalReason::RedirectTainted`]) |
 //! | Fetch's bad ports ([`BAD_PORTS`]) | [`Error::BlockedPort`] | same | followed | [`Policy::with_blocked_ports`] | the error |
@@ -376,7 +377,7 @@ pub use policy::{
 pub use referrer::{ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy};
 pub use request::{Body, Request};
 pub use response::{BodyLength, Response, Version};
-pub use rules::{CurlBody, CurlRequest, MethodRule, Rules};
+pub use rules::{CurlBody, CurlRequest, MethodRule, PostRedirect, Rules};
 pub use url::Url;
 pub use views::{Event, Final, HistoryEntry, MethodChange, Redirect, RemovedHeader};
 

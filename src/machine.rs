@@ -103,6 +103,9 @@ enum Referrer {
     /// The caller removed `Referer` ([`Redirect::remove_header`]): no later request
     /// carries one unless the caller sets it again.
     Removed,
+    /// curl's `--referer` value, any header value (not necessarily a URL): the machine's
+    /// `Referer` field carries it as given; nothing is computed from it.
+    Curl,
 }
 
 /// What the machine decided for the current request beyond method, body and headers
@@ -191,9 +194,12 @@ impl Follow {
     /// Fails with [`Error::InvalidRequest`] if the URL's scheme is not allowed by the
     /// policy or the URL has no host ([`InvalidRequest::Scheme`]), if its port is a bad
     /// port the policy blocks ([`InvalidRequest::BlockedPort`]), if the method is
-    /// `CONNECT` ([`InvalidRequest::Connect`]), or if the headers would make the request
-    /// ambiguous: two `Host` fields ([`InvalidRequest::DuplicateHost`]), `Content-Length`
-    /// fields that do not state one decimal length ([`InvalidRequest::ContentLength`]), or
+    /// `CONNECT` ([`InvalidRequest::Connect`]), if a referrer given with
+    /// [`Request::referrer`] is not a URL under the `fetch` or `strict` rules
+    /// ([`InvalidRequest::Url`]; under `curl` any header value is curl's `--referer`), or
+    /// if the headers would make the request ambiguous: two `Host` fields
+    /// ([`InvalidRequest::DuplicateHost`]), `Content-Length` fields that do not state one
+    /// decimal length ([`InvalidRequest::ContentLength`]), or
     /// `Content-Length` with `Transfer-Encoding`
     /// ([`InvalidRequest::ContentLengthWithTransferEncoding`]). With private targets
     /// blocked and a space declared ([`Request::address_space`]), a first URL whose host is
@@ -249,7 +255,13 @@ impl Follow {
         // The referrer: a caller-set `Referer` (sent as it is on this request), else the one
         // given with `Request::referrer`. Its decision for this request is made against the
         // URL as given, before any HSTS upgrade (Fetch main fetch: the referrer step first).
-        let given = referrer.as_deref().and_then(|r| Url::parse(r).ok());
+        // Under curl the referrer is the `--referer` string, any header value; under the
+        // referrer-policy rules it must be a URL.
+        let (given, curl_referrer) = match referrer.as_deref() {
+            None => (None, None),
+            Some(raw) if rules.referer == RefererRule::Curl => (None, Some(raw)),
+            Some(raw) => (Some(Url::parse(raw).map_err(InvalidRequest::Url)?), None),
+        };
         let header_referrer = headers.first_of(Class::REFERER).map(Field::url);
         // The request's origin (Fetch; the vectors' FORMAT.md), in order: the caller's
         // explicit one, the one a caller-set `Origin` names, the referrer's, the first
@@ -272,20 +284,25 @@ impl Follow {
         let state = match (header_referrer, given) {
             (Some(Some(url)), _) => Referrer::Url { url, cut: false },
             (Some(None), _) => Referrer::Omitted,
-            (None, None) => Referrer::Never,
-            (None, Some(r)) if rules.referer == RefererRule::Curl => {
-                // curl's `--referer`: sent byte for byte on every request.
-                let raw = referrer.as_deref().unwrap_or(r.as_str());
-                headers
-                    .fields
-                    .push(Field::machine("Referer", raw.as_bytes(), Class::REFERER, 0));
-                decision = Some(ReferrerDecision {
-                    policy: referrer_policy,
-                    sent: ReferrerSent::Url,
-                    why: ReferrerWhy::CurlFixed,
-                });
-                Referrer::Url { url: r, cut: false }
-            }
+            (None, None) => match curl_referrer {
+                None => Referrer::Never,
+                Some(raw) => {
+                    // curl's `--referer`: sent byte for byte on every request (with
+                    // `;auto`, on the first one).
+                    headers.fields.push(Field::machine(
+                        "Referer",
+                        raw.as_bytes(),
+                        Class::REFERER,
+                        0,
+                    ));
+                    decision = Some(ReferrerDecision {
+                        policy: referrer_policy,
+                        sent: ReferrerSent::Url,
+                        why: ReferrerWhy::CurlFixed,
+                    });
+                    Referrer::Curl
+                }
+            },
             (None, Some(r)) => {
                 let (next, sent, why) = referrer::determine(&r, referrer_policy, &url);
                 decision = Some(ReferrerDecision {
@@ -812,7 +829,7 @@ impl Follow {
                 status,
             });
         }
-        let rewrite = rules.rewrite(status, self.method, self.curl);
+        let rewrite = rules.rewrite(status, self.method, self.curl, self.policy.post_redirect());
         if self.body == Body::Streamed && rules.streamed_body_fails(status, rewrite.is_some()) {
             return match self.policy.unreplayable_body() {
                 UnreplayableBody::Final => Ok(None),
@@ -962,7 +979,8 @@ impl Follow {
                 let target = location.unwrap_or(&self.url);
                 let policy = self.referrer_policy;
                 let (next, sent, why) = match &self.referrer {
-                    Referrer::Never => return changed,
+                    // `Curl` is the curl rules' only.
+                    Referrer::Never | Referrer::Curl => return changed,
                     Referrer::Omitted => (None, ReferrerSent::None, ReferrerWhy::Earlier),
                     Referrer::Removed => (None, ReferrerSent::None, ReferrerWhy::Removed),
                     Referrer::Url { url, cut } => {

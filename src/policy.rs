@@ -12,7 +12,7 @@ use crate::hsts::{HstsHost, HstsHosts};
 use crate::location::same_origin;
 use crate::method::is_token;
 use crate::referrer::ReferrerPolicy;
-use crate::rules::Rules;
+use crate::rules::{PostRedirect, Rules};
 
 /// The longest scheme name [`Policy::with_allowed_schemes`] takes, in bytes.
 const MAX_SCHEME_LEN: usize = 16;
@@ -86,6 +86,7 @@ pub struct Policy {
     unreplayable: UnreplayableBody,
     referrer_policy: ReferrerPolicy,
     auto_referer: bool,
+    post_redirect: PostRedirect,
     blocked_ports: bool,
     hsts: HstsHosts,
     learn_hsts: bool,
@@ -145,6 +146,7 @@ impl Policy {
             unreplayable: UnreplayableBody::Error,
             referrer_policy: ReferrerPolicy::StrictOriginWhenCrossOrigin,
             auto_referer: false,
+            post_redirect: PostRedirect::NONE,
             blocked_ports: rules.blocked_ports,
             hsts: HstsHosts::default(),
             learn_hsts: rules.learn_hsts,
@@ -186,6 +188,45 @@ impl Policy {
     pub fn with_auto_referer(mut self, auto: bool) -> Policy {
         self.auto_referer = auto;
         self
+    }
+
+    /// Under the `curl` rules, curl's `--post301`, `--post302` and `--post303`
+    /// (`CURLOPT_POSTREDIR`): on these statuses a request of libcurl's POST kind
+    /// ([`CurlBody::Data`](crate::CurlBody::Data): `-d`, `-F`, with or without `-X`) keeps
+    /// its method, its body and the body's headers instead of switching to GET (default
+    /// [`PostRedirect::NONE`]). Uploads, GET and HEAD are not affected (see
+    /// [`PostRedirect`]). A body kept is sent again: a
+    /// [`Body::Streamed`](crate::Body::Streamed) one then stops the chain as on a 307
+    /// ([`Policy::with_unreplayable_body`]). The `fetch` and `strict` rules ignore it, as
+    /// they ignore [`Request::curl`](crate::Request::curl): Fetch's method rewrite is not
+    /// an option.
+    ///
+    /// ```
+    /// use redirects::{Body, Event, Follow, Method, Policy, PostRedirect, Request};
+    /// // curl -L --post302 -d 'a=1' http://a.test/form
+    /// let keep = PostRedirect::of(&[302])?;
+    /// let policy = Policy::curl().with_post_redirect(keep);
+    /// assert_eq!(policy.post_redirect(), keep);
+    /// let req = Request::new(Method::Post, "http://a.test/form")?
+    ///     .header("Content-Length", "3")?
+    ///     .body(Body::Replayable);
+    /// let mut follow = Follow::new(req, policy)?;
+    /// let head = b"HTTP/1.1 302 Found\r\nLocation: /done\r\nContent-Length: 0\r\n\r\n";
+    /// let Event::Redirect(r) = follow.handle_response(head)? else { panic!() };
+    /// let next = r.request();
+    /// assert_eq!((next.method(), next.send_body()), (Method::Post, true));
+    /// assert_eq!(next.header("content-length"), Some(&b"3"[..]));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn with_post_redirect(mut self, keep: PostRedirect) -> Policy {
+        self.post_redirect = keep;
+        self
+    }
+
+    /// The statuses on which curl's POST kind keeps its method
+    /// ([`Policy::with_post_redirect`]).
+    pub fn post_redirect(&self) -> PostRedirect {
+        self.post_redirect
     }
 
     /// Whether a redirect to a port of Fetch's "bad port" list ([`BAD_PORTS`]) is
@@ -495,6 +536,23 @@ mod tests {
         }
         assert!(f.scheme_allowed("http") && f.scheme_allowed("https"));
         assert!(!f.scheme_allowed("ftp"));
+    }
+
+    /// The curl options: off in every profile, set and read back unchanged whatever the
+    /// profile (the `fetch` and `strict` rules ignore them).
+    #[test]
+    fn curl_option_table() {
+        let keep = PostRedirect::of(&[302, 303]).unwrap();
+        for p in [Policy::fetch(), Policy::strict(), Policy::curl()] {
+            assert_eq!(
+                (p.post_redirect(), p.auto_referer()),
+                (PostRedirect::NONE, false)
+            );
+            let set = p.with_post_redirect(keep).with_auto_referer(true);
+            assert_eq!((set.post_redirect(), set.auto_referer()), (keep, true));
+            let reset = set.with_post_redirect(PostRedirect::NONE);
+            assert_eq!(reset.post_redirect(), PostRedirect::NONE);
+        }
     }
 
     #[test]

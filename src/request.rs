@@ -149,27 +149,43 @@ impl Request {
     /// Sets the referrer: the URL of the document that made the request (Fetch's request
     /// referrer). Each request of the chain then carries the `Referer` the referrer policy
     /// gives for its URL ([`Policy::with_referrer_policy`](crate::Policy::with_referrer_policy)),
-    /// the first one included; under the `curl` rules it is curl's `--referer`.
+    /// the first one included.
     ///
     /// A `Referer` header set with [`Request::header`] counts as the referrer too: it is
     /// sent as it is on the first request, and the later requests carry what the policy
-    /// gives for it. Without either, no request carries `Referer`. The value must parse as
-    /// a URL; under `curl` it is sent byte for byte as written.
+    /// gives for it. Without either, no request carries `Referer`.
+    ///
+    /// The value must be a header value ([`InvalidRequest::HeaderValue`] otherwise). Under
+    /// the `fetch` and `strict` rules it must also parse as a URL:
+    /// [`Follow::new`](crate::Follow::new) refuses it with [`InvalidRequest::Url`]
+    /// otherwise. Under the `curl` rules it is curl's `--referer` string (the text before
+    /// `;auto`), not necessarily a URL, sent byte for byte on every request; with
+    /// [`Policy::with_auto_referer`](crate::Policy::with_auto_referer) on the first
+    /// request only. There a caller-set `Referer` header is a custom header: it is sent as
+    /// it is on every request, and replaces this value.
     ///
     /// ```
-    /// use redirects::{Follow, Policy, Request};
+    /// use redirects::{Error, Follow, InvalidRequest, Policy, Request};
     /// let req = Request::get("https://b.test/api")?.referrer("https://a.test/page?secret=1")?;
     /// let follow = Follow::new(req, Policy::fetch())?;
     /// // Cross-origin, default `strict-origin-when-cross-origin`: the origin only.
     /// assert_eq!(follow.request().header("referer"), Some(&b"https://a.test/"[..]));
-    /// # Ok::<(), redirects::Error>(())
+    ///
+    /// // curl -L --referer 'firstone.html;auto' (curl's test 1067): any value under curl.
+    /// let req = Request::get("http://a.test/want")?.referrer("firstone.html")?;
+    /// let follow = Follow::new(req.clone(), Policy::curl().with_auto_referer(true))?;
+    /// assert_eq!(follow.request().header("referer"), Some(&b"firstone.html"[..]));
+    /// // ... but a URL under fetch and strict.
+    /// let err = Follow::new(req, Policy::fetch()).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidRequest(InvalidRequest::Url(_))));
+    /// # Ok::<(), Error>(())
     /// ```
-    pub fn referrer(mut self, url: &str) -> Result<Request, crate::Error> {
+    pub fn referrer(mut self, value: &str) -> Result<Request, crate::Error> {
         // The URL parser drops CR, LF and tabs; curl sends the value as written, so it must
-        // be a header value first.
-        validate_header("Referer", url.as_bytes())?;
-        Url::parse(url).map_err(InvalidRequest::Url)?;
-        self.referrer = Some(url.into());
+        // be a header value first. Whether it must be a URL is the profile's: checked by
+        // `Follow::new`.
+        validate_header("Referer", value.as_bytes())?;
+        self.referrer = Some(value.into());
         Ok(self)
     }
 

@@ -106,6 +106,89 @@ pub enum CurlBody {
     Upload,
 }
 
+/// curl's `--post301`, `--post302` and `--post303` (`CURLOPT_POSTREDIR`): the redirect
+/// statuses among 301, 302 and 303 on which a request of libcurl's POST kind
+/// ([`CurlBody::Data`]: `-d`, `-F`, with or without `-X`) keeps its method and its body
+/// instead of switching to GET. Give it to
+/// [`Policy::with_post_redirect`](crate::Policy::with_post_redirect); only the `curl` rules
+/// read it.
+///
+/// An upload ([`CurlBody::Upload`], `-T`), a GET and a HEAD (`-I`) are not affected: a 303
+/// still turns an upload into a GET, and `-I` stays HEAD. Once a redirect has switched
+/// the request to GET, it is libcurl's GET kind for the rest of the chain, so a later
+/// listed status keeps the GET.
+///
+/// ```
+/// use redirects::{Error, InvalidPolicy, PostRedirect};
+/// let keep = PostRedirect::of(&[301, 303])?;
+/// assert!(keep.contains(301) && !keep.contains(302) && keep.contains(303));
+/// assert_eq!(PostRedirect::of(&[301, 302, 303])?, PostRedirect::ALL);
+/// assert_eq!(PostRedirect::of(&[])?, PostRedirect::NONE);
+/// // libcurl's bits: CURL_REDIR_POST_301 | CURL_REDIR_POST_303.
+/// assert_eq!(keep.bits(), 0b101);
+/// assert_eq!(
+///     PostRedirect::of(&[307]).unwrap_err(),
+///     Error::InvalidPolicy(InvalidPolicy::PostRedirectStatus { status: 307 })
+/// );
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PostRedirect(u8);
+
+impl PostRedirect {
+    /// No status: curl's default (a POST becomes a GET on 301, 302 and 303).
+    pub const NONE: PostRedirect = PostRedirect(0);
+    /// 301, 302 and 303: `--post301 --post302 --post303` (`CURL_REDIR_POST_ALL`).
+    pub const ALL: PostRedirect = PostRedirect(0b111);
+
+    /// The set of `statuses`, each 301, 302 or 303 (repeats are fine). Any other status is
+    /// [`InvalidPolicy::PostRedirectStatus`](crate::InvalidPolicy::PostRedirectStatus):
+    /// 307 and 308 keep a POST anyway, and no other status switches it.
+    pub fn of(statuses: &[u16]) -> Result<PostRedirect, crate::Error> {
+        statuses
+            .iter()
+            .try_fold(PostRedirect::NONE, |set, &s| set.with(s))
+    }
+
+    /// This set and `status` (301, 302 or 303, else
+    /// [`InvalidPolicy::PostRedirectStatus`](crate::InvalidPolicy::PostRedirectStatus)).
+    ///
+    /// ```
+    /// use redirects::PostRedirect;
+    /// let keep = PostRedirect::NONE.with(302)?; // curl --post302
+    /// assert!(keep.contains(302) && !keep.contains(301));
+    /// assert!(PostRedirect::NONE.with(300).is_err());
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn with(self, status: u16) -> Result<PostRedirect, crate::Error> {
+        match status {
+            301..=303 => Ok(PostRedirect(self.0 | 1 << (status - 301))),
+            _ => Err(crate::error::InvalidPolicy::PostRedirectStatus { status }.into()),
+        }
+    }
+
+    /// Whether a POST-kind request keeps its method and body on `status`.
+    ///
+    /// ```
+    /// use redirects::PostRedirect;
+    /// assert!(PostRedirect::ALL.contains(303) && !PostRedirect::ALL.contains(307));
+    /// ```
+    pub fn contains(self, status: u16) -> bool {
+        matches!(status, 301..=303) && self.0 & 1 << (status - 301) != 0
+    }
+
+    /// libcurl's `CURLOPT_POSTREDIR` bitmask: `CURL_REDIR_POST_301` (1),
+    /// `CURL_REDIR_POST_302` (2), `CURL_REDIR_POST_303` (4).
+    ///
+    /// ```
+    /// use redirects::PostRedirect;
+    /// assert_eq!(PostRedirect::ALL.bits(), 7); // CURL_REDIR_POST_ALL
+    /// ```
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+}
+
 /// How `curl` would have sent a request: where its body comes from, and whether the
 /// method was forced with `-X`. libcurl decides a redirect by this, not by the method:
 /// `curl -X PUT -d x` loses its body on a 302 but stays PUT, `curl -T f` keeps PUT and
@@ -148,11 +231,21 @@ impl CurlRequest {
     }
 
     /// libcurl's `Curl_http_follow` for a `status` redirect of a request sent with
-    /// `method`: the next method and the rule when it switches to GET (the body is then
-    /// dropped), `None` when method and body are kept.
-    pub(crate) fn follow(self, status: u16, method: Method) -> Option<(Method, MethodRule)> {
+    /// `method`, with `keep` the statuses of `CURLOPT_POSTREDIR`: the next method and the
+    /// rule when it switches to GET (the body is then dropped), `None` when method and
+    /// body are kept.
+    pub(crate) fn follow(
+        self,
+        status: u16,
+        method: Method,
+        keep: PostRedirect,
+    ) -> Option<(Method, MethodRule)> {
         // `-I` without `-X` is libcurl's HEAD request kind (CURLOPT_NOBODY).
         let head = method == Method::Head && !self.forced_method;
+        // `HTTPREQ_IS_POST` with the status in `CURLOPT_POSTREDIR`: nothing switches.
+        if self.body == CurlBody::Data && keep.contains(status) {
+            return None;
+        }
         let switch = match status {
             // Only the POST kinds (`-d`, `-F`) switch on 301/302.
             301 | 302 => self.body == CurlBody::Data,
@@ -427,24 +520,27 @@ impl Rules {
     /// rules rewrite it (then the body is dropped too, even when the method stays, as for
     /// HEAD on 303); `None` when method and body are kept. The `curl` rules decide by how
     /// curl sent the request: this answers for the command line
-    /// [`CurlRequest::assumed`] picks for `method` with a body.
+    /// [`CurlRequest::assumed`] picks for `method` with a body, without `--post301`,
+    /// `--post302` or `--post303` ([`PostRedirect::NONE`]).
     pub fn next_method(&self, status: u16, method: Method) -> Option<Method> {
         let curl = CurlRequest::assumed(method, true);
-        self.rewrite(status, method, curl).map(|(m, _)| m)
+        self.rewrite(status, method, curl, PostRedirect::NONE)
+            .map(|(m, _)| m)
     }
 
-    /// The next method and the rule for `status` and `method` (sent as `curl` says under
-    /// the curl rules), if the rules rewrite it.
+    /// The next method and the rule for `status` and `method` (sent as `curl` says, with
+    /// `keep` as `CURLOPT_POSTREDIR`, under the curl rules), if the rules rewrite it.
     #[inline]
     pub(crate) fn rewrite(
         &self,
         status: u16,
         method: Method,
         curl: CurlRequest,
+        keep: PostRedirect,
     ) -> Option<(Method, MethodRule)> {
         match self.methods {
             MethodModel::Table => self.table_rewrite(status, method),
-            MethodModel::Curl => curl.follow(status, method),
+            MethodModel::Curl => curl.follow(status, method, keep),
         }
     }
 
@@ -499,6 +595,12 @@ mod tests {
             (307, Post, (Post, false), (Post, false)),
             (308, Post, (Post, false), (Post, false)),
             (300, Post, (Post, false), (Post, false)),
+            // Past the rows' 300..=315 (`next_method` takes any status).
+            (315, Post, (Post, false), (Post, false)),
+            (316, Post, (Post, false), (Post, false)),
+            (399, Post, (Post, false), (Post, false)),
+            (200, Post, (Post, false), (Post, false)),
+            (0, Post, (Post, false), (Post, false)),
         ];
         let mut failed = Vec::new();
         for (status, method, fetch, curl) in cases {
@@ -574,7 +676,7 @@ mod tests {
             for (statuses, want) in [[301, 302], [303, 303], [307, 308]].iter().zip(cells) {
                 for &status in statuses {
                     let got = req
-                        .follow(status, method)
+                        .follow(status, method, PostRedirect::NONE)
                         .map_or((method, true), |(m, _)| (m, false));
                     if got != want {
                         failed.push(format!(
@@ -585,6 +687,145 @@ mod tests {
             }
         }
         assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// curl's `--post301/302/303` (`CURLOPT_POSTREDIR`), one redirect after the first
+    /// request, as `tests/vectors/curl-options.json` observed from curl 7.88.1 and libcurl
+    /// 8.23.0: (method, body source, `-X`, the statuses kept, status, (next method, body
+    /// kept)). Only the POST kind (`-d`) is affected, on a listed status only.
+    #[test]
+    fn curl_post_redirect_table() {
+        use CurlBody::{Data, None as NoBody, Upload};
+        use Method::*;
+        let keep = |list: &[u16]| PostRedirect::of(list).unwrap();
+        let all = PostRedirect::ALL;
+        let none = PostRedirect::NONE;
+        let cases = [
+            // -d with the status listed: POST and body kept; unlisted: GET.
+            (Post, Data, false, keep(&[301]), 301, (Post, true)),
+            (Post, Data, false, keep(&[302]), 302, (Post, true)),
+            (Post, Data, false, keep(&[303]), 303, (Post, true)),
+            (Post, Data, false, all, 301, (Post, true)),
+            (Post, Data, false, all, 302, (Post, true)),
+            (Post, Data, false, all, 303, (Post, true)),
+            (Post, Data, false, keep(&[301]), 302, (Get, false)),
+            (Post, Data, false, keep(&[302]), 301, (Get, false)),
+            (Post, Data, false, keep(&[302]), 303, (Get, false)),
+            (Post, Data, false, keep(&[301, 302]), 303, (Get, false)),
+            (Post, Data, false, keep(&[303]), 302, (Get, false)),
+            (Post, Data, false, none, 303, (Get, false)),
+            // 307 and 308 keep it anyway; other 3xx too.
+            (Post, Data, false, all, 307, (Post, true)),
+            (Post, Data, false, all, 308, (Post, true)),
+            (Post, Data, false, all, 300, (Post, true)),
+            // -X PUT -d: the POST kind whatever the name.
+            (Put, Data, true, keep(&[301]), 301, (Put, true)),
+            (Put, Data, true, keep(&[303]), 303, (Put, true)),
+            (Put, Data, true, keep(&[301]), 302, (Put, false)),
+            (Delete, Data, true, all, 303, (Delete, true)),
+            // -T: not the POST kind; a 303 still makes it a GET.
+            (Put, Upload, false, all, 301, (Put, true)),
+            (Put, Upload, false, all, 302, (Put, true)),
+            (Put, Upload, false, all, 303, (Get, false)),
+            (Patch, Upload, true, all, 303, (Patch, false)),
+            // -I stays HEAD, GET stays GET, -X POST without a body keeps its name.
+            (Head, NoBody, false, all, 303, (Head, false)),
+            (Head, NoBody, false, all, 301, (Head, true)),
+            (Get, NoBody, false, all, 303, (Get, true)),
+            (Post, NoBody, true, all, 303, (Post, true)),
+        ];
+        let mut failed = Vec::new();
+        for (method, body, forced_method, keep, status, want) in cases {
+            let req = CurlRequest {
+                body,
+                forced_method,
+            };
+            let got = req
+                .follow(status, method, keep)
+                .map_or((method, true), |(m, _)| (m, false));
+            // The rules answer the same, and the fetch rules never look at the set.
+            let rules = Rules::CURL
+                .rewrite(status, method, req, keep)
+                .map_or((method, true), |(m, _)| (m, false));
+            let fetch = Rules::FETCH.rewrite(status, method, req, keep);
+            if got != want
+                || rules != want
+                || fetch != Rules::FETCH.rewrite(status, method, req, PostRedirect::NONE)
+            {
+                failed.push(format!(
+                    "{method} {body:?} -X {forced_method} {keep:?} {status}: {got:?}"
+                ));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// The command line `CurlRequest::assumed` picks: (method, body given) -> (body
+    /// source, `-X`).
+    #[test]
+    fn curl_assumed_table() {
+        use CurlBody::{Data, None as NoBody, Upload};
+        use Method::*;
+        let ext = Method::parse("PROPFIND").unwrap();
+        let cases = [
+            (Get, false, (NoBody, false)),
+            (Get, true, (NoBody, false)),
+            (Head, false, (NoBody, false)),
+            (Post, false, (Data, false)),
+            (Post, true, (Data, false)),
+            (Put, true, (Upload, false)),
+            (Put, false, (NoBody, true)),
+            (Delete, true, (Data, true)),
+            (Delete, false, (NoBody, true)),
+            (Patch, false, (NoBody, true)),
+            (ext, true, (Data, true)),
+            (ext, false, (NoBody, true)),
+        ];
+        let mut failed = Vec::new();
+        for (method, has_body, want) in cases {
+            let got = CurlRequest::assumed(method, has_body);
+            if (got.body, got.forced_method) != want {
+                failed.push(format!("{method} {has_body}: {got:?}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    /// `PostRedirect::of` takes 301, 302 and 303 only, never panics, and its bits are
+    /// libcurl's `CURL_REDIR_POST_*`.
+    #[test]
+    fn post_redirect_set_table() {
+        use crate::error::{Error, InvalidPolicy};
+        let cases: [(&[u16], Result<u8, u16>); 10] = [
+            (&[], Ok(0)),
+            (&[301], Ok(1)),
+            (&[302], Ok(2)),
+            (&[303], Ok(4)),
+            (&[303, 301, 303], Ok(5)),
+            (&[301, 302, 303], Ok(7)),
+            (&[300], Err(300)),
+            (&[301, 307], Err(307)),
+            (&[0], Err(0)),
+            (&[u16::MAX], Err(u16::MAX)),
+        ];
+        let mut failed = Vec::new();
+        for (list, want) in cases {
+            let got = PostRedirect::of(list).map(PostRedirect::bits);
+            let want = want.map_err(|status| {
+                Error::InvalidPolicy(InvalidPolicy::PostRedirectStatus { status })
+            });
+            if got != want {
+                failed.push(format!("{list:?}: {got:?}"));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+        for status in [0, 1, 300, 301, 302, 303, 304, 307, 308, 400, u16::MAX] {
+            let listed = matches!(status, 301..=303);
+            assert_eq!(PostRedirect::ALL.contains(status), listed, "{status}");
+            assert!(!PostRedirect::NONE.contains(status), "{status}");
+            assert_eq!(PostRedirect::NONE.with(status).is_ok(), listed, "{status}");
+        }
+        assert_eq!(PostRedirect::default(), PostRedirect::NONE);
     }
 
     #[test]

@@ -1,11 +1,14 @@
-//! Conformance runner for the redirect vectors (formats 1 and 2, `tests/vectors/FORMAT.md`).
+//! Conformance runner for the redirect vectors (formats 1, 2 and 3, `tests/vectors/FORMAT.md`).
 //!
 //! Runs every `tests/vectors/*.json` plus every file named in `REDIRECT_VECTORS`
 //! (colon-separated paths). Each case runs twice, feeding every response whole and then one
 //! byte at a time; both runs must meet every expectation and give the same trace. Unknown
 //! profiles, policy keys or fields fail the case: a vector never passes by being ignored. A
-//! format-1 file that uses a format-2 key fails the case too. Every format-2 key maps to
-//! the crate's API.
+//! format-1 file that uses a format-2 key fails the case too, and a format-1 or format-2
+//! file that uses a format-3 key. Every format-2 key maps to the crate's API; of the
+//! format-3 keys, those of [`FORMAT3_KEYS`] (the curl options `policy.post_redirect` and
+//! `policy.auto_referer`, and `request.origin`); any other format-3 key fails its case as
+//! unknown.
 //!
 //! FORMAT.md's last rule: every case also runs a third time through
 //! [`Follow::handle_head`], the entry point for a head the caller's own stack parsed. The
@@ -23,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use redirects::{
     Body, CredentialRule, CurlBody, CurlRequest, Error, Event, Follow, Method, Policy,
-    ReferrerPolicy, Request, Rules, Version,
+    PostRedirect, ReferrerPolicy, Request, Rules, Version,
 };
 use serde_json::{Map, Value};
 
@@ -32,11 +35,12 @@ mod unfold;
 use unfold::unfold;
 
 /// The format a vector file declares. Format 2 is format 1 plus the keys marked (2) in
-/// FORMAT.md.
+/// FORMAT.md; format 3 is format 2 plus the keys marked (3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Format {
     V1 = 1,
     V2 = 2,
+    V3 = 3,
 }
 
 impl Format {
@@ -44,6 +48,7 @@ impl Format {
         match doc.get("format").and_then(Value::as_u64) {
             Some(1) => Some(Format::V1),
             Some(2) => Some(Format::V2),
+            Some(3) => Some(Format::V3),
             _ => None,
         }
     }
@@ -108,25 +113,41 @@ const ERROR_KINDS: (&[&str], &[&str]) = (
     &["blocked_port", "too_many_headers", "private_target"],
 );
 
-/// Whether `name` is one of `known` under `format`: `Err` names what is wrong (unknown, or
-/// a format-2 name in a format-1 file).
+/// The format-3 keys this runner knows, as (object, key): the object is `what` of
+/// [`known_in`] (`policy`, `request`, `expect.next` ...). One row per key, so that keys
+/// added by other work merge as lines; a format-3 key not listed here fails its case.
+const FORMAT3_KEYS: &[(&str, &str)] = &[
+    // curl options (issue 18, part 8): the curl profile only.
+    ("policy", "post_redirect"),
+    ("policy", "auto_referer"),
+    // The request's origin, for redirect taint (issue 18, finding 1).
+    ("request", "origin"),
+];
+
+/// Whether `name` is one of `known` (or a [`FORMAT3_KEYS`] row of `what`) under `format`:
+/// `Err` names what is wrong (unknown, or a key of a later format than the file's).
 fn known_in(
     name: &str,
     known: (&[&str], &[&str]),
     format: Format,
     what: &str,
 ) -> Result<(), String> {
-    if known.0.contains(&name) {
-        Ok(())
+    let needs = if known.0.contains(&name) {
+        Format::V1
     } else if known.1.contains(&name) {
-        match format {
-            Format::V2 => Ok(()),
-            Format::V1 => Err(format!(
-                "`{name}` in {what} needs format 2 (this file is format 1)"
-            )),
-        }
+        Format::V2
+    } else if FORMAT3_KEYS.contains(&(what, name)) {
+        Format::V3
     } else {
-        Err(format!("unknown key `{name}` in {what}"))
+        return Err(format!("unknown key `{name}` in {what}"));
+    };
+    if needs <= format {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` in {what} needs format {} (this file is format {})",
+            needs as u8, format as u8
+        ))
     }
 }
 
@@ -138,6 +159,34 @@ fn with_max_header_fields(policy: Policy, n: usize) -> Result<Policy, String> {
 /// `policy.block_private_targets` (issue 13, private-network targets).
 fn with_block_private_targets(policy: Policy, block: bool) -> Result<Policy, String> {
     Ok(policy.with_block_private_targets(block))
+}
+
+/// `policy.post_redirect` and `policy.auto_referer` (3): curl's `--post301/302/303` and
+/// `--referer ';auto'`. FORMAT.md gives them to the `curl` profile; the other profiles'
+/// rules ignore them, so a case using them elsewhere fails rather than pass by being
+/// ignored.
+fn curl_option(policy: Policy, key: &str, value: &Value) -> Result<Policy, String> {
+    if policy.rules() != &Rules::CURL {
+        return Err(format!(
+            "policy.{key} is a curl option: the case's profile must be `curl`"
+        ));
+    }
+    Ok(match key {
+        "post_redirect" => {
+            let list = value.as_array().ok_or("post_redirect is not a list")?;
+            let statuses = list
+                .iter()
+                .map(|v| {
+                    v.as_u64()
+                        .and_then(|n| u16::try_from(n).ok())
+                        .ok_or_else(|| format!("post_redirect has a non-status {v}"))
+                })
+                .collect::<Result<Vec<u16>, String>>()?;
+            let keep = PostRedirect::of(&statuses).map_err(|e| e.to_string())?;
+            policy.with_post_redirect(keep)
+        }
+        _ => policy.with_auto_referer(value.as_bool().ok_or("auto_referer is not a bool")?),
+    })
 }
 
 /// What the machine did with one response.
@@ -279,6 +328,7 @@ fn policy_for(case: &Map<String, Value>, format: Format) -> Result<Policy, Strin
                 policy,
                 value.as_bool().ok_or("block_private_targets not a bool")?,
             )?,
+            "post_redirect" | "auto_referer" => curl_option(policy, key, value)?,
             other => return Err(format!("unknown policy key `{other}`")),
         };
     }
@@ -332,6 +382,10 @@ fn request_for(
     if let Some(referrer) = req.get("referrer") {
         let referrer = referrer.as_str().ok_or("`referrer` is not a string")?;
         request = request.referrer(referrer).map_err(|e| e.to_string())?;
+    }
+    if let Some(origin) = req.get("origin") {
+        let origin = origin.as_str().ok_or("`origin` is not a string")?;
+        request = request.origin(origin).map_err(|e| e.to_string())?;
     }
     if let Some(headers) = req.get("headers") {
         for pair in headers.as_array().ok_or("`headers` is not a list")? {
@@ -641,7 +695,7 @@ fn same_as_parsed(whole: &[Outcome], parsed: &[Outcome]) -> bool {
 /// Runs every case of one vector document: (cases passed, failures).
 fn run_document(doc: &Value) -> (usize, Vec<String>) {
     let Some(format) = Format::from_doc(doc) else {
-        return (0, vec!["`format` is neither 1 nor 2".into()]);
+        return (0, vec!["`format` is not 1, 2 or 3".into()]);
     };
     if let Some(k) = doc.as_object().and_then(|o| {
         o.keys()
@@ -974,14 +1028,128 @@ fn runner_rejects_wrong_and_unknown() {
     fails(&post, v2, "method");
     post["steps"][0]["expect"]["next"]["method"] = "GET".into();
     assert!(run_case(&post, v2, Feed::Whole).is_ok());
-    // The document level: format 2 runs, format 3 and unknown top-level keys do not.
+    // The document level: formats 2 and 3 run, format 4 and unknown top-level keys do not.
     let doc = |format: u64| serde_json::json!({"format": format, "cases": [ok.clone()]});
     assert_eq!(run_document(&doc(2)), (1, vec![]));
+    assert_eq!(run_document(&doc(3)), (1, vec![]));
     let (passed, failures) = run_document(&doc(1));
     assert_eq!(passed, 0);
     assert!(failures[0].contains("needs format 2"), "{failures:?}");
-    assert_eq!(run_document(&doc(3)).0, 0);
+    assert_eq!(run_document(&doc(4)).0, 0);
     let mut extra = doc(2);
     extra["defaults"] = serde_json::json!({});
     assert!(run_document(&extra).1[0].contains("unknown top-level key"));
+}
+
+/// Format 3: the curl options run in format-3 files only, under the `curl` profile only,
+/// with checked values; the format-3 keys this runner does not implement fail as unknown.
+#[test]
+fn runner_format_3_keys() {
+    let case = serde_json::json!({
+        "id": "post302",
+        "source": "runner test",
+        "profile": "curl",
+        "policy": {"post_redirect": [302], "auto_referer": true},
+        "request": {"method": "POST", "url": "http://a.test/", "body": "x",
+                    "referrer": "not a url"},
+        "steps": [{
+            "response": "HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\n",
+            "expect": {"next": {"method": "POST", "body": "x",
+                                "headers_include": [["Referer", "http://a.test/"]]}}
+        }]
+    });
+    let case = case.as_object().unwrap().clone();
+    let v3 = Format::V3;
+    for mode in [Feed::Whole, Feed::Bytewise, Feed::Parsed] {
+        run_case(&case, v3, mode).unwrap();
+    }
+    let fails = |c: &Map<String, Value>, format: Format, needle: &str| {
+        let err = run_case(c, format, Feed::Whole).expect_err(needle);
+        assert!(err.contains(needle), "{err} (wanted {needle})");
+    };
+    fails(
+        &case,
+        Format::V2,
+        "in policy needs format 3 (this file is format 2)",
+    );
+    fails(&case, Format::V1, "needs format 3");
+    let with = |path: &[&str], value: Value| {
+        let mut c = Value::Object(case.clone());
+        let (last, parents) = path.split_last().unwrap();
+        let mut obj = &mut c;
+        for p in parents {
+            obj = &mut obj[*p];
+        }
+        obj[*last] = value;
+        c.as_object().unwrap().clone()
+    };
+    // Values: statuses among 301, 302, 303; a bool.
+    fails(
+        &with(&["policy", "post_redirect"], serde_json::json!([307])),
+        v3,
+        "post-redirect status 307",
+    );
+    fails(
+        &with(&["policy", "post_redirect"], serde_json::json!(302)),
+        v3,
+        "not a list",
+    );
+    fails(
+        &with(&["policy", "auto_referer"], serde_json::json!("yes")),
+        v3,
+        "not a bool",
+    );
+    // The curl options outside the curl profile would be ignored: they fail instead.
+    for profile in ["fetch", "strict"] {
+        fails(&with(&["profile"], profile.into()), v3, "curl option");
+    }
+    // Without the option the 302 switches to GET (the key is not ignored), and without
+    // `;auto` the raw referrer stays.
+    let mut plain = case.clone();
+    plain.remove("policy");
+    fails(&plain, v3, "method");
+    // Under fetch a referrer that is not a URL is refused when the chain starts.
+    let mut fetch = plain.clone();
+    fetch["profile"] = "fetch".into();
+    fails(
+        &fetch,
+        v3,
+        "Follow::new: invalid request: URL does not parse",
+    );
+    // Format-3 keys other work owns are unknown here: they fail, never pass ignored.
+    for (path, value) in [
+        (&["request", "mode"][..], serde_json::json!("cors")),
+        (&["request", "cookies"][..], serde_json::json!([])),
+        (&["policy", "cookie_jar"][..], serde_json::json!(true)),
+        (&["first"][..], serde_json::json!({})),
+    ] {
+        fails(&with(path, value), v3, "unknown");
+    }
+    // `request.origin`: the request's origin; not a serialized origin fails the case, and
+    // it changes what the chain does (the key is not ignored).
+    let origin_case = |origin: &str| {
+        serde_json::json!({
+            "id": "origin",
+            "source": "runner test",
+            "request": {"method": "GET", "url": "https://api.test/", "origin": origin,
+                        "headers": [["Origin", "https://api.test"]]},
+            "steps": [{
+                "response": "HTTP/1.1 302 Found\r\nLocation: https://evil.test/\r\n\r\n",
+                "expect": {"next": {"headers_include": [["Origin", "null"]]}}
+            }]
+        })
+        .as_object()
+        .unwrap()
+        .clone()
+    };
+    for mode in [Feed::Whole, Feed::Bytewise, Feed::Parsed] {
+        run_case(&origin_case("https://app.test"), v3, mode).unwrap();
+    }
+    fails(&origin_case("https://api.test"), v3, "Origin");
+    fails(&origin_case("https://app.test/"), v3, "origin");
+    fails(
+        &origin_case("https://app.test"),
+        Format::V2,
+        "needs format 3",
+    );
 }

@@ -1259,3 +1259,129 @@ fn field_limit_is_a_policy_value() {
     let e = Error::TooManyHeaders { limit: 16 };
     assert_eq!((e.code(), e.fault()), ("too_many_headers", Fault::Peer));
 }
+
+/// curl's `--post302 -d ''` and `--referer 'firstone.html;auto'` (issue 18, part 8), as
+/// `tests/vectors/curl-options.json` observed them, with what the vectors cannot check: the
+/// first request's `Referer`, and the other profiles' answers.
+#[test]
+fn curl_post_redirect_and_auto_referer_through_a_chain() {
+    use redirects::PostRedirect;
+    // curl -L -d '' --post302 --referer 'firstone.html;auto' http://a.test/start
+    let policy = Policy::curl()
+        .with_post_redirect(PostRedirect::of(&[302]).unwrap())
+        .with_auto_referer(true);
+    let start = || {
+        req(Method::Post, "http://u:p@a.test/start#top")
+            .header("Content-Length", "0")
+            .unwrap()
+            .referrer("firstone.html")
+            .unwrap()
+    };
+    let mut s = Scenario::with_policy(start(), policy.clone());
+    // The first request carries the `--referer` text as given.
+    assert_eq!(
+        s.follow.request().header("referer"),
+        Some(&b"firstone.html"[..])
+    );
+    s.redirect(
+        "HTTP/1.1 302 Found\r\nLocation: http://b.test/one#f\r\n\r\n",
+        |r| {
+            let next = r.request();
+            // Listed: the POST stays a POST, with its `Content-Length: 0`.
+            assert_eq!(next.method(), Method::Post);
+            assert_eq!(next.header("content-length"), Some(&b"0"[..]));
+            assert!(r.method_change().is_none());
+            // The previous URL without user info and fragment, across origins.
+            assert_eq!(next.header("referer"), Some(&b"http://a.test/start"[..]));
+        },
+    );
+    // 303 is not listed: GET, and the GET stays on the listed 302 after it.
+    s.redirect("HTTP/1.1 303 See Other\r\nLocation: /two\r\n\r\n", |r| {
+        assert_eq!(r.request().method(), Method::Get);
+        assert_eq!(r.request().header("content-length"), None);
+        assert_eq!(
+            r.request().header("referer"),
+            Some(&b"http://b.test/one"[..])
+        );
+    });
+    s.redirect(
+        "HTTP/1.1 302 Found\r\nLocation: https://a.test/three\r\n\r\n",
+        |r| {
+            assert_eq!(r.request().method(), Method::Get);
+            assert_eq!(
+                r.request().header("referer"),
+                Some(&b"http://b.test/two"[..])
+            );
+        },
+    );
+    // https -> http: still the previous URL, in full.
+    s.redirect(
+        "HTTP/1.1 301 Moved\r\nLocation: http://b.test/four?q=1\r\n\r\n",
+        |r| {
+            assert_eq!(
+                r.request().header("referer"),
+                Some(&b"https://a.test/three"[..])
+            );
+        },
+    );
+
+    // A caller-set `Referer` is a custom header to curl: as it is, everywhere, and no
+    // automatic one is added (the `--referer` text is not sent either).
+    let custom = start().header("Referer", "custom value").unwrap();
+    let mut s = Scenario::with_policy(custom, policy.clone());
+    assert_eq!(
+        s.follow.request().header("referer"),
+        Some(&b"custom value"[..])
+    );
+    for location in ["http://b.test/one", "https://c.test/two", "http://a.test/3"] {
+        let response = format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\n\r\n");
+        s.redirect(&response, |r| {
+            let sent: Vec<_> = r
+                .request()
+                .headers()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("referer"))
+                .map(|(_, v)| v.to_vec())
+                .collect();
+            assert_eq!(sent, [b"custom value".to_vec()], "{location}");
+        });
+    }
+
+    // The other profiles ignore the option (Fetch's 302 makes a POST a GET) and want a
+    // URL for a referrer; any profile refuses a value that is no header value.
+    for other in [Policy::fetch(), Policy::strict()] {
+        let other = other.with_post_redirect(PostRedirect::ALL);
+        let err = Follow::new(start(), other.clone()).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidRequest(InvalidRequest::Url(_))),
+            "{err:?}"
+        );
+        let url_referrer = req(Method::Post, "http://a.test/")
+            .referrer("http://a.test/page")
+            .unwrap()
+            .body(Body::Replayable);
+        let mut s = Scenario::with_policy(url_referrer, other);
+        s.redirect("HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", |r| {
+            assert_eq!(r.request().method(), Method::Get);
+        });
+    }
+    assert_eq!(
+        req(Method::Get, "http://a.test/")
+            .referrer("a\r\nX-Injected: 1")
+            .unwrap_err(),
+        Error::InvalidRequest(InvalidRequest::HeaderValue)
+    );
+
+    // A kept body is sent again: a streamed one stops the chain, as on a 307; without the
+    // option the 301 makes it a GET and nothing needs sending again.
+    let streamed = || req(Method::Post, "http://a.test/").body(Body::Streamed);
+    let keep = Policy::curl().with_post_redirect(PostRedirect::ALL);
+    let mut s = Scenario::with_policy(streamed(), keep);
+    assert_eq!(
+        s.fail("HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n"),
+        Error::BodyNotReplayable { status: 301 }
+    );
+    let mut s = Scenario::with_policy(streamed(), Policy::curl());
+    s.redirect("HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n", |r| {
+        assert_eq!(r.request().method(), Method::Get);
+    });
+}
