@@ -214,7 +214,7 @@ impl Policy {
     /// let head = b"HTTP/1.1 302 Found\r\nLocation: /done\r\nContent-Length: 0\r\n\r\n";
     /// let Event::Redirect(r) = follow.handle_response(head)? else { panic!() };
     /// let next = r.request();
-    /// assert_eq!((next.method(), next.send_body()), (Method::Post, true));
+    /// assert_eq!((next.method(), next.sends_body()), (Method::Post, true));
     /// assert_eq!(next.header("content-length"), Some(&b"3"[..]));
     /// # Ok::<(), redirects::Error>(())
     /// ```
