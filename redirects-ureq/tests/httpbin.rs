@@ -33,6 +33,7 @@ fn run(
     let agent = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
+        .proxy(None)
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .new_agent();
