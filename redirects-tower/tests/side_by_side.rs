@@ -1,8 +1,9 @@
 //! Side by side with tower-http's `FollowRedirect` with its default `Standard` policy, in
 //! the version reqwest 0.13 uses (its manifest says `tower-http = "0.6.8"`; the lockfile
-//! resolves that to the newest 0.6, 0.6.11, as a new reqwest 0.13 project does). Both
-//! layers wrap hyper-util's client and run against the same in-test servers: what each
-//! sends.
+//! resolves that to the newest 0.6, 0.6.11, as a new reqwest 0.13 project does) and in
+//! 0.7 (0.7.1: extensions forwarded, dropped cross-origin; header filtering cumulative,
+//! tower-http #706). The three layers wrap hyper-util's client and run against the same
+//! in-test servers: what each sends.
 //!
 //! Each table is printed (`cargo test -p redirects-tower --test side_by_side --
 //! --nocapture`), every cell is asserted, and the tables must appear verbatim in the
@@ -10,53 +11,97 @@
 
 mod common;
 
+use std::sync::{Arc, Mutex};
+
 use bytes::Bytes;
 use common::{Proto, Received, Server, client, request};
 use http_body_util::Full;
 use redirects::Policy;
 use tower::{ServiceBuilder, ServiceExt};
 
-const THEIRS: &str = "tower-http 0.6 `FollowRedirect`";
-const OURS: &str = "redirects-tower, `Policy::fetch()`";
+const COLUMNS: [&str; 3] = [
+    "tower-http 0.6 `FollowRedirect`",
+    "tower-http 0.7 `FollowRedirect`",
+    "redirects-tower, `Policy::fetch()`",
+];
 
 /// Which layer runs a chain.
 #[derive(Debug, Clone, Copy)]
 enum Layer {
-    TowerHttp,
+    TowerHttp06,
+    TowerHttp07,
     Ours,
 }
 
-/// Runs one request through a layer over hyper-util's HTTP/1.1 client; returns the final
-/// status.
-async fn run(layer: Layer, req: http::Request<Full<Bytes>>) -> u16 {
+const LAYERS: [Layer; 3] = [Layer::TowerHttp06, Layer::TowerHttp07, Layer::Ours];
+
+/// A request extension, to see which requests of a chain carry it.
+#[derive(Debug, Clone, PartialEq)]
+struct Tag(&'static str);
+
+/// For each request the inner client was given: its URL and whether it had the [`Tag`].
+type Seen = Arc<Mutex<Vec<(String, bool)>>>;
+
+/// Runs one request through a layer over hyper-util's HTTP/1.1 client (behind a service
+/// that records which requests carry the [`Tag`] extension, which the wire does not show);
+/// returns the final status.
+async fn run_seen(layer: Layer, req: http::Request<Full<Bytes>>, seen: Seen) -> u16 {
     let client = client::<Full<Bytes>>(Proto::Http1);
+    let inner = tower::service_fn(move |req: http::Request<Full<Bytes>>| {
+        seen.lock().unwrap().push((
+            req.uri().to_string(),
+            req.extensions().get::<Tag>().is_some(),
+        ));
+        client.clone().oneshot(req)
+    });
     match layer {
-        Layer::TowerHttp => {
+        Layer::TowerHttp06 => {
             let svc = ServiceBuilder::new()
                 .layer(tower_http::follow_redirect::FollowRedirectLayer::new())
-                .service(client);
-            svc.oneshot(req)
-                .await
-                .expect("tower-http chain")
-                .status()
-                .as_u16()
+                .service(inner);
+            let res = svc.oneshot(req).await.expect("tower-http 0.6 chain");
+            res.status().as_u16()
+        }
+        Layer::TowerHttp07 => {
+            let svc = ServiceBuilder::new()
+                .layer(tower_http_07::follow_redirect::FollowRedirectLayer::new())
+                .service(inner);
+            let res = svc.oneshot(req).await.expect("tower-http 0.7 chain");
+            res.status().as_u16()
         }
         Layer::Ours => {
             let svc = ServiceBuilder::new()
                 .layer(redirects_tower::FollowRedirectLayer::new(Policy::fetch()))
-                .service(client);
+                .service(inner);
             svc.oneshot(req).await.expect("our chain").status().as_u16()
         }
     }
 }
 
-/// A markdown table: a header row of `what` and both layers, then one row per field.
-fn table(what: &str, rows: &[(String, String, String)]) -> String {
-    let mut out = format!("| {what} | {THEIRS} | {OURS} |\n|---|---|---|\n");
-    for (field, theirs, ours) in rows {
-        out.push_str(&format!("| {field} | {theirs} | {ours} |\n"));
+async fn run(layer: Layer, req: http::Request<Full<Bytes>>) -> u16 {
+    run_seen(layer, req, Seen::default()).await
+}
+
+/// One row: what, then a cell per layer.
+type Row = (String, [String; 3]);
+
+/// A markdown table: a header row of `what` and the layers, then one row per field.
+fn table(what: &str, rows: &[Row]) -> String {
+    let [a, b, c] = COLUMNS;
+    let mut out = format!("| {what} | {a} | {b} | {c} |\n|---|---|---|---|\n");
+    for (field, [a, b, c]) in rows {
+        out.push_str(&format!("| {field} | {a} | {b} | {c} |\n"));
     }
     out
+}
+
+/// Asserts rows against `(field, [0.6, 0.7, ours])`.
+fn assert_rows(rows: &[Row], want: &[(&str, [&str; 3])]) {
+    assert_eq!(rows.len(), want.len());
+    for ((field, cells), (want_field, want_cells)) in rows.iter().zip(want) {
+        assert_eq!(field, want_field);
+        assert_eq!(cells, want_cells, "{field}");
+    }
 }
 
 /// `-` for "not received"; header values in backticks.
@@ -90,7 +135,7 @@ fn in_readme(table: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_on_a_to_b_to_b_prime() {
     let mut seen = Vec::new();
-    for layer in [Layer::TowerHttp, Layer::Ours] {
+    for layer in LAYERS {
         let (a, b) = (Server::start().await, Server::start().await);
         a.redirect("/start", 302, &b.url("/one"));
         b.redirect("/one", 302, "/other-path");
@@ -103,31 +148,13 @@ async fn credentials_on_a_to_b_to_b_prime() {
         assert_eq!(run(layer, req).await, 200, "{layer:?}");
         let at_b = b.received_at("/one").first().cloned();
         let at_b_prime = b.received_at("/other-path").first().cloned();
-        seen.push((at_b, at_b_prime));
+        seen.push([at_b, at_b_prime]);
     }
-    let (theirs, ours) = (&seen[0], &seen[1]);
     let mut rows = Vec::new();
     for (hop, pick) in [("B", 0), ("B'", 1)] {
-        for name in ["authorization", "cookie"] {
-            let get = |s: &(Option<Received>, Option<Received>)| {
-                cell(
-                    if pick == 0 {
-                        s.0.as_ref()
-                    } else {
-                        s.1.as_ref()
-                    },
-                    name,
-                )
-            };
-            let field = format!(
-                "{hop}: `{}`",
-                if name == "cookie" {
-                    "Cookie"
-                } else {
-                    "Authorization"
-                }
-            );
-            rows.push((field, get(theirs), get(ours)));
+        for (name, label) in [("authorization", "Authorization"), ("cookie", "Cookie")] {
+            let cells = [0, 1, 2].map(|l| cell(seen[l][pick].as_ref(), name));
+            rows.push((format!("{hop}: `{label}`"), cells));
         }
     }
     let printed = table("what reached", &rows);
@@ -135,25 +162,63 @@ async fn credentials_on_a_to_b_to_b_prime() {
         "\nA -> 302 -> B -> 302 -> B' (GET; the caller set Authorization and Cookie; B and B' \
          are one origin, A another)\n\n{printed}"
     );
-    // Both drop them on the hop to B.
-    assert_eq!(
-        rows[0],
-        ("B: `Authorization`".into(), "-".into(), "-".into())
+    // All drop them on the hop to B. tower-http 0.6 filters each request against the one
+    // before it, from the first request's headers: the same-origin hop B -> B' sends them
+    // again. 0.7's filtering is cumulative (tower-http #706), as ours always was.
+    assert_rows(
+        &rows,
+        &[
+            ("B: `Authorization`", ["-", "-", "-"]),
+            ("B: `Cookie`", ["-", "-", "-"]),
+            ("B': `Authorization`", ["`Bearer s3cret`", "-", "-"]),
+            ("B': `Cookie`", ["`sid=a-only`", "-", "-"]),
+        ],
     );
-    assert_eq!(rows[1], ("B: `Cookie`".into(), "-".into(), "-".into()));
-    // tower-http filters each request against the one before it, from the first
-    // request's headers: the same-origin hop B -> B' sends them again. Ours never does.
-    assert_eq!(
-        rows[2],
-        (
-            "B': `Authorization`".into(),
-            "`Bearer s3cret`".into(),
-            "-".into()
-        )
+    in_readme(&printed);
+}
+
+/// Request extensions (which never reach the wire): on a same-origin hop A -> A' and then a
+/// cross-origin hop A' -> B, which requests the inner client gets carry the caller's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extensions_on_same_and_cross_origin_hops() {
+    let mut all = Vec::new();
+    for layer in LAYERS {
+        let (a, b) = (Server::start().await, Server::start().await);
+        a.redirect("/start", 302, "/same-origin");
+        a.redirect("/same-origin", 302, &b.url("/cross-origin"));
+        let mut req = request("GET", &a.url("/start"), &[], Full::default());
+        req.extensions_mut().insert(Tag("mine"));
+        let seen = Seen::default();
+        assert_eq!(run_seen(layer, req, seen.clone()).await, 200, "{layer:?}");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 3, "{layer:?}: {seen:?}");
+        assert!(seen[0].0.ends_with("/start") && seen[2].0.ends_with("/cross-origin"));
+        all.push(seen);
+    }
+    let labels = ["first request (A)", "A' (A's origin)", "B (another origin)"];
+    let rows: Vec<Row> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let cells = [0, 1, 2].map(|l| if all[l][i].1 { "kept" } else { "-" }.to_owned());
+            (label.to_string(), cells)
+        })
+        .collect();
+    let printed = table("request extension at", &rows);
+    println!(
+        "\nA -> 302 -> A' -> 302 -> B (GET with a request extension; what the inner service \
+         gets)\n\n{printed}"
     );
-    assert_eq!(
-        rows[3],
-        ("B': `Cookie`".into(), "`sid=a-only`".into(), "-".into())
+    // 0.6 drops every extension on a redirected request; 0.7 forwards them, and its Standard
+    // policy drops them cross-origin (tower-http #706); ours keeps the caller's extensions on
+    // every hop (they are the caller's, not the server's: no origin sees them).
+    assert_rows(
+        &rows,
+        &[
+            ("first request (A)", ["kept", "kept", "kept"]),
+            ("A' (A's origin)", ["-", "kept", "kept"]),
+            ("B (another origin)", ["-", "-", "kept"]),
+        ],
     );
     in_readme(&printed);
 }
@@ -163,7 +228,7 @@ async fn credentials_on_a_to_b_to_b_prime() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn post_then_303() {
     let mut seen = Vec::new();
-    for layer in [Layer::TowerHttp, Layer::Ours] {
+    for layer in LAYERS {
         let a = Server::start().await;
         a.redirect("/form", 303, "/result");
         let req = request(
@@ -187,14 +252,11 @@ async fn post_then_303() {
         ("content-language", "`Content-Language`"),
         ("x-custom", "`X-Custom`"),
     ];
-    let rows: Vec<_> = fields
+    let rows: Vec<Row> = fields
         .iter()
         .map(|(name, label)| {
-            (
-                label.to_string(),
-                cell(seen[0].as_ref(), name),
-                cell(seen[1].as_ref(), name),
-            )
+            let cells = [0, 1, 2].map(|l| cell(seen[l].as_ref(), name));
+            (label.to_string(), cells)
         })
         .collect();
     let printed = table("sent to the 303's target", &rows);
@@ -202,22 +264,19 @@ async fn post_then_303() {
         "\nPOST (Content-Type, Content-Language, X-Custom, a 20-byte body) -> 303 -> \
          target\n\n{printed}"
     );
-    let want = [
-        ("method", "`GET`", "`GET`"),
-        ("body", "(empty)", "(empty)"),
-        ("`Content-Type`", "-", "-"),
-        ("`Content-Length`", "-", "-"),
-        // Fetch drops every request-body header with the body; tower-http drops
-        // Content-Type, Content-Length, Content-Encoding and Transfer-Encoding only.
-        ("`Content-Language`", "`en`", "-"),
-        ("`X-Custom`", "`kept`", "`kept`"),
-    ];
-    for (row, (field, theirs, ours)) in rows.iter().zip(want) {
-        assert_eq!(
-            (row.0.as_str(), row.1.as_str(), row.2.as_str()),
-            (field, theirs, ours)
-        );
-    }
+    assert_rows(
+        &rows,
+        &[
+            ("method", ["`GET`", "`GET`", "`GET`"]),
+            ("body", ["(empty)", "(empty)", "(empty)"]),
+            ("`Content-Type`", ["-", "-", "-"]),
+            ("`Content-Length`", ["-", "-", "-"]),
+            // Fetch drops every request-body header with the body; tower-http drops
+            // Content-Type, Content-Length, Content-Encoding and Transfer-Encoding only.
+            ("`Content-Language`", ["`en`", "`en`", "-"]),
+            ("`X-Custom`", ["`kept`", "`kept`", "`kept`"]),
+        ],
+    );
     in_readme(&printed);
 }
 
@@ -229,7 +288,7 @@ async fn post_then_303() {
 async fn post_then_307() {
     let mut seen = Vec::new();
     let mut statuses = Vec::new();
-    for layer in [Layer::TowerHttp, Layer::Ours] {
+    for layer in LAYERS {
         let a = Server::start().await;
         a.redirect("/upload", 307, "/moved");
         let req = request(
@@ -241,23 +300,31 @@ async fn post_then_307() {
         statuses.push(run(layer, req).await);
         seen.push(a.received_at("/moved").first().cloned());
     }
-    let mut rows = vec![(
+    let mut rows: Vec<Row> = vec![(
         "status returned".to_owned(),
-        statuses[0].to_string(),
-        statuses[1].to_string(),
+        [0, 1, 2].map(|l| statuses[l].to_string()),
     )];
-    for (name, label) in [("method", "method"), ("body", "body")] {
+    for name in ["method", "body"] {
         rows.push((
-            format!("{label} at the 307's target"),
-            cell(seen[0].as_ref(), name),
-            cell(seen[1].as_ref(), name),
+            format!("{name} at the 307's target"),
+            [0, 1, 2].map(|l| cell(seen[l].as_ref(), name)),
         ));
     }
     let printed = table("POST -> 307", &rows);
     println!("\nPOST (a 9-byte `Full` body) -> 307 -> target\n\n{printed}");
-    assert_eq!(statuses, [307, 200]);
-    assert!(seen[0].is_none());
-    assert_eq!(rows[1].2, "`POST`");
-    assert_eq!(rows[2].2, "`replay me`");
+    assert_rows(
+        &rows,
+        &[
+            ("status returned", ["307", "307", "200"]),
+            (
+                "method at the 307's target",
+                ["(no request)", "(no request)", "`POST`"],
+            ),
+            (
+                "body at the 307's target",
+                ["(no request)", "(no request)", "`replay me`"],
+            ),
+        ],
+    );
     in_readme(&printed);
 }
