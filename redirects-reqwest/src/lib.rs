@@ -192,7 +192,7 @@ impl FollowRedirects {
                         Action::Follow => {
                             let out = redirect.request();
                             let mut next_request = reqwest_request(&out).map_err(Error::Request)?;
-                            if out.send_body() {
+                            if out.sends_body() {
                                 let copy = stash.as_ref().and_then(Request::try_clone);
                                 let body = copy.and_then(|mut c| c.body_mut().take());
                                 *next_request.body_mut() = Some(body.ok_or(Error::ReplayFailed)?);

@@ -79,7 +79,7 @@ impl Hop {
             to: next.url().clone(),
             method,
             method_change: redirect.method_change(),
-            body_resent: next.send_body(),
+            body_resent: next.sends_body(),
             body_dropped: redirect.body_dropped(),
             removed: redirect
                 .removed_headers()

@@ -254,7 +254,7 @@ impl FollowRedirects {
                             let out = redirect.request();
                             let request = http_request(&out).map_err(Error::Request)?;
                             hops.push(Hop::record(&redirect, status, request.method().clone()));
-                            Ok((request, out.send_body()))
+                            Ok((request, out.sends_body()))
                         }
                         Action::Stop => Err((redirect.stop().url().clone(), true)),
                         Action::Refuse(reason) => return Err(redirect.refuse(reason).into()),
