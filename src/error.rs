@@ -60,6 +60,20 @@ pub enum Error {
         /// Status of the redirect response.
         status: u16,
     },
+    /// A request in `same-origin` mode ([`RequestMode::SameOrigin`](crate::RequestMode))
+    /// is redirected to another origin (Fetch, main fetch: a network error).
+    CrossOriginRedirect {
+        /// Status of the redirect response.
+        status: u16,
+    },
+    /// A request in `cors` mode ([`RequestMode::Cors`](crate::RequestMode)) is redirected
+    /// to a URL with credentials (a user name or password) while the redirect crosses
+    /// origins, or once the chain's response tainting is `cors` (Fetch, HTTP-redirect
+    /// fetch: a network error).
+    CredentialsInLocation {
+        /// Status of the redirect response.
+        status: u16,
+    },
     /// The redirect goes to a port of Fetch's "bad port" list
     /// ([`BAD_PORTS`](crate::BAD_PORTS)), and the policy blocks them
     /// ([`Policy::with_blocked_ports`](crate::Policy::with_blocked_ports)).
@@ -187,6 +201,8 @@ impl Error {
             | Error::SchemeNotAllowed { .. }
             | Error::BodyNotReplayable { .. }
             | Error::InsecureRedirect { .. }
+            | Error::CrossOriginRedirect { .. }
+            | Error::CredentialsInLocation { .. }
             | Error::BlockedPort { .. }
             | Error::MalformedResponse(_)
             | Error::HeadTooLarge { .. }
@@ -211,6 +227,8 @@ impl Error {
             Error::SchemeNotAllowed { .. } => "scheme_not_allowed",
             Error::BodyNotReplayable { .. } => "body_not_replayable",
             Error::InsecureRedirect { .. } => "insecure_redirect",
+            Error::CrossOriginRedirect { .. } => "cross_origin_redirect",
+            Error::CredentialsInLocation { .. } => "credentials_in_location",
             Error::BlockedPort { .. } => "blocked_port",
             Error::PrivateTarget(_) => "private_target",
             Error::MalformedResponse(_) => "malformed_response",
@@ -233,6 +251,8 @@ impl Error {
             | Error::SchemeNotAllowed { status }
             | Error::BodyNotReplayable { status }
             | Error::InsecureRedirect { status }
+            | Error::CrossOriginRedirect { status }
+            | Error::CredentialsInLocation { status }
             | Error::BlockedPort { status, .. }
             | Error::Refused { status, .. } => Some(status),
             Error::PrivateTarget(ref p) => p.status,
@@ -347,6 +367,12 @@ pub enum InvalidRequest {
     /// recipient cannot tell where the body ends (request smuggling). The same value
     /// repeated (`5, 5`, or two fields of `5`) states one length and is accepted.
     ContentLength,
+    /// A request in `same-origin` mode ([`Request::mode`](crate::Request::mode)) whose
+    /// first URL is not of the request's origin (Fetch: a network error).
+    CrossOrigin,
+    /// With a request mode the machine owns `Origin`: a per-redirect edit of it is
+    /// refused ([`Request::mode`](crate::Request::mode)).
+    ModeOwnsOrigin,
     /// The origin given with [`Request::origin`](crate::Request::origin) is neither
     /// `null` nor the serialization of an origin (`https://app.test`: no path, no
     /// trailing slash, lower case, no default port).
@@ -392,6 +418,15 @@ impl fmt::Display for Error {
             ),
             Error::InsecureRedirect { status } => {
                 write!(f, "{status} redirect from https to http refused by policy")
+            }
+            Error::CrossOriginRedirect { status } => {
+                write!(f, "{status} redirect to another origin in same-origin mode")
+            }
+            Error::CredentialsInLocation { status } => {
+                write!(
+                    f,
+                    "{status} redirect to a URL with credentials in cors mode"
+                )
             }
             Error::BlockedPort { status, port } => {
                 write!(
@@ -476,6 +511,12 @@ impl fmt::Display for InvalidRequest {
             }
             InvalidRequest::ContentLength => {
                 f.write_str("request's Content-Length fields do not state one decimal length")
+            }
+            InvalidRequest::CrossOrigin => {
+                f.write_str("same-origin mode request to a URL of another origin")
+            }
+            InvalidRequest::ModeOwnsOrigin => {
+                f.write_str("the request mode owns the Origin header: it cannot be edited")
             }
             InvalidRequest::Origin => f.write_str("origin is neither null nor a serialized origin"),
             InvalidRequest::Connect => {

@@ -119,6 +119,10 @@ pub enum RemovalReason {
     /// redirect-tainted (Fetch: it went from an origin other than the request's own to yet
     /// another origin).
     RedirectTainted,
+    /// A caller-set `Origin` on a request with a request mode
+    /// ([`Request::mode`](crate::Request::mode)): the machine writes the `Origin` of every
+    /// request ([`Redirect::origin_decision`](crate::Redirect::origin_decision)).
+    RequestMode,
 }
 
 /// One request header as the machine keeps it.

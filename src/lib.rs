@@ -349,6 +349,7 @@ mod http_interop;
 mod location;
 mod machine;
 mod method;
+mod origin;
 mod outgoing;
 mod policy;
 mod referrer;
@@ -370,6 +371,7 @@ pub use hsts::{HstsSource, HstsUpgrade};
 pub use location::resolve_location;
 pub use machine::Follow;
 pub use method::{ExtensionMethod, MAX_METHOD_LEN, Method};
+pub use origin::{OriginDecision, OriginSent, OriginWhy, RedirectTaint, RequestMode};
 pub use outgoing::{OutgoingRequest, Target};
 pub use policy::{
     BAD_PORTS, CredentialRule, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_HEADER_FIELDS, Policy,

@@ -35,6 +35,10 @@ use crate::headers::{
 use crate::hsts::{self, HstsHosts, HstsUpgrade};
 use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
+use crate::origin::{
+    OriginDecision, OriginFacts, OriginSent, RedirectTaint, RequestMode, RequestOrigin,
+    decide_origin, hop_taint, includes_credentials,
+};
 use crate::outgoing::OutgoingRequest;
 use crate::policy::{Policy, UnreplayableBody};
 use crate::referrer::{
@@ -86,7 +90,8 @@ pub(crate) struct Undo {
     pub(crate) rule: Option<MethodRule>,
     referrer: Referrer,
     referrer_policy: ReferrerPolicy,
-    tainted: bool,
+    taint: RedirectTaint,
+    cors_tainting: bool,
     curl: CurlRequest,
 }
 
@@ -116,6 +121,8 @@ pub(crate) struct Notes {
     pub(crate) hsts: Option<HstsUpgrade>,
     /// The target's and the chain's address spaces, when private targets are blocked.
     pub(crate) space: Option<(AddressSpace, AddressSpace)>,
+    /// How the `Origin` was decided, with a request mode.
+    pub(crate) origin: Option<OriginDecision>,
 }
 
 /// The redirect state machine for one chain.
@@ -141,7 +148,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 968 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 976 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -174,8 +181,13 @@ pub struct Follow {
     /// The request's origin (Fetch), for redirect-taint, when it is not the first URL's
     /// (`None`).
     request_origin: Option<GivenOrigin>,
-    /// The chain is redirect-tainted: `Origin` is `null` from now on.
-    tainted: bool,
+    /// The chain's redirect taint, as far as judged (`taint_judged`): anything but
+    /// same-origin makes `Origin` `null` from then on.
+    taint: RedirectTaint,
+    /// Fetch's request mode (the machine then owns `Origin`); never under `curl`.
+    mode: Option<RequestMode>,
+    /// Response tainting is `cors`: a `cors` request went to another origin than its own.
+    cors_tainting: bool,
     /// The redirects judged for taint so far (the chain is judged only while a caller-set
     /// `Origin` is there to taint, and each hop once).
     taint_judged: u32,
@@ -214,6 +226,7 @@ impl Follow {
             space,
             curl,
             origin,
+            mode,
         } = request;
         let curl = curl.unwrap_or_else(|| CurlRequest::assumed(method, body != Body::None));
         if !policy.scheme_allowed(url.scheme()) || url.host().is_none() {
@@ -330,10 +343,10 @@ impl Follow {
         // HSTS: a first request to `http://` on a known host goes to `https://` too (the
         // headers the caller set for it go along: they are the caller's for this request).
         let upgraded = hsts::upgrade(policy.hsts_hosts(), &HstsHosts::default(), &mut url);
-        headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         let head = Head::with_field_capacity(policy.max_header_fields());
-        Ok(Follow {
+        let mode = mode.filter(|_| rules.origin_taint);
+        let mut follow = Follow {
             policy,
             method,
             url,
@@ -346,7 +359,9 @@ impl Follow {
             referrer: state,
             referrer_policy,
             request_origin,
-            tainted: false,
+            taint: RedirectTaint::SameOrigin,
+            mode,
+            cors_tainting: false,
             taint_judged: 0,
             hsts: HstsHosts::default(),
             space,
@@ -355,8 +370,24 @@ impl Follow {
                 referrer: decision,
                 hsts: upgraded,
                 space: None,
+                origin: None,
             },
-        })
+        };
+        if let Some(mode) = mode {
+            // The machine owns `Origin`: the caller's fields only named the request's
+            // origin. Fetch main fetch: a same-origin request to another origin fails.
+            follow
+                .headers
+                .remove_class(Class::ORIGIN, RemovalReason::RequestMode, 0);
+            let own = follow.request_origin().same_origin(&follow.url);
+            if mode == RequestMode::SameOrigin && !own {
+                return Err(InvalidRequest::CrossOrigin.into());
+            }
+            follow.cors_tainting = mode == RequestMode::Cors && !own;
+            follow.apply_mode_origin(mode, 0);
+        }
+        follow.headers.render();
+        Ok(follow)
     }
 
     /// The request to send now: the first one, or the one the last redirect asked for.
@@ -829,6 +860,16 @@ impl Follow {
                 status,
             });
         }
+        // Fetch, HTTP-redirect fetch: a `cors` request may not follow a URL with credentials
+        // across origins, nor once its response tainting is `cors`.
+        if self.mode == Some(RequestMode::Cors) {
+            let target = location.as_ref().unwrap_or(&next);
+            if includes_credentials(target)
+                && (self.cors_tainting || !self.request_origin().same_origin(target))
+            {
+                return Err(Error::CredentialsInLocation { status });
+            }
+        }
         let rewrite = rules.rewrite(status, self.method, self.curl, self.policy.post_redirect());
         if self.body == Body::Streamed && rules.streamed_body_fails(status, rewrite.is_some()) {
             return match self.policy.unreplayable_body() {
@@ -848,6 +889,10 @@ impl Follow {
         if let Some(space) = target_space.filter(|&s| s < self.space) {
             return Err(private_target(&next, None, space, self.space, Some(status)));
         }
+        // Fetch main fetch: a `same-origin` request to another origin is a network error.
+        if self.mode == Some(RequestMode::SameOrigin) && !self.request_origin().same_origin(&next) {
+            return Err(Error::CrossOriginRedirect { status });
+        }
 
         // Every check passed: take the redirect.
         let n = self.redirects() + 1;
@@ -857,7 +902,8 @@ impl Follow {
             rule: rewrite.map(|(_, rule)| rule),
             referrer: self.referrer.clone(),
             referrer_policy: self.referrer_policy,
-            tainted: self.tainted,
+            taint: self.taint,
+            cors_tainting: self.cors_tainting,
             curl: self.curl,
         };
         let mut changed = false;
@@ -890,9 +936,16 @@ impl Follow {
             referrer: None,
             hsts: hsts.map(|source| HstsUpgrade { source }),
             space: target_space.map(|target| (target, self.space)),
+            origin: None,
         };
         changed |= self.recompute_referer(buf, n, location.as_ref());
         changed |= self.apply_origin_taint(n);
+        if let Some(mode) = self.mode {
+            // Response tainting `cors` holds for the rest of the chain once set.
+            self.cors_tainting |=
+                mode == RequestMode::Cors && !self.request_origin().same_origin(&self.url);
+            changed |= self.apply_mode_origin(mode, n);
+        }
         let credential_target = location.as_ref().filter(|_| rules.credentials_before_hsts);
         changed |= self.apply_credential_rule(n, credential_target);
         if changed {
@@ -1020,27 +1073,51 @@ impl Follow {
         self.referrer_policy = policy_from_header(values).unwrap_or(self.referrer_policy);
     }
 
-    /// Fetch "redirect-taint": request `n` goes from `from` to `self.url`; if the origins
-    /// differ and the request's origin is not `from`'s, the chain is tainted. Once it is,
-    /// every caller-set `Origin` (set on the first request or added on a later redirect)
-    /// is replaced by `Origin: null`.
+    /// Judges the redirects not judged yet for the chain's redirect taint (Fetch, "compute
+    /// a request's redirect-taint"): each redirect once, so a long chain costs nothing
+    /// more per hop. Only while something reads the taint (a request mode, or a
+    /// caller-set `Origin`), and until it is cross-site, which it then stays.
+    fn judge_taint(&mut self) {
+        let n = self.redirects();
+        while self.taint_judged < n && self.taint != RedirectTaint::CrossSite {
+            self.taint_judged += 1;
+            let i = self.taint_judged;
+            let hop = hop_taint(
+                self.request_origin(),
+                self.url_of_request(i - 1),
+                self.url_of_request(i),
+            );
+            self.taint = self.taint.max(hop);
+        }
+    }
+
+    /// The chain's redirect taint after the redirects followed so far, judged from where
+    /// [`Follow::judge_taint`] stopped, changing nothing.
+    pub(crate) fn redirect_taint(&self) -> RedirectTaint {
+        let mut taint = self.taint;
+        for i in self.taint_judged + 1..=self.redirects() {
+            let hop = hop_taint(
+                self.request_origin(),
+                self.url_of_request(i - 1),
+                self.url_of_request(i),
+            );
+            taint = taint.max(hop);
+        }
+        taint
+    }
+
+    /// Without a request mode: once the chain is redirect-tainted, every caller-set
+    /// `Origin` (set on the first request or added on a later redirect) is replaced by
+    /// `Origin: null` on request `n` and after.
     fn apply_origin_taint(&mut self, n: u32) -> bool {
         // Only a caller-set `Origin` is affected; the taint is a property of the URL list,
         // so it is worked out (once, it never goes away) when there is one.
         if !self.policy.rules().origin_taint || !self.headers.origin {
             return false;
         }
-        if !self.tainted {
-            // Only the hops not judged yet: each redirect is judged once.
-            let first = self.taint_judged + 1;
-            self.taint_judged = n;
-            self.tainted = (first..=n).any(|i| {
-                let from = self.url_of_request(i - 1);
-                !same_origin(from, self.url_of_request(i)) && !self.is_request_origin(from)
-            });
-            if !self.tainted {
-                return false;
-            }
+        self.judge_taint();
+        if self.taint == RedirectTaint::SameOrigin {
+            return false;
         }
         let mut nulled = false;
         for f in &mut self.headers.fields {
@@ -1062,12 +1139,51 @@ impl Follow {
         nulled
     }
 
-    /// Whether `url`'s origin is the request's origin.
-    fn is_request_origin(&self, url: &Url) -> bool {
+    /// With a request mode: writes the `Origin` of request `n` (Fetch, "append a request
+    /// `Origin` header"), replacing the machine's earlier one. Whether anything changed.
+    fn apply_mode_origin(&mut self, mode: RequestMode, n: u32) -> bool {
+        self.judge_taint();
+        let decision = decide_origin(&OriginFacts {
+            mode,
+            method: self.method,
+            cors_tainting: self.cors_tainting,
+            taint: self.taint,
+            referrer_policy: self.referrer_policy,
+            origin: self.request_origin(),
+            url: &self.url,
+        });
+        self.notes.origin = Some(decision);
+        let mut value = Vec::new();
+        match decision.sent {
+            OriginSent::Origin => self.request_origin().serialize_into(&mut value),
+            OriginSent::Null => value.extend_from_slice(b"null"),
+            _ => {}
+        }
+        let live = self
+            .headers
+            .fields
+            .iter()
+            .position(|f| f.machine && f.class.has(Class::ORIGIN) && f.removed.is_none());
+        if let Some(i) = live {
+            if !value.is_empty() && *self.headers.fields[i].value == *value {
+                return false;
+            }
+            self.headers.fields[i].removed = Some((RemovalReason::Recomputed, n));
+        }
+        if !value.is_empty() {
+            self.headers
+                .fields
+                .push(Field::machine("Origin", &value, Class::ORIGIN, n));
+        }
+        live.is_some() || !value.is_empty()
+    }
+
+    /// The request's origin, resolved.
+    fn request_origin(&self) -> RequestOrigin<'_> {
         match &self.request_origin {
-            None => same_origin(self.url_of_request(0), url),
-            Some(GivenOrigin::Tuple(origin)) => same_origin(origin, url),
-            Some(GivenOrigin::Opaque) => false,
+            None => RequestOrigin::Of(self.url_of_request(0)),
+            Some(GivenOrigin::Tuple(origin)) => RequestOrigin::Of(origin),
+            Some(GivenOrigin::Opaque) => RequestOrigin::Opaque,
         }
     }
 
@@ -1158,6 +1274,7 @@ impl Follow {
     /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn append_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
+        self.check_mode_edit(name)?;
         self.headers.check_edit(name, value, false)?;
         self.push_header(name, value);
         Ok(())
@@ -1167,9 +1284,18 @@ impl Follow {
     /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn set_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
+        self.check_mode_edit(name)?;
         self.headers.check_edit(name, value, true)?;
         self.remove_header(name);
         self.push_header(name, value);
+        Ok(())
+    }
+
+    /// With a request mode the machine owns `Origin`: an edit of it is refused.
+    fn check_mode_edit(&self, name: &str) -> Result<(), InvalidRequest> {
+        if self.mode.is_some() && classify(name, false).has(Class::ORIGIN) {
+            return Err(InvalidRequest::ModeOwnsOrigin);
+        }
         Ok(())
     }
 
@@ -1193,6 +1319,9 @@ impl Follow {
     /// the caller added to this same request is dropped outright (it was never sent), so
     /// repeated edits do not grow the list.
     pub(crate) fn remove_header(&mut self, name: &str) -> usize {
+        if self.check_mode_edit(name).is_err() {
+            return 0;
+        }
         let n = self.redirects();
         // `Referer` is recomputed on every redirect: removing it removes the referrer.
         if classify(name, false).has(Class::REFERER) {
@@ -1228,7 +1357,8 @@ impl Follow {
         self.body = undo.body;
         self.referrer = undo.referrer;
         self.referrer_policy = undo.referrer_policy;
-        self.tainted = undo.tainted;
+        self.taint = undo.taint;
+        self.cors_tainting = undo.cors_tainting;
         self.taint_judged = self.taint_judged.min(self.redirects());
         self.curl = undo.curl;
         self.notes = Notes::default();
@@ -1294,6 +1424,13 @@ impl Follow {
     /// the last redirect proposed): as [`Redirect::referrer_decision`].
     pub fn referrer_decision(&self) -> Option<ReferrerDecision> {
         self.notes.referrer
+    }
+
+    /// How the current request's `Origin` was decided (the first request's, or the one
+    /// the last redirect proposed), with a request mode ([`Request::mode`]): as
+    /// [`Redirect::origin_decision`]. `None` without a mode.
+    pub fn origin_decision(&self) -> Option<OriginDecision> {
+        self.notes.origin
     }
 
     /// Whether the current request goes to `https://` because its host is a known HSTS

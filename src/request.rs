@@ -8,6 +8,8 @@ use url::Url;
 use crate::error::InvalidRequest;
 use crate::headers::validate_header;
 use crate::method::Method;
+pub(crate) use crate::origin::GivenOrigin;
+use crate::origin::RequestMode;
 
 /// What happens to the request body across redirects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,32 +50,8 @@ pub struct Request {
     /// The request's origin, if the caller gave it ([`Request::origin`]); boxed, as few
     /// requests have one.
     pub(crate) origin: Option<Box<GivenOrigin>>,
-}
-
-/// A request's origin as the caller gives it ([`Request::origin`]) or a caller-set
-/// `Origin` field names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum GivenOrigin {
-    /// A tuple origin, as a URL with nothing but scheme, host and port.
-    Tuple(Url),
-    /// An opaque origin (`null`): the same origin as no URL.
-    Opaque,
-}
-
-impl GivenOrigin {
-    /// The origin `value` serializes (`https://app.test`, `http://a.test:8080`, `null`),
-    /// or `None` when it is not exactly the serialization of one (a path, a trailing
-    /// slash, upper case, a default port written out).
-    pub(crate) fn parse(value: &[u8]) -> Option<GivenOrigin> {
-        if value == b"null" {
-            return Some(GivenOrigin::Opaque);
-        }
-        let text = core::str::from_utf8(value).ok()?;
-        let url = Url::parse(text).ok()?;
-        let origin = url.origin();
-        (origin.is_tuple() && origin.ascii_serialization() == text)
-            .then_some(GivenOrigin::Tuple(url))
-    }
+    /// Fetch's request mode, if the caller gave one ([`Request::mode`]).
+    pub(crate) mode: Option<RequestMode>,
 }
 
 impl Request {
@@ -99,6 +77,7 @@ impl Request {
             space: None,
             curl: None,
             origin: None,
+            mode: None,
         }
     }
 
@@ -216,6 +195,27 @@ impl Request {
         let origin = GivenOrigin::parse(origin.as_bytes()).ok_or(InvalidRequest::Origin)?;
         self.origin = Some(Box::new(origin));
         Ok(self)
+    }
+
+    /// Sets Fetch's request mode: the machine then owns the `Origin` header of every
+    /// request of the chain, the first included, as a browser computes it ("append a
+    /// request `Origin` header"): see [`RequestMode`]. A caller-set `Origin` still names
+    /// the request's origin (see [`Request::origin`]) but is not sent
+    /// ([`RemovalReason::RequestMode`](crate::RemovalReason::RequestMode)), and editing
+    /// `Origin` on a redirect is [`InvalidRequest::ModeOwnsOrigin`]. In `same-origin` mode
+    /// a first URL of another origin than the request's is [`InvalidRequest::CrossOrigin`].
+    /// The `curl` rules have no request mode: it is ignored there.
+    ///
+    /// Without a mode a caller-set `Origin` goes as it is, and becomes `null` once the
+    /// chain is redirect-tainted.
+    pub fn mode(mut self, mode: RequestMode) -> Request {
+        self.mode = Some(mode);
+        self
+    }
+
+    /// The request mode given with [`Request::mode`].
+    pub fn request_mode(&self) -> Option<RequestMode> {
+        self.mode
     }
 
     /// The referrer given with [`Request::referrer`], as written.

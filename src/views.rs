@@ -11,6 +11,7 @@ use crate::hsts::HstsUpgrade;
 use crate::location::same_origin;
 use crate::machine::{Follow, State};
 use crate::method::Method;
+use crate::origin::{OriginDecision, RedirectTaint};
 use crate::outgoing::OutgoingRequest;
 use crate::referrer::ReferrerDecision;
 use crate::request::Body;
@@ -230,6 +231,35 @@ impl<'a> Redirect<'a> {
     /// ```
     pub fn referrer_decision(&self) -> Option<ReferrerDecision> {
         self.m.notes().referrer
+    }
+
+    /// With a request mode ([`Request::mode`](crate::Request::mode)): how the next
+    /// request's `Origin` was decided (Fetch, "append a request `Origin` header"), what it
+    /// carries and why. `None` without a mode.
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Method, OriginSent, OriginWhy, Policy, Request, RequestMode};
+    /// let req = Request::new(Method::Post, "https://api.test/x")?
+    ///     .origin("https://app.test")?
+    ///     .mode(RequestMode::Cors);
+    /// let mut follow = Follow::new(req, Policy::fetch())?;
+    /// let bytes = b"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://evil.test/\r\n\r\n";
+    /// let Event::Redirect(hop) = follow.handle_response(bytes)? else { panic!() };
+    /// let decision = hop.origin_decision().unwrap();
+    /// assert_eq!((decision.sent, decision.why), (OriginSent::Null, OriginWhy::RedirectTainted));
+    /// assert_eq!(hop.request().header("origin"), Some(&b"null"[..]));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn origin_decision(&self) -> Option<OriginDecision> {
+        self.m.notes().origin
+    }
+
+    /// The chain's redirect taint with this redirect (Fetch, whatwg/fetch#1807): whether
+    /// a redirect so far left the request's origin (or site) from a URL not of it. A
+    /// cookie jar that applies `SameSite` reads it; anything but
+    /// [`RedirectTaint::SameOrigin`] makes `Origin` `null`.
+    pub fn redirect_taint(&self) -> RedirectTaint {
+        self.m.redirect_taint()
     }
 
     /// When the policy blocks private targets: the next request's address space (from

@@ -7,8 +7,9 @@
 //! format-1 file that uses a format-2 key fails the case too, and a format-1 or format-2
 //! file that uses a format-3 key. Every format-2 key maps to the crate's API; of the
 //! format-3 keys, those of [`FORMAT3_KEYS`] (the curl options `policy.post_redirect` and
-//! `policy.auto_referer`, and `request.origin`); any other format-3 key fails its case as
-//! unknown.
+//! `policy.auto_referer`, `request.origin`, `request.mode`, `first` and the `cookie`
+//! checks, the errors `cross_origin_redirect` and `credentials_in_location`); any other
+//! format-3 key fails its case as unknown.
 //!
 //! FORMAT.md's last rule: every case also runs a third time through
 //! [`Follow::handle_head`], the entry point for a head the caller's own stack parsed. The
@@ -122,7 +123,19 @@ const FORMAT3_KEYS: &[(&str, &str)] = &[
     ("policy", "auto_referer"),
     // The request's origin, for redirect taint (issue 18, finding 1).
     ("request", "origin"),
+    // The request mode and the checks on the first request (issue 20).
+    ("request", "mode"),
+    ("case", "first"),
+    ("first", "headers_include"),
+    ("first", "headers_exclude"),
+    ("first", "cookie"),
+    ("expect.next", "cookie"),
+    ("expect.error", "cross_origin_redirect"),
+    ("expect.error", "credentials_in_location"),
 ];
+
+/// `first` (3) has only format-3 keys: its rows of [`FORMAT3_KEYS`].
+const FIRST_KEYS: (&[&str], &[&str]) = (&[], &[]);
 
 /// Whether `name` is one of `known` (or a [`FORMAT3_KEYS`] row of `what`) under `format`:
 /// `Err` names what is wrong (unknown, or a key of a later format than the file's).
@@ -383,6 +396,16 @@ fn request_for(
         let referrer = referrer.as_str().ok_or("`referrer` is not a string")?;
         request = request.referrer(referrer).map_err(|e| e.to_string())?;
     }
+    if let Some(mode) = req.get("mode") {
+        let mode = mode.as_str().ok_or("`mode` is not a string")?;
+        let mode = redirects::RequestMode::from_name(mode)
+            .ok_or_else(|| format!("unknown mode {mode:?} (cors, no-cors, same-origin)"))?;
+        // The curl rules have no request mode: a case that gives one there fails.
+        if case.get("profile").and_then(Value::as_str) == Some("curl") {
+            return Err("request.mode under the curl profile (curl has no request mode)".into());
+        }
+        request = request.mode(mode);
+    }
     if let Some(origin) = req.get("origin") {
         let origin = origin.as_str().ok_or("`origin` is not a string")?;
         request = request.origin(origin).map_err(|e| e.to_string())?;
@@ -432,10 +455,7 @@ fn outcome(result: Result<Event<'_>, Error>) -> Outcome {
                 method: next.method().to_string(),
                 url: next.url().to_string(),
                 send_body: next.sends_body(),
-                headers: next
-                    .headers()
-                    .map(|(n, v)| (n.to_string(), v.iter().map(|&b| char::from(b)).collect()))
-                    .collect(),
+                headers: header_list(&next),
                 reuse: r.can_reuse_connection(),
             }
         }
@@ -544,37 +564,7 @@ fn check(
             Some(Value::Null | Value::String(_)) => {}
             Some(other) => return Err(format!("bad expected body {other}")),
         }
-        for pair in next
-            .get("headers_include")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let pair = pair
-                .as_array()
-                .filter(|p| p.len() == 2)
-                .ok_or("bad include pair")?;
-            let (Some(n), Some(v)) = (pair[0].as_str(), pair[1].as_str()) else {
-                return Err("include pair is not two strings".into());
-            };
-            if !headers
-                .iter()
-                .any(|(hn, hv)| hn.eq_ignore_ascii_case(n) && hv == v)
-            {
-                return mismatch("header present", &pair, headers);
-            }
-        }
-        for name in next
-            .get("headers_exclude")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let name = name.as_str().ok_or("exclude name is not a string")?;
-            if headers.iter().any(|(hn, _)| hn.eq_ignore_ascii_case(name)) {
-                return mismatch("header absent", &name, headers);
-            }
-        }
+        check_headers(next, headers).map_err(|e| format!("{e} (outcome {got:?})"))?;
         match next.get("reuse_connection") {
             None => {}
             Some(Value::Bool(want)) if want == reuse => {}
@@ -626,11 +616,80 @@ fn check(
 }
 
 /// Runs one case of a `format` file in one feeding mode; returns the trace of outcomes.
+/// The header checks of `expect.next` and `first` (`headers_include`, `headers_exclude`,
+/// `cookie`) on the header list of a request.
+fn check_headers(spec: &Map<String, Value>, headers: &[(String, String)]) -> Result<(), String> {
+    for pair in spec
+        .get("headers_include")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let pair = pair
+            .as_array()
+            .filter(|p| p.len() == 2)
+            .ok_or("bad include pair")?;
+        let (Some(n), Some(v)) = (pair[0].as_str(), pair[1].as_str()) else {
+            return Err("include pair is not two strings".into());
+        };
+        if !headers
+            .iter()
+            .any(|(hn, hv)| hn.eq_ignore_ascii_case(n) && hv == v)
+        {
+            return Err(format!(
+                "header present: expected {pair:?}, got {headers:?}"
+            ));
+        }
+    }
+    for name in spec
+        .get("headers_exclude")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = name.as_str().ok_or("exclude name is not a string")?;
+        if headers.iter().any(|(hn, _)| hn.eq_ignore_ascii_case(name)) {
+            return Err(format!(
+                "header absent: expected no {name:?}, got {headers:?}"
+            ));
+        }
+    }
+    if let Some(want) = spec.get("cookie") {
+        let sent: Vec<&str> = headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let ok = match want {
+            Value::Null => sent.is_empty(),
+            Value::String(w) => sent == [w.as_str()],
+            other => return Err(format!("bad expected cookie {other}")),
+        };
+        if !ok {
+            return Err(format!("cookie: expected {want}, got {sent:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// The header list of a request as the runner compares it (bytes as latin-1 text).
+fn header_list(request: &redirects::OutgoingRequest<'_>) -> Vec<(String, String)> {
+    request
+        .headers()
+        .map(|(n, v)| (n.to_string(), v.iter().map(|&b| char::from(b)).collect()))
+        .collect()
+}
+
 fn run_case(case: &Map<String, Value>, format: Format, mode: Feed) -> Result<Vec<Outcome>, String> {
     check_keys(case, CASE_KEYS, format, "case")?;
     let policy = policy_for(case, format)?;
     let (request, body) = request_for(case, format)?;
     let mut follow = Follow::new(request, policy).map_err(|e| format!("Follow::new: {e}"))?;
+    if let Some(first) = case.get("first") {
+        let first = first.as_object().ok_or("`first` is not an object")?;
+        check_keys(first, FIRST_KEYS, format, "first")?;
+        check_headers(first, &header_list(&follow.request())).map_err(|e| format!("first: {e}"))?;
+    }
     let steps = case
         .get("steps")
         .and_then(Value::as_array)
@@ -1118,10 +1177,8 @@ fn runner_format_3_keys() {
     );
     // Format-3 keys other work owns are unknown here: they fail, never pass ignored.
     for (path, value) in [
-        (&["request", "mode"][..], serde_json::json!("cors")),
         (&["request", "cookies"][..], serde_json::json!([])),
         (&["policy", "cookie_jar"][..], serde_json::json!(true)),
-        (&["first"][..], serde_json::json!({})),
     ] {
         fails(&with(path, value), v3, "unknown");
     }
@@ -1152,4 +1209,34 @@ fn runner_format_3_keys() {
         Format::V2,
         "needs format 3",
     );
+
+    // `request.mode` and `first`: the machine owns `Origin`, the first request included.
+    let mode_case = |mode: &str, first_origin: &str| {
+        serde_json::json!({
+            "id": "mode",
+            "source": "runner test",
+            "request": {"method": "POST", "url": "https://app.test/", "mode": mode, "body": "x"},
+            "first": {"headers_include": [["Origin", first_origin]]},
+            "steps": [{
+                "response": "HTTP/1.1 307 T\r\nLocation: https://u:p@b.test/\r\n\r\n",
+                "expect": {"error": "credentials_in_location"}
+            }]
+        })
+        .as_object()
+        .unwrap()
+        .clone()
+    };
+    for mode in [Feed::Whole, Feed::Bytewise, Feed::Parsed] {
+        run_case(&mode_case("cors", "https://app.test"), v3, mode).unwrap();
+    }
+    fails(&mode_case("cors", "null"), v3, "first: header present");
+    fails(&mode_case("no-cors", "https://app.test"), v3, "error");
+    fails(
+        &mode_case("navigate", "https://app.test"),
+        v3,
+        "unknown mode",
+    );
+    let mut curl = mode_case("cors", "https://app.test");
+    curl.insert("profile".into(), "curl".into());
+    fails(&curl, v3, "curl has no request mode");
 }
