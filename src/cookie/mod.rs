@@ -1,75 +1,5 @@
 //! Cookies across a redirect chain: the [`CookieJar`] seam and [`Jar`], a bounded
-//! `no_std` jar after draft-ietf-httpbis-rfc6265bis ("RFC 6265bis" below).
-//!
-//! A login that sets its session cookie on a `302` works only if that `Set-Cookie` is
-//! stored against the URL of the request that received the `302` (not the `Location`
-//! target: storing it against the target was CVE-2015-2296 in Python requests) and the
-//! next request carries the `Cookie` the jar gives for *its* URL.
-//!
-//! ```
-//! use redirects::{CookieJar, Jar, Stored, Url};
-//!
-//! let mut jar = Jar::new();
-//! jar.set_now(1_767_225_600); // 2026-01-01T00:00:00Z, from the caller's clock
-//! let login = Url::parse("http://a.test/login")?;
-//! assert_eq!(jar.store(&login, b"sid=42; Path=/; HttpOnly"), Stored::Added);
-//!
-//! let mut cookie = Vec::new();
-//! let home = Url::parse("http://a.test/home")?;
-//! assert_eq!(jar.cookie_header(&home, &mut cookie), 1);
-//! assert_eq!(cookie, b"sid=42");
-//!
-//! cookie.clear(); // another host gets nothing
-//! assert_eq!(jar.cookie_header(&Url::parse("http://b.test/")?, &mut cookie), 0);
-//! # Ok::<(), url::ParseError>(())
-//! ```
-//!
-//! # What [`Jar`] does, and does not
-//!
-//! - **Parsing** (RFC 6265bis §5.6): a field with a control character other than HTAB, or
-//!   with an empty name *and* value, is not a cookie; name + value over 4096 bytes is
-//!   ignored; an attribute value over 1024 bytes is ignored (the attribute, not the cookie).
-//!   A pair without `=` is a *nameless* cookie (empty name, the pair as value), as the
-//!   draft and browsers say, sent back as the value alone; curl ignores those instead.
-//! - **Domain** (§5.7 steps 7-10): no `Domain` (or an empty one) is a host-only cookie; a
-//!   `Domain` (leading dot dropped, lower-cased, IDNA-encoded as `url` does for hosts) that
-//!   the request host does not domain-match (§5.1.3) makes the whole field ignored, a
-//!   deletion included. An IP-address host domain-matches only an identical `Domain`.
-//! - **Public suffixes**: there is no list in this crate. Without a hook, a `Domain` of a
-//!   single label (`Domain=test`, `Domain=com`) other than the host itself is refused as a
-//!   public suffix (curl's rule); with [`Jar::with_public_suffix`] the caller's function
-//!   decides, as §5.7 step 9 says (a public suffix equal to the host makes a host-only
-//!   cookie, any other is ignored). A jar that meets arbitrary sites should have one.
-//! - **Path** (§5.1.4, §5.6.4): the default path comes from the request URL; a `Path` not
-//!   starting with `/` is the default path.
-//! - **Secure** (§5.7 steps 11, 16): only from `https`/`wss`, only sent there. A
-//!   non-secure cookie set over `http` may not shadow a secure one of the same name whose
-//!   domains match either way and whose path the new path matches (ignored,
-//!   [`IgnoredWhy::WouldShadowSecure`]). `localhost` counts as insecure.
-//! - **Prefixes** (§5.7 steps 19-20): `__Secure-` needs `Secure`; `__Host-` needs `Secure`,
-//!   no `Domain` and `Path=/` (case-insensitive, as the latest drafts).
-//! - **SameSite** is parsed and kept ([`Cookie::same_site`]) but not applied: the jar
-//!   never knows the site of the request's initiator. `SameSite=None` without `Secure` is
-//!   ignored (§5.7 step 17). A caller can filter with the chain's taint itself.
-//! - **HttpOnly** is kept; this is an HTTP client, so those cookies are sent.
-//! - **Ports are ignored**, as the RFC says: `a.test:8080` and `a.test:9090` share cookies.
-//! - **Replacement** (§5.7 step 22): the same name, domain, host-only flag and path replace
-//!   the old cookie and keep its creation time (and so its place in the `Cookie` order).
-//! - **Order** (§5.8.3): longer paths first, then earlier creation.
-//! - **Time**: `no_std` has no clock; the caller gives one ([`Jar::set_now`], Unix
-//!   seconds). `Max-Age` <= 0 always deletes. With no time given, the jar takes "now" to be
-//!   [`Jar::NO_CLOCK_FLOOR`] (2026-01-01, before this crate existed the real time cannot
-//!   be): an `Expires` before it deletes, any later `Expires` and any `Max-Age` > 0 make a
-//!   cookie that never expires by itself (a session cookie). With a time, `Expires` and
-//!   `Max-Age` are capped at 400 days (§5.6.1, §5.6.2) and expired cookies are dropped
-//!   whenever the jar is used.
-//! - **Limits** ([`Limits`]): cookies per domain (default 50), bytes in all (default 64 KiB,
-//!   each cookie costs its name, value, domain and path plus [`Limits::OVERHEAD`]), and
-//!   name + value of one cookie (4096). Over a limit the jar evicts (RFC 6265 §5.3 step 12
-//!   order: expired cookies, then the domain's least recently used, then the jar's least
-//!   recently used; "used" is stored or sent) or, with [`Limits::refuse_when_full`], refuses
-//!   the new cookie ([`IgnoredWhy::Full`]). A cookie alone bigger than the jar is refused.
-//!   The jar never grows past its limits and never panics.
+//! `no_std` jar. The public items are re-exported at the crate root; [`Jar`] documents the rules.
 
 mod parse;
 
@@ -345,8 +275,77 @@ impl Cookie {
     }
 }
 
-/// A bounded cookie jar after RFC 6265bis; see the [module documentation](self) for every
-/// rule it applies and the ones it leaves to the caller.
+/// A bounded `no_std` cookie jar after draft-ietf-httpbis-rfc6265bis ("RFC 6265bis" below).
+///
+/// A login that sets its session cookie on a `302` works only if that `Set-Cookie` is
+/// stored against the URL of the request that received the `302` (not the `Location`
+/// target: storing it against the target was CVE-2015-2296 in Python requests) and the
+/// next request carries the `Cookie` the jar gives for *its* URL.
+///
+/// ```
+/// use redirects::{CookieJar, Jar, Stored, Url};
+///
+/// let mut jar = Jar::new();
+/// jar.set_now(1_767_225_600); // 2026-01-01T00:00:00Z, from the caller's clock
+/// let login = Url::parse("http://a.test/login")?;
+/// assert_eq!(jar.store(&login, b"sid=42; Path=/; HttpOnly"), Stored::Added);
+///
+/// let mut cookie = Vec::new();
+/// let home = Url::parse("http://a.test/home")?;
+/// assert_eq!(jar.cookie_header(&home, &mut cookie), 1);
+/// assert_eq!(cookie, b"sid=42");
+///
+/// cookie.clear(); // another host gets nothing
+/// assert_eq!(jar.cookie_header(&Url::parse("http://b.test/")?, &mut cookie), 0);
+/// # Ok::<(), url::ParseError>(())
+/// ```
+///
+/// # What [`Jar`] does, and does not
+///
+/// - **Parsing** (RFC 6265bis §5.6): a field with a control character other than HTAB, or
+///   with an empty name *and* value, is not a cookie; name + value over 4096 bytes is
+///   ignored; an attribute value over 1024 bytes is ignored (the attribute, not the cookie).
+///   A pair without `=` is a *nameless* cookie (empty name, the pair as value), as the
+///   draft and browsers say, sent back as the value alone; curl ignores those instead.
+/// - **Domain** (§5.7 steps 7-10): no `Domain` (or an empty one) is a host-only cookie; a
+///   `Domain` (leading dot dropped, lower-cased, IDNA-encoded as `url` does for hosts) that
+///   the request host does not domain-match (§5.1.3) makes the whole field ignored, a
+///   deletion included. An IP-address host domain-matches only an identical `Domain`.
+/// - **Public suffixes**: there is no list in this crate. Without a hook, a `Domain` of a
+///   single label (`Domain=test`, `Domain=com`) other than the host itself is refused as a
+///   public suffix (curl's rule); with [`Jar::with_public_suffix`] the caller's function
+///   decides, as §5.7 step 9 says (a public suffix equal to the host makes a host-only
+///   cookie, any other is ignored). A jar that meets arbitrary sites should have one.
+/// - **Path** (§5.1.4, §5.6.4): the default path comes from the request URL; a `Path` not
+///   starting with `/` is the default path.
+/// - **Secure** (§5.7 steps 11, 16): only from `https`/`wss`, only sent there. A
+///   non-secure cookie set over `http` may not shadow a secure one of the same name whose
+///   domains match either way and whose path the new path matches (ignored,
+///   [`IgnoredWhy::WouldShadowSecure`]). `localhost` counts as insecure.
+/// - **Prefixes** (§5.7 steps 19-20): `__Secure-` needs `Secure`; `__Host-` needs `Secure`,
+///   no `Domain` and `Path=/` (case-insensitive, as the latest drafts).
+/// - **SameSite** is parsed and kept ([`Cookie::same_site`]) but not applied: the jar
+///   never knows the site of the request's initiator. `SameSite=None` without `Secure` is
+///   ignored (§5.7 step 17). A caller can filter with the chain's taint itself.
+/// - **HttpOnly** is kept; this is an HTTP client, so those cookies are sent.
+/// - **Ports are ignored**, as the RFC says: `a.test:8080` and `a.test:9090` share cookies.
+/// - **Replacement** (§5.7 step 22): the same name, domain, host-only flag and path replace
+///   the old cookie and keep its creation time (and so its place in the `Cookie` order).
+/// - **Order** (§5.8.3): longer paths first, then earlier creation.
+/// - **Time**: `no_std` has no clock; the caller gives one ([`Jar::set_now`], Unix
+///   seconds). `Max-Age` <= 0 always deletes. With no time given, the jar takes "now" to be
+///   [`Jar::NO_CLOCK_FLOOR`] (2026-01-01, before this crate existed the real time cannot
+///   be): an `Expires` before it deletes, any later `Expires` and any `Max-Age` > 0 make a
+///   cookie that never expires by itself (a session cookie). With a time, `Expires` and
+///   `Max-Age` are capped at 400 days (§5.6.1, §5.6.2) and expired cookies are dropped
+///   whenever the jar is used.
+/// - **Limits** ([`Limits`]): cookies per domain (default 50), bytes in all (default 64 KiB,
+///   each cookie costs its name, value, domain and path plus [`Limits::OVERHEAD`]), and
+///   name + value of one cookie (4096). Over a limit the jar evicts (RFC 6265 §5.3 step 12
+///   order: expired cookies, then the domain's least recently used, then the jar's least
+///   recently used; "used" is stored or sent) or, with [`Limits::refuse_when_full`], refuses
+///   the new cookie ([`IgnoredWhy::Full`]). A cookie alone bigger than the jar is refused.
+///   The jar never grows past its limits and never panics.
 #[derive(Debug, Clone)]
 pub struct Jar {
     cookies: Vec<Cookie>,
