@@ -782,10 +782,13 @@ impl<'a> Driver<'a> {
             Step::Redirect(mut hop, head) => {
                 report::head_lines(self.trace, "< ", &head.raw)?;
                 if self.jar.is_some() {
-                    // Said below with what the jar did instead.
-                    hop.set_cookies.clear();
+                    // Said below, with what the jar did, instead.
+                    let set_cookies = std::mem::take(&mut hop.set_cookies);
+                    report::hop(self.trace, &hop)?;
+                    hop.set_cookies = set_cookies;
+                } else {
+                    report::hop(self.trace, &hop)?;
                 }
-                report::hop(self.trace, &hop)?;
                 for note in notes {
                     writeln!(self.trace, "{note}")?;
                 }
