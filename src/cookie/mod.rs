@@ -140,8 +140,9 @@ impl Default for Limits {
 }
 
 /// One stored cookie (RFC 6265bis §5.7), to look at ([`Jar::iter`]) or to import
-/// ([`Jar::insert`], e.g. from a cookie file).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// ([`Jar::insert`], e.g. from a cookie file). Two cookies are equal when everything these
+/// methods show is (the jar's creation and use order aside).
+#[derive(Debug, Clone)]
 pub struct Cookie {
     name: Box<[u8]>,
     value: Box<[u8]>,
@@ -157,6 +158,19 @@ pub struct Cookie {
     /// Last stored or sent, for eviction.
     used: u64,
 }
+
+impl PartialEq for Cookie {
+    fn eq(&self, other: &Cookie) -> bool {
+        self.same_key(other)
+            && self.value == other.value
+            && self.expires == other.expires
+            && self.secure == other.secure
+            && self.http_only == other.http_only
+            && self.same_site == other.same_site
+    }
+}
+
+impl Eq for Cookie {}
 
 impl Cookie {
     /// A host-only session cookie for `domain` (a host as a URL gives it: lower case,
@@ -298,6 +312,35 @@ impl Cookie {
 /// cookie.clear(); // another host gets nothing
 /// assert_eq!(jar.cookie_header(&Url::parse("http://b.test/")?, &mut cookie), 0);
 /// # Ok::<(), url::ParseError>(())
+/// ```
+///
+/// # On a chain
+///
+/// Until the machine calls the jar itself, the caller applies it on every hop: the
+/// `Set-Cookie` fields of a redirect against [`Redirect::from_url`](crate::Redirect::from_url),
+/// then the next request's `Cookie` through the handle (those of the final response against
+/// [`Final::url`](crate::Final::url)).
+///
+/// ```
+/// use redirects::{CookieJar, Event, Follow, Jar, Policy, Request};
+///
+/// let mut jar = Jar::new();
+/// let mut follow = Follow::new(Request::get("http://a.test/login")?, Policy::fetch())?;
+/// let response = b"HTTP/1.1 302 Found\r\nLocation: /home\r\n\
+///     Set-Cookie: sid=42; Path=/\r\nContent-Length: 0\r\n\r\n";
+/// let Event::Redirect(mut hop) = follow.handle_response(response)? else { panic!() };
+/// let from = hop.from_url().clone(); // http://a.test/login, not the Location
+/// for field in hop.response().headers_named("Set-Cookie") {
+///     jar.store(&from, field);
+/// }
+/// let (next, mut cookie) = (hop.request().url().clone(), Vec::new());
+/// hop.remove_header("Cookie");
+/// if jar.cookie_header(&next, &mut cookie) > 0 {
+///     hop.set_header("Cookie", &cookie)?;
+/// }
+/// let sent: Vec<_> = follow.request().headers().filter(|(n, _)| *n == "Cookie").collect();
+/// assert_eq!(sent, [("Cookie", &b"sid=42"[..])]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # What [`Jar`] does, and does not
@@ -772,8 +815,9 @@ fn prefix_ok(c: &Cookie, had_domain: bool, path_is_root: bool) -> bool {
     true
 }
 
-/// The canonicalized host of an `http(s)`/`ws(s)` URL (the URL parser already lower-cases
-/// and IDNA-encodes it; IPv6 in brackets), without a trailing dot.
+/// The canonicalized host of an `http(s)`/`ws(s)` URL: the URL parser already lower-cases
+/// and IDNA-encodes it (IPv6 in brackets). A trailing dot is kept: `a.test.` is another
+/// host, as in browsers.
 fn request_host(url: &Url) -> Option<String> {
     if !matches!(url.scheme(), "http" | "https" | "ws" | "wss") {
         return None;
@@ -782,13 +826,12 @@ fn request_host(url: &Url) -> Option<String> {
     if host.is_empty() {
         return None;
     }
-    Some(host.strip_suffix('.').unwrap_or(host).to_owned())
+    Some(host.to_owned())
 }
 
 /// A `Domain` attribute value canonicalized as a host (§5.1.2); `None` if it is no host.
 fn canonical_domain(d: &[u8]) -> Option<String> {
     let d = core::str::from_utf8(d).ok()?;
-    let d = d.strip_suffix('.').unwrap_or(d);
     if d.is_empty() || d.starts_with('.') {
         return None;
     }

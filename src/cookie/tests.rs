@@ -26,7 +26,13 @@ fn matching_helpers() {
         ("§5.1.3 no dot before", "xa.test", "a.test", false),
         ("§5.1.3 superdomain", "a.test", "x.a.test", false),
         ("§5.1.3 IP identical", "127.0.0.1", "127.0.0.1", true),
-        ("§5.1.3 IP is no name", "1.127.0.0.1", "127.0.0.1", true),
+        ("§5.1.3 IPv6 identical", "[::1]", "[::1]", true),
+        (
+            "§5.1.3 trailing dot is another host",
+            "a.test.",
+            "a.test",
+            false,
+        ),
         ("§5.1.3 IP suffix", "10.0.0.1", "0.0.1", false),
     ];
     for (section, host, domain, want) in domains {
