@@ -8,6 +8,8 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use core::fmt::Write as _;
+
 use url::{Host, Url};
 
 use parse::{MAX_NAME_VALUE, NotACookie, has_ctl, parse_set_cookie};
@@ -835,11 +837,15 @@ fn canonical_domain(d: &[u8]) -> Option<String> {
     if d.is_empty() || d.starts_with('.') {
         return None;
     }
-    match Host::parse(d).ok()? {
-        Host::Domain(d) => Some(d),
-        Host::Ipv4(ip) => Some(alloc::format!("{ip}")),
-        Host::Ipv6(ip) => Some(alloc::format!("[{ip}]")),
-    }
+    // Written into a `String` rather than with `format!`, whose `alloc` code needs an
+    // unwinder (the `no_std` check links without one).
+    let mut out = String::new();
+    let written = match Host::parse(d).ok()? {
+        Host::Domain(d) => return Some(d),
+        Host::Ipv4(ip) => write!(out, "{ip}"),
+        Host::Ipv6(ip) => write!(out, "[{ip}]"),
+    };
+    written.ok().map(|()| out)
 }
 
 fn is_ip(host: &str) -> bool {
