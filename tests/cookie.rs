@@ -263,6 +263,31 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_imports_never_panic(
+        name in vec(any::<u8>(), 0..16),
+        value in vec(any::<u8>(), 0..16),
+        domain in "[a-zA-Z0-9.\\[\\]:; \t\x00-]{0,12}",
+        path in "[/a-z;\t\x00]{0,6}",
+        expires in prop::option::of(any::<u64>()),
+        u in arbitrary_url(),
+    ) {
+        let mut jar = Jar::new().with_now(NOW);
+        let cookie = redirects::Cookie::new(name, value, &domain)
+            .with_path(&path)
+            .with_expires(expires)
+            .with_host_only(expires.is_some_and(|e| e % 2 == 0));
+        let stored = jar.insert(cookie);
+        let mut out = Vec::new();
+        let n = jar.cookie_header(&u, &mut out);
+        prop_assert!(n <= 1 && jar.len() <= 1);
+        if matches!(stored, Stored::Added) {
+            // What was taken is a cookie a `Cookie` header can carry.
+            let c = jar.iter().next().unwrap();
+            prop_assert!(!c.name().iter().chain(c.value()).any(|&b| b == b';' || b < 0x20 && b != b'\t'));
+        }
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(field in vec(any::<u8>(), 0..256), u in arbitrary_url()) {
         let mut jar = Jar::new();
         jar.store(&u, &field);

@@ -446,6 +446,12 @@ impl Jar {
         self
     }
 
+    /// The jar with its clock set ([`Jar::set_now`]).
+    pub fn with_now(mut self, unix_seconds: u64) -> Jar {
+        self.set_now(unix_seconds);
+        self
+    }
+
     /// Sets the current time, in Unix seconds (the caller's clock): expired cookies go now.
     pub fn set_now(&mut self, unix_seconds: u64) {
         self.now = Some(unix_seconds);
