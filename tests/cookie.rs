@@ -1,6 +1,15 @@
 //! The cookie jar in scenarios: a chain driven by the machine with a [`Jar`] applied on
 //! every hop (the way `examples/follow.rs` does it through the `Redirect` handle), and
 //! properties: the jar never exceeds its limits and never panics on arbitrary bytes.
+//!
+//! `http_state_suite` (ignored unless `HTTP_STATE_DIR` names a checkout of
+//! <https://github.com/abarth/http-state>, the RFC 6265 working group's test suite: its
+//! data is not vendored here) runs that suite's 222 parser cases through a `302` chain as
+//! its test server does (every `Set-Cookie` on a `302` from
+//! `http://home.example.org:8888/cookie-parser?ID`, the `Cookie` of the next request
+//! compared) and its 70 cookie dates (`tests/data/dates`). The differences are declared:
+//! nameless cookies (RFC 6265 ignores them, RFC 6265bis keeps them), and the suite's own
+//! `DISABLED_` and `OPTIONAL_` cases.
 
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -296,4 +305,181 @@ proptest! {
         // Whatever was stored comes back without a control byte or a stray `;` in a pair.
         prop_assert!(!out.iter().any(|&b| b < 0x20 && b != b'\t'));
     }
+}
+
+/// The http-state cases where RFC 6265bis (this jar) and the suite (RFC 6265) differ, or
+/// that the suite itself marks as not required.
+const HTTP_STATE_DIFFERS: &[(&str, &str)] = &[
+    ("0004", "nameless"),
+    ("0021", "nameless"),
+    ("0023", "nameless"),
+    ("0024", "nameless"),
+    ("0025", "nameless"),
+    ("0026", "nameless"),
+    ("0027", "nameless"),
+    ("0028", "nameless"),
+    ("CHROMIUM0009", "nameless"),
+    ("CHROMIUM0010", "nameless"),
+    ("CHROMIUM0012", "nameless"),
+    ("MOZILLA0012", "nameless (the second field)"),
+    ("MOZILLA0014", "nameless"),
+    ("MOZILLA0015", "nameless"),
+    ("MOZILLA0016", "nameless"),
+    ("MOZILLA0017", "nameless"),
+    ("NAME0017", "nameless"),
+    ("NAME0023", "nameless"),
+    ("NAME0025", "nameless"),
+    ("NAME0028", "nameless"),
+    ("NAME0031", "nameless"),
+    ("NAME0032", "nameless"),
+    ("NAME0033", "nameless"),
+    (
+        "DISABLED_CHROMIUM0022",
+        "disabled: a NUL; RFC 6265bis §5.6 step 1 ignores the field",
+    ),
+    (
+        "DISABLED_CHROMIUM0023",
+        "disabled: a CR; RFC 6265bis §5.6 step 1 ignores the field",
+    ),
+    ("DISABLED_PATH0029", "disabled: a percent-encoded path"),
+    (
+        "OPTIONAL_DOMAIN0042",
+        "optional: the last, empty Domain counts (RFC 6265bis §5.7)",
+    ),
+];
+
+/// `Wdy, DD Mon YYYY HH:MM:SS GMT` (a two-digit year as the cookie-date algorithm reads
+/// it) as Unix seconds.
+fn imf_date(s: &str) -> i64 {
+    let parts: Vec<&str> = s.split([' ', ':']).collect();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let num = |i: usize| parts[i].parse::<i64>().unwrap();
+    let month = months
+        .iter()
+        .position(|m| parts[2].eq_ignore_ascii_case(m))
+        .unwrap() as i64
+        + 1;
+    let year = match num(3) {
+        y @ 70..=99 => y + 1900,
+        y @ 0..=69 => y + 2000,
+        y => y,
+    };
+    // Days from civil (Howard Hinnant).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + num(1) - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    days * 86_400 + num(4) * 3600 + num(5) * 60 + num(6)
+}
+
+#[test]
+#[ignore = "needs HTTP_STATE_DIR, a checkout of github.com/abarth/http-state"]
+fn http_state_suite() {
+    let dir = std::env::var("HTTP_STATE_DIR").expect("HTTP_STATE_DIR is not set");
+    let dir = std::path::Path::new(&dir).join("tests/data");
+    let read = |p: &str| {
+        let text = std::fs::read_to_string(dir.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+        // bsd-examples.json starts with a `//` licence comment.
+        let json: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    };
+    let mut failures = Vec::new();
+    let cases = read("parser.json");
+    let cases = cases.as_array().unwrap();
+    for case in cases {
+        let id = case["test"].as_str().unwrap();
+        let first = format!(
+            "http://home.example.org:8888/cookie-parser?{}",
+            id.to_lowercase()
+        );
+        let mut head = String::from("HTTP/1.1 302 Found\r\n");
+        for field in case["received"].as_array().unwrap() {
+            head += &format!("Set-Cookie: {}\r\n", field.as_str().unwrap());
+        }
+        let next = match case.get("sent-to") {
+            Some(to) => url(&first).join(to.as_str().unwrap()).unwrap(),
+            None => url(&format!(
+                "http://home.example.org:8888/cookie-parser-result?{}",
+                id.to_lowercase()
+            )),
+        };
+        head += &format!("Location: {next}\r\nContent-Length: 0\r\n\r\n");
+        // The suite's dates are of 2007 to 2027: the clock is at 2012-01-01.
+        let mut jar = Jar::new().with_now(1_325_376_000);
+        // A field with a CR or NUL makes a head the machine refuses: nothing is set.
+        let refused = case["received"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f.as_str().unwrap().bytes().any(|b| b == b'\r' || b == 0));
+        let got = if refused {
+            String::new()
+        } else {
+            let ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+            let sent = chain(&mut jar, &first, &[&head, ok]);
+            sent[1].clone().unwrap_or_default()
+        };
+        let want: Vec<String> = case["sent"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}={}",
+                    c["name"].as_str().unwrap(),
+                    c["value"].as_str().unwrap()
+                )
+            })
+            .collect();
+        let want = want.join("; ");
+        let declared = HTTP_STATE_DIFFERS.iter().any(|(d, _)| *d == id);
+        if (got == want) == declared {
+            failures.push(format!(
+                "{id}: got {got:?}, want {want:?}, declared {declared}"
+            ));
+        }
+    }
+    let mut dates = 0;
+    for file in ["dates/examples.json", "dates/bsd-examples.json"] {
+        for case in read(file).as_array().unwrap() {
+            dates += 1;
+            let input = case["test"].as_str().unwrap();
+            let want = case["expected"].as_str().map(imf_date);
+            // The clock 10 s before the expected time: a parsed date is in the future and
+            // kept as is (under the 400-day cap).
+            let now = want.map_or(946_684_800, |w| (w - 10).max(1) as u64);
+            let mut jar = Jar::new().with_now(now);
+            let stored = jar.store(
+                &url("http://a.test/"),
+                format!("a=b; Expires={input}").as_bytes(),
+            );
+            let got = jar.iter().next().and_then(|c| c.expires());
+            let ok = match want {
+                // Before 1970 (or at its first seconds): expired, so deleted.
+                Some(w) if w <= 10 => stored == Stored::Expired,
+                Some(w) => got == Some(w as u64),
+                None => stored == Stored::Added && got.is_none(),
+            };
+            if !ok {
+                failures.push(format!(
+                    "date {input:?}: got {got:?} ({stored:?}), want {want:?}"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "http-state: {} parser cases ({} declared differences), {dates} dates",
+        cases.len(),
+        HTTP_STATE_DIFFERS.len()
+    );
+    assert_eq!(cases.len(), 222, "the suite changed");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

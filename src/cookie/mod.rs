@@ -352,10 +352,11 @@ impl Cookie {
 ///   ignored; an attribute value over 1024 bytes is ignored (the attribute, not the cookie).
 ///   A pair without `=` is a *nameless* cookie (empty name, the pair as value), as the
 ///   draft and browsers say, sent back as the value alone; curl ignores those instead.
-/// - **Domain** (§5.7 steps 7-10): no `Domain` (or an empty one) is a host-only cookie; a
-///   `Domain` (leading dot dropped, lower-cased, IDNA-encoded as `url` does for hosts) that
-///   the request host does not domain-match (§5.1.3) makes the whole field ignored, a
-///   deletion included. An IP-address host domain-matches only an identical `Domain`.
+/// - **Domain** (§5.7 steps 7-10): no `Domain` (or an empty one; the last one counts) is
+///   a host-only cookie; a `Domain` (one leading dot dropped, lower-cased) that is no ASCII
+///   host, or that the request host does not domain-match (§5.1.3), makes the whole field
+///   ignored, a deletion included. An IP-address host domain-matches only an identical
+///   `Domain`. A trailing dot makes another host: `a.test.` is not `a.test`.
 /// - **Public suffixes**: there is no list in this crate. Without a hook, a `Domain` of a
 ///   single label (`Domain=test`, `Domain=com`) other than the host itself is refused as a
 ///   public suffix (curl's rule); with [`Jar::with_public_suffix`] the caller's function
@@ -840,7 +841,8 @@ fn request_host(url: &Url) -> Option<String> {
 /// A `Domain` attribute value canonicalized as a host (§5.1.2); `None` if it is no host.
 fn canonical_domain(d: &[u8]) -> Option<String> {
     let d = core::str::from_utf8(d).ok()?;
-    if d.is_empty() || d.starts_with('.') {
+    // The later drafts (§5.7): a `Domain` with a character outside US-ASCII is ignored.
+    if d.is_empty() || d.starts_with('.') || !d.is_ascii() {
         return None;
     }
     // Written into a `String` rather than with `format!`, whose `alloc` code needs an

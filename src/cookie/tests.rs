@@ -107,6 +107,30 @@ fn storage_model() {
             Stored::Added,
         ),
         (
+            "§5.7 non-ASCII Domain",
+            "http://xn--bcher-kva.test/",
+            "a=1; Domain=bücher.test",
+            Stored::Ignored(IgnoredWhy::DomainMismatch),
+        ),
+        (
+            "§5.7 A-label Domain",
+            "http://x.xn--bcher-kva.test/",
+            "a=1; Domain=XN--BCHER-KVA.test",
+            Stored::Added,
+        ),
+        (
+            "§5.7 two leading dots",
+            "http://a.test/",
+            "a=1; Domain=..a.test",
+            Stored::Ignored(IgnoredWhy::DomainMismatch),
+        ),
+        (
+            "§5.7 trailing dot",
+            "http://a.test/",
+            "a=1; Domain=a.test.",
+            Stored::Ignored(IgnoredWhy::DomainMismatch),
+        ),
+        (
             "§5.7 step 9 single label",
             "http://x.test/",
             "a=1; Domain=test",
