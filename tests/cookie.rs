@@ -335,11 +335,11 @@ const HTTP_STATE_DIFFERS: &[(&str, &str)] = &[
     ("NAME0033", "nameless"),
     (
         "DISABLED_CHROMIUM0022",
-        "disabled: a NUL; RFC 6265bis §5.6 step 1 ignores the field",
+        "disabled: a NUL; RFC 6265bis §5.6 ignores the field",
     ),
     (
         "DISABLED_CHROMIUM0023",
-        "disabled: a CR; RFC 6265bis §5.6 step 1 ignores the field",
+        "disabled: a CR; RFC 6265bis §5.6 ignores the field",
     ),
     ("DISABLED_PATH0029", "disabled: a percent-encoded path"),
     (

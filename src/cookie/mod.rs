@@ -74,19 +74,19 @@ pub enum IgnoredWhy {
     TooLarge,
     /// The request URL has no host, or a scheme other than `http`, `https`, `ws`, `wss`.
     NotHttp,
-    /// The `Domain` attribute does not domain-match the request host (§5.7 step 10).
+    /// The `Domain` attribute does not domain-match the request host (§5.7).
     DomainMismatch,
-    /// The `Domain` attribute is a public suffix (§5.7 step 9): the caller's hook said so,
+    /// The `Domain` attribute is a public suffix (§5.7): the caller's hook said so,
     /// or, without one, it is a single label.
     PublicSuffix,
-    /// `Secure` from a request that is not `https`/`wss` (§5.7 step 11).
+    /// `Secure` from a request that is not `https`/`wss` (§5.7).
     SecureFromInsecure,
     /// A non-secure cookie from an insecure request that would shadow a secure one
-    /// (§5.7 step 16).
+    /// (§5.7).
     WouldShadowSecure,
-    /// `SameSite=None` without `Secure` (§5.7 step 17).
+    /// `SameSite=None` without `Secure` (§5.7).
     SameSiteNoneInsecure,
-    /// A `__Secure-` or `__Host-` name whose requirements are not met (§5.7 steps 19-20),
+    /// A `__Secure-` or `__Host-` name whose requirements are not met (§5.7),
     /// or a nameless cookie whose value starts with one of them.
     Prefix,
     /// The jar is full and refuses new cookies ([`Limits::refuse_when_full`]).
@@ -352,7 +352,7 @@ impl Cookie {
 ///   ignored; an attribute value over 1024 bytes is ignored (the attribute, not the cookie).
 ///   A pair without `=` is a *nameless* cookie (empty name, the pair as value), as the
 ///   draft and browsers say, sent back as the value alone; curl ignores those instead.
-/// - **Domain** (§5.7 steps 7-10): no `Domain` (or an empty one; the last one counts) is
+/// - **Domain** (§5.7): no `Domain` (or an empty one; the last one counts) is
 ///   a host-only cookie; a `Domain` (one leading dot dropped, lower-cased) that is no ASCII
 ///   host, or that the request host does not domain-match (§5.1.3), makes the whole field
 ///   ignored, a deletion included. An IP-address host domain-matches only an identical
@@ -360,34 +360,34 @@ impl Cookie {
 /// - **Public suffixes**: there is no list in this crate. Without a hook, a `Domain` of a
 ///   single label (`Domain=test`, `Domain=com`) other than the host itself is refused as a
 ///   public suffix (curl's rule); with [`Jar::with_public_suffix`] the caller's function
-///   decides, as §5.7 step 9 says (a public suffix equal to the host makes a host-only
+///   decides, as §5.7 says (a public suffix equal to the host makes a host-only
 ///   cookie, any other is ignored). A jar that meets arbitrary sites should have one.
 /// - **Path** (§5.1.4, §5.6.4): the default path comes from the request URL; a `Path` not
 ///   starting with `/` is the default path.
-/// - **Secure** (§5.7 steps 11, 16): only from `https`/`wss`, only sent there. A
+/// - **Secure** (§5.7): only from `https`/`wss`, only sent there. A
 ///   non-secure cookie set over `http` may not shadow a secure one of the same name whose
 ///   domains match either way and whose path the new path matches (ignored,
 ///   [`IgnoredWhy::WouldShadowSecure`]). `localhost` counts as insecure.
-/// - **Prefixes** (§5.7 steps 19-20): `__Secure-` needs `Secure`; `__Host-` needs `Secure`,
+/// - **Prefixes** (§5.7): `__Secure-` needs `Secure`; `__Host-` needs `Secure`,
 ///   no `Domain` and `Path=/` (case-insensitive, as the latest drafts).
 /// - **SameSite** is parsed and kept ([`Cookie::same_site`]) but not applied: the jar
 ///   never knows the site of the request's initiator. `SameSite=None` without `Secure` is
-///   ignored (§5.7 step 17). A caller can filter with the chain's taint itself.
+///   ignored (§5.7). A caller can filter with the chain's taint itself.
 /// - **HttpOnly** is kept; this is an HTTP client, so those cookies are sent.
 /// - **Ports are ignored**, as the RFC says: `a.test:8080` and `a.test:9090` share cookies.
-/// - **Replacement** (§5.7 step 22): the same name, domain, host-only flag and path replace
+/// - **Replacement** (§5.7): the same name, domain, host-only flag and path replace
 ///   the old cookie and keep its creation time (and so its place in the `Cookie` order).
 /// - **Order** (§5.8.3): longer paths first, then earlier creation.
 /// - **Time**: `no_std` has no clock; the caller gives one ([`Jar::set_now`], Unix
 ///   seconds). `Max-Age` <= 0 always deletes. With no time given, the jar takes "now" to be
-///   [`Jar::NO_CLOCK_FLOOR`] (2026-01-01, before this crate existed the real time cannot
-///   be): an `Expires` before it deletes, any later `Expires` and any `Max-Age` > 0 make a
+///   [`Jar::NO_CLOCK_FLOOR`] (2026-01-01: the real time cannot be earlier than this
+///   crate): an `Expires` before it deletes, any later `Expires` and any `Max-Age` > 0 make a
 ///   cookie that never expires by itself (a session cookie). With a time, `Expires` and
 ///   `Max-Age` are capped at 400 days (§5.6.1, §5.6.2) and expired cookies are dropped
 ///   whenever the jar is used.
 /// - **Limits** ([`Limits`]): cookies per domain (default 50), bytes in all (default 64 KiB,
 ///   each cookie costs its name, value, domain and path plus [`Limits::OVERHEAD`]), and
-///   name + value of one cookie (4096). Over a limit the jar evicts (RFC 6265 §5.3 step 12
+///   name + value of one cookie (4096). Over a limit the jar evicts (RFC 6265 §5.3
 ///   order: expired cookies, then the domain's least recently used, then the jar's least
 ///   recently used; "used" is stored or sent) or, with [`Limits::refuse_when_full`], refuses
 ///   the new cookie ([`IgnoredWhy::Full`]). A cookie alone bigger than the jar is refused.
@@ -440,7 +440,7 @@ impl Jar {
     }
 
     /// The caller's public-suffix check: `true` if a (lower-case, IDNA-encoded) domain is
-    /// a public suffix such as `com` or `co.uk` (RFC 6265bis §5.7 step 9). It replaces the
+    /// a public suffix such as `com` or `co.uk` (RFC 6265bis §5.7). It replaces the
     /// default single-label rule.
     pub fn with_public_suffix(mut self, is_public_suffix: fn(&str) -> bool) -> Jar {
         self.public_suffix = Some(is_public_suffix);
@@ -560,7 +560,7 @@ impl Jar {
         t
     }
 
-    /// The last steps of the storage model (§5.7 steps 21-23) and the limits.
+    /// The last steps of the storage model (§5.7) and the limits.
     fn put(&mut self, mut cookie: Cookie) -> Stored {
         self.remove_expired();
         if cookie.name.len() + cookie.value.len() > self.limits.max_cookie_size
@@ -665,7 +665,7 @@ impl Jar {
             Err(NotACookie::TooLarge) => return Stored::Ignored(IgnoredWhy::TooLarge),
         };
         let secure_url = matches!(url.scheme(), "https" | "wss");
-        // §5.7 step 4-5: expiry. Max-Age wins over Expires.
+        // §5.7: expiry. Max-Age wins over Expires.
         let expires = match (parsed.max_age, parsed.expires) {
             (Some(n), _) if n <= 0 => Some(0),
             (Some(n), _) => self
@@ -679,7 +679,7 @@ impl Jar {
             },
             (None, None) => None,
         };
-        // §5.7 steps 7-10: the domain.
+        // §5.7: the domain.
         let mut domain_attr = match parsed.domain {
             None | Some(b"") => None,
             Some(d) => match canonical_domain(d) {
@@ -709,7 +709,7 @@ impl Jar {
             Some(p) => String::from_utf8_lossy(p).into_owned(),
             None => default_path(url).to_owned(),
         };
-        // §5.7 step 11.
+        // §5.7.
         if parsed.secure && !secure_url {
             return Stored::Ignored(IgnoredWhy::SecureFromInsecure);
         }
@@ -726,7 +726,7 @@ impl Jar {
             created: 0,
             used: 0,
         };
-        // §5.7 step 16: a non-secure cookie from an insecure request may not shadow a
+        // §5.7: a non-secure cookie from an insecure request may not shadow a
         // secure one.
         if !cookie.secure && !secure_url {
             let shadows = self.cookies.iter().any(|c| {
@@ -740,11 +740,11 @@ impl Jar {
                 return Stored::Ignored(IgnoredWhy::WouldShadowSecure);
             }
         }
-        // §5.7 step 17.
+        // §5.7.
         if cookie.same_site == SameSite::None && !cookie.secure {
             return Stored::Ignored(IgnoredWhy::SameSiteNoneInsecure);
         }
-        // §5.7 steps 18-20: prefixes.
+        // §5.7: prefixes.
         if !prefix_ok(
             &cookie,
             parsed.domain.is_some(),
@@ -807,7 +807,7 @@ impl CookieJar for Jar {
     }
 }
 
-/// §5.7 steps 18-20: nameless cookies that look prefixed, `__Secure-` and `__Host-`.
+/// §5.7: nameless cookies that look prefixed, `__Secure-` and `__Host-`.
 fn prefix_ok(c: &Cookie, had_domain: bool, path_is_root: bool) -> bool {
     let starts = |s: &[u8], prefix: &[u8]| {
         s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)

@@ -83,19 +83,19 @@ fn storage_model() {
             Stored::Ignored(IgnoredWhy::NotACookie),
         ),
         (
-            "§5.7 step 10 foreign Domain",
+            "§5.7 foreign Domain",
             "http://a.test/",
             "a=1; Domain=b.test",
             Stored::Ignored(IgnoredWhy::DomainMismatch),
         ),
         (
-            "§5.7 step 10 subdomain as Domain",
+            "§5.7 subdomain as Domain",
             "http://a.test/",
             "a=1; Domain=x.a.test",
             Stored::Ignored(IgnoredWhy::DomainMismatch),
         ),
         (
-            "§5.7 step 10 parent Domain",
+            "§5.7 parent Domain",
             "http://x.a.test/",
             "a=1; Domain=a.test",
             Stored::Added,
@@ -131,13 +131,13 @@ fn storage_model() {
             Stored::Ignored(IgnoredWhy::DomainMismatch),
         ),
         (
-            "§5.7 step 9 single label",
+            "§5.7 single label",
             "http://x.test/",
             "a=1; Domain=test",
             Stored::Ignored(IgnoredWhy::PublicSuffix),
         ),
         (
-            "§5.7 step 9 host itself",
+            "§5.7 host itself",
             "http://localhost/",
             "a=1; Domain=localhost",
             Stored::Added,
@@ -155,55 +155,55 @@ fn storage_model() {
             Stored::Ignored(IgnoredWhy::DomainMismatch),
         ),
         (
-            "§5.7 step 11 Secure over http",
+            "§5.7 Secure over http",
             "http://a.test/",
             "a=1; Secure",
             Stored::Ignored(IgnoredWhy::SecureFromInsecure),
         ),
         (
-            "§5.7 step 11 Secure over https",
+            "§5.7 Secure over https",
             "https://a.test/",
             "a=1; Secure",
             Stored::Added,
         ),
         (
-            "§5.7 step 17 SameSite=None needs Secure",
+            "§5.7 SameSite=None needs Secure",
             "https://a.test/",
             "a=1; SameSite=None",
             Stored::Ignored(IgnoredWhy::SameSiteNoneInsecure),
         ),
         (
-            "§5.7 step 19 __Secure- needs Secure",
+            "§5.7 __Secure- needs Secure",
             "https://a.test/",
             "__Secure-a=1",
             Stored::Ignored(IgnoredWhy::Prefix),
         ),
         (
-            "§5.7 step 19 __Secure- ok",
+            "§5.7 __Secure- ok",
             "https://a.test/",
             "__Secure-a=1; Secure",
             Stored::Added,
         ),
         (
-            "§5.7 step 20 __Host- needs Path=/",
+            "§5.7 __Host- needs Path=/",
             "https://a.test/",
             "__Host-a=1; Secure",
             Stored::Ignored(IgnoredWhy::Prefix),
         ),
         (
-            "§5.7 step 20 __Host- no Domain",
+            "§5.7 __Host- no Domain",
             "https://a.test/",
             "__Host-a=1; Secure; Path=/; Domain=a.test",
             Stored::Ignored(IgnoredWhy::Prefix),
         ),
         (
-            "§5.7 step 20 __Host- ok",
+            "§5.7 __Host- ok",
             "https://a.test/",
             "__host-a=1; Secure; Path=/",
             Stored::Added,
         ),
         (
-            "§5.7 step 18 nameless prefixed",
+            "§5.7 nameless prefixed",
             "https://a.test/",
             "__Host-x; Secure; Path=/",
             Stored::Ignored(IgnoredWhy::Prefix),
@@ -221,13 +221,13 @@ fn storage_model() {
             Stored::Expired,
         ),
         (
-            "§5.7 step 2 not http",
+            "§5.7 not http",
             "ftp://a.test/",
             "a=1",
             Stored::Ignored(IgnoredWhy::NotHttp),
         ),
         (
-            "§5.7 step 2 no host",
+            "§5.7 no host",
             "data:text/plain,x",
             "a=1",
             Stored::Ignored(IgnoredWhy::NotHttp),
@@ -342,7 +342,7 @@ fn retrieval() {
             "b=2; a=1",
         ),
         (
-            "§5.7 step 22 replacement keeps creation",
+            "§5.7 replacement keeps creation",
             &[
                 ("http://a.test/", "a=1"),
                 ("http://a.test/", "b=2"),
@@ -415,7 +415,7 @@ fn retrieval() {
             "a=1",
         ),
         (
-            "§5.7 step 10 foreign deletion ignored",
+            "§5.7 foreign deletion ignored",
             &[
                 ("http://a.test/", "a=1"),
                 ("http://b.test/", "a=; Max-Age=0; Domain=a.test"),
@@ -424,7 +424,7 @@ fn retrieval() {
             "a=1",
         ),
         (
-            "§5.7 step 16 http may not shadow Secure",
+            "§5.7 http may not shadow Secure",
             &[
                 ("https://a.test/", "a=1; Secure"),
                 ("http://a.test/", "a=2"),
@@ -433,7 +433,7 @@ fn retrieval() {
             "a=1",
         ),
         (
-            "§5.7 step 16 https may",
+            "§5.7 https may",
             &[
                 ("https://a.test/", "a=1; Secure"),
                 ("https://a.test/", "a=2"),
@@ -442,7 +442,7 @@ fn retrieval() {
             "a=2",
         ),
         (
-            "§5.7 step 16 other path allowed",
+            "§5.7 other path allowed",
             &[
                 ("https://a.test/", "a=1; Secure; Path=/login"),
                 ("http://a.test/", "a=2; Path=/"),
@@ -451,7 +451,7 @@ fn retrieval() {
             "a=2",
         ),
         (
-            "§5.7 step 16 sub-path refused",
+            "§5.7 sub-path refused",
             &[
                 ("https://a.test/", "a=1; Secure; Path=/login"),
                 ("http://a.test/", "a=2; Path=/login/en"),
@@ -593,7 +593,7 @@ fn public_suffix_hook() {
     }
     let mut jar = Jar::new().with_public_suffix(psl);
     let u = url("http://x.co.uk/");
-    // §5.7 step 9: a public suffix Domain is ignored ...
+    // §5.7: a public suffix Domain is ignored ...
     assert_eq!(
         jar.store(&u, b"a=1; Domain=co.uk"),
         Stored::Ignored(IgnoredWhy::PublicSuffix)
