@@ -300,6 +300,9 @@ fn next_step(
     Ok(match event {
         Event::NeedData => None,
         Event::Redirect(mut hop) => {
+            // The report is the machine's decisions; the jar's edits come after it.
+            let report = Box::new(HopReport::new(&hop));
+            let head = Head::new(&hop.response(), buf);
             if let Some(jar) = jar {
                 // Stored against the URL that answered with the 3xx, then the next
                 // request's `Cookie` from the jar for its own URL.
@@ -308,16 +311,16 @@ fn next_step(
                     notes.push(store(jar, &from, field));
                 }
                 hop.remove_header("Cookie");
+                let next = hop.request().url().clone();
                 let mut value = Vec::new();
-                if jar.cookie_header(&hop.request().url().clone(), &mut value) > 0 {
+                let n = jar.cookie_header(&next, &mut value);
+                if n > 0 {
                     hop.set_header("Cookie", &value)
                         .map_err(redirects::Error::from)?;
                 }
+                notes.push(format!("*   Cookie: {n} from the jar for {next}"));
             }
-            Some(Step::Redirect(
-                Box::new(HopReport::new(&hop)),
-                Head::new(&hop.response(), buf),
-            ))
+            Some(Step::Redirect(report, head))
         }
         Event::Final(done) => {
             if let Some(jar) = jar {
