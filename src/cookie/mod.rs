@@ -125,9 +125,11 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// What each cookie costs in [`Limits::total_bytes`] beyond its strings: so that the
-    /// number of cookies is bounded too.
-    pub const OVERHEAD: usize = 64;
+    /// What each cookie costs in [`Limits::total_bytes`] beyond its strings: the size of
+    /// its record in the jar (so that the number of cookies is bounded too, and the bytes
+    /// are close to the heap the jar uses; its list may keep up to twice the records'
+    /// room, as a `Vec` grows).
+    pub const OVERHEAD: usize = core::mem::size_of::<Cookie>();
 }
 
 impl Default for Limits {

@@ -654,3 +654,11 @@ fn trait_objects() {
     let mut boxed: alloc::boxed::Box<dyn CookieJar> = alloc::boxed::Box::new(Jar::new());
     assert_eq!(through(&mut boxed), 1);
 }
+
+#[test]
+fn a_cookie_record_is_small() {
+    // Four boxed strings, the expiry, the flags and two counters: what `Limits::OVERHEAD`
+    // charges for each cookie besides its strings.
+    std::println!("Limits::OVERHEAD = {}", Limits::OVERHEAD);
+    assert!(Limits::OVERHEAD <= 16 * core::mem::size_of::<usize>());
+}
