@@ -186,7 +186,8 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Optio
 /// `fetch`, `--max-redirs` and `--block-private` unless they are the profile's default,
 /// `--start-space`, each `--resolve`, the URL; quoted for a POSIX shell where needed. A
 /// body that is not UTF-8 is shown lossily (the command then sends other bytes), and a
-/// policy the options cannot say (private targets allowed under `strict`) is not either.
+/// policy the options cannot say (private targets allowed under `strict`) is not either,
+/// nor is a cookie jar (`-b`, `-c`: its cookies are no argument).
 pub fn command_line(prog: &str, opts: &Options) -> String {
     let mut args = vec![prog.to_owned()];
     let implied = if opts.body.is_some() {
