@@ -256,6 +256,28 @@ mod tests {
     }
 
     #[test]
+    fn cookie_arguments() {
+        let parse = |a: &[&str]| parse_args(args(a)).map(|o| o.unwrap());
+        let o = parse(&["http://h/"]).unwrap();
+        assert!(
+            o.jar.is_none() && o.cookie_out.is_none(),
+            "no -b/-c: no cookie engine"
+        );
+        // A -b file that does not exist is an empty jar, as for curl.
+        let missing = std::env::temp_dir().join(format!("no-such-jar-{}", std::process::id()));
+        let missing = missing.to_string_lossy().into_owned();
+        let o = parse(&["-b", &missing, "http://h/"]).unwrap();
+        assert!(o.jar.as_ref().is_some_and(|j| j.is_empty()) && o.cookie_out.is_none());
+        let o = parse(&["--cookie-jar", "out.txt", "http://h/"]).unwrap();
+        assert!(o.jar.is_some());
+        assert_eq!(o.cookie_out.as_deref(), Some("out.txt"));
+        // curl's `-b NAME=VALUE` is not supported; the jar owns the Cookie header.
+        assert!(parse(&["-b", "a=1", "http://h/"]).is_err());
+        assert!(parse(&["-c", "j", "-H", "Cookie: a=1", "http://h/"]).is_err());
+        assert!(parse(&["-H", "Cookie: a=1", "http://h/"]).is_ok());
+    }
+
+    #[test]
     fn curl_like_arguments() {
         assert!(parse_args(args(&[])).unwrap().is_none());
         let o = parse_args(args(&["-d", "a=1", "-H", "X-A: b", "http://h/"]))
