@@ -3,10 +3,17 @@
 //! ```text
 //! cargo run --example follow -- [-X METHOD] [-d BODY] [-H 'Name: value']... [--max-redirs N]
 //!     [--profile fetch|strict|curl] [--block-private] [--start-space public|private|local]
-//!     [--resolve HOST:PORT:ADDR[,ADDR]...]... URL
+//!     [--resolve HOST:PORT:ADDR[,ADDR]...]... [-b FILE] [-c FILE] URL
 //! cargo run --example follow            # no URL: a self-contained loopback demo
 //! cargo run --example follow -- --help  # every option
 //! ```
+//!
+//! Cookies (`-b FILE`, `-c FILE`): curl's cookie engine over the crate's `Jar`, reading and
+//! writing curl's Netscape cookie files (`common/cookies.rs`); each response's
+//! `Set-Cookie` is stored against the URL of the request that got it and each request
+//! carries the jar's `Cookie` for its own URL, so that
+//! `follow -b jar -c jar http://HOST/cookies/set?a=1` ends at httpbin's `/cookies` showing
+//! `a=1`, as `curl -L -b jar -c jar` does.
 //!
 //! The trace goes to stderr like `curl -v` (`>` sent, `<` received, `*` decisions: which
 //! method, which headers were kept or dropped and why, whether the connection is reused);
@@ -41,7 +48,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use common::driver::ClientError;
-use common::{blocking, cli, demo};
+use common::{blocking, cli, cookies, demo};
 
 fn main() -> ExitCode {
     let opts = match cli::parse_args(std::env::args().skip(1)) {
@@ -53,6 +60,9 @@ fn main() -> ExitCode {
     };
     let result = match opts {
         Some(opts) => blocking::run(&opts, &mut std::io::stderr()).and_then(|outcome| {
+            if let (Some(file), Some(jar)) = (&opts.cookie_out, &outcome.jar) {
+                cookies::save(file, jar)?;
+            }
             std::io::stdout().write_all(&outcome.body)?;
             Ok(())
         }),

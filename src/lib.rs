@@ -339,6 +339,7 @@ extern crate alloc;
 extern crate std;
 
 mod address;
+mod cookie;
 mod drain;
 mod error;
 mod head;
@@ -359,6 +360,7 @@ mod rules;
 mod views;
 
 pub use address::AddressSpace;
+pub use cookie::{Cookie, CookieJar, IgnoredWhy, Jar, Limits, SameSite, Stored};
 pub use drain::{
     DEFAULT_MAX_BODY, Decoded, DrainError, Drained, Drainer, Framing, MAX_CHUNK_LINE,
     MAX_TRAILER_BYTES, MAX_TRAILER_FIELDS,

@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use redirects::{AddressSpace, Method, Policy, Rules};
 
+use super::cookies;
 use super::driver::{Options, Resolve};
 
 /// What `--help` prints.
@@ -26,6 +27,11 @@ with no URL, runs a self-contained demo on 127.0.0.1
   --resolve HOST:PORT:ADDR[,ADDR]...
                            connect to ADDR for HOST:PORT instead of asking DNS, as curl's
                            --resolve (IPv6 in brackets; repeatable)
+  -b, --cookie FILE        turn the cookie engine on, starting with the cookies of FILE
+                           (curl's Netscape format; a missing file is an empty jar): every
+                           response's Set-Cookie is stored against its request's URL, every
+                           request carries the jar's Cookie for its own URL
+  -c, --cookie-jar FILE    turn the cookie engine on and write the jar to FILE at the end
 
 Private networks: before every connection, every address about to be tried is checked
 (Follow::check_address); if one is in a less public space than the chain started in, the
@@ -85,6 +91,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Optio
     let (mut method, mut url, mut headers, mut body, mut max) = (None, None, vec![], None, None);
     let (mut rules, mut block_private, mut start_space, mut resolve) =
         (&Rules::FETCH, false, None, vec![]);
+    let (mut cookie_in, mut cookie_out) = (None, None);
     while let Some(arg) = args.next() {
         let mut value = |what: &str| args.next().ok_or(format!("{arg} needs {what}"));
         match arg.as_str() {
@@ -110,6 +117,17 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Optio
             "--block-private" => block_private = true,
             "--start-space" => start_space = Some(space(&value("public, private or local")?)?),
             "--resolve" => resolve.push(parse_resolve(&value("HOST:PORT:ADDR")?)?),
+            "-b" | "--cookie" => {
+                let file = value("a cookie file")?;
+                if file.contains('=') {
+                    return Err(format!(
+                        "-b {file:?}: only a cookie file here (curl's NAME=VALUE form is not \
+                         supported)"
+                    ));
+                }
+                cookie_in = Some(file);
+            }
+            "-c" | "--cookie-jar" => cookie_out = Some(value("a cookie file")?),
             "-h" | "--help" => return Err(USAGE.into()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
             _ if url.is_some() => return Err(format!("only one URL, please\n{USAGE}")),
@@ -145,6 +163,21 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Optio
     }
     opts.start_space = start_space;
     opts.resolve = resolve;
+    if cookie_in.is_some() || cookie_out.is_some() {
+        if opts
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+        {
+            return Err("-H 'Cookie: ..' with -b/-c: the jar owns the Cookie header".into());
+        }
+        let jar = match &cookie_in {
+            Some(file) => cookies::load(file).map_err(|e| format!("-b {file:?}: {e}"))?,
+            None => cookies::new_jar(),
+        };
+        opts.jar = Some(jar);
+        opts.cookie_out = cookie_out;
+    }
     Ok(Some(opts))
 }
 
@@ -153,7 +186,8 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Optio
 /// `fetch`, `--max-redirs` and `--block-private` unless they are the profile's default,
 /// `--start-space`, each `--resolve`, the URL; quoted for a POSIX shell where needed. A
 /// body that is not UTF-8 is shown lossily (the command then sends other bytes), and a
-/// policy the options cannot say (private targets allowed under `strict`) is not either.
+/// policy the options cannot say (private targets allowed under `strict`) is not either,
+/// nor is a cookie jar (`-b`, `-c`: its cookies are no argument).
 pub fn command_line(prog: &str, opts: &Options) -> String {
     let mut args = vec![prog.to_owned()];
     let implied = if opts.body.is_some() {
@@ -219,6 +253,28 @@ mod tests {
 
     fn args(s: &[&str]) -> Vec<String> {
         s.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn cookie_arguments() {
+        let parse = |a: &[&str]| parse_args(args(a)).map(|o| o.unwrap());
+        let o = parse(&["http://h/"]).unwrap();
+        assert!(
+            o.jar.is_none() && o.cookie_out.is_none(),
+            "no -b/-c: no cookie engine"
+        );
+        // A -b file that does not exist is an empty jar, as for curl.
+        let missing = std::env::temp_dir().join(format!("no-such-jar-{}", std::process::id()));
+        let missing = missing.to_string_lossy().into_owned();
+        let o = parse(&["-b", &missing, "http://h/"]).unwrap();
+        assert!(o.jar.as_ref().is_some_and(|j| j.is_empty()) && o.cookie_out.is_none());
+        let o = parse(&["--cookie-jar", "out.txt", "http://h/"]).unwrap();
+        assert!(o.jar.is_some());
+        assert_eq!(o.cookie_out.as_deref(), Some("out.txt"));
+        // curl's `-b NAME=VALUE` is not supported; the jar owns the Cookie header.
+        assert!(parse(&["-b", "a=1", "http://h/"]).is_err());
+        assert!(parse(&["-c", "j", "-H", "Cookie: a=1", "http://h/"]).is_err());
+        assert!(parse(&["-H", "Cookie: a=1", "http://h/"]).is_ok());
     }
 
     #[test]

@@ -43,6 +43,16 @@
 //! space. Addresses from DNS, and `--resolve` addresses for any other host or port, are
 //! always checked; without `--start-space`, so are the first host's.
 //!
+//! # Cookies
+//!
+//! With a jar ([`Options::jar`], `-b`/`-c`), the driver applies it on every hop, as the
+//! crate's `CookieJar` seam says: each response's `Set-Cookie` fields are stored against
+//! the URL of the request that received it (never the `Location` target:
+//! CVE-2015-2296), and each request carries the `Cookie` the jar gives for its own URL: on
+//! the [`Request`] for the first one, on the `Redirect` handle (`remove_header` then
+//! `set_header`) for the others. The jar then owns the `Cookie` header (a `-H 'Cookie: ..'`
+//! is refused with a jar). The jar at the end is [`Outcome::jar`].
+//!
 //! Plain `http` only: a real client would put TLS on the connection where `Target::tls`
 //! says so.
 
@@ -51,8 +61,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use redirects::{
-    AddressSpace, Body, CurlRequest, DrainError, Drainer, Event, Follow, Method, Policy, Request,
-    Url,
+    AddressSpace, Body, CookieJar, CurlRequest, DrainError, Drainer, Event, Follow, Jar, Method,
+    Policy, Request, Url,
 };
 
 use super::report::{self, Head, HopReport};
@@ -86,6 +96,10 @@ pub struct Options {
     pub start_space: Option<AddressSpace>,
     /// Addresses to use instead of resolving a host and port (curl's `--resolve`).
     pub resolve: Vec<Resolve>,
+    /// The cookie jar to start with (`-b`, `-c`); `None`: no cookie engine.
+    pub jar: Option<Jar>,
+    /// Where to write the jar at the end (`-c FILE`).
+    pub cookie_out: Option<String>,
 }
 
 /// Addresses to use for `host:port` instead of asking the resolver (curl's
@@ -123,6 +137,8 @@ impl Options {
             max_body: 16 << 20,
             start_space: None,
             resolve: Vec::new(),
+            jar: None,
+            cookie_out: None,
         }
     }
 
@@ -169,6 +185,8 @@ pub struct Outcome {
     pub sent: Vec<Sent>,
     /// How many connections were opened.
     pub connections: usize,
+    /// The cookie jar after the chain (with [`Options::jar`]).
+    pub jar: Option<Jar>,
 }
 
 /// Why a chain failed.
@@ -269,6 +287,8 @@ fn next_step(
     follow: &mut Follow,
     buf: &[u8],
     trace: &mut dyn Write,
+    jar: Option<&mut Jar>,
+    notes: &mut Vec<String>,
 ) -> Result<Option<Step>, ClientError> {
     let event = follow.handle_response(buf).inspect_err(|_| {
         let end = buf
@@ -279,15 +299,59 @@ fn next_step(
     })?;
     Ok(match event {
         Event::NeedData => None,
-        Event::Redirect(hop) => Some(Step::Redirect(
-            Box::new(HopReport::new(&hop)),
-            Head::new(&hop.response(), buf),
-        )),
-        Event::Final(done) => Some(Step::Final(
-            Head::new(&done.response(), buf),
-            done.url().clone(),
-        )),
+        Event::Redirect(mut hop) => {
+            // The report is the machine's decisions; the jar's edits come after it.
+            let report = Box::new(HopReport::new(&hop));
+            let head = Head::new(&hop.response(), buf);
+            if let Some(jar) = jar {
+                // Stored against the URL that answered with the 3xx, then the next
+                // request's `Cookie` from the jar for its own URL.
+                let from = hop.from_url().clone();
+                for field in hop.response().headers_named("set-cookie") {
+                    notes.push(store(jar, &from, field));
+                }
+                hop.remove_header("Cookie");
+                let next = hop.request().url().clone();
+                let mut value = Vec::new();
+                let n = jar.cookie_header(&next, &mut value);
+                if n > 0 {
+                    hop.set_header("Cookie", &value)
+                        .map_err(redirects::Error::from)?;
+                }
+                notes.push(format!("*   Cookie: {n} from the jar for {next}"));
+            }
+            Some(Step::Redirect(report, head))
+        }
+        Event::Final(done) => {
+            if let Some(jar) = jar {
+                for field in done.response().headers_named("set-cookie") {
+                    notes.push(store(jar, done.url(), field));
+                }
+            }
+            Some(Step::Final(
+                Head::new(&done.response(), buf),
+                done.url().clone(),
+            ))
+        }
     })
+}
+
+/// Stores one `Set-Cookie` field received from `url`; the trace line saying what the jar
+/// did with it.
+fn store(jar: &mut Jar, url: &Url, field: &[u8]) -> String {
+    let stored = jar.store(url, field);
+    let field = report::escape(field);
+    format!("*   Set-Cookie: {field} -> jar: {stored:?} (for {url})")
+}
+
+/// The `Cookie` header from the jar for the first request.
+fn first_cookie(jar: &mut Jar, request: &mut Request) -> Result<(), redirects::Error> {
+    let mut value = Vec::new();
+    let url = request.url().clone();
+    if jar.cookie_header(&url, &mut value) > 0 {
+        request.push_header("Cookie", &value)?;
+    }
+    Ok(())
 }
 
 /// The I/O a runtime does for the driver next.
@@ -405,12 +469,19 @@ pub struct Driver<'a> {
     hops: Vec<HopReport>,
     sent: Vec<Sent>,
     connections: usize,
+    /// The cookie jar, applied on every hop.
+    jar: Option<Jar>,
 }
 
 impl<'a> Driver<'a> {
     /// A driver for the chain `opts` describes, printing its trace to `trace`.
     pub fn new(opts: &'a Options, trace: &'a mut dyn Write) -> Result<Driver<'a>, ClientError> {
-        let follow = Follow::new(first_request(opts)?, opts.policy.clone())?;
+        let mut jar = opts.jar.clone();
+        let mut request = first_request(opts)?;
+        if let Some(jar) = &mut jar {
+            first_cookie(jar, &mut request)?;
+        }
+        let follow = Follow::new(request, opts.policy.clone())?;
         let target = follow.request().target();
         let first = (target.connect_host().to_owned(), target.port);
         let chain_space = opts.start_space.unwrap_or_else(|| {
@@ -438,6 +509,7 @@ impl<'a> Driver<'a> {
             hops: Vec::new(),
             sent: Vec::new(),
             connections: 0,
+            jar,
         })
     }
 
@@ -694,7 +766,15 @@ impl<'a> Driver<'a> {
             self.sent.push(sent);
         }
         self.buf.extend_from_slice(data);
-        let Some(step) = next_step(&mut self.follow, &self.buf, self.trace)? else {
+        let mut notes = Vec::new();
+        let step = next_step(
+            &mut self.follow,
+            &self.buf,
+            self.trace,
+            self.jar.as_mut(),
+            &mut notes,
+        )?;
+        let Some(step) = step else {
             self.state = State::Head;
             return Ok(Action::Read);
         };
@@ -702,9 +782,19 @@ impl<'a> Driver<'a> {
             Step::Redirect(_, head) | Step::Final(head, _) => (head.head_len, head.body_length),
         };
         let then = match step {
-            Step::Redirect(hop, head) => {
+            Step::Redirect(mut hop, head) => {
                 report::head_lines(self.trace, "< ", &head.raw)?;
-                report::hop(self.trace, &hop)?;
+                if self.jar.is_some() {
+                    // Said below, with what the jar did, instead.
+                    let set_cookies = std::mem::take(&mut hop.set_cookies);
+                    report::hop(self.trace, &hop)?;
+                    hop.set_cookies = set_cookies;
+                } else {
+                    report::hop(self.trace, &hop)?;
+                }
+                for note in notes {
+                    writeln!(self.trace, "{note}")?;
+                }
                 if !hop.reuse {
                     // Closing the connection discards the body: no need to read it.
                     let id = self.conn.map_or(0, |c| c.id);
@@ -718,6 +808,9 @@ impl<'a> Driver<'a> {
             }
             Step::Final(head, url) => {
                 report::head_lines(self.trace, "< ", &head.raw)?;
+                for note in notes {
+                    writeln!(self.trace, "{note}")?;
+                }
                 Then::Final(head, url)
             }
         };
@@ -786,6 +879,7 @@ impl<'a> Driver<'a> {
                     hops: std::mem::take(&mut self.hops),
                     sent: std::mem::take(&mut self.sent),
                     connections: self.connections,
+                    jar: self.jar.take(),
                 })))
             }
         }

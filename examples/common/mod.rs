@@ -8,6 +8,7 @@
 
 pub mod blocking;
 pub mod cli;
+pub mod cookies;
 pub mod demo;
 pub mod driver;
 pub mod report;

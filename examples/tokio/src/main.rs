@@ -25,9 +25,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 
-use common::cli;
 use common::demo::{self, Received};
 use common::driver::{Action, ClientError, Driver, Input, Options, Outcome};
+use common::{cli, cookies};
 
 /// Runs `io` within `limit`; a timeout is an I/O error like any other.
 async fn timed<T>(limit: Duration, io: impl Future<Output = io::Result<T>>) -> io::Result<T> {
@@ -177,9 +177,12 @@ async fn main() -> ExitCode {
     let result = match opts {
         // The driver checks the deadline between actions; this bounds a stuck one too.
         Some(opts) => match timeout(opts.deadline, run(&opts, &mut io::stderr())).await {
-            Ok(Ok(outcome)) => io::stdout()
-                .write_all(&outcome.body)
-                .map_err(ClientError::Io),
+            Ok(Ok(outcome)) => match (&opts.cookie_out, &outcome.jar) {
+                (Some(file), Some(jar)) => cookies::save(file, jar),
+                _ => Ok(()),
+            }
+            .and_then(|()| io::stdout().write_all(&outcome.body))
+            .map_err(ClientError::Io),
             Ok(Err(e)) => Err(e),
             Err(_) => Err(ClientError::Deadline),
         },

@@ -278,7 +278,47 @@ fn run() -> Result<(), i32> {
     }
     check(follow.is_finished(), 50)?;
     parsed_hop()?;
-    hosts()
+    hosts()?;
+    cookies()
+}
+
+/// The cookie jar without `std`: a login `302` sets a cookie, stored against the URL that
+/// answered it; the next request (same host) carries it, another host does not; `Max-Age=0`
+/// deletes it. Codes 90..=97.
+fn cookies() -> Result<(), i32> {
+    use redirects::{CookieJar, Jar, Stored};
+    let mut jar = Jar::new();
+    jar.set_now(1_800_000_000);
+    let mut follow = Follow::new(
+        Request::get("http://a.test/login").map_err(|_| 90)?,
+        Policy::fetch(),
+    )
+    .map_err(|_| 90)?;
+    let response: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: /home\r\n\
+        Set-Cookie: sid=42; Path=/; HttpOnly\r\nContent-Length: 0\r\n\r\n";
+    let Ok(Event::Redirect(mut hop)) = follow.handle_response(response) else {
+        return Err(91);
+    };
+    let from = hop.from_url().clone();
+    for field in hop.response().headers_named("Set-Cookie") {
+        check(jar.store(&from, field) == Stored::Added, 92)?;
+    }
+    let next = hop.request().url().clone();
+    let mut value = Vec::new();
+    check(jar.cookie_header(&next, &mut value) == 1, 93)?;
+    hop.set_header("Cookie", &value).map_err(|_| 94)?;
+    check(
+        follow.request().header("Cookie") == Some(&b"sid=42"[..]),
+        95,
+    )?;
+    let other = Url::parse("http://b.test/").map_err(|_| 96)?;
+    value.clear();
+    check(
+        jar.cookie_header(&other, &mut value) == 0 && value.is_empty(),
+        96,
+    )?;
+    let deleted = jar.store(&from, b"sid=; Max-Age=0; Path=/");
+    check(deleted == Stored::Deleted && jar.is_empty(), 97)
 }
 
 /// The same kind of hop through the parsed-head entry point, as a firmware HTTP client
