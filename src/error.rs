@@ -370,6 +370,10 @@ pub enum InvalidRequest {
     /// A request in `same-origin` mode ([`Request::mode`](crate::Request::mode)) whose
     /// first URL is not of the request's origin (Fetch: a network error).
     CrossOrigin,
+    /// With a cookie jar ([`Follow::with_cookie_jar`](crate::Follow::with_cookie_jar))
+    /// the jar owns `Cookie`: a caller-set `Cookie`, or a per-redirect edit of it, is
+    /// refused (put the cookies in the jar).
+    JarOwnsCookie,
     /// With a request mode the machine owns `Origin`: a per-redirect edit of it is
     /// refused ([`Request::mode`](crate::Request::mode)).
     ModeOwnsOrigin,
@@ -514,6 +518,9 @@ impl fmt::Display for InvalidRequest {
             }
             InvalidRequest::CrossOrigin => {
                 f.write_str("same-origin mode request to a URL of another origin")
+            }
+            InvalidRequest::JarOwnsCookie => {
+                f.write_str("the cookie jar owns the Cookie header: set cookies in the jar")
             }
             InvalidRequest::ModeOwnsOrigin => {
                 f.write_str("the request mode owns the Origin header: it cannot be edited")

@@ -34,6 +34,9 @@ impl Class {
     pub(crate) const REFERER: Class = Class(32);
     /// `Origin`: becomes `null` once the chain is redirect-tainted.
     pub(crate) const ORIGIN: Class = Class(64);
+    /// The `Cookie` a cookie jar gives a request: written by the machine for each
+    /// request, never forwarded.
+    pub(crate) const COOKIE_JAR: Class = Class(128);
     /// The classes the credential step decides on each redirect.
     pub(crate) const BOUND: Class = Class(4 | 16);
 

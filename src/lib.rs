@@ -360,7 +360,7 @@ mod rules;
 mod views;
 
 pub use address::AddressSpace;
-pub use cookie::{Cookie, CookieJar, IgnoredWhy, Jar, Limits, SameSite, Stored};
+pub use cookie::{Cookie, CookieJar, CookieReport, IgnoredWhy, Jar, Limits, SameSite, Stored};
 pub use drain::{
     DEFAULT_MAX_BODY, Decoded, DrainError, Drained, Drainer, Framing, MAX_CHUNK_LINE,
     MAX_TRAILER_BYTES, MAX_TRAILER_FIELDS,

@@ -27,6 +27,7 @@ use core::net::IpAddr;
 use url::Url;
 
 use crate::address::AddressSpace;
+use crate::cookie::{CookieJar, CookieReport};
 use crate::error::{Error, InvalidRequest, Malformed, PrivateTarget};
 use crate::head::{Check, Head, INTERIM_FRAME, LocationField, Parsed, Scanner, field_size};
 use crate::headers::{
@@ -123,6 +124,9 @@ pub(crate) struct Notes {
     pub(crate) space: Option<(AddressSpace, AddressSpace)>,
     /// How the `Origin` was decided, with a request mode.
     pub(crate) origin: Option<OriginDecision>,
+    /// What the cookie jar did, with one: with the last response's `Set-Cookie` fields,
+    /// and for the current request's `Cookie`.
+    pub(crate) cookies: Option<CookieReport>,
 }
 
 /// The redirect state machine for one chain.
@@ -148,7 +152,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 976 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 1,000 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -160,7 +164,7 @@ pub(crate) struct Notes {
 /// values, at most [`Policy::max_head_size`]), which grows to the largest head and is
 /// reused; the byte path allocates it only for a head with an obsolete line fold (its
 /// unfolded copy, at most the head's size).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Follow {
     policy: Policy,
     method: Method,
@@ -198,6 +202,17 @@ pub struct Follow {
     /// How curl would send the current request (the `curl` rules decide by it).
     curl: CurlRequest,
     notes: Notes,
+    /// The cookie jar the chain uses ([`Follow::with_cookie_jar`]), if any.
+    jar: Option<JarSlot>,
+}
+
+/// The chain's cookie jar, boxed (the machine does not name the caller's type).
+struct JarSlot(Box<dyn CookieJar + Send + Sync>);
+
+impl core::fmt::Debug for JarSlot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("CookieJar")
+    }
 }
 
 impl Follow {
@@ -371,7 +386,9 @@ impl Follow {
                 hsts: upgraded,
                 space: None,
                 origin: None,
+                cookies: None,
             },
+            jar: None,
         };
         if let Some(mode) = mode {
             // The machine owns `Origin`: the caller's fields only named the request's
@@ -804,6 +821,9 @@ impl Follow {
     /// [`Follow::decide_owned`], its only other caller.
     #[inline(always)]
     fn decide(&mut self, buf: &[u8]) -> Result<Option<Undo>, Error> {
+        if self.jar.is_some() {
+            self.store_cookies(buf);
+        }
         let rules = self.policy.rules();
         let status = self.head.status;
         if self.head.location == LocationField::Conflict
@@ -937,6 +957,7 @@ impl Follow {
             hsts: hsts.map(|source| HstsUpgrade { source }),
             space: target_space.map(|target| (target, self.space)),
             origin: None,
+            cookies: self.notes.cookies.map(CookieReport::of_response),
         };
         changed |= self.recompute_referer(buf, n, location.as_ref());
         changed |= self.apply_origin_taint(n);
@@ -948,6 +969,9 @@ impl Follow {
         }
         let credential_target = location.as_ref().filter(|_| rules.credentials_before_hsts);
         changed |= self.apply_credential_rule(n, credential_target);
+        if self.jar.is_some() {
+            changed |= self.apply_jar_cookie(n);
+        }
         if changed {
             self.headers.render();
         }
@@ -1291,10 +1315,14 @@ impl Follow {
         Ok(())
     }
 
-    /// With a request mode the machine owns `Origin`: an edit of it is refused.
+    /// With a request mode the machine owns `Origin`, with a cookie jar `Cookie`: an edit
+    /// of them is refused.
     fn check_mode_edit(&self, name: &str) -> Result<(), InvalidRequest> {
         if self.mode.is_some() && classify(name, false).has(Class::ORIGIN) {
             return Err(InvalidRequest::ModeOwnsOrigin);
+        }
+        if self.jar.is_some() && name.eq_ignore_ascii_case("cookie") {
+            return Err(InvalidRequest::JarOwnsCookie);
         }
         Ok(())
     }
@@ -1380,6 +1408,113 @@ impl Follow {
             self.apply_credential_rule(n, None);
         }
         self.headers.render();
+    }
+
+    /// Gives the chain a cookie jar (RFC 6265bis): from now on every response of the chain
+    /// that is not a `1xx` (a `3xx` included) has its `Set-Cookie` fields stored in it
+    /// against the URL of the request that received it (never the redirect's target:
+    /// Python requests' CVE-2015-2296), and every request, this one included, carries the
+    /// `Cookie` the jar gives for its own URL, or none. The jar owns `Cookie`: a
+    /// caller-set `Cookie` on the request is [`InvalidRequest::JarOwnsCookie`] (put those
+    /// cookies in the jar, where each goes only to the hosts it matches), and so is an
+    /// edit of `Cookie` on a redirect. [`Redirect::cookies`] and [`Final::cookies`] say
+    /// what the jar did.
+    ///
+    /// Call it before anything of the first response is fed (else
+    /// [`Error::InvalidState`]); get the jar back with [`Follow::take_cookie_jar`] to use
+    /// it for the next chain. A jar shared between chains is a type of the caller's that
+    /// implements [`CookieJar`] over it (with `std`, `Arc<Mutex<J>>` does).
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Jar, Policy, Request};
+    /// let mut follow = Follow::new(Request::get("http://a.test/login")?, Policy::fetch())?
+    ///     .with_cookie_jar(Jar::new())?;
+    /// let bytes = b"HTTP/1.1 302 Found\r\nSet-Cookie: sid=42\r\nLocation: /home\r\n\r\n";
+    /// let Event::Redirect(hop) = follow.handle_response(bytes)? else { panic!() };
+    /// // Stored against http://a.test/login, sent to http://a.test/home.
+    /// assert_eq!(hop.request().header("cookie"), Some(&b"sid=42"[..]));
+    /// assert_eq!(hop.cookies().map(|c| (c.stored, c.sent)), Some((1, 1)));
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn with_cookie_jar(
+        mut self,
+        jar: impl CookieJar + Send + Sync + 'static,
+    ) -> Result<Follow, Error> {
+        let fresh = matches!(&self.state, State::Reading(scan) if !scan.fed() && !scan.headed())
+            && self.history.is_empty();
+        if !fresh || self.jar.is_some() {
+            return Err(Error::InvalidState);
+        }
+        if self
+            .headers
+            .fields
+            .iter()
+            .any(|f| !f.machine && f.removed.is_none() && f.name.eq_ignore_ascii_case("cookie"))
+        {
+            return Err(InvalidRequest::JarOwnsCookie.into());
+        }
+        self.jar = Some(JarSlot(Box::new(jar)));
+        self.notes.cookies = Some(CookieReport::default());
+        self.apply_jar_cookie(0);
+        self.headers.render();
+        Ok(self)
+    }
+
+    /// The chain's cookie jar ([`Follow::with_cookie_jar`]), to read or to ask for the
+    /// `Cookie` of a request the caller makes itself.
+    pub fn cookie_jar_mut(&mut self) -> Option<&mut (dyn CookieJar + Send + Sync + 'static)> {
+        self.jar.as_mut().map(|j| &mut *j.0)
+    }
+
+    /// Takes the cookie jar back (for the next chain); the chain has none from then on.
+    pub fn take_cookie_jar(&mut self) -> Option<Box<dyn CookieJar + Send + Sync>> {
+        self.jar.take().map(|j| j.0)
+    }
+
+    /// Stores the `Set-Cookie` fields of the complete head (read from `buf`, as
+    /// [`Follow::decide`] reads it) against the current URL (the request that received the
+    /// response), and notes what the jar did.
+    fn store_cookies(&mut self, buf: &[u8]) {
+        let Some(JarSlot(jar)) = &mut self.jar else {
+            return;
+        };
+        // `buf` is what `decide` reads the head from: the caller's bytes, or the machine's
+        // own copy of a parsed or unfolded head.
+        let mut report = CookieReport::default();
+        for value in self.head.values_named(buf, b"set-cookie") {
+            report.count(jar.store(&self.url, value));
+        }
+        self.notes.cookies = Some(report);
+    }
+
+    /// Writes the jar's `Cookie` for request `n` (to `self.url`), replacing the one it
+    /// wrote for the request before. Whether anything changed.
+    fn apply_jar_cookie(&mut self, n: u32) -> bool {
+        let Some(JarSlot(jar)) = &mut self.jar else {
+            return false;
+        };
+        let mut value = Vec::new();
+        let sent = jar.cookie_header(&self.url, &mut value);
+        if let Some(report) = &mut self.notes.cookies {
+            report.sent = u16::try_from(sent).unwrap_or(u16::MAX);
+        }
+        let live = self
+            .headers
+            .fields
+            .iter()
+            .position(|f| f.machine && f.class.has(Class::COOKIE_JAR) && f.removed.is_none());
+        if let Some(i) = live {
+            if !value.is_empty() && *self.headers.fields[i].value == *value {
+                return false;
+            }
+            self.headers.fields[i].removed = Some((RemovalReason::Recomputed, n));
+        }
+        if !value.is_empty() {
+            self.headers
+                .fields
+                .push(Field::machine("Cookie", &value, Class::COOKIE_JAR, n));
+        }
+        live.is_some() || !value.is_empty()
     }
 
     /// Applies the private-target rule to the address the caller is about to connect to

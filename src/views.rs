@@ -4,6 +4,7 @@
 use url::Url;
 
 use crate::address::AddressSpace;
+use crate::cookie::CookieReport;
 use crate::drain::Framing;
 use crate::error::{Error, InvalidRequest};
 use crate::headers::{Class, RemovalReason};
@@ -254,6 +255,13 @@ impl<'a> Redirect<'a> {
         self.m.notes().origin
     }
 
+    /// With a cookie jar ([`Follow::with_cookie_jar`]): what it did with this response's
+    /// `Set-Cookie` fields (stored against [`Redirect::from_url`]) and how many cookies
+    /// the next request's `Cookie` carries. `None` without a jar.
+    pub fn cookies(&self) -> Option<CookieReport> {
+        self.m.notes().cookies
+    }
+
     /// The chain's redirect taint with this redirect (Fetch, whatwg/fetch#1807): whether
     /// a redirect so far left the request's origin (or site) from a URL not of it. A
     /// cookie jar that applies `SameSite` reads it; anything but
@@ -409,6 +417,12 @@ impl<'a> Final<'a> {
     /// The URL that answered with it.
     pub fn url(&self) -> &'a Url {
         self.m.url()
+    }
+
+    /// With a cookie jar ([`Follow::with_cookie_jar`]): what it did with the final
+    /// response's `Set-Cookie` fields (stored against [`Final::url`]; `sent` is 0).
+    pub fn cookies(&self) -> Option<CookieReport> {
+        self.m.notes().cookies
     }
 
     /// Where the final body starts, how it is delimited and whether the connection can

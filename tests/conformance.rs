@@ -130,6 +130,9 @@ const FORMAT3_KEYS: &[(&str, &str)] = &[
     ("first", "headers_exclude"),
     ("first", "cookie"),
     ("expect.next", "cookie"),
+    ("expect.done", "cookie"),
+    ("policy", "cookie_jar"),
+    ("request", "cookies"),
     ("expect.error", "cross_origin_redirect"),
     ("expect.error", "credentials_in_location"),
 ];
@@ -218,6 +221,8 @@ enum Outcome {
         status: u16,
         url: String,
         redirects: u32,
+        /// The `Cookie` the chain's jar gives a further request to `url`, when it has one.
+        cookie: Option<String>,
     },
     Error(&'static str),
     /// The response bytes ended before the head did.
@@ -342,6 +347,8 @@ fn policy_for(case: &Map<String, Value>, format: Format) -> Result<Policy, Strin
                 value.as_bool().ok_or("block_private_targets not a bool")?,
             )?,
             "post_redirect" | "auto_referer" => curl_option(policy, key, value)?,
+            // The jar is the chain's (`jar_for`), not the policy's.
+            "cookie_jar" => policy,
             other => return Err(format!("unknown policy key `{other}`")),
         };
     }
@@ -463,6 +470,7 @@ fn outcome(result: Result<Event<'_>, Error>) -> Outcome {
             status: f.response().status(),
             url: f.url().to_string(),
             redirects: f.redirects(),
+            cookie: None,
         },
         Err(e) => Outcome::Error(e.code()),
     }
@@ -579,6 +587,7 @@ fn check(
             status,
             url,
             redirects,
+            cookie,
         } = got
         else {
             return mismatch("outcome", &"final response", got);
@@ -597,6 +606,15 @@ fn check(
             if r.as_u64() != Some(u64::from(*redirects)) {
                 return mismatch("redirects", r, redirects);
             }
+        }
+        match done.get("cookie") {
+            None => {}
+            Some(Value::Null) if cookie.is_none() => {}
+            Some(Value::String(w)) if cookie.as_deref() == Some(w.as_str()) => {}
+            Some(want @ (Value::Null | Value::String(_))) => {
+                return mismatch("cookie", want, cookie);
+            }
+            Some(other) => return Err(format!("bad expected cookie {other}")),
         }
         Ok(())
     } else if let Some(error) = expect.get("error") {
@@ -680,11 +698,47 @@ fn header_list(request: &redirects::OutgoingRequest<'_>) -> Vec<(String, String)
         .collect()
 }
 
+/// The chain's cookie jar: with `policy.cookie_jar` (3) true or `request.cookies` (3), a
+/// [`redirects::Jar`] with each `[url, set_cookie]` of `request.cookies` stored first.
+fn jar_for(case: &Map<String, Value>) -> Result<Option<redirects::Jar>, String> {
+    let wanted = match case.get("policy").and_then(|p| p.get("cookie_jar")) {
+        None => false,
+        Some(v) => v.as_bool().ok_or("cookie_jar is not a bool")?,
+    };
+    let seeds = case.get("request").and_then(|r| r.get("cookies"));
+    if !wanted && seeds.is_none() {
+        return Ok(None);
+    }
+    let mut jar = redirects::Jar::new();
+    for pair in seeds
+        .map(|s| s.as_array().ok_or("`cookies` is not a list"))
+        .transpose()?
+        .into_iter()
+        .flatten()
+    {
+        let pair = pair
+            .as_array()
+            .filter(|p| p.len() == 2)
+            .ok_or("bad cookies pair")?;
+        let (Some(url), Some(set_cookie)) = (pair[0].as_str(), pair[1].as_str()) else {
+            return Err("cookies pair is not two strings".into());
+        };
+        let url = redirects::Url::parse(url).map_err(|e| format!("cookies url: {e}"))?;
+        redirects::CookieJar::store(&mut jar, &url, &latin1(set_cookie)?);
+    }
+    Ok(Some(jar))
+}
+
 fn run_case(case: &Map<String, Value>, format: Format, mode: Feed) -> Result<Vec<Outcome>, String> {
     check_keys(case, CASE_KEYS, format, "case")?;
     let policy = policy_for(case, format)?;
     let (request, body) = request_for(case, format)?;
     let mut follow = Follow::new(request, policy).map_err(|e| format!("Follow::new: {e}"))?;
+    if let Some(jar) = jar_for(case)? {
+        follow = follow
+            .with_cookie_jar(jar)
+            .map_err(|e| format!("with_cookie_jar: {e}"))?;
+    }
     if let Some(first) = case.get("first") {
         let first = first.as_object().ok_or("`first` is not an object")?;
         check_keys(first, FIRST_KEYS, format, "first")?;
@@ -709,7 +763,18 @@ fn run_case(case: &Map<String, Value>, format: Format, mode: Feed) -> Result<Vec
                 "step {i}: the chain already ended before this step"
             ));
         }
-        let got = feed(&mut follow, &bytes, mode);
+        let mut got = feed(&mut follow, &bytes, mode);
+        if let Outcome::Done { url, cookie, .. } = &mut got {
+            if let Some(jar) = follow.cookie_jar_mut() {
+                let mut value = Vec::new();
+                jar.cookie_header(
+                    &redirects::Url::parse(url).expect("a final URL"),
+                    &mut value,
+                );
+                *cookie =
+                    (!value.is_empty()).then(|| value.iter().map(|&b| char::from(b)).collect());
+            }
+        }
         if let Outcome::Unparsed(_) = got {
             // Nothing reached the crate: the comparison with the whole feed judges it.
             trace.push(got);
@@ -1175,13 +1240,39 @@ fn runner_format_3_keys() {
         v3,
         "Follow::new: invalid request: URL does not parse",
     );
-    // Format-3 keys other work owns are unknown here: they fail, never pass ignored.
+    // A key FORMAT.md does not define fails, never passes ignored.
     for (path, value) in [
-        (&["request", "cookies"][..], serde_json::json!([])),
-        (&["policy", "cookie_jar"][..], serde_json::json!(true)),
+        (&["request", "cookie"][..], serde_json::json!([])),
+        (&["policy", "cookies"][..], serde_json::json!(true)),
+        (&["policy", "mode"][..], serde_json::json!("cors")),
     ] {
         fails(&with(path, value), v3, "unknown");
     }
+    // The cookie keys: a jar, seeded, that changes what is sent (not ignored).
+    let jar_case = |seed: &str, want: Value| {
+        serde_json::json!({
+            "id": "jar",
+            "source": "runner test",
+            "policy": {"cookie_jar": true},
+            "request": {"method": "GET", "url": "http://a.test/",
+                        "cookies": [["http://a.test/", seed]]},
+            "first": {"cookie": want.clone()},
+            "steps": [
+                {"response": "HTTP/1.1 302 F\r\nSet-Cookie: b=2\r\nLocation: /n\r\n\r\n",
+                 "expect": {"next": {"cookie": "a=1; b=2"}}},
+                {"response": "HTTP/1.1 200 OK\r\nSet-Cookie: a=; Max-Age=0\r\nContent-Length: 0\r\n\r\n",
+                 "expect": {"done": {"status": 200, "cookie": "b=2"}}}
+            ]
+        })
+        .as_object()
+        .unwrap()
+        .clone()
+    };
+    for mode in [Feed::Whole, Feed::Bytewise, Feed::Parsed] {
+        run_case(&jar_case("a=1", "a=1".into()), v3, mode).unwrap();
+    }
+    fails(&jar_case("a=1", Value::Null), v3, "first: cookie");
+    fails(&jar_case("c=3", "c=3".into()), v3, "cookie");
     // `request.origin`: the request's origin; not a serialized origin fails the case, and
     // it changes what the chain does (the key is not ignored).
     let origin_case = |origin: &str| {

@@ -62,6 +62,61 @@ pub enum Stored {
     Ignored(IgnoredWhy),
 }
 
+/// What a chain's cookie jar did on one hop ([`Redirect::cookies`](crate::Redirect::cookies),
+/// [`Final::cookies`](crate::Final::cookies)): with the response's `Set-Cookie` fields,
+/// and for the next request's `Cookie`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CookieReport {
+    /// `Set-Cookie` fields of the response stored ([`Stored::Added`], [`Stored::Replaced`]).
+    pub stored: u16,
+    /// `Set-Cookie` fields that were expired on arrival ([`Stored::Deleted`],
+    /// [`Stored::Expired`]).
+    pub deleted: u16,
+    /// `Set-Cookie` fields the jar ignored ([`Stored::Ignored`]: a bad cookie, a `Domain`
+    /// that does not match the host, `Secure` over `http`, a limit, ...).
+    pub ignored: u16,
+    /// How many cookies the next request carries in its `Cookie` (0: no `Cookie`; always
+    /// 0 for a final response, which has no next request).
+    pub sent: u16,
+}
+
+impl CookieReport {
+    /// Counts one answer of [`CookieJar::store`].
+    pub(crate) fn count(&mut self, stored: Stored) {
+        let n = match stored {
+            Stored::Added | Stored::Replaced => &mut self.stored,
+            Stored::Deleted | Stored::Expired => &mut self.deleted,
+            Stored::Ignored(_) => &mut self.ignored,
+        };
+        *n = n.saturating_add(1);
+    }
+
+    /// What the response's fields did, before the next request's `Cookie` is decided.
+    pub(crate) fn of_response(self) -> CookieReport {
+        CookieReport { sent: 0, ..self }
+    }
+}
+
+/// A jar shared between chains (and threads): each chain locks it for each store and
+/// each `Cookie`. A poisoned lock is used as it is (a jar stays consistent after every
+/// call).
+#[cfg(feature = "std")]
+impl<J: CookieJar + ?Sized> CookieJar for std::sync::Arc<std::sync::Mutex<J>> {
+    fn store(&mut self, url: &Url, set_cookie: &[u8]) -> Stored {
+        let mut jar = self
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        jar.store(url, set_cookie)
+    }
+    fn cookie_header(&mut self, url: &Url, out: &mut Vec<u8>) -> usize {
+        let mut jar = self
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        jar.cookie_header(url, out)
+    }
+}
+
 /// Why a cookie was ignored ([`Stored::Ignored`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
