@@ -2497,3 +2497,95 @@ fn craft_cms_cve_2026_27127_dns_rebinding_resolved_address_checked_before_every_
         );
     });
 }
+
+/// The cookie header values each request of a chain carries from the chain's jar, hop by
+/// hop: `None` where the machine refused the hop (nothing is sent then).
+fn jar_chain(
+    policy: Policy,
+    first: &str,
+    seeds: &[(&str, &str)],
+    hops: &[String],
+) -> Vec<Option<String>> {
+    let mut jar = redirects::Jar::new();
+    for (url, set_cookie) in seeds {
+        let url = redirects::Url::parse(url).unwrap();
+        redirects::CookieJar::store(&mut jar, &url, set_cookie.as_bytes());
+    }
+    let mut follow = Follow::new(Request::get(first).unwrap(), policy)
+        .unwrap()
+        .with_cookie_jar(jar)
+        .unwrap();
+    let cookie = |r: &OutgoingRequest<'_>| {
+        r.header("cookie")
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
+    let mut sent = vec![cookie(&follow.request())];
+    for hop in hops {
+        match follow.handle_response(hop.as_bytes()) {
+            Ok(Event::Redirect(r)) => sent.push(cookie(&r.request())),
+            _ => break,
+        }
+    }
+    sent
+}
+
+/// hurl #5118 (CVE-2026-63481): jar cookies were not stripped on a cross-host redirect.
+/// With the chain's jar, each request carries only what the jar gives for its own URL: a
+/// cookie of a.test never reaches b.test, a look-alike host, or a host that merely ends in
+/// `a.test`; a `Secure` one never goes over `http`; a cookie a 3xx sets is stored against
+/// the URL that answered, never its target (Python requests CVE-2015-2296), and a
+/// `Domain` naming the target is ignored. Every policy: the jar's rules are not the
+/// credential rule, and no trusted origin or upgrade rule widens them.
+#[test]
+fn hurl_5118_cve_2026_63481_jar_cookies_do_not_follow_a_cross_host_redirect() {
+    let seeds = [
+        ("https://a.test/", "sid=jar-secret; Secure"),
+        ("https://a.test/", "pref=a-only"),
+    ];
+    for_every_policy(|label, policy| {
+        let hops = [
+            redirect(302, "https://b.test/"),
+            redirect(302, "https://a.test.evil.test/"),
+            redirect(302, "https://xa.test/"),
+            redirect(302, "https://a.test/back"),
+        ];
+        let sent = jar_chain(policy.clone(), "https://a.test/", &seeds, &hops);
+        assert_eq!(
+            sent[0].as_deref(),
+            Some("sid=jar-secret; pref=a-only"),
+            "{label}"
+        );
+        for (i, host) in [(1, "b.test"), (2, "look-alike"), (3, "suffix")] {
+            assert_eq!(sent[i], None, "{label}: {host}");
+        }
+        // Back on a.test: the jar's cookies again (they are a.test's).
+        assert_eq!(
+            sent[4].as_deref(),
+            Some("sid=jar-secret; pref=a-only"),
+            "{label}"
+        );
+
+        // https -> http on the same host: never the Secure cookie (strict refuses the hop).
+        let sent = jar_chain(
+            policy.clone(),
+            "https://a.test/",
+            &seeds,
+            &[redirect(302, "http://a.test/plain")],
+        );
+        match sent.get(1) {
+            Some(c) => assert_eq!(c.as_deref(), Some("pref=a-only"), "{label}: http"),
+            None => assert_eq!(policy.rules().name(), "strict", "{label}"),
+        }
+
+        // A 3xx of a.test that sets a cookie for its target: stored against a.test, the
+        // Domain naming b.test ignored.
+        let set = "HTTP/1.1 302 Found\r\nSet-Cookie: planted=1; Domain=b.test\r\nSet-Cookie: mine=1\r\nLocation: https://b.test/\r\n\r\n";
+        let sent = jar_chain(
+            policy.clone(),
+            "https://a.test/",
+            &[],
+            &[set.to_string(), redirect(302, "https://a.test/x")],
+        );
+        assert_eq!(sent, [None, None, Some("mine=1".to_string())], "{label}");
+    });
+}
