@@ -58,9 +58,12 @@
 //! - **Frame the request body**: `Content-Length` (or chunked) set on the [`Request`]
 //!   ([`Request::body`]); the body written after the head whenever
 //!   [`OutgoingRequest::sends_body`].
-//! - **Cookies**: every `Set-Cookie`, a redirect's included, is the caller's
-//!   ([`Response::headers_named`]); its jar's `Cookie` for the next URL goes in with
-//!   [`Redirect::set_header`].
+//! - **Cookies**: give the chain a jar with [`Follow::with_cookie_jar`] ([`Jar`], the
+//!   crate's `no_std` RFC 6265bis jar, or any [`CookieJar`]): every response's
+//!   `Set-Cookie`, a redirect's included, is stored against the URL that answered, and
+//!   every request carries the jar's `Cookie` for its own URL ([`Redirect::cookies`] says
+//!   what it did). Without a jar, `Set-Cookie` is the caller's
+//!   ([`Response::headers_named`]).
 //! - **Retry a kept connection the server closed** before any byte of the response: once,
 //!   on a new connection, with the same [`Follow::request`] (unchanged until a byte of the
 //!   response is fed).
@@ -238,6 +241,8 @@
 //! | `Referer` | W3C Referrer Policy on every request, `strict-origin-when-cross-origin` | same | the caller's `--referer` text (any header value) on every request; with `;auto` on the first, then the previous URL without user info and fragment, whatever its origin or scheme; a caller-set `Referer` header is sent as it is on every request instead | [`Policy::with_referrer_policy`], [`Policy::with_auto_referer`], [`Request::referrer`] | [`Redirect::referrer_decision`] |
 //! | a 3xx's `Referrer-Policy` | sets the policy for the requests after it (last known token wins) | same | ignored | - | [`Redirect::referrer_decision`] |
 //! | caller-set `Origin` | `null` once the chain is redirect-tainted (judged against the request's origin: [`Request::origin`], else the one the `Origin` names, else the referrer's, else the first URL's) | same | forwarded | - | [`Redirect::removed_headers`] ([`RemovalReason::RedirectTainted`]) |
+//! | `Origin` with a request mode ([`Request::mode`]) | the machine's on every request, as Fetch's "append a request `Origin` header" computes it (response tainting, redirect taint, referrer policy); `same-origin` mode: another origin is [`Error::CrossOriginRedirect`]; `cors` mode: a `Location` with credentials is [`Error::CredentialsInLocation`] | same | no mode (ignored) | - | [`Redirect::origin_decision`], [`Redirect::redirect_taint`] |
+//! | `Cookie` with a jar ([`Follow::with_cookie_jar`]) | the jar's for each request's URL; every non-1xx response's `Set-Cookie` stored against the URL that answered | same | same | - | [`Redirect::cookies`], [`Final::cookies`] |
 //! | Fetch's bad ports ([`BAD_PORTS`]) | [`Error::BlockedPort`] | same | followed | [`Policy::with_blocked_ports`] | the error |
 //! | HSTS hosts | `http://` to a known host goes to `https://` | same | same (known hosts only) | [`Policy::with_hsts_host`] | [`Redirect::hsts_upgrade`] |
 //! | HSTS learned from the chain's `https` responses | yes | yes | no (curl needs `--hsts`) | [`Policy::with_learn_hsts`] | [`Redirect::hsts_upgrade`] |
