@@ -92,7 +92,6 @@ pub(crate) struct Undo {
     referrer: Referrer,
     referrer_policy: ReferrerPolicy,
     taint: RedirectTaint,
-    cors_tainting: bool,
     curl: CurlRequest,
 }
 
@@ -122,11 +121,6 @@ pub(crate) struct Notes {
     pub(crate) hsts: Option<HstsUpgrade>,
     /// The target's and the chain's address spaces, when private targets are blocked.
     pub(crate) space: Option<(AddressSpace, AddressSpace)>,
-    /// How the `Origin` was decided, with a request mode.
-    pub(crate) origin: Option<OriginDecision>,
-    /// What the cookie jar did, with one: with the last response's `Set-Cookie` fields,
-    /// and for the current request's `Cookie`.
-    pub(crate) cookies: Option<CookieReport>,
 }
 
 /// The redirect state machine for one chain.
@@ -152,7 +146,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 1,000 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 976 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -188,10 +182,7 @@ pub struct Follow {
     /// The chain's redirect taint, as far as judged (`taint_judged`): anything but
     /// same-origin makes `Origin` `null` from then on.
     taint: RedirectTaint,
-    /// Fetch's request mode (the machine then owns `Origin`); never under `curl`.
-    mode: Option<RequestMode>,
-    /// Response tainting is `cors`: a `cors` request went to another origin than its own.
-    cors_tainting: bool,
+
     /// The redirects judged for taint so far (the chain is judged only while a caller-set
     /// `Origin` is there to taint, and each hop once).
     taint_judged: u32,
@@ -202,8 +193,25 @@ pub struct Follow {
     /// How curl would send the current request (the `curl` rules decide by it).
     curl: CurlRequest,
     notes: Notes,
+    /// A request mode or a cookie jar, with what they decided; `None` for chains with
+    /// neither, which pay one pointer and one test per hop for them.
+    extras: Option<Box<Extras>>,
+}
+
+/// What a chain with a request mode or a cookie jar keeps beyond the rest.
+#[derive(Debug, Default)]
+struct Extras {
+    /// Fetch's request mode (the machine then owns `Origin`); never under `curl`.
+    mode: Option<RequestMode>,
+    /// Response tainting is `cors`: a `cors` request went to another origin than its own.
+    cors_tainting: bool,
+    /// How the current request's `Origin` was decided, with a mode.
+    origin: Option<OriginDecision>,
     /// The cookie jar the chain uses ([`Follow::with_cookie_jar`]), if any.
     jar: Option<JarSlot>,
+    /// What the jar did, with one: with the last response's `Set-Cookie` fields, and for
+    /// the current request's `Cookie`.
+    cookies: Option<CookieReport>,
 }
 
 /// The chain's cookie jar, boxed (the machine does not name the caller's type).
@@ -375,8 +383,7 @@ impl Follow {
             referrer_policy,
             request_origin,
             taint: RedirectTaint::SameOrigin,
-            mode,
-            cors_tainting: false,
+
             taint_judged: 0,
             hsts: HstsHosts::default(),
             space,
@@ -385,10 +392,8 @@ impl Follow {
                 referrer: decision,
                 hsts: upgraded,
                 space: None,
-                origin: None,
-                cookies: None,
             },
-            jar: None,
+            extras: None,
         };
         if let Some(mode) = mode {
             // The machine owns `Origin`: the caller's fields only named the request's
@@ -400,7 +405,11 @@ impl Follow {
             if mode == RequestMode::SameOrigin && !own {
                 return Err(InvalidRequest::CrossOrigin.into());
             }
-            follow.cors_tainting = mode == RequestMode::Cors && !own;
+            follow.extras = Some(Box::new(Extras {
+                mode: Some(mode),
+                cors_tainting: mode == RequestMode::Cors && !own,
+                ..Extras::default()
+            }));
             follow.apply_mode_origin(mode, 0);
         }
         follow.headers.render();
@@ -821,7 +830,7 @@ impl Follow {
     /// [`Follow::decide_owned`], its only other caller.
     #[inline(always)]
     fn decide(&mut self, buf: &[u8]) -> Result<Option<Undo>, Error> {
-        if self.jar.is_some() {
+        if self.extras.is_some() {
             self.store_cookies(buf);
         }
         let rules = self.policy.rules();
@@ -882,10 +891,14 @@ impl Follow {
         }
         // Fetch, HTTP-redirect fetch: a `cors` request may not follow a URL with credentials
         // across origins, nor once its response tainting is `cors`.
-        if self.mode == Some(RequestMode::Cors) {
+        if let Some(x) = self
+            .extras
+            .as_deref()
+            .filter(|x| x.mode == Some(RequestMode::Cors))
+        {
             let target = location.as_ref().unwrap_or(&next);
             if includes_credentials(target)
-                && (self.cors_tainting || !self.request_origin().same_origin(target))
+                && (x.cors_tainting || !self.request_origin().same_origin(target))
             {
                 return Err(Error::CredentialsInLocation { status });
             }
@@ -910,7 +923,8 @@ impl Follow {
             return Err(private_target(&next, None, space, self.space, Some(status)));
         }
         // Fetch main fetch: a `same-origin` request to another origin is a network error.
-        if self.mode == Some(RequestMode::SameOrigin) && !self.request_origin().same_origin(&next) {
+        if self.mode() == Some(RequestMode::SameOrigin) && !self.request_origin().same_origin(&next)
+        {
             return Err(Error::CrossOriginRedirect { status });
         }
 
@@ -923,7 +937,6 @@ impl Follow {
             referrer: self.referrer.clone(),
             referrer_policy: self.referrer_policy,
             taint: self.taint,
-            cors_tainting: self.cors_tainting,
             curl: self.curl,
         };
         let mut changed = false;
@@ -956,21 +969,13 @@ impl Follow {
             referrer: None,
             hsts: hsts.map(|source| HstsUpgrade { source }),
             space: target_space.map(|target| (target, self.space)),
-            origin: None,
-            cookies: self.notes.cookies.map(CookieReport::of_response),
         };
         changed |= self.recompute_referer(buf, n, location.as_ref());
         changed |= self.apply_origin_taint(n);
-        if let Some(mode) = self.mode {
-            // Response tainting `cors` holds for the rest of the chain once set.
-            self.cors_tainting |=
-                mode == RequestMode::Cors && !self.request_origin().same_origin(&self.url);
-            changed |= self.apply_mode_origin(mode, n);
-        }
         let credential_target = location.as_ref().filter(|_| rules.credentials_before_hsts);
         changed |= self.apply_credential_rule(n, credential_target);
-        if self.jar.is_some() {
-            changed |= self.apply_jar_cookie(n);
+        if self.extras.is_some() {
+            changed |= self.apply_extras(n);
         }
         if changed {
             self.headers.render();
@@ -1170,13 +1175,15 @@ impl Follow {
         let decision = decide_origin(&OriginFacts {
             mode,
             method: self.method,
-            cors_tainting: self.cors_tainting,
+            cors_tainting: self.extras.as_ref().is_some_and(|x| x.cors_tainting),
             taint: self.taint,
             referrer_policy: self.referrer_policy,
             origin: self.request_origin(),
             url: &self.url,
         });
-        self.notes.origin = Some(decision);
+        if let Some(x) = &mut self.extras {
+            x.origin = Some(decision);
+        }
         let mut value = Vec::new();
         match decision.sent {
             OriginSent::Origin => self.request_origin().serialize_into(&mut value),
@@ -1318,10 +1325,13 @@ impl Follow {
     /// With a request mode the machine owns `Origin`, with a cookie jar `Cookie`: an edit
     /// of them is refused.
     fn check_mode_edit(&self, name: &str) -> Result<(), InvalidRequest> {
-        if self.mode.is_some() && classify(name, false).has(Class::ORIGIN) {
+        let Some(x) = &self.extras else {
+            return Ok(());
+        };
+        if x.mode.is_some() && classify(name, false).has(Class::ORIGIN) {
             return Err(InvalidRequest::ModeOwnsOrigin);
         }
-        if self.jar.is_some() && name.eq_ignore_ascii_case("cookie") {
+        if x.jar.is_some() && name.eq_ignore_ascii_case("cookie") {
             return Err(InvalidRequest::JarOwnsCookie);
         }
         Ok(())
@@ -1386,7 +1396,22 @@ impl Follow {
         self.referrer = undo.referrer;
         self.referrer_policy = undo.referrer_policy;
         self.taint = undo.taint;
-        self.cors_tainting = undo.cors_tainting;
+        if let Some(x) = &mut self.extras {
+            // Recomputed for the request restored: cors tainting is whether any request
+            // of the chain so far went to another origin than the request's.
+            let origin = match &self.request_origin {
+                None => RequestOrigin::Of(self.history.first().map_or(&self.url, |h| &h.url)),
+                Some(GivenOrigin::Tuple(o)) => RequestOrigin::Of(o),
+                Some(GivenOrigin::Opaque) => RequestOrigin::Opaque,
+            };
+            x.cors_tainting = x.mode == Some(RequestMode::Cors)
+                && (self.history.iter().any(|h| !origin.same_origin(&h.url))
+                    || !origin.same_origin(&self.url));
+            x.origin = None;
+            if let Some(c) = &mut x.cookies {
+                c.sent = 0;
+            }
+        }
         self.taint_judged = self.taint_judged.min(self.redirects());
         self.curl = undo.curl;
         self.notes = Notes::default();
@@ -1442,7 +1467,7 @@ impl Follow {
     ) -> Result<Follow, Error> {
         let fresh = matches!(&self.state, State::Reading(scan) if !scan.fed() && !scan.headed())
             && self.history.is_empty();
-        if !fresh || self.jar.is_some() {
+        if !fresh || self.extras.as_ref().is_some_and(|x| x.jar.is_some()) {
             return Err(Error::InvalidState);
         }
         if self
@@ -1453,8 +1478,9 @@ impl Follow {
         {
             return Err(InvalidRequest::JarOwnsCookie.into());
         }
-        self.jar = Some(JarSlot(Box::new(jar)));
-        self.notes.cookies = Some(CookieReport::default());
+        let x = self.extras.get_or_insert_with(Box::default);
+        x.jar = Some(JarSlot(Box::new(jar)));
+        x.cookies = Some(CookieReport::default());
         self.apply_jar_cookie(0);
         self.headers.render();
         Ok(self)
@@ -1463,19 +1489,25 @@ impl Follow {
     /// The chain's cookie jar ([`Follow::with_cookie_jar`]), to read or to ask for the
     /// `Cookie` of a request the caller makes itself.
     pub fn cookie_jar_mut(&mut self) -> Option<&mut (dyn CookieJar + Send + Sync + 'static)> {
-        self.jar.as_mut().map(|j| &mut *j.0)
+        let jar = self.extras.as_mut()?.jar.as_mut()?;
+        Some(&mut *jar.0)
     }
 
     /// Takes the cookie jar back (for the next chain); the chain has none from then on.
     pub fn take_cookie_jar(&mut self) -> Option<Box<dyn CookieJar + Send + Sync>> {
-        self.jar.take().map(|j| j.0)
+        self.extras.as_mut()?.jar.take().map(|j| j.0)
     }
 
     /// Stores the `Set-Cookie` fields of the complete head (read from `buf`, as
     /// [`Follow::decide`] reads it) against the current URL (the request that received the
     /// response), and notes what the jar did.
     fn store_cookies(&mut self, buf: &[u8]) {
-        let Some(JarSlot(jar)) = &mut self.jar else {
+        let Some(Extras {
+            jar: Some(JarSlot(jar)),
+            cookies,
+            ..
+        }) = self.extras.as_deref_mut()
+        else {
             return;
         };
         // `buf` is what `decide` reads the head from: the caller's bytes, or the machine's
@@ -1484,18 +1516,23 @@ impl Follow {
         for value in self.head.values_named(buf, b"set-cookie") {
             report.count(jar.store(&self.url, value));
         }
-        self.notes.cookies = Some(report);
+        *cookies = Some(report);
     }
 
     /// Writes the jar's `Cookie` for request `n` (to `self.url`), replacing the one it
     /// wrote for the request before. Whether anything changed.
     fn apply_jar_cookie(&mut self, n: u32) -> bool {
-        let Some(JarSlot(jar)) = &mut self.jar else {
+        let Some(Extras {
+            jar: Some(JarSlot(jar)),
+            cookies,
+            ..
+        }) = self.extras.as_deref_mut()
+        else {
             return false;
         };
         let mut value = Vec::new();
         let sent = jar.cookie_header(&self.url, &mut value);
-        if let Some(report) = &mut self.notes.cookies {
+        if let Some(report) = cookies {
             report.sent = u16::try_from(sent).unwrap_or(u16::MAX);
         }
         let live = self
@@ -1565,7 +1602,38 @@ impl Follow {
     /// the last redirect proposed), with a request mode ([`Request::mode`]): as
     /// [`Redirect::origin_decision`]. `None` without a mode.
     pub fn origin_decision(&self) -> Option<OriginDecision> {
-        self.notes.origin
+        self.extras.as_ref()?.origin
+    }
+
+    /// What the cookie jar did on the current hop ([`Redirect::cookies`]).
+    pub(crate) fn cookie_report(&self) -> Option<CookieReport> {
+        self.extras.as_ref()?.cookies
+    }
+
+    /// The request mode, if any.
+    fn mode(&self) -> Option<RequestMode> {
+        self.extras.as_ref()?.mode
+    }
+
+    /// The work of a request mode and a cookie jar on redirect `n`, once it is taken (the
+    /// referrer and the credentials decided): cors tainting, `Origin`, the jar's `Cookie`.
+    /// Whether the header list changed.
+    #[cold]
+    fn apply_extras(&mut self, n: u32) -> bool {
+        let mut changed = false;
+        if let Some(mode) = self.mode() {
+            let cross = !self.request_origin().same_origin(&self.url);
+            if let Some(x) = &mut self.extras {
+                // Response tainting `cors` holds for the rest of the chain once set.
+                x.cors_tainting |= mode == RequestMode::Cors && cross;
+            }
+            changed |= self.apply_mode_origin(mode, n);
+        }
+        if let Some(c) = self.extras.as_mut().and_then(|x| x.cookies.as_mut()) {
+            *c = c.of_response();
+        }
+        changed |= self.apply_jar_cookie(n);
+        changed
     }
 
     /// Whether the current request goes to `https://` because its host is a known HSTS

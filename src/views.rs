@@ -252,14 +252,14 @@ impl<'a> Redirect<'a> {
     /// # Ok::<(), redirects::Error>(())
     /// ```
     pub fn origin_decision(&self) -> Option<OriginDecision> {
-        self.m.notes().origin
+        self.m.origin_decision()
     }
 
     /// With a cookie jar ([`Follow::with_cookie_jar`]): what it did with this response's
     /// `Set-Cookie` fields (stored against [`Redirect::from_url`]) and how many cookies
     /// the next request's `Cookie` carries. `None` without a jar.
     pub fn cookies(&self) -> Option<CookieReport> {
-        self.m.notes().cookies
+        self.m.cookie_report()
     }
 
     /// The chain's redirect taint with this redirect (Fetch, whatwg/fetch#1807): whether
@@ -422,7 +422,7 @@ impl<'a> Final<'a> {
     /// With a cookie jar ([`Follow::with_cookie_jar`]): what it did with the final
     /// response's `Set-Cookie` fields (stored against [`Final::url`]; `sent` is 0).
     pub fn cookies(&self) -> Option<CookieReport> {
-        self.m.notes().cookies
+        self.m.cookie_report()
     }
 
     /// Where the final body starts, how it is delimited and whether the connection can
