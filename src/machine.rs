@@ -366,10 +366,21 @@ impl Follow {
         // HSTS: a first request to `http://` on a known host goes to `https://` too (the
         // headers the caller set for it go along: they are the caller's for this request).
         let upgraded = hsts::upgrade(policy.hsts_hosts(), &HstsHosts::default(), &mut url);
+        let extras = match mode.filter(|_| rules.origin_taint) {
+            None => None,
+            Some(mode) => Some(first_request_mode(
+                mode,
+                &mut headers,
+                request_origin.as_ref(),
+                &url,
+                method,
+                referrer_policy,
+            )?),
+        };
+        headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         let head = Head::with_field_capacity(policy.max_header_fields());
-        let mode = mode.filter(|_| rules.origin_taint);
-        let mut follow = Follow {
+        Ok(Follow {
             policy,
             method,
             url,
@@ -383,7 +394,6 @@ impl Follow {
             referrer_policy,
             request_origin,
             taint: RedirectTaint::SameOrigin,
-
             taint_judged: 0,
             hsts: HstsHosts::default(),
             space,
@@ -393,27 +403,8 @@ impl Follow {
                 hsts: upgraded,
                 space: None,
             },
-            extras: None,
-        };
-        if let Some(mode) = mode {
-            // The machine owns `Origin`: the caller's fields only named the request's
-            // origin. Fetch main fetch: a same-origin request to another origin fails.
-            follow
-                .headers
-                .remove_class(Class::ORIGIN, RemovalReason::RequestMode, 0);
-            let own = follow.request_origin().same_origin(&follow.url);
-            if mode == RequestMode::SameOrigin && !own {
-                return Err(InvalidRequest::CrossOrigin.into());
-            }
-            follow.extras = Some(Box::new(Extras {
-                mode: Some(mode),
-                cors_tainting: mode == RequestMode::Cors && !own,
-                ..Extras::default()
-            }));
-            follow.apply_mode_origin(mode, 0);
-        }
-        follow.headers.render();
-        Ok(follow)
+            extras,
+        })
     }
 
     /// The request to send now: the first one, or the one the last redirect asked for.
@@ -1184,12 +1175,7 @@ impl Follow {
         if let Some(x) = &mut self.extras {
             x.origin = Some(decision);
         }
-        let mut value = Vec::new();
-        match decision.sent {
-            OriginSent::Origin => self.request_origin().serialize_into(&mut value),
-            OriginSent::Null => value.extend_from_slice(b"null"),
-            _ => {}
-        }
+        let value = origin_value(decision, self.request_origin());
         let live = self
             .headers
             .fields
@@ -1671,6 +1657,63 @@ fn private_target(
         chain,
         status,
     }))
+}
+
+/// The first request of a chain with a request mode: the caller's `Origin` fields go (they
+/// only named the request's origin), the machine writes the `Origin` Fetch gives it; a
+/// `same-origin` request to another origin is refused (Fetch, main fetch).
+#[cold]
+fn first_request_mode(
+    mode: RequestMode,
+    headers: &mut Headers,
+    given: Option<&GivenOrigin>,
+    url: &Url,
+    method: Method,
+    referrer_policy: ReferrerPolicy,
+) -> Result<Box<Extras>, Error> {
+    headers.remove_class(Class::ORIGIN, RemovalReason::RequestMode, 0);
+    let origin = match given {
+        None => RequestOrigin::Of(url),
+        Some(GivenOrigin::Tuple(o)) => RequestOrigin::Of(o),
+        Some(GivenOrigin::Opaque) => RequestOrigin::Opaque,
+    };
+    let own = origin.same_origin(url);
+    if mode == RequestMode::SameOrigin && !own {
+        return Err(InvalidRequest::CrossOrigin.into());
+    }
+    let cors_tainting = mode == RequestMode::Cors && !own;
+    let decision = decide_origin(&OriginFacts {
+        mode,
+        method,
+        cors_tainting,
+        taint: RedirectTaint::SameOrigin,
+        referrer_policy,
+        origin,
+        url,
+    });
+    let value = origin_value(decision, origin);
+    if !value.is_empty() {
+        headers
+            .fields
+            .push(Field::machine("Origin", &value, Class::ORIGIN, 0));
+    }
+    Ok(Box::new(Extras {
+        mode: Some(mode),
+        cors_tainting,
+        origin: Some(decision),
+        ..Extras::default()
+    }))
+}
+
+/// The `Origin` value a decision writes (empty: none).
+fn origin_value(decision: OriginDecision, origin: RequestOrigin<'_>) -> Vec<u8> {
+    let mut value = Vec::new();
+    match decision.sent {
+        OriginSent::Origin => origin.serialize_into(&mut value),
+        OriginSent::Null => value.extend_from_slice(b"null"),
+        _ => {}
+    }
+    value
 }
 
 /// Same host and same port (the scheme's default when none is written): what a `Host`
