@@ -1027,6 +1027,42 @@ mod tests {
         assert!(trace.contains("drained 3 body bytes (chunked)"), "{trace}");
     }
 
+    /// With a jar, the machine applies it (`Follow::with_cookie_jar`): the file's cookie on
+    /// the first request, a redirect's `Set-Cookie` on the next, the trace says what the
+    /// jar did, and the jar at the end has what the servers set (for `-c`).
+    #[test]
+    fn the_jar_goes_through_the_machine() {
+        let mut opts = Options::new(Method::Get, "http://example.test/a");
+        let mut jar = Jar::new();
+        jar.insert(redirects::Cookie::new("old", "0", "example.test"));
+        opts.jar = Some(jar);
+        let first: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: /b\r\n\
+            Set-Cookie: sid=1; Path=/\r\nContent-Length: 0\r\n\r\n\
+            HTTP/1.1 200 OK\r\nSet-Cookie: old=; Max-Age=0\r\nContent-Length: 2\r\n\r\nok";
+        let (outcome, written, trace) = scripted(&opts, &[first]);
+        let outcome = outcome.unwrap_or_else(|e| panic!("{e}\n{trace}"));
+        let sent = String::from_utf8_lossy(&written[0]);
+        assert!(sent.starts_with("GET /a HTTP/1.1\r\n"), "{sent}");
+        assert!(sent.contains("\r\nCookie: old=0\r\n\r\nGET /b"), "{sent}");
+        assert!(sent.ends_with("\r\nCookie: old=0; sid=1\r\n\r\n"), "{sent}");
+        assert!(
+            trace.contains("*   Set-Cookie: sid=1; Path=/ -> jar (for http://example.test/a)"),
+            "{trace}"
+        );
+        assert!(
+            trace.contains(
+                "*   jar: 1 stored, 0 deleted, 0 ignored; Cookie: 2 from the jar for http://example.test/b"
+            ),
+            "{trace}"
+        );
+        assert!(
+            trace.contains("*   jar: 0 stored, 1 deleted, 0 ignored"),
+            "{trace}"
+        );
+        let jar = outcome.jar.expect("the jar at the end");
+        assert_eq!(jar.len(), 1);
+    }
+
     #[test]
     fn kept_connection_closed_by_the_server_is_retried_once() {
         let opts = Options::new(Method::Get, "http://example.test/a");
