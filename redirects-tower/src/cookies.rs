@@ -95,3 +95,41 @@ impl CookieJar for CookieStoreJar {
         n
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_store_did_is_reported() {
+        let mut jar = CookieStoreJar::default();
+        let a: Url = "http://a.example/x/y".parse().unwrap();
+        let b: Url = "http://b.example/".parse().unwrap();
+        assert_eq!(jar.store(&a, b"sid=1; Path=/"), Stored::Added);
+        assert_eq!(jar.store(&a, b"sid=2; Path=/"), Stored::Replaced);
+        assert_eq!(jar.store(&a, b"k=v; Path=/"), Stored::Added);
+        assert_eq!(
+            jar.store(&a, b"x=1; Domain=b.example"),
+            Stored::Ignored(IgnoredWhy::DomainMismatch)
+        );
+        assert_eq!(
+            jar.store(&a, b"\xff=1"),
+            Stored::Ignored(IgnoredWhy::NotACookie)
+        );
+        assert_eq!(jar.store(&a, b"gone=1; Max-Age=0"), Stored::Expired);
+        let mut out = Vec::new();
+        assert_eq!(jar.cookie_header(&a, &mut out), 2);
+        let mut pairs: Vec<_> = out.split(|&c| c == b';').map(|p| p.trim_ascii()).collect();
+        pairs.sort();
+        assert_eq!(pairs, [&b"k=v"[..], b"sid=2"]);
+        assert_eq!(jar.store(&a, b"k=; Max-Age=0; Path=/"), Stored::Deleted);
+        out.clear();
+        assert_eq!(jar.cookie_header(&a, &mut out), 1);
+        assert_eq!(out, b"sid=2");
+        // Another host gets nothing; clones share the store.
+        out.clear();
+        assert_eq!(jar.clone().cookie_header(&b, &mut out), 0);
+        assert!(out.is_empty());
+        assert!(jar.read().contains("a.example", "/", "sid"));
+    }
+}
