@@ -153,7 +153,7 @@ timeout 600 cargo build --quiet --example follow
 timeout 600 cargo build --quiet -p redirects-example-tokio
 timeout 600 cargo test --test e2e -- --include-ignored --nocapture
 # The same chains through hyper-util's client wrapped in the tower layer (redirects-tower).
-timeout 600 cargo test -p redirects-tower --test httpbin -- --include-ignored --nocapture
+timeout 600 cargo test -p redirects-tower --features cookie-store --test httpbin -- --include-ignored --nocapture
 # The same chains through reqwest's client under the middleware (redirects-reqwest), and
 # through ureq's agent with the machine's loop (redirects-ureq).
 timeout 600 cargo test -p redirects-reqwest --test httpbin -- --include-ignored --nocapture

@@ -1,8 +1,8 @@
 //! curl's cookie engine for the examples: `-b FILE` reads and `-c FILE` writes the Netscape
-//! cookie-file format curl uses (curl's `lib/cookie.c`), and the driver applies the crate's
-//! [`Jar`] on every hop (see `driver.rs`: each response's `Set-Cookie` is stored against the
-//! URL of the request that got it, each request's `Cookie` comes from the jar, set on the
-//! `Request` for the first one and on the `Redirect` handle for the others).
+//! cookie-file format curl uses (curl's `lib/cookie.c`), and the driver gives the crate's
+//! [`Jar`] to the machine (see `driver.rs`: `Follow::with_cookie_jar`; each response's
+//! `Set-Cookie` is stored against the URL of the request that got it, each request's
+//! `Cookie` comes from the jar).
 //!
 //! One line a cookie, seven fields separated by tabs:
 //!

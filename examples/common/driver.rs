@@ -45,24 +45,26 @@
 //!
 //! # Cookies
 //!
-//! With a jar ([`Options::jar`], `-b`/`-c`), the driver applies it on every hop, as the
-//! crate's `CookieJar` seam says: each response's `Set-Cookie` fields are stored against
-//! the URL of the request that received it (never the `Location` target:
-//! CVE-2015-2296), and each request carries the `Cookie` the jar gives for its own URL: on
-//! the [`Request`] for the first one, on the `Redirect` handle (`remove_header` then
-//! `set_header`) for the others. The jar then owns the `Cookie` header (a `-H 'Cookie: ..'`
-//! is refused with a jar). The jar at the end is [`Outcome::jar`].
+//! With a jar ([`Options::jar`], `-b`/`-c`), the driver gives it to the machine
+//! ([`Follow::with_cookie_jar`], shared as an `Arc<Mutex<Jar>>` so that it can be read
+//! after the chain): each response's `Set-Cookie` fields are stored against the URL of
+//! the request that received it (never the `Location` target: CVE-2015-2296), and each
+//! request, the first included, carries the `Cookie` the jar gives for its own URL. The
+//! jar then owns the `Cookie` header (a `-H 'Cookie: ..'` is refused with a jar). The
+//! trace says what the jar did on each hop (`Redirect::cookies`, `Final::cookies`). The
+//! jar at the end is [`Outcome::jar`].
 //!
 //! Plain `http` only: a real client would put TLS on the connection where `Target::tls`
 //! says so.
 
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use redirects::{
-    AddressSpace, Body, CookieJar, CurlRequest, DrainError, Drainer, Event, Follow, Jar, Method,
-    Policy, Request, Url,
+    AddressSpace, Body, CurlRequest, DrainError, Drainer, Event, Follow, Jar, Method, Policy,
+    Request, Url,
 };
 
 use super::report::{self, Head, HopReport};
@@ -287,7 +289,6 @@ fn next_step(
     follow: &mut Follow,
     buf: &[u8],
     trace: &mut dyn Write,
-    jar: Option<&mut Jar>,
     notes: &mut Vec<String>,
 ) -> Result<Option<Step>, ClientError> {
     let event = follow.handle_response(buf).inspect_err(|_| {
@@ -299,34 +300,39 @@ fn next_step(
     })?;
     Ok(match event {
         Event::NeedData => None,
-        Event::Redirect(mut hop) => {
-            // The report is the machine's decisions; the jar's edits come after it.
+        Event::Redirect(hop) => {
             let report = Box::new(HopReport::new(&hop));
             let head = Head::new(&hop.response(), buf);
-            if let Some(jar) = jar {
-                // Stored against the URL that answered with the 3xx, then the next
-                // request's `Cookie` from the jar for its own URL.
-                let from = hop.from_url().clone();
-                for field in hop.response().headers_named("set-cookie") {
-                    notes.push(store(jar, &from, field));
-                }
-                hop.remove_header("Cookie");
-                let next = hop.request().url().clone();
-                let mut value = Vec::new();
-                let n = jar.cookie_header(&next, &mut value);
-                if n > 0 {
-                    hop.set_header("Cookie", &value)
-                        .map_err(redirects::Error::from)?;
-                }
-                notes.push(format!("*   Cookie: {n} from the jar for {next}"));
+            if let Some(did) = hop.cookies() {
+                // The machine stored the 3xx's `Set-Cookie` against the URL that answered
+                // it, and wrote the next request's `Cookie` from the jar for its own URL.
+                jar_notes(
+                    notes,
+                    hop.response().headers_named("set-cookie"),
+                    hop.from_url(),
+                );
+                notes.push(format!(
+                    "*   jar: {} stored, {} deleted, {} ignored; Cookie: {} from the jar for {}",
+                    did.stored,
+                    did.deleted,
+                    did.ignored,
+                    did.sent,
+                    hop.request().url()
+                ));
             }
             Some(Step::Redirect(report, head))
         }
         Event::Final(done) => {
-            if let Some(jar) = jar {
-                for field in done.response().headers_named("set-cookie") {
-                    notes.push(store(jar, done.url(), field));
-                }
+            if let Some(did) = done.cookies() {
+                jar_notes(
+                    notes,
+                    done.response().headers_named("set-cookie"),
+                    done.url(),
+                );
+                notes.push(format!(
+                    "*   jar: {} stored, {} deleted, {} ignored",
+                    did.stored, did.deleted, did.ignored
+                ));
             }
             Some(Step::Final(
                 Head::new(&done.response(), buf),
@@ -336,22 +342,12 @@ fn next_step(
     })
 }
 
-/// Stores one `Set-Cookie` field received from `url`; the trace line saying what the jar
-/// did with it.
-fn store(jar: &mut Jar, url: &Url, field: &[u8]) -> String {
-    let stored = jar.store(url, field);
-    let field = report::escape(field);
-    format!("*   Set-Cookie: {field} -> jar: {stored:?} (for {url})")
-}
-
-/// The `Cookie` header from the jar for the first request.
-fn first_cookie(jar: &mut Jar, request: &mut Request) -> Result<(), redirects::Error> {
-    let mut value = Vec::new();
-    let url = request.url().clone();
-    if jar.cookie_header(&url, &mut value) > 0 {
-        request.push_header("Cookie", &value)?;
+/// The trace lines for the `Set-Cookie` fields the jar was given (received from `url`).
+fn jar_notes<'f>(notes: &mut Vec<String>, fields: impl Iterator<Item = &'f [u8]>, url: &Url) {
+    for field in fields {
+        let field = report::escape(field);
+        notes.push(format!("*   Set-Cookie: {field} -> jar (for {url})"));
     }
-    Ok(())
 }
 
 /// The I/O a runtime does for the driver next.
@@ -469,19 +465,21 @@ pub struct Driver<'a> {
     hops: Vec<HopReport>,
     sent: Vec<Sent>,
     connections: usize,
-    /// The cookie jar, applied on every hop.
-    jar: Option<Jar>,
+    /// The cookie jar, shared with the machine ([`Follow::with_cookie_jar`]): read back for
+    /// [`Outcome::jar`].
+    jar: Option<Arc<Mutex<Jar>>>,
 }
 
 impl<'a> Driver<'a> {
     /// A driver for the chain `opts` describes, printing its trace to `trace`.
     pub fn new(opts: &'a Options, trace: &'a mut dyn Write) -> Result<Driver<'a>, ClientError> {
-        let mut jar = opts.jar.clone();
-        let mut request = first_request(opts)?;
-        if let Some(jar) = &mut jar {
-            first_cookie(jar, &mut request)?;
+        let jar = opts.jar.clone().map(|jar| Arc::new(Mutex::new(jar)));
+        let request = first_request(opts)?;
+        let mut follow = Follow::new(request, opts.policy.clone())?;
+        if let Some(jar) = &jar {
+            // The machine applies the jar on every request, the first included.
+            follow = follow.with_cookie_jar(Arc::clone(jar))?;
         }
-        let follow = Follow::new(request, opts.policy.clone())?;
         let target = follow.request().target();
         let first = (target.connect_host().to_owned(), target.port);
         let chain_space = opts.start_space.unwrap_or_else(|| {
@@ -767,13 +765,7 @@ impl<'a> Driver<'a> {
         }
         self.buf.extend_from_slice(data);
         let mut notes = Vec::new();
-        let step = next_step(
-            &mut self.follow,
-            &self.buf,
-            self.trace,
-            self.jar.as_mut(),
-            &mut notes,
-        )?;
+        let step = next_step(&mut self.follow, &self.buf, self.trace, &mut notes)?;
         let Some(step) = step else {
             self.state = State::Head;
             return Ok(Action::Read);
@@ -879,7 +871,10 @@ impl<'a> Driver<'a> {
                     hops: std::mem::take(&mut self.hops),
                     sent: std::mem::take(&mut self.sent),
                     connections: self.connections,
-                    jar: self.jar.take(),
+                    jar: self
+                        .jar
+                        .take()
+                        .map(|jar| jar.lock().unwrap_or_else(PoisonError::into_inner).clone()),
                 })))
             }
         }
@@ -1030,6 +1025,42 @@ mod tests {
         assert!(trace.contains("> data\n"), "{trace}");
         assert!(trace.contains("* body: 4 bytes, a replay"), "{trace}");
         assert!(trace.contains("drained 3 body bytes (chunked)"), "{trace}");
+    }
+
+    /// With a jar, the machine applies it (`Follow::with_cookie_jar`): the file's cookie on
+    /// the first request, a redirect's `Set-Cookie` on the next, the trace says what the
+    /// jar did, and the jar at the end has what the servers set (for `-c`).
+    #[test]
+    fn the_jar_goes_through_the_machine() {
+        let mut opts = Options::new(Method::Get, "http://example.test/a");
+        let mut jar = Jar::new();
+        jar.insert(redirects::Cookie::new("old", "0", "example.test"));
+        opts.jar = Some(jar);
+        let first: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: /b\r\n\
+            Set-Cookie: sid=1; Path=/\r\nContent-Length: 0\r\n\r\n\
+            HTTP/1.1 200 OK\r\nSet-Cookie: old=; Max-Age=0\r\nContent-Length: 2\r\n\r\nok";
+        let (outcome, written, trace) = scripted(&opts, &[first]);
+        let outcome = outcome.unwrap_or_else(|e| panic!("{e}\n{trace}"));
+        let sent = String::from_utf8_lossy(&written[0]);
+        assert!(sent.starts_with("GET /a HTTP/1.1\r\n"), "{sent}");
+        assert!(sent.contains("\r\nCookie: old=0\r\n\r\nGET /b"), "{sent}");
+        assert!(sent.ends_with("\r\nCookie: old=0; sid=1\r\n\r\n"), "{sent}");
+        assert!(
+            trace.contains("*   Set-Cookie: sid=1; Path=/ -> jar (for http://example.test/a)"),
+            "{trace}"
+        );
+        assert!(
+            trace.contains(
+                "*   jar: 1 stored, 0 deleted, 0 ignored; Cookie: 2 from the jar for http://example.test/b"
+            ),
+            "{trace}"
+        );
+        assert!(
+            trace.contains("*   jar: 0 stored, 1 deleted, 0 ignored"),
+            "{trace}"
+        );
+        let jar = outcome.jar.expect("the jar at the end");
+        assert_eq!(jar.len(), 1);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::chain::{Hop, RedirectChain};
 use crate::drain::{Drain, Timer};
 use crate::error::Error;
 use crate::hook::{Action, OnRedirect};
+use crate::service::JarSource;
 
 /// One chain's state apart from the I/O: the machine, the hook, the body copy.
 pub(crate) struct Chain<B, H, R> {
@@ -56,6 +57,7 @@ where
         policy: Policy,
         hook: H,
         replay: R,
+        jar: Option<&JarSource>,
     ) -> Result<Self, redirects::Error> {
         let body = request.body();
         let (disposition, stash) = if body.is_end_stream() || body.size_hint().exact() == Some(0) {
@@ -67,7 +69,17 @@ where
             }
         };
         let first = redirects::Request::try_from(&*request)?.body(disposition);
-        let follow = Follow::new(first, policy)?;
+        let mut follow = Follow::new(first, policy)?;
+        if let Some(jar) = jar {
+            follow = follow.with_cookie_jar(jar.jar())?;
+            // The first request goes as the caller made it, with the jar's `Cookie` (the
+            // jar owns it: the caller's request has none).
+            if let Some(value) = follow.request().header("cookie") {
+                if let Ok(value) = http::HeaderValue::from_bytes(value) {
+                    request.headers_mut().insert(http::header::COOKIE, value);
+                }
+            }
+        }
         if follow.hsts_upgrade().is_some() {
             if let Ok(upgraded) = follow.request().to_http_request() {
                 *request.uri_mut() = upgraded.uri().clone();

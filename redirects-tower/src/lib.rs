@@ -31,9 +31,16 @@
 //!   address of every hop is checked before connecting, and a refusal is
 //!   [`Error::private_target`]. That is the way to use `strict` for URLs strangers give.
 //!
-//! Features: `tokio` (`TokioTimer`, tokio's sleep for the drain's time bound) and
-//! `hyper-util` (module `guard`: `GuardedConnector`, `GuardedResolver`); none by default,
-//! so the layer depends on no runtime.
+//! - Cookies ([`FollowRedirectLayer::cookie_jar`]): each chain gets a clone of a shared
+//!   jar (`Arc<Mutex<redirects::Jar>>`, or `CookieStoreJar` with the feature
+//!   `cookie-store`: reqwest's `cookie_store`), stores every response's `Set-Cookie`
+//!   against the URL that answered, redirects included, and sends each request the
+//!   `Cookie` for its own URL: a cookie never reaches a host it does not match.
+//!
+//! Features: `tokio` (`TokioTimer`, tokio's sleep for the drain's time bound),
+//! `hyper-util` (module `guard`: `GuardedConnector`, `GuardedResolver`) and `cookie-store`
+//! (`CookieStoreJar` over the `cookie_store` crate); none by default, so the layer depends
+//! on no runtime.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -75,6 +82,8 @@
 
 mod body;
 mod chain;
+#[cfg(feature = "cookie-store")]
+mod cookies;
 mod drain;
 mod error;
 mod future;
@@ -85,6 +94,11 @@ mod service;
 
 pub use body::{BoxError, CloneBody, NoReplay, Replay, RequestBody};
 pub use chain::{Hop, RedirectChain, RemovedHeader};
+/// The `cookie_store` crate (feature `cookie-store`), the version [`CookieStoreJar`] uses.
+#[cfg(feature = "cookie-store")]
+pub use cookie_store;
+#[cfg(feature = "cookie-store")]
+pub use cookies::CookieStoreJar;
 #[cfg(feature = "tokio")]
 pub use drain::TokioTimer;
 pub use drain::{DEFAULT_DRAIN_WAIT, DEFAULT_MAX_DRAIN, NoTimer, Timer};
@@ -96,7 +110,7 @@ pub use hook::{Action, FollowAll, HookFn, OnRedirect};
 pub use service::{FollowRedirect, FollowRedirectLayer};
 
 /// The README's examples run as doctests too (with the feature `hyper-util`, which one of
-/// them uses: `cargo test --all-features` runs them).
-#[cfg(all(doctest, feature = "hyper-util"))]
+/// them uses, and `cookie-store`: `cargo test --all-features` runs them).
+#[cfg(all(doctest, feature = "hyper-util", feature = "cookie-store"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -1,11 +1,13 @@
 //! The layer and the service.
 
+use std::fmt;
 use std::mem;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use http::{Request, Response};
-use redirects::{Policy, Redirect};
+use redirects::{CookieJar, Policy, Redirect};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -38,6 +40,24 @@ pub struct FollowRedirectLayer<H = FollowAll, R = CloneBody, T = NoTimer> {
     hook: H,
     replay: R,
     drain: Drain<T>,
+    jar: Option<JarSource>,
+}
+
+/// Makes each chain's cookie jar: a clone of the one given to
+/// [`FollowRedirectLayer::cookie_jar`].
+#[derive(Clone)]
+pub(crate) struct JarSource(Arc<dyn Fn() -> Box<dyn CookieJar + Send + Sync> + Send + Sync>);
+
+impl JarSource {
+    pub(crate) fn jar(&self) -> Box<dyn CookieJar + Send + Sync> {
+        (self.0)()
+    }
+}
+
+impl fmt::Debug for JarSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JarSource(..)")
+    }
 }
 
 impl FollowRedirectLayer {
@@ -51,6 +71,7 @@ impl FollowRedirectLayer {
             hook: FollowAll,
             replay: CloneBody,
             drain: Drain::default(),
+            jar: None,
         }
     }
 }
@@ -84,6 +105,7 @@ impl<H, R, T> FollowRedirectLayer<H, R, T> {
             hook,
             replay: self.replay,
             drain: self.drain,
+            jar: self.jar,
         }
     }
 
@@ -95,6 +117,7 @@ impl<H, R, T> FollowRedirectLayer<H, R, T> {
             hook: self.hook,
             replay,
             drain: self.drain,
+            jar: self.jar,
         }
     }
 
@@ -127,7 +150,40 @@ impl<H, R, T> FollowRedirectLayer<H, R, T> {
                 wait,
                 timer,
             },
+            jar: self.jar,
         }
+    }
+
+    /// Gives every chain a cookie jar (RFC 6265bis): a clone of `jar`, given to the
+    /// chain's machine with [`Follow::with_cookie_jar`](redirects::Follow::with_cookie_jar).
+    /// Every response of the chain (redirects included) has its `Set-Cookie` fields stored
+    /// against the URL that answered, and every request (the first included) carries the
+    /// jar's `Cookie` for its URL, so a cookie goes only to the hosts it matches. The jar
+    /// owns `Cookie`: a request that sets one itself fails
+    /// ([`InvalidRequest::JarOwnsCookie`](redirects::InvalidRequest::JarOwnsCookie)).
+    /// [`Redirect::cookies`] and `Final::cookies` say what the jar did on each hop.
+    ///
+    /// The clones should share one store, so that cookies outlive a chain:
+    /// `Arc<Mutex<redirects::Jar>>` (the core's jar), or `CookieStoreJar` (feature
+    /// `cookie-store`: the `cookie_store` crate's store, reqwest's).
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use redirects::{Jar, Policy};
+    /// use redirects_tower::FollowRedirectLayer;
+    ///
+    /// let jar = Arc::new(Mutex::new(Jar::new()));
+    /// let layer = FollowRedirectLayer::new(Policy::fetch()).cookie_jar(Arc::clone(&jar));
+    /// # let _ = layer;
+    /// // After some requests through the layer, `jar` holds what the servers set.
+    /// assert!(jar.lock().unwrap().is_empty());
+    /// ```
+    pub fn cookie_jar<J>(mut self, jar: J) -> Self
+    where
+        J: CookieJar + Clone + Send + Sync + 'static,
+    {
+        self.jar = Some(JarSource(Arc::new(move || Box::new(jar.clone()))));
+        self
     }
 
     /// The policy.
@@ -151,6 +207,7 @@ where
             hook: self.hook.clone(),
             replay: self.replay.clone(),
             drain: self.drain.clone(),
+            jar: self.jar.clone(),
         }
     }
 }
@@ -198,6 +255,7 @@ pub struct FollowRedirect<S, H = FollowAll, R = CloneBody, T = NoTimer> {
     hook: H,
     replay: R,
     drain: Drain<T>,
+    jar: Option<JarSource>,
 }
 
 impl<S> FollowRedirect<S> {
@@ -260,6 +318,7 @@ where
             self.policy.clone(),
             self.hook.clone(),
             self.replay.clone(),
+            self.jar.as_ref(),
         ) {
             Ok(chain) => ResponseFuture::calling(service, request, chain, self.drain.clone()),
             Err(e) => ResponseFuture::failed(service, Error::Redirect(e), self.drain.clone()),

@@ -9,7 +9,10 @@
 //! Ignored in a plain `cargo test`; `.ci/e2e.sh` runs them with `--include-ignored`.
 //! Without the servers they fail: they never pass without having run.
 //!
-//! Not here: the comparisons with `curl -L` (the core's suite makes them), the private
+//! With the feature `cookie-store` (`.ci/e2e.sh` turns it on), cookies through a shared
+//! `CookieStoreJar`, compared with `curl -L -b FILE -c FILE`.
+//!
+//! Not here: the other comparisons with `curl -L` (the core's suite makes them), the private
 //! network test (it runs the example programs with curl-style `--resolve`), the `101`
 //! upgrade server (hyper's client answers an unrequested `101` with an error of its own,
 //! before any layer sees it) and the connection-reuse trace (the pool is hyper-util's).
@@ -559,4 +562,149 @@ async fn bad_port_refused_before_any_connection() {
         "connected to the bad port"
     );
     eprintln!("e2e tower ok: 302 to port {port} refused with blocked_port, no connection");
+}
+
+/// The cookies httpbin echoes in a body (`{"cookies": {...}}`), as JSON text; `-` for none.
+#[cfg(feature = "cookie-store")]
+fn echoed_cookies(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("cookies").cloned())
+        .map_or("-".into(), |c| c.to_string())
+}
+
+/// One chain through the layer with `jar`: final URL, status and the cookies echoed.
+#[cfg(feature = "cookie-store")]
+async fn with_jar(jar: &redirects_tower::CookieStoreJar, url: &str) -> (String, u16, String) {
+    let svc = ServiceBuilder::new()
+        .layer(FollowRedirectLayer::new(Policy::fetch()).cookie_jar(jar.clone()))
+        .service(client::<Full<Bytes>>(Proto::Http1));
+    let req = http::Request::get(url)
+        .body(Full::<Bytes>::default())
+        .expect("valid request");
+    let res = tokio::time::timeout(Duration::from_secs(30), svc.oneshot(req))
+        .await
+        .unwrap_or_else(|_| panic!("{url}: timed out"))
+        .unwrap_or_else(|e| panic!("{url}: {e:?}"));
+    let chain = res.extensions().get::<RedirectChain>().expect("a chain");
+    let end = chain.url().to_string();
+    let status = res.status().as_u16();
+    let body = res.into_body().collect().await.expect("body").to_bytes();
+    (end, status, echoed_cookies(&body))
+}
+
+/// `curl -sS -L -b FILE -c FILE URL`: final URL, status and the cookies echoed.
+#[cfg(feature = "cookie-store")]
+fn curl_with_jar(file: &std::path::Path, url: &str) -> (String, u16, String) {
+    let body = file.with_extension("body");
+    let out = std::process::Command::new("curl")
+        .args(["-sS", "-L", "--max-time", "30", "-b"])
+        .arg(file)
+        .arg("-c")
+        .arg(file)
+        .arg("-o")
+        .arg(&body)
+        .args(["-w", "%{url_effective}\n%{http_code}", url])
+        .output()
+        .expect("curl runs");
+    assert!(out.status.success(), "curl {url}: {out:?}");
+    let w = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut w = w.lines();
+    let end = w.next().unwrap_or("").to_owned();
+    let status = w.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    (
+        end,
+        status,
+        echoed_cookies(&std::fs::read(&body).unwrap_or_default()),
+    )
+}
+
+/// Cookies through the layer with the `cookie_store` crate's store (reqwest's), one store
+/// shared by a run of chains, as the core's `cookie_jar_files_match_curl` runs them:
+/// `/cookies/set?a=1` (a `302` with `Set-Cookie` to `/cookies`) ends showing `a=1`; the two
+/// httpbin servers are two hosts (`127.0.0.1` and `localhost`: cookies ignore ports), and
+/// a cookie set by one never reaches the other across a redirect either way;
+/// `/cookies/delete?a` deletes. Each chain must end as `curl -L -b FILE -c FILE` ends it
+/// (final URL, status, the cookies httpbin echoes), and as expected.
+#[cfg(feature = "cookie-store")]
+#[tokio::test]
+#[ignore = "needs httpbin: run bash .ci/e2e.sh"]
+async fn cookie_store_chains_match_curl() {
+    let (a, b) = servers();
+    let b = b.replacen("127.0.0.1", "localhost", 1);
+    assert!(
+        b.contains("localhost"),
+        "HTTPBIN_URL2 {b} is not on 127.0.0.1"
+    );
+    let file = std::env::temp_dir().join(format!(
+        "redirects-tower-e2e-{}-cookies.txt",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&file);
+    let jar = redirects_tower::CookieStoreJar::default();
+    let runs = [
+        // A 302 that sets a cookie: the target gets it.
+        (
+            format!("{a}/cookies/set?a=1"),
+            format!("{a}/cookies"),
+            r#"{"a":"1"}"#,
+        ),
+        // A to B: B sets its own, never sees A's.
+        (
+            format!(
+                "{a}/redirect-to?url={}",
+                enc(&format!("{b}/cookies/set?b=2"))
+            ),
+            format!("{b}/cookies"),
+            r#"{"b":"2"}"#,
+        ),
+        // B to A: A sees only its own.
+        (
+            format!("{b}/redirect-to?url={}", enc(&format!("{a}/cookies"))),
+            format!("{a}/cookies"),
+            r#"{"a":"1"}"#,
+        ),
+        // The store outlives the chains: A's cookie on a chain's first request.
+        (
+            format!("{a}/cookies"),
+            format!("{a}/cookies"),
+            r#"{"a":"1"}"#,
+        ),
+        // Deleted through a 302.
+        (
+            format!("{a}/cookies/delete?a"),
+            format!("{a}/cookies"),
+            "{}",
+        ),
+        (
+            format!("{b}/cookies"),
+            format!("{b}/cookies"),
+            r#"{"b":"2"}"#,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (url, end, cookies) in &runs {
+        let ours = with_jar(&jar, url).await;
+        let theirs = curl_with_jar(&file, url);
+        let want = (end.clone(), 200, (*cookies).to_owned());
+        let verdict = if ours == want && theirs == want {
+            "ok"
+        } else {
+            "FAILED"
+        };
+        eprintln!("{verdict}: {url}\n  ours  {ours:?}\n  curl  {theirs:?}\n  want  {want:?}");
+        if verdict != "ok" {
+            failures.push(url.clone());
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(file.with_extension("body"));
+    // Only A's host has `a` (deleted now); B's `b` stays.
+    let a_url = redirects::Url::parse(&a).unwrap();
+    let b_url = redirects::Url::parse(&b).unwrap();
+    let store = jar.read();
+    assert_eq!(store.get_request_values(&a_url).count(), 0);
+    let on_b: Vec<_> = store.get_request_values(&b_url).collect();
+    assert_eq!(on_b, [("b", "2")]);
+    assert!(failures.is_empty(), "failed: {failures:?}");
 }
