@@ -2,17 +2,15 @@
 //! plus what the chain's own `https` responses say, upgrade a redirect to `http://`.
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
+use alloc::collections::BTreeMap;
 
 use url::Url;
 
-/// One known HSTS host: a domain (lower case, IDNA-encoded, no trailing dot) and whether
-/// its subdomains are covered too.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct HstsHost {
-    pub(crate) host: Box<str>,
-    pub(crate) include_subdomains: bool,
-}
+/// How many HSTS hosts a chain learns at most by default
+/// ([`Policy::with_max_learned_hsts_hosts`](crate::Policy::with_max_learned_hsts_hosts)):
+/// more than a chain of the default length can meet (every response learns one host at
+/// most), so only a chain whose redirect limit was raised ever forgets one.
+pub const DEFAULT_MAX_LEARNED_HSTS_HOSTS: usize = 64;
 
 /// Where the chain learned that a host requires https.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +29,16 @@ pub struct HstsUpgrade {
     pub source: HstsSource,
 }
 
-/// A list of known hosts: the policy's (the caller's preload list, never changed by a
-/// response), or what a chain learned. Which list a host is in says who said so.
+/// A set of known hosts: the policy's (the caller's preload list, never changed by a
+/// response), or what a chain learned. Which set a host is in says who said so. Each host
+/// is a domain (lower case, IDNA-encoded, no trailing dot), with whether its subdomains
+/// are covered too; a lookup costs one search per label of the host looked up, whatever
+/// the number of hosts.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HstsHosts {
-    pub(crate) entries: Vec<HstsHost>,
+    /// Host -> (`includeSubDomains`, the response that taught it: who goes first when
+    /// the set is full).
+    entries: BTreeMap<Box<str>, (bool, u32)>,
 }
 
 fn strip_dot(host: &str) -> &str {
@@ -47,6 +50,9 @@ impl HstsHosts {
     /// a congruent match, or a superdomain match with `includeSubDomains`. Only for a
     /// domain whose public suffix is not `localhost`.
     pub(crate) fn matches(&self, url: &Url) -> bool {
+        if self.entries.is_empty() {
+            return false;
+        }
         let Some(url::Host::Domain(host)) = url.host() else {
             return false;
         };
@@ -54,20 +60,43 @@ impl HstsHosts {
         if host == "localhost" || host.ends_with(".localhost") {
             return false;
         }
-        self.entries.iter().any(|e| {
-            let congruent = *e.host == *host;
-            let superdomain = e.include_subdomains
-                && host.len() > e.host.len()
-                && host.ends_with(&*e.host)
-                && host.as_bytes()[host.len() - e.host.len() - 1] == b'.';
-            congruent || superdomain
+        if self.entries.contains_key(host) {
+            return true;
+        }
+        // Each superdomain (what follows a dot), covered when it includes subdomains.
+        host.match_indices('.').any(|(i, _)| {
+            self.entries
+                .get(&host[i + 1..])
+                .is_some_and(|&(include_subdomains, _)| include_subdomains)
         })
+    }
+
+    /// Whether no host is known.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// How many hosts are known.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Adds a host the caller knows (a preload list): a host given twice covers its
+    /// subdomains if either said so.
+    pub(crate) fn insert(&mut self, host: &str, include_subdomains: bool) {
+        let entry = self.entries.entry(host.into()).or_insert((false, 0));
+        entry.0 |= include_subdomains;
     }
 
     /// RFC 6797 §8.1: the first `Strict-Transport-Security` field of a response received
     /// over `https` from `url`'s host (a domain, not an IP literal) updates the learned
     /// hosts: `max-age=0` forgets the host, any other valid value (re)learns it.
-    pub(crate) fn learn(&mut self, url: &Url, first_field: Option<&[u8]>) {
+    ///
+    /// At most `max` hosts are kept: learning one more forgets the one learned longest
+    /// ago (browsers bound their stores too). `at` numbers the response (it only grows
+    /// along a chain).
+    pub(crate) fn learn(&mut self, url: &Url, first_field: Option<&[u8]>, max: usize, at: u32) {
         if url.scheme() != "https" {
             return;
         }
@@ -78,18 +107,29 @@ impl HstsHosts {
             return;
         };
         let host = strip_dot(host);
-        let known = |e: &HstsHost| *e.host == *host && e.include_subdomains == include_subdomains;
-        if max_age > 0 && self.entries.iter().any(known) {
+        if max_age > 0
+            && self
+                .entries
+                .get(host)
+                .is_some_and(|e| e.0 == include_subdomains)
+        {
             // Learned already: nothing changes (and nothing is allocated again).
             return;
         }
-        self.entries.retain(|e| *e.host != *host);
-        if max_age > 0 {
-            self.entries.push(HstsHost {
-                host: host.into(),
-                include_subdomains,
-            });
+        self.entries.remove(host);
+        if max_age == 0 || max == 0 {
+            return;
         }
+        while self.entries.len() >= max {
+            // Full: forget the host learned longest ago (a pass over at most `max`
+            // hosts, only when full).
+            let oldest = self.entries.iter().min_by_key(|(_, e)| e.1);
+            let Some(oldest) = oldest.map(|(h, _)| h.clone()) else {
+                break;
+            };
+            self.entries.remove(&oldest);
+        }
+        self.entries.insert(host.into(), (include_subdomains, at));
     }
 }
 
@@ -250,15 +290,11 @@ mod tests {
     }
 
     fn hosts(list: &[(&str, bool)]) -> HstsHosts {
-        HstsHosts {
-            entries: list
-                .iter()
-                .map(|&(h, include_subdomains)| HstsHost {
-                    host: h.into(),
-                    include_subdomains,
-                })
-                .collect(),
+        let mut hosts = HstsHosts::default();
+        for &(h, include_subdomains) in list {
+            hosts.insert(h, include_subdomains);
         }
+        hosts
     }
 
     #[test]
@@ -273,6 +309,9 @@ mod tests {
             ("http://x.b.test/", false),
             ("http://A.TEST./", true),
             ("http://127.0.0.1/", false),
+            ("http://test/", false),
+            ("http://.a.test/", true),
+            ("http://a.test.evil/", false),
         ];
         for (url, want) in cases {
             assert_eq!(known.matches(&u(url)), want, "{url}");
@@ -283,17 +322,61 @@ mod tests {
     fn learning_follows_the_first_field_over_https_only() {
         let u = |s: &str| Url::parse(s).unwrap();
         let mut learned = HstsHosts::default();
-        learned.learn(&u("http://c.test/"), Some(b"max-age=100"));
+        let max = DEFAULT_MAX_LEARNED_HSTS_HOSTS;
+        learned.learn(&u("http://c.test/"), Some(b"max-age=100"), max, 0);
         assert!(!learned.matches(&u("http://c.test/")));
-        learned.learn(&u("https://10.0.0.1/"), Some(b"max-age=100"));
-        assert!(learned.entries.is_empty());
+        learned.learn(&u("https://10.0.0.1/"), Some(b"max-age=100"), max, 0);
+        assert!(learned.is_empty());
         learned.learn(
             &u("https://c.test/"),
             Some(b"max-age=100; includeSubDomains"),
+            max,
+            1,
         );
         assert!(learned.matches(&u("http://d.c.test/")));
-        learned.learn(&u("https://c.test/"), Some(b"max-age=0"));
+        learned.learn(&u("https://c.test/"), Some(b"max-age=100"), max, 0);
+        assert!(!learned.matches(&u("http://d.c.test/")));
+        assert!(learned.matches(&u("http://c.test/")));
+        learned.learn(&u("https://c.test/"), Some(b"max-age=0"), max, 3);
         assert!(!learned.matches(&u("http://c.test/")));
+        assert!(learned.is_empty());
+    }
+
+    /// The learned set is bounded: one host more forgets the one learned longest ago;
+    /// learning a host again makes it the newest.
+    #[test]
+    fn learning_is_bounded_and_forgets_the_oldest() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let mut learned = HstsHosts::default();
+        for i in 0..10 {
+            learned.learn(
+                &u(&alloc::format!("https://h{i}.test/")),
+                Some(b"max-age=1"),
+                4,
+                i,
+            );
+        }
+        assert_eq!(learned.len(), 4);
+        for i in 0..10 {
+            let url = u(&alloc::format!("http://h{i}.test/"));
+            assert_eq!(learned.matches(&url), i >= 6, "h{i}");
+        }
+        // h6 again (with another flag: relearned), then one more: h7 goes, not h6.
+        learned.learn(
+            &u("https://h6.test/"),
+            Some(b"max-age=1; includeSubDomains"),
+            4,
+            10,
+        );
+        learned.learn(&u("https://h10.test/"), Some(b"max-age=1"), 4, 11);
+        assert!(learned.matches(&u("http://x.h6.test/")));
+        assert!(!learned.matches(&u("http://h7.test/")));
+        assert!(learned.matches(&u("http://h10.test/")));
+        assert_eq!(learned.len(), 4);
+        // A limit of zero learns nothing.
+        let mut none = HstsHosts::default();
+        none.learn(&u("https://a.test/"), Some(b"max-age=1"), 0, 0);
+        assert!(none.is_empty());
     }
 
     #[test]

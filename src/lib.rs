@@ -374,7 +374,7 @@ pub use error::{
     BufferTooSmall, Error, Fault, InvalidPolicy, InvalidRequest, Malformed, PrivateTarget,
 };
 pub use headers::RemovalReason;
-pub use hsts::{HstsSource, HstsUpgrade};
+pub use hsts::{DEFAULT_MAX_LEARNED_HSTS_HOSTS, HstsSource, HstsUpgrade};
 pub use location::resolve_location;
 pub use machine::Follow;
 pub use method::{ExtensionMethod, MAX_METHOD_LEN, Method};

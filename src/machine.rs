@@ -859,12 +859,14 @@ impl Follow {
         // rule look at it, as Fetch's redirect step does before main fetch upgrades.
         if let Some(sts) = self.head.sts {
             if self.policy.learn_hsts() && self.url.scheme() == "https" {
-                self.hsts.learn(&self.url, Some(sts.get(buf)));
+                let max = self.policy.max_learned_hsts_hosts();
+                self.hsts
+                    .learn(&self.url, Some(sts.get(buf)), max, self.redirects());
             }
         }
         let mut location = None;
         let known = self.policy.hsts_hosts();
-        if next.scheme() == "http" && !(known.entries.is_empty() && self.hsts.entries.is_empty()) {
+        if next.scheme() == "http" && !(known.is_empty() && self.hsts.is_empty()) {
             let before = next.clone();
             if hsts::upgrade(known, &self.hsts, &mut next).is_some() {
                 location = Some(before);

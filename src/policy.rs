@@ -8,7 +8,7 @@ use arrayvec::{ArrayString, ArrayVec};
 use url::Url;
 
 use crate::error::{Error, InvalidPolicy};
-use crate::hsts::{HstsHost, HstsHosts};
+use crate::hsts::{DEFAULT_MAX_LEARNED_HSTS_HOSTS, HstsHosts};
 use crate::location::same_origin;
 use crate::method::is_token;
 use crate::referrer::ReferrerPolicy;
@@ -89,6 +89,7 @@ pub struct Policy {
     post_redirect: PostRedirect,
     blocked_ports: bool,
     hsts: HstsHosts,
+    max_learned_hsts: u32,
     learn_hsts: bool,
     block_private_targets: bool,
 }
@@ -149,6 +150,7 @@ impl Policy {
             post_redirect: PostRedirect::NONE,
             blocked_ports: rules.blocked_ports,
             hsts: HstsHosts::default(),
+            max_learned_hsts: DEFAULT_MAX_LEARNED_HSTS_HOSTS as u32,
             learn_hsts: rules.learn_hsts,
             block_private_targets: rules.block_private_targets,
         }
@@ -260,11 +262,25 @@ impl Policy {
         if domain.is_empty() {
             return Err(InvalidPolicy::HstsHost.into());
         }
-        self.hsts.entries.push(HstsHost {
-            host: domain.into(),
-            include_subdomains,
-        });
+        self.hsts.insert(domain, include_subdomains);
         Ok(self)
+    }
+
+    /// The most HSTS hosts a chain learns from its responses (default
+    /// [`DEFAULT_MAX_LEARNED_HSTS_HOSTS`](crate::DEFAULT_MAX_LEARNED_HSTS_HOSTS), 64: more than a chain of any profile's default
+    /// length meets); one more forgets the host learned longest ago, so a long chain of
+    /// hosts that each send `Strict-Transport-Security` keeps bounded memory. The
+    /// policy's own hosts ([`Policy::with_hsts_host`]) are not counted and never
+    /// forgotten. 0 learns nothing.
+    pub fn with_max_learned_hsts_hosts(mut self, max: usize) -> Policy {
+        // A chain meets at most one host per response, which a u32 counts.
+        self.max_learned_hsts = u32::try_from(max).unwrap_or(u32::MAX);
+        self
+    }
+
+    /// The most HSTS hosts a chain learns ([`Policy::with_max_learned_hsts_hosts`]).
+    pub fn max_learned_hsts_hosts(&self) -> usize {
+        self.max_learned_hsts as usize
     }
 
     /// Whether the chain learns HSTS hosts from the `Strict-Transport-Security` header of

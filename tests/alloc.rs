@@ -31,6 +31,8 @@ thread_local! {
     static COUNTS: Cell<Counts> = const {
         Cell::new(Counts { allocs: 0, reallocs: 0, frees: 0 })
     };
+    /// Bytes allocated less bytes freed while counting.
+    static LIVE: Cell<isize> = const { Cell::new(0) };
     /// The largest block asked for (new or grown) while counting, in bytes.
     static LARGEST: Cell<usize> = const { Cell::new(0) };
 }
@@ -48,6 +50,14 @@ fn bump(f: impl FnOnce(&mut Counts)) {
     });
 }
 
+fn live(delta: isize) {
+    let _ = ON.try_with(|on| {
+        if on.get() {
+            let _ = LIVE.try_with(|l| l.set(l.get() + delta));
+        }
+    });
+}
+
 fn largest(size: usize) {
     let _ = ON.try_with(|on| {
         if on.get() {
@@ -59,21 +69,25 @@ fn largest(size: usize) {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         bump(|c| c.allocs += 1);
+        live(layout.size() as isize);
         largest(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         bump(|c| c.allocs += 1);
+        live(layout.size() as isize);
         largest(layout.size());
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         bump(|c| c.reallocs += 1);
+        live(new_size as isize - layout.size() as isize);
         largest(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         bump(|c| c.frees += 1);
+        live(-(layout.size() as isize));
         unsafe { System.dealloc(ptr, layout) }
     }
 }
@@ -263,4 +277,58 @@ fn a_parsed_head_is_copied_only_up_to_the_head_limit() {
     let largest = LARGEST.with(Cell::get);
     assert_eq!(got, Err(redirects::Error::HeadTooLarge { limit: 1024 }));
     assert!(largest <= 1024, "a block of {largest} bytes was asked for");
+}
+
+/// A long chain keeps per hop only what the chain record needs (the history entry and its
+/// URL), however many hops are behind it: here every hop is an `https` response with
+/// `Strict-Transport-Security` from another host of 1,000 bytes, which the chain learns
+/// (issue 19: 4k such hosts once kept 16 MB). The learned hosts are bounded
+/// (`Policy::with_max_learned_hsts_hosts`), so the memory kept per hop stays that of one
+/// URL, from hop 100 to hop 600 as from the start.
+#[test]
+fn a_long_chain_of_hsts_hosts_keeps_flat_memory_per_hop() {
+    let policy = redirects::Policy::fetch().with_max_redirects(10_000);
+    let host = |i: usize| format!("h{i}-{}.test", "x".repeat(990));
+    let first = redirects::Request::get(&format!("https://{}/", host(0))).unwrap();
+    let mut follow = redirects::Follow::new(first, policy).unwrap();
+    let mut live_at = Vec::new();
+    LIVE.with(|l| l.set(0));
+    for i in 1..=600 {
+        // The response bytes are the caller's: made while not counting.
+        let resp = format!(
+            "HTTP/1.1 302 Found\r\nStrict-Transport-Security: max-age=100\r\nLocation: https://{}/\r\nContent-Length: 0\r\n\r\n",
+            host(i)
+        );
+        start();
+        let followed = matches!(
+            follow.handle_response(resp.as_bytes()),
+            Ok(Event::Redirect(_))
+        );
+        stop();
+        assert!(followed, "hop {i} was not followed");
+        if i == 100 || i == 600 {
+            live_at.push(LIVE.with(|l| l.get()));
+        }
+    }
+    let per_hop = (live_at[1] - live_at[0]) / 500;
+    // One URL (`https://` + 1,000 bytes + `/`) and its history entry, with the string's
+    // spare capacity: well under twice the host.
+    let url = 8 + host(1).len() + 1;
+    assert!(
+        per_hop < (url + url / 2) as isize,
+        "{per_hop} bytes kept per hop for a {url}-byte URL"
+    );
+    // The first hosts were forgotten, the last ones are known (each response taught its
+    // own host: the newest learned is host 599's): a redirect to http:// on it is
+    // upgraded, one to the first host learned is not.
+    for (i, upgraded) in [(599, true), (1, false)] {
+        let resp = format!(
+            "HTTP/1.1 302 Found\r\nLocation: http://{}/x\r\n\r\n",
+            host(i)
+        );
+        let Ok(Event::Redirect(r)) = follow.handle_response(resp.as_bytes()) else {
+            panic!("not followed");
+        };
+        assert_eq!(r.hsts_upgrade().is_some(), upgraded, "host {i}");
+    }
 }
