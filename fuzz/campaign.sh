@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # A fuzz campaign: every target (or the ones named) for SECONDS each, one after the other,
-# one process each at the lowest priority, on the throughput build (`cargo fuzz build -O
-# -s none`: no debug assertions, no AddressSanitizer; the crate is `forbid(unsafe_code)`,
-# and ClusterFuzzLite / OSS-Fuzz run the same targets under ASan). Each target grows its
+# one process each at the lowest priority, on the throughput build: `cargo fuzz build -O
+# -s none --no-trace-compares` (no debug assertions; no AddressSanitizer, the crate is
+# `forbid(unsafe_code)`; no compare tracing, fuzz/http.dict gives the tokens), about ten
+# times the executions per second of the default build. ClusterFuzzLite / OSS-Fuzz and
+# fuzz/smoke.sh run the same targets with ASan and compare tracing. Set
+# CAMPAIGN_BUILD_FLAGS to build otherwise (e.g. "-O -s none"). Each target grows its
 # git-ignored corpus fuzz/corpus/<target> (from it and the committed seeds), which is then
 # minimised with `cargo fuzz cmin`. Prints one table row per target: executions, exec/s,
 # libFuzzer's cov:/ft: when the corpus was loaded (INITED) and at the end, corpus size,
@@ -24,7 +27,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 target_dir="${CAMPAIGN_TARGET_DIR:-$root/fuzz/target-campaign}"
 triple="$(rustc +nightly -vV | sed -n 's/^host: //p')"
-flags=(-O -s none --target-dir "$target_dir")
+read -r -a flags <<<"${CAMPAIGN_BUILD_FLAGS:--O -s none --no-trace-compares}"
+flags+=(--target-dir "$target_dir")
 
 if [ "$#" -gt 0 ]; then
   targets=("$@")
