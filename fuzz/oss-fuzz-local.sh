@@ -62,7 +62,11 @@ for t in $targets; do
   seeds="$WORK/seeds/$t"
   mkdir -p "$seeds"
   if [ -s "$OUT/${t}_seed_corpus.zip" ]; then
-    unzip -q -o "$OUT/${t}_seed_corpus.zip" -d "$seeds"
+    if command -v unzip >/dev/null 2>&1; then
+      unzip -q -o "$OUT/${t}_seed_corpus.zip" -d "$seeds"
+    else
+      python3 -m zipfile -e "$OUT/${t}_seed_corpus.zip" "$seeds"
+    fi
   fi
   n=$(find "$seeds" -type f | wc -l)
   printf '=== oss-fuzz-local: %s: %s seeds, -runs=0 ... ' "$t" "$n"
