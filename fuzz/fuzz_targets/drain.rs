@@ -17,7 +17,11 @@ use redirects::{BodyLength, DrainError, Drainer};
 
 #[derive(Debug, PartialEq, Eq)]
 enum Outcome {
-    Body { data: Vec<u8>, after: Vec<u8>, done: bool },
+    Body {
+        data: Vec<u8>,
+        after: Vec<u8>,
+        done: bool,
+    },
     Error(DrainError),
 }
 
@@ -56,7 +60,11 @@ fn feed(mut d: Drainer, pieces: &[&[u8]], finish: bool) -> Outcome {
         }
     }
     assert_eq!(d.body_bytes(), data.len() as u64);
-    Outcome::Body { done: d.is_done(), data, after }
+    Outcome::Body {
+        done: d.is_done(),
+        data,
+        after,
+    }
 }
 
 fn drained(mut d: Drainer, pieces: &[&[u8]], finish: bool) -> Result<(Vec<u8>, bool), DrainError> {
@@ -78,7 +86,9 @@ fn drained(mut d: Drainer, pieces: &[&[u8]], finish: bool) -> Result<(Vec<u8>, b
 }
 
 fuzz_target!(|input: &[u8]| {
-    let [pick, len, limit, flags, raw @ ..] = input else { return };
+    let [pick, len, limit, flags, raw @ ..] = input else {
+        return;
+    };
     let length = match pick % 5 {
         0 => BodyLength::None,
         1 => BodyLength::Length(u64::from(*len)),
@@ -97,7 +107,11 @@ fuzz_target!(|input: &[u8]| {
     let cut = usize::from(*len).min(raw.len());
     let (a, b) = raw.split_at(cut);
     assert_eq!(feed(new(), &[a, b], finish), whole, "split at {cut}");
-    let bytes: Vec<&[u8]> = if raw.is_empty() { vec![raw] } else { raw.chunks(1).collect() };
+    let bytes: Vec<&[u8]> = if raw.is_empty() {
+        vec![raw]
+    } else {
+        raw.chunks(1).collect()
+    };
     assert_eq!(feed(new(), &bytes, finish), whole, "byte by byte");
     let want = match &whole {
         Outcome::Body { after, done, .. } => Ok((after.clone(), *done)),

@@ -6,5 +6,6 @@
 
 pub mod agree;
 pub mod checks;
+pub mod curl_diff;
 pub mod scenario;
 pub mod unfold;

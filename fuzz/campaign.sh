@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A fuzz campaign: every target (or the ones named) for SECONDS each, one after the other,
+# one process each at the lowest priority, on the throughput build: `cargo fuzz build -O
+# -s none --no-trace-compares` (no debug assertions; no AddressSanitizer, the crate is
+# `forbid(unsafe_code)`; no compare tracing, fuzz/http.dict gives the tokens), about ten
+# times the executions per second of the default build. ClusterFuzzLite / OSS-Fuzz and
+# fuzz/smoke.sh run the same targets with ASan and compare tracing. Set
+# CAMPAIGN_BUILD_FLAGS to build otherwise (e.g. "-O -s none"). Each target grows its
+# git-ignored corpus fuzz/corpus/<target> (from it and the committed seeds), which is then
+# minimised with `cargo fuzz cmin`. Prints one table row per target: executions, exec/s,
+# libFuzzer's cov:/ft: when the corpus was loaded (INITED) and at the end, corpus size,
+# and the result; the logs go to fuzz/campaign-logs/ (git-ignored).
+#
+#   bash fuzz/campaign.sh SECONDS [TARGET...]
+#
+# A finding stops that target's run and is written to fuzz/artifacts/<target>/; the
+# script goes on with the next target and exits non-zero at the end.
+set -euo pipefail
+
+secs="${1:-}"
+case "$secs" in
+  '' | *[!0-9]*) echo "usage: $0 SECONDS [TARGET...]" >&2; exit 2 ;;
+esac
+shift
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+target_dir="${CAMPAIGN_TARGET_DIR:-$root/fuzz/target-campaign}"
+triple="$(rustc +nightly -vV | sed -n 's/^host: //p')"
+read -r -a flags <<<"${CAMPAIGN_BUILD_FLAGS:--O -s none --no-trace-compares}"
+flags+=(--target-dir "$target_dir")
+
+if [ "$#" -gt 0 ]; then
+  targets=("$@")
+else
+  mapfile -t targets < <(cargo +nightly fuzz list)
+fi
+cargo +nightly fuzz build "${flags[@]}"
+
+logs=fuzz/campaign-logs
+mkdir -p "$logs"
+failed=0
+printf '| target | seconds | executions | exec/s | cov/ft at start | cov/ft at end | corpus after cmin | result |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+for t in "${targets[@]}"; do
+  mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
+  corpora=("fuzz/corpus/$t")
+  if [ -d "fuzz/seeds/$t" ]; then corpora+=("fuzz/seeds/$t"); fi
+  log="$logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log"
+  set +e
+  nice -n 19 "$target_dir/$triple/release/$t" "${corpora[@]}" \
+    -max_total_time="$secs" -timeout=10 -dict=fuzz/http.dict -print_final_stats=1 \
+    -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
+  status=$?
+  set -e
+  result=clean
+  if [ "$status" -ne 0 ]; then
+    result="FINDING (exit $status, see $log)"
+    failed=1
+  fi
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+  start=$(grep -m1 'INITED' "$log" | grep -Eo 'cov: [0-9]+ ft: [0-9]+' || true)
+  end=$(grep -E '^#[0-9]+' "$log" | grep -Eo 'cov: [0-9]+ ft: [0-9]+' | tail -1 || true)
+  nice -n 19 cargo +nightly fuzz cmin "${flags[@]}" "$t" "fuzz/corpus/$t" -- -dict=fuzz/http.dict \
+    >"$log.cmin" 2>&1 || echo "cmin of $t failed: $log.cmin" >&2
+  size=$(find "fuzz/corpus/$t" -type f | wc -l)
+  printf '| `%s` | %s | %s | %s | %s | %s | %s inputs | %s |\n' \
+    "$t" "$secs" "${execs:-?}" "${rate:-?}" "${start:-?}" "${end:-?}" "$size" "$result"
+done
+exit "$failed"
