@@ -860,8 +860,7 @@ impl Follow {
         if let Some(sts) = self.head.sts {
             if self.policy.learn_hsts() && self.url.scheme() == "https" {
                 let max = self.policy.max_learned_hsts_hosts();
-                self.hsts
-                    .learn(&self.url, Some(sts.get(buf)), max, self.redirects());
+                self.hsts.learn(&self.url, Some(sts.get(buf)), max);
             }
         }
         let mut location = None;
