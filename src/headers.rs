@@ -248,6 +248,32 @@ impl Headers {
         }
     }
 
+    /// Replaces the live field of `class` the machine wrote (a request mode's `Origin`, a
+    /// jar's `Cookie`) with `name: value` for request `n`, or with none when `value` is
+    /// empty. Whether the field list changed.
+    pub(crate) fn replace_machine(
+        &mut self,
+        name: &str,
+        class: Class,
+        value: &[u8],
+        n: u32,
+    ) -> bool {
+        let live = self
+            .fields
+            .iter()
+            .position(|f| f.machine && f.class.has(class) && f.removed.is_none());
+        if let Some(i) = live {
+            if !value.is_empty() && *self.fields[i].value == *value {
+                return false;
+            }
+            self.fields[i].removed = Some((RemovalReason::Recomputed, n));
+        }
+        if !value.is_empty() {
+            self.fields.push(Field::machine(name, value, class, n));
+        }
+        live.is_some() || !value.is_empty()
+    }
+
     /// Whether the request announces `Expect: 100-continue`: a sent `Expect` field (any
     /// case) with the token `100-continue` (any case) in its list.
     pub(crate) fn expects_continue(&self) -> bool {

@@ -1177,32 +1177,13 @@ impl Follow {
             x.origin = Some(decision);
         }
         let value = origin_value(decision, self.request_origin());
-        let live = self
-            .headers
-            .fields
-            .iter()
-            .position(|f| f.machine && f.class.has(Class::ORIGIN) && f.removed.is_none());
-        if let Some(i) = live {
-            if !value.is_empty() && *self.headers.fields[i].value == *value {
-                return false;
-            }
-            self.headers.fields[i].removed = Some((RemovalReason::Recomputed, n));
-        }
-        if !value.is_empty() {
-            self.headers
-                .fields
-                .push(Field::machine("Origin", &value, Class::ORIGIN, n));
-        }
-        live.is_some() || !value.is_empty()
+        self.headers
+            .replace_machine("Origin", Class::ORIGIN, &value, n)
     }
 
     /// The request's origin, resolved.
     fn request_origin(&self) -> RequestOrigin<'_> {
-        match &self.request_origin {
-            None => RequestOrigin::Of(self.url_of_request(0)),
-            Some(GivenOrigin::Tuple(origin)) => RequestOrigin::Of(origin),
-            Some(GivenOrigin::Opaque) => RequestOrigin::Opaque,
-        }
+        RequestOrigin::resolve(self.request_origin.as_ref(), self.url_of_request(0))
     }
 
     /// The URL of request `n` of the chain (0 = the first).
@@ -1386,11 +1367,8 @@ impl Follow {
         if let Some(x) = &mut self.extras {
             // Recomputed for the request restored: cors tainting is whether any request
             // of the chain so far went to another origin than the request's.
-            let origin = match &self.request_origin {
-                None => RequestOrigin::Of(self.history.first().map_or(&self.url, |h| &h.url)),
-                Some(GivenOrigin::Tuple(o)) => RequestOrigin::Of(o),
-                Some(GivenOrigin::Opaque) => RequestOrigin::Opaque,
-            };
+            let first = self.history.first().map_or(&self.url, |h| &h.url);
+            let origin = RequestOrigin::resolve(self.request_origin.as_ref(), first);
             x.cors_tainting = x.mode == Some(RequestMode::Cors)
                 && (self.history.iter().any(|h| !origin.same_origin(&h.url))
                     || !origin.same_origin(&self.url));
@@ -1522,23 +1500,8 @@ impl Follow {
         if let Some(report) = cookies {
             report.sent = u16::try_from(sent).unwrap_or(u16::MAX);
         }
-        let live = self
-            .headers
-            .fields
-            .iter()
-            .position(|f| f.machine && f.class.has(Class::COOKIE_JAR) && f.removed.is_none());
-        if let Some(i) = live {
-            if !value.is_empty() && *self.headers.fields[i].value == *value {
-                return false;
-            }
-            self.headers.fields[i].removed = Some((RemovalReason::Recomputed, n));
-        }
-        if !value.is_empty() {
-            self.headers
-                .fields
-                .push(Field::machine("Cookie", &value, Class::COOKIE_JAR, n));
-        }
-        live.is_some() || !value.is_empty()
+        self.headers
+            .replace_machine("Cookie", Class::COOKIE_JAR, &value, n)
     }
 
     /// Applies the private-target rule to the address the caller is about to connect to
@@ -1673,11 +1636,7 @@ fn first_request_mode(
     referrer_policy: ReferrerPolicy,
 ) -> Result<Box<Extras>, Error> {
     headers.remove_class(Class::ORIGIN, RemovalReason::RequestMode, 0);
-    let origin = match given {
-        None => RequestOrigin::Of(url),
-        Some(GivenOrigin::Tuple(o)) => RequestOrigin::Of(o),
-        Some(GivenOrigin::Opaque) => RequestOrigin::Opaque,
-    };
+    let origin = RequestOrigin::resolve(given, url);
     let own = origin.same_origin(url);
     if mode == RequestMode::SameOrigin && !own {
         return Err(InvalidRequest::CrossOrigin.into());

@@ -186,7 +186,17 @@ pub(crate) enum RequestOrigin<'a> {
     Opaque,
 }
 
-impl RequestOrigin<'_> {
+impl<'a> RequestOrigin<'a> {
+    /// The request's origin: the one given (explicit, or named by a caller-set `Origin` or
+    /// the referrer), else `first_url`'s.
+    pub(crate) fn resolve(given: Option<&'a GivenOrigin>, first_url: &'a Url) -> Self {
+        match given {
+            None => RequestOrigin::Of(first_url),
+            Some(GivenOrigin::Tuple(origin)) => RequestOrigin::Of(origin),
+            Some(GivenOrigin::Opaque) => RequestOrigin::Opaque,
+        }
+    }
+
     pub(crate) fn same_origin(self, url: &Url) -> bool {
         match self {
             RequestOrigin::Of(o) => same_origin(o, url),
