@@ -3,6 +3,8 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+#[cfg(doc)]
+use super::Jar;
 use super::{Limits, SameSite};
 
 /// One stored cookie (RFC 6265bis §5.7), to look at ([`Jar::iter`]) or to import
