@@ -1,63 +1,21 @@
 //! Scenario tests through the public API: what a caller sees on each hop.
 
+#[path = "support/chain.rs"]
+mod chain;
+
+use chain::{Chain, profiles, request};
 use redirects::{
     Body, BodyLength, Error, Event, Fault, Follow, InvalidRequest, Method, MethodRule, Policy,
     Redirect, RemovalReason, Request,
 };
 
-/// A chain under test: the first request and policy, then responses fed one after another.
-struct Scenario {
-    follow: Follow,
-}
-
-impl Scenario {
-    fn new(request: Request) -> Scenario {
-        Scenario::with_policy(request, Policy::fetch())
-    }
-
-    fn with_policy(request: Request, policy: Policy) -> Scenario {
-        Scenario {
-            follow: Follow::new(request, policy).expect("valid request"),
-        }
-    }
-
-    /// Feeds a whole response that must produce a redirect, and lets `check` look at it
-    /// (and decide with the handle).
-    fn redirect(&mut self, response: &str, check: impl FnOnce(&mut Redirect<'_>)) {
-        let mut r = self.propose(response);
-        check(&mut r);
-    }
-
-    /// Feeds a whole response that must produce a redirect, and hands over its handle.
-    fn propose<'s>(&'s mut self, response: &'s str) -> Redirect<'s> {
-        match self.follow.handle_response(response.as_bytes()) {
-            Ok(Event::Redirect(r)) => r,
-            other => panic!("expected a redirect for {response:?}, got {other:?}"),
-        }
-    }
-
-    fn finish(&mut self, response: &str, check: impl FnOnce(&redirects::Final<'_>)) {
-        match self.follow.handle_response(response.as_bytes()) {
-            Ok(Event::Final(f)) => check(&f),
-            other => panic!("expected a final response for {response:?}, got {other:?}"),
-        }
-    }
-
-    fn fail(&mut self, response: &str) -> Error {
-        match self.follow.handle_response(response.as_bytes()) {
-            Err(e) => e,
-            Ok(other) => panic!("expected an error for {response:?}, got {other:?}"),
-        }
-    }
-}
-
 fn req(method: Method, url: &str) -> Request {
-    Request::new(method, url).unwrap()
+    request(method, url, &[])
 }
 
 #[test]
 fn mdn_delete_307_replays_method_and_reports_no_change() {
-    let mut s = Scenario::new(req(Method::Delete, "http://www.example.org/cars/oldest"));
+    let mut s = Chain::new(req(Method::Delete, "http://www.example.org/cars/oldest"));
     s.redirect(
         "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://www.example.org/cars/id/123456\r\nContent-Length: 0\r\n\r\n",
         |r| {
@@ -92,7 +50,7 @@ fn post_302_reports_rewrite_body_drop_and_removed_body_headers() {
         .header("Accept", "*/*")
         .unwrap()
         .body(Body::Replayable);
-    let mut s = Scenario::new(request);
+    let mut s = Chain::new(request);
     s.redirect(
         "HTTP/1.1 302 Found\r\nLocation: /done\r\nContent-Length: 0\r\n\r\n",
         |r| {
@@ -121,13 +79,13 @@ fn post_302_reports_rewrite_body_drop_and_removed_body_headers() {
 #[test]
 fn see_other_rewrites_extension_method_but_keeps_head() {
     let propfind = Method::parse("PROPFIND").unwrap();
-    let mut s = Scenario::new(req(propfind, "http://a.test/dav"));
+    let mut s = Chain::new(req(propfind, "http://a.test/dav"));
     s.redirect("HTTP/1.1 303 See Other\r\nLocation: /x\r\n\r\n", |r| {
         assert_eq!(r.request().method(), Method::Get);
         assert_eq!(r.method_change().unwrap().rule, MethodRule::SeeOther);
         assert!(!r.body_dropped(), "there was no body to drop");
     });
-    let mut s = Scenario::new(req(Method::Head, "http://a.test/h"));
+    let mut s = Chain::new(req(Method::Head, "http://a.test/h"));
     s.redirect(
         "HTTP/1.1 303 See Other\r\nLocation: /x\r\nContent-Length: 10\r\n\r\n",
         |r| {
@@ -151,7 +109,7 @@ fn credentials_removed_cross_origin_and_reported_as_earlier_later() {
         .header("Accept", "*/*")
         .unwrap();
     let policy = Policy::fetch().with_credential_header("x-api-key").unwrap();
-    let mut s = Scenario::with_policy(request, policy);
+    let mut s = Chain::with_policy(request, policy);
     s.redirect(
         "HTTP/1.1 302 Found\r\nLocation: http://b.test/2\r\n\r\n",
         |r| {
@@ -188,7 +146,7 @@ fn credentials_removed_cross_origin_and_reported_as_earlier_later() {
 #[test]
 fn redirect_response_exposes_every_set_cookie_and_exact_head_len() {
     let response = "HTTP/1.1 302 Found\r\nSet-Cookie: a=1\r\nLocation: /next\r\nSet-Cookie: b=2\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200";
-    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    let mut s = Chain::new(req(Method::Get, "http://a.test/"));
     s.redirect(response, |r| {
         let resp = r.response();
         let cookies: Vec<_> = resp.headers_named("set-cookie").collect();
@@ -413,7 +371,7 @@ fn connection_reuse_table() {
 
 #[test]
 fn errors_carry_status_and_machine_keeps_position() {
-    let mut s = Scenario::new(req(Method::Get, "http://a.test/p"));
+    let mut s = Chain::new(req(Method::Get, "http://a.test/p"));
     s.redirect("HTTP/1.1 302 Found\r\nLocation: /q\r\n\r\n", |_| {});
     let e = s.fail("HTTP/1.1 308 Permanent\r\nLocation: ftp://x.test/\r\n\r\n");
     assert_eq!(e, Error::SchemeNotAllowed { status: 308 });
@@ -426,7 +384,7 @@ fn errors_carry_status_and_machine_keeps_position() {
 
 #[test]
 fn finished_chain_refuses_more_input() {
-    let mut s = Scenario::new(req(Method::Get, "http://a.test/p"));
+    let mut s = Chain::new(req(Method::Get, "http://a.test/p"));
     s.finish("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", |_| {});
     assert_eq!(s.fail("HTTP/1.1 200 OK\r\n\r\n"), Error::InvalidState);
 }
@@ -451,7 +409,7 @@ fn shrinking_buffer_is_a_caller_error_that_leaves_the_machine_usable() {
 
 #[test]
 fn too_many_redirects_after_the_limit() {
-    let mut s = Scenario::with_policy(
+    let mut s = Chain::with_policy(
         req(Method::Get, "http://a.test/0"),
         Policy::fetch().with_max_redirects(2),
     );
@@ -469,12 +427,12 @@ fn too_many_redirects_after_the_limit() {
 #[test]
 fn streamed_body_on_307_is_an_error_but_303_drops_it() {
     let streamed = || req(Method::Put, "http://a.test/u").body(Body::Streamed);
-    let mut s = Scenario::new(streamed());
+    let mut s = Chain::new(streamed());
     assert_eq!(
         s.fail("HTTP/1.1 307 T\r\nLocation: /v\r\n\r\n"),
         Error::BodyNotReplayable { status: 307 }
     );
-    let mut s = Scenario::new(streamed());
+    let mut s = Chain::new(streamed());
     s.redirect("HTTP/1.1 303 S\r\nLocation: /v\r\n\r\n", |r| {
         assert!(r.body_dropped() && !r.request().sends_body());
     });
@@ -550,7 +508,7 @@ fn caller_host_header_does_not_follow_to_another_origin() {
     let r = req(Method::Get, "http://a.test/")
         .header("Host", "v.test")
         .unwrap();
-    let mut s = Scenario::new(r);
+    let mut s = Chain::new(r);
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/\r\n\r\n", |r| {
         let head = String::from_utf8(r.request().to_head()).unwrap();
         assert_eq!(head, "GET / HTTP/1.1\r\nHost: b.test\r\n\r\n");
@@ -719,7 +677,7 @@ fn per_redirect_edits_that_make_the_request_ambiguous_are_refused() {
         for (n, v) in *headers {
             first = first.header(n, v).unwrap();
         }
-        let mut s = Scenario::new(first);
+        let mut s = Chain::new(first);
         s.redirect("HTTP/1.1 307 T\r\nLocation: /b\r\n\r\n", |r| {
             let before = r.request().to_head();
             let got = edit(r);
@@ -743,7 +701,7 @@ fn edits_are_checked_against_every_field_still_in_the_chain() {
         .header("Content-Length", "3")
         .unwrap()
         .body(Body::Replayable);
-    let mut s = Scenario::new(first);
+    let mut s = Chain::new(first);
     s.redirect("HTTP/1.1 303 S\r\nLocation: /b\r\n\r\n", |r| {
         assert_eq!(r.request().header("content-length"), None);
         assert_eq!(r.append_header("Transfer-Encoding", "chunked"), Ok(()));
@@ -753,7 +711,7 @@ fn edits_are_checked_against_every_field_still_in_the_chain() {
         .header("Host", "v.test")
         .unwrap();
     let policy = Policy::curl().with_trusted_origin("http://a.test").unwrap();
-    let mut s = Scenario::with_policy(first, policy);
+    let mut s = Chain::with_policy(first, policy);
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/\r\n\r\n", |r| {
         assert_eq!(r.request().header("host"), None, "withheld at b.test");
         assert_eq!(
@@ -868,7 +826,7 @@ fn stop_turns_the_proposed_redirect_into_the_final_response() {
 
 #[test]
 fn refuse_ends_the_chain_with_the_callers_reason() {
-    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    let mut s = Chain::new(req(Method::Get, "http://a.test/"));
     s.redirect("HTTP/1.1 302 F\r\nLocation: /1\r\n\r\n", |_| {});
     let e = s
         .propose("HTTP/1.1 307 T\r\nLocation: http://tracker.test/\r\n\r\n")
@@ -941,7 +899,7 @@ fn stop_is_still_possible_after_an_empty_feed() {
 
 #[test]
 fn repeated_edits_do_not_grow_the_request() {
-    let mut s = Scenario::new(
+    let mut s = Chain::new(
         req(Method::Get, "http://a.test/")
             .header("X-Keep", "1")
             .unwrap(),
@@ -976,7 +934,7 @@ fn repeated_remove_and_append_do_not_grow_the_request() {
         .unwrap()
         .header("X-Try", "first")
         .unwrap();
-    let mut s = Scenario::new(first);
+    let mut s = Chain::new(first);
     for hop in 1..=5u32 {
         let response = format!("HTTP/1.1 302 F\r\nLocation: /{hop}\r\n\r\n");
         s.redirect(&response, |r| {
@@ -1013,7 +971,7 @@ fn caller_edits_per_hop_with_explicit_credentials() {
         .unwrap()
         .header("X-Trace", "1")
         .unwrap();
-    let mut s = Scenario::new(r);
+    let mut s = Chain::new(r);
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/\r\n\r\n", |r| {
         assert_eq!(r.request().header("cookie"), None);
         // The caller's jar has a cookie for b.test: naming it is an explicit decision.
@@ -1052,7 +1010,7 @@ fn caller_edits_per_hop_with_explicit_credentials() {
 fn unreplayable_body_can_make_the_redirect_final() {
     let policy = Policy::fetch().with_unreplayable_body(redirects::UnreplayableBody::Final);
     let r = req(Method::Put, "http://a.test/u").body(Body::Streamed);
-    let mut s = Scenario::with_policy(r, policy);
+    let mut s = Chain::with_policy(r, policy);
     s.finish("HTTP/1.1 307 T\r\nLocation: /v\r\n\r\n", |f| {
         assert_eq!(f.response().status(), 307);
         assert_eq!(f.redirects(), 0);
@@ -1073,7 +1031,7 @@ fn https_upgrade_rule_keeps_credentials_only_on_default_ports() {
         let r = req(Method::Get, "http://a.test/")
             .header("Authorization", "Basic x")
             .unwrap();
-        let mut s = Scenario::with_policy(r, Policy::fetch().with_credential_rule(rule));
+        let mut s = Chain::with_policy(r, Policy::fetch().with_credential_rule(rule));
         s.redirect(&format!("HTTP/1.1 301 M\r\nLocation: {to}\r\n\r\n"), |r| {
             if r.request().header("authorization").is_some() != kept {
                 failed.push(format!("{to}: want kept {kept}"));
@@ -1091,7 +1049,7 @@ fn trusted_origin_receives_credentials_but_not_beyond() {
     let r = req(Method::Get, "http://a.test/")
         .header("Authorization", "Basic x")
         .unwrap();
-    let mut s = Scenario::with_policy(r, policy);
+    let mut s = Chain::with_policy(r, policy);
     s.redirect(
         "HTTP/1.1 302 F\r\nLocation: https://auth.test/login\r\n\r\n",
         |r| {
@@ -1122,7 +1080,7 @@ fn curl_profile_restores_credentials_on_the_first_origin_only() {
         .unwrap()
         .header("Cookie", "c=1")
         .unwrap();
-    let mut s = Scenario::with_policy(r, Policy::new(&redirects::Rules::CURL));
+    let mut s = Chain::with_policy(r, Policy::new(&redirects::Rules::CURL));
     s.redirect("HTTP/1.1 302 F\r\nLocation: http://b.test/2\r\n\r\n", |r| {
         assert!(r.request().header("authorization").is_none());
         assert!(r.request().header("cookie").is_none());
@@ -1157,7 +1115,7 @@ fn curl_profile_follows_any_3xx_and_keeps_custom_content_type() {
         .header("Content-Length", "3")
         .unwrap()
         .body(Body::Replayable);
-    let mut s = Scenario::with_policy(r, Policy::new(&redirects::Rules::CURL));
+    let mut s = Chain::with_policy(r, Policy::new(&redirects::Rules::CURL));
     s.redirect("HTTP/1.1 300 Multiple\r\nLocation: /g#x\r\n\r\n", |r| {
         assert_eq!(r.request().method(), Method::Post);
         assert!(r.request().sends_body());
@@ -1178,13 +1136,13 @@ fn curl_profile_follows_any_3xx_and_keeps_custom_content_type() {
 #[test]
 fn curl_profile_refuses_different_locations_on_any_status() {
     let two = "HTTP/1.1 200 OK\r\nLocation: /a\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n";
-    let mut s = Scenario::with_policy(
+    let mut s = Chain::with_policy(
         req(Method::Get, "http://a.test/"),
         Policy::new(&redirects::Rules::CURL),
     );
     assert_eq!(s.fail(two), Error::ConflictingLocation { status: 200 });
     // Fetch reads Location only on a redirect status: the 200 is final.
-    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    let mut s = Chain::new(req(Method::Get, "http://a.test/"));
     s.finish(two, |f| assert_eq!(f.response().status(), 200));
 }
 
@@ -1203,7 +1161,7 @@ fn redirect_with_cookies(n: usize) -> String {
 #[test]
 fn a_redirect_with_150_set_cookie_fields_is_ordinary() {
     let response = redirect_with_cookies(150);
-    let mut s = Scenario::new(req(Method::Get, "http://a.test/"));
+    let mut s = Chain::new(req(Method::Get, "http://a.test/"));
     s.redirect(&response, |r| {
         let cookies = r.response().headers_named("set-cookie").count();
         assert_eq!(cookies, 150);
@@ -1277,7 +1235,7 @@ fn curl_post_redirect_and_auto_referer_through_a_chain() {
             .referrer("firstone.html")
             .unwrap()
     };
-    let mut s = Scenario::with_policy(start(), policy.clone());
+    let mut s = Chain::with_policy(start(), policy.clone());
     // The first request carries the `--referer` text as given.
     assert_eq!(
         s.follow.request().header("referer"),
@@ -1328,7 +1286,7 @@ fn curl_post_redirect_and_auto_referer_through_a_chain() {
     // A caller-set `Referer` is a custom header to curl: as it is, everywhere, and no
     // automatic one is added (the `--referer` text is not sent either).
     let custom = start().header("Referer", "custom value").unwrap();
-    let mut s = Scenario::with_policy(custom, policy.clone());
+    let mut s = Chain::with_policy(custom, policy.clone());
     assert_eq!(
         s.follow.request().header("referer"),
         Some(&b"custom value"[..])
@@ -1359,7 +1317,7 @@ fn curl_post_redirect_and_auto_referer_through_a_chain() {
             .referrer("http://a.test/page")
             .unwrap()
             .body(Body::Replayable);
-        let mut s = Scenario::with_policy(url_referrer, other);
+        let mut s = Chain::with_policy(url_referrer, other);
         s.redirect("HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", |r| {
             assert_eq!(r.request().method(), Method::Get);
         });
@@ -1375,13 +1333,114 @@ fn curl_post_redirect_and_auto_referer_through_a_chain() {
     // option the 301 makes it a GET and nothing needs sending again.
     let streamed = || req(Method::Post, "http://a.test/").body(Body::Streamed);
     let keep = Policy::curl().with_post_redirect(PostRedirect::ALL);
-    let mut s = Scenario::with_policy(streamed(), keep);
+    let mut s = Chain::with_policy(streamed(), keep);
     assert_eq!(
         s.fail("HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n"),
         Error::BodyNotReplayable { status: 301 }
     );
-    let mut s = Scenario::with_policy(streamed(), Policy::curl());
+    let mut s = Chain::with_policy(streamed(), Policy::curl());
     s.redirect("HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n", |r| {
         assert_eq!(r.request().method(), Method::Get);
     });
+}
+
+/// Two `Content-Length` fields with different values, or a list of different
+/// values, make the request's length ambiguous (RFC 9110 §8.6, RFC 9112 §6.3 item 5): the
+/// first request is refused, and so is a per-hop edit that would make it so, changing
+/// nothing. The same length repeated, or a replacement, stays possible.
+#[test]
+fn differing_content_length_values_are_an_invalid_request() {
+    let cl = InvalidRequest::ContentLength;
+    for (name, policy) in profiles() {
+        let first = |values: &[&str]| {
+            let mut r = Request::new(Method::Put, "http://a.test/x")
+                .unwrap()
+                .body(Body::Replayable);
+            for v in values {
+                r = r.header("Content-Length", v).unwrap();
+            }
+            Follow::new(r, policy.clone()).map(|_| ())
+        };
+        for values in [&["5", "6"][..], &["5, 6"], &["5", "5, 6"], &["x"], &["-5"]] {
+            assert_eq!(
+                first(values),
+                Err(Error::InvalidRequest(cl)),
+                "{name} {values:?}"
+            );
+        }
+        for values in [&["5"][..], &["5", "5"], &["5, 5"]] {
+            assert_eq!(first(values), Ok(()), "{name} {values:?}");
+        }
+
+        let r = Request::new(Method::Put, "http://a.test/x")
+            .unwrap()
+            .header("Content-Length", "5")
+            .unwrap()
+            .body(Body::Replayable);
+        let mut follow = Follow::new(r, policy.clone()).unwrap();
+        let bytes = b"HTTP/1.1 307 T\r\nLocation: /y\r\nContent-Length: 0\r\n\r\n";
+        let Ok(Event::Redirect(mut hop)) = follow.handle_response(bytes) else {
+            panic!("{name}: no redirect");
+        };
+        assert_eq!(hop.append_header("Content-Length", "6"), Err(cl), "{name}");
+        assert_eq!(
+            hop.append_header("content-length", "5, 6"),
+            Err(cl),
+            "{name}"
+        );
+        assert_eq!(hop.set_header("Content-Length", "6, 7"), Err(cl), "{name}");
+        // Refused edits changed nothing.
+        let lengths: Vec<&[u8]> = hop
+            .request()
+            .headers()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(lengths, [&b"5"[..]], "{name}");
+        assert_eq!(hop.append_header("Content-Length", "05"), Ok(()), "{name}");
+        assert_eq!(hop.set_header("Content-Length", "6"), Ok(()), "{name}");
+        assert_eq!(hop.request().header("content-length"), Some(&b"6"[..]));
+    }
+}
+
+/// A -> B removes `Authorization`; the caller then sets one for B on the
+/// handle. The request carries it, so `removed_headers()` must not list it: the list is
+/// every header the next request does not carry, after every edit.
+#[test]
+fn removed_headers_omits_a_header_the_caller_set_again() {
+    for (name, policy) in profiles() {
+        for set in [true, false] {
+            let r = Request::get("http://a.test/")
+                .unwrap()
+                .header("Authorization", "Bearer for-a")
+                .unwrap();
+            let mut follow = Follow::new(r, policy.clone()).unwrap();
+            let bytes = b"HTTP/1.1 302 Found\r\nLocation: http://b.test/\r\n\r\n";
+            let Ok(Event::Redirect(mut hop)) = follow.handle_response(bytes) else {
+                panic!("{name}: no redirect");
+            };
+            let listed = |hop: &redirects::Redirect<'_>| {
+                hop.removed_headers()
+                    .filter(|h| h.name.eq_ignore_ascii_case("authorization"))
+                    .map(|h| h.reason)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(listed(&hop), [RemovalReason::CrossOrigin], "{name}");
+            if set {
+                hop.set_header("Authorization", "Bearer for-b").unwrap();
+            } else {
+                hop.append_header("Authorization", "Bearer for-b").unwrap();
+            }
+            assert_eq!(
+                hop.request().header("authorization"),
+                Some(&b"Bearer for-b"[..]),
+                "{name}"
+            );
+            assert_eq!(listed(&hop), [], "{name} set={set}");
+            // Removed again: listed again, as the caller's removal.
+            hop.remove_header("Authorization");
+            assert_eq!(hop.request().header("authorization"), None, "{name}");
+            assert!(!listed(&hop).is_empty(), "{name} set={set}");
+        }
+    }
 }
