@@ -254,7 +254,7 @@ fn leak_check_catches_a_forwarded_credential() {
 /// `curl -H` does) but never the body. Under `curl` a 303 answering an extension method
 /// (`-X DELETE`) keeps the method but must drop the body all the same. The body is framed
 /// once by `Content-Length` and once by `Transfer-Encoding` (never both: that request is
-/// refused, see `first_request_validation` in `tests/scenarios.rs`).
+/// refused, see `first_request_validation` in `tests/request.rs`).
 #[test]
 fn urllib3_cve_2023_45803_body_dropped_when_redirect_turns_request_into_get() {
     let framings = [("Content-Length", "31"), ("Transfer-Encoding", "chunked")];

@@ -30,6 +30,12 @@ pub fn profiles() -> [(&'static str, Policy); 3] {
     ]
 }
 
+/// A request with no headers.
+#[track_caller]
+pub fn req(method: Method, url: &str) -> Request {
+    request(method, url, &[])
+}
+
 /// A request with `headers`, in order.
 #[track_caller]
 pub fn request(method: Method, url: &str, headers: &[(&str, &str)]) -> Request {
