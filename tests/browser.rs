@@ -6,7 +6,9 @@
 #[path = "support/chain.rs"]
 mod chain;
 
-use chain::{expect_redirect, header_text, hop, profiles, redirect, redirect_with, start};
+use chain::{
+    expect_redirect, field, header_text, hop, profiles, redirect, redirect_with, start, walk,
+};
 use redirects::{
     Body, Error, Event, Follow, HstsSource, InvalidRequest, Method, Policy, Redirect,
     ReferrerPolicy, ReferrerSent, ReferrerWhy, RemovalReason, Request,
@@ -478,4 +480,115 @@ fn a_caller_set_origin_is_the_request_origin_for_redirect_taint() {
             .origin("http://[::1]:8080")
             .is_ok()
     );
+}
+
+/// Fetch: a request made from https://app.test's page goes to https://api.test, which
+/// redirects to https://evil.test. The hop goes from a URL foreign to the request's origin
+/// to another origin: redirect-taint is not "same-origin", and "serializing a request
+/// origin" gives `null`. The request's origin is app.test whichever way the caller says
+/// so: the referrer, the `Origin` field's own value (FORMAT.md format 3), or `Request::origin`. Only a request whose origin is api.test itself keeps its
+/// `Origin` over api.test -> evil.test.
+#[test]
+fn origin_is_nulled_after_a_foreign_redirector() {
+    let req = |origin: &str, referrer: bool| {
+        let r = redirects::Request::get("https://api.test/x")
+            .unwrap()
+            .header("Origin", origin)
+            .unwrap();
+        if referrer {
+            r.referrer("https://app.test/page").unwrap()
+        } else {
+            r
+        }
+    };
+    let hop = b"HTTP/1.1 302 Found\r\nLocation: https://evil.test/\r\n\r\n";
+    let sent = |request| {
+        let (_, headers, _) = walk(redirects::Policy::fetch(), request, &[hop]);
+        field(&headers, "origin").map(str::to_owned)
+    };
+    assert_eq!(sent(req("https://app.test", true)).as_deref(), Some("null"));
+    assert_eq!(
+        sent(req("https://app.test", false)).as_deref(),
+        Some("null")
+    );
+    let explicit = req("https://app.test", false)
+        .origin("https://app.test")
+        .unwrap();
+    assert_eq!(sent(explicit).as_deref(), Some("null"));
+    assert_eq!(
+        sent(req("https://api.test", false)).as_deref(),
+        Some("https://api.test")
+    );
+    // An explicit origin comes before the field's value.
+    let explicit = req("https://app.test", false)
+        .origin("https://api.test")
+        .unwrap();
+    assert_eq!(sent(explicit).as_deref(), Some("https://app.test"));
+    // A value that is not a serialized origin names none: the first URL's counts.
+    assert_eq!(
+        sent(req("https://app.test/", false)).as_deref(),
+        Some("https://app.test/")
+    );
+}
+
+/// Two caller-set `Referer` fields: the first is the referrer when the chain starts
+/// (`Follow::new`), so it must stay the referrer on the first redirect. To https://a.test
+/// under `strict-origin-when-cross-origin`, https://b.test/x gives its origin; the
+/// machine takes the last field (https://a.test/y, same origin) and sends it whole.
+#[test]
+fn first_referer_field_is_the_referrer() {
+    let req = redirects::Request::get("https://c.test/")
+        .unwrap()
+        .header("Referer", "https://b.test/x")
+        .unwrap()
+        .header("Referer", "https://a.test/y")
+        .unwrap();
+    let (_, headers, _) = walk(
+        redirects::Policy::fetch(),
+        req,
+        &[b"HTTP/1.1 302 Found\r\nLocation: https://a.test/z\r\n\r\n"],
+    );
+    assert_eq!(field(&headers, "referer"), Some("https://b.test/"));
+}
+
+/// `Request::referrer` https://a.test/page for a request to https://b.test: the first
+/// request carries the origin only, and the referrer is that origin from then on. A
+/// redirect back to https://a.test sends that origin, and `referrer_decision` must say
+/// so (`sent: Origin`, why `Earlier`, as when a redirect cut it), not `sent: Url`.
+#[test]
+fn first_request_cut_stays_an_origin() {
+    use redirects::{ReferrerSent, ReferrerWhy};
+    let req = redirects::Request::get("https://b.test/")
+        .unwrap()
+        .referrer("https://a.test/page?secret=1")
+        .unwrap();
+    let (_, headers, decision) = walk(
+        redirects::Policy::fetch(),
+        req,
+        &[b"HTTP/1.1 302 Found\r\nLocation: https://a.test/x\r\n\r\n"],
+    );
+    assert_eq!(field(&headers, "referer"), Some("https://a.test/"));
+    let d = decision.unwrap();
+    assert_eq!(
+        (d.sent, d.why),
+        (ReferrerSent::Origin, ReferrerWhy::Earlier)
+    );
+}
+
+/// RFC 6797 §6.1: a directive value may be a quoted-string, `;` included. The field
+/// `max-age=10; foo=";includeSubDomains;"` does not assert includeSubDomains, so
+/// http://x.a.test stays http after it; the machine splits inside the quotes and
+/// upgrades it.
+#[test]
+fn sts_quoted_value_holds_semicolons() {
+    let req = redirects::Request::get("https://a.test/").unwrap();
+    let (url, _, _) = walk(
+        redirects::Policy::fetch(),
+        req,
+        &[
+            b"HTTP/1.1 302 Found\r\nStrict-Transport-Security: max-age=10; foo=\";includeSubDomains;\"\r\nLocation: https://a.test/2\r\n\r\n",
+            b"HTTP/1.1 302 Found\r\nLocation: http://x.a.test/\r\n\r\n",
+        ],
+    );
+    assert_eq!(url, "http://x.a.test/");
 }

@@ -8,7 +8,7 @@
 #[path = "support/chain.rs"]
 mod chain;
 
-use chain::{Chain, profiles, req};
+use chain::{Chain, field, profiles, req, walk};
 use redirects::{Event, Follow, InvalidRequest, Method, Policy, RemovalReason, Request};
 
 #[test]
@@ -241,4 +241,26 @@ fn caller_host_header_does_not_follow_to_another_origin() {
         let head = String::from_utf8(r.request().to_head()).unwrap();
         assert_eq!(head, "GET / HTTP/1.1\r\nHost: b.test\r\n\r\n");
     });
+}
+
+/// curl with an HSTS host a.test: a `Cookie` set for https://a.test; a redirect to
+/// http://a.test/x is upgraded to https://a.test/x, the origin the cookie was set for.
+/// curl (`Curl_auth_allowed_to_host`: host, port and protocol of the connection it makes)
+/// sends it; the machine compares with http://a.test and leaves it out.
+#[test]
+fn curl_credentials_follow_the_upgraded_url() {
+    let policy = redirects::Policy::curl()
+        .with_hsts_host("a.test", false)
+        .unwrap();
+    let req = redirects::Request::get("https://a.test/")
+        .unwrap()
+        .header("Cookie", "sid=1")
+        .unwrap();
+    let (url, headers, _) = walk(
+        policy,
+        req,
+        &[b"HTTP/1.1 302 Found\r\nLocation: http://a.test/x\r\n\r\n"],
+    );
+    assert_eq!(url, "https://a.test/x");
+    assert_eq!(field(&headers, "cookie"), Some("sid=1"));
 }

@@ -4,7 +4,10 @@
 //! `#[path = "support/chain.rs"] mod chain;`; a file uses only some of it.
 #![allow(dead_code)]
 
-use redirects::{Error, Event, Final, Follow, Method, OutgoingRequest, Policy, Redirect, Request};
+use redirects::{
+    Error, Event, Final, Follow, Method, OutgoingRequest, Policy, Redirect, ReferrerDecision,
+    Request,
+};
 
 /// A final `200` with an empty body.
 pub const OK: &str = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
@@ -81,6 +84,35 @@ pub fn expect_error(follow: &mut Follow, response: &[u8]) -> Error {
             String::from_utf8_lossy(response)
         ),
     }
+}
+
+/// Starts `request` under `policy` and feeds each of `responses`, every one a redirect:
+/// the request proposed last, as its URL and header list, and the last referrer decision.
+#[track_caller]
+pub fn walk(
+    policy: Policy,
+    request: Request,
+    responses: &[&[u8]],
+) -> (String, Vec<(String, String)>, Option<ReferrerDecision>) {
+    let mut follow = Follow::new(request, policy).expect("valid first request");
+    let mut last = None;
+    for response in responses {
+        last = expect_redirect(&mut follow, response).referrer_decision();
+    }
+    let next = follow.request();
+    let headers = next
+        .headers()
+        .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v).into_owned()))
+        .collect();
+    (next.url().to_string(), headers, last)
+}
+
+/// The first value of `name` (any case) in a header list [`walk`] gave.
+pub fn field<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// A chain under test: the first request and policy, then whole responses fed one after
