@@ -1,4 +1,4 @@
-//! Scenario tests of the private-target API (issue 13) through the public surface: the
+//! Scenario tests of the private-target API through the public surface: the
 //! address spaces themselves, what a followed hop reports ([`Redirect::address_spaces`]),
 //! a chain whose space the caller declares ([`Request::address_space`]), the error a
 //! refusal gives ([`Error::PrivateTarget`]: status, fault, code, text), and

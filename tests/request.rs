@@ -336,7 +336,7 @@ fn repeated_remove_and_append_do_not_grow_the_request() {
                 r.request().header("x-try"),
                 Some(format!("{hop}-19999").as_bytes())
             );
-            // X-Try is carried: not listed as removed (issue 18 finding 6).
+            // X-Try is carried: not listed as removed.
             assert_eq!(r.removed_headers().count(), 0, "hop {hop}");
             // Without it, the list shows what is kept: the first request's X-Try and one
             // per earlier redirect, each removed once; this redirect's is dropped outright.

@@ -442,7 +442,7 @@ fn curl_profile_refuses_different_locations_on_any_status() {
     s.finish(two, |f| assert_eq!(f.response().status(), 200));
 }
 
-/// curl's `--post302 -d ''` and `--referer 'firstone.html;auto'` (issue 18, part 8), as
+/// curl's `--post302 -d ''` and `--referer 'firstone.html;auto'`, as
 /// `tests/vectors/curl-options.json` observed them, with what the vectors cannot check: the
 /// first request's `Referer`, and the other profiles' answers.
 #[test]

@@ -1566,8 +1566,8 @@ fn curl_cve_2021_22876_automatic_referer_carries_no_credentials() {
 }
 
 /// A caller-set `Host` goes to its own authority only, whatever the credential rule, the
-/// trusted origins or the profile (issue 10: "today a trusted origin receives `Host:
-/// a.test`, and the https-upgrade rule sends `Host: a.test:80` to `https://a.test`").
+/// trusted origins or the profile: a trusted origin does not receive `Host: a.test`, and
+/// the https-upgrade rule does not send `Host: a.test:80` to `https://a.test`.
 ///
 /// The leak elsewhere: requests issues 4002 and 4665 (a custom `Host` is reused on every
 /// redirect, to another host too); curl before 8.21.0 kept a custom `Host` whenever the
@@ -2119,7 +2119,7 @@ fn reuse_after_an_early_307_to_an_expect_100_continue_request() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Private targets (issue 13, WICG Private Network Access). The rule is a policy value: each
+// Private targets (WICG Private Network Access). The rule is a policy value: each
 // advisory below is replayed under every policy of `policies` with it on
 // (`with_block_private_targets(true)`), and also as the profile has it (on under `strict`
 // only) and with it off, so that each test states both what the rule refuses and what

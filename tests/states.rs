@@ -365,7 +365,7 @@ fn decisions_are_only_offered_before_the_next_response_starts() {
         panic!("a redirect")
     };
     r.set_header("Accept", "text/html").unwrap();
-    // An empty read keeps the decision open (regression: it used to take it away).
+    // An empty read keeps the decision open.
     assert!(matches!(f.handle_response(b""), Ok(Event::NeedData)));
     let mut r = f.pending_redirect(redirect).expect("still proposed");
     assert_eq!(r.number(), 1);
