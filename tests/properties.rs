@@ -442,11 +442,9 @@ fn streamed_body_is_not_resent_after_303_to_get() {
     }
 }
 
-/// Found by `location` (seed `fuzz/seeds/location/regression-empty-location-field-order.bin`):
-/// the answer depends on the order of the `Location` fields. An empty field before a
-/// non-empty one is skipped and the redirect is followed; the same empty field after it
-/// makes the two "different", `ConflictingLocation`. (Fixed: an empty field is ignored
-/// wherever it stands.)
+/// An empty `Location` field is ignored wherever it stands: before or after a non-empty
+/// one, the redirect is followed, never `ConflictingLocation` (seed
+/// `fuzz/seeds/location/regression-empty-location-field-order.bin`).
 #[test]
 fn empty_location_field_is_order_independent() {
     let base = redirects::Url::parse("http://a.test/start").unwrap();
