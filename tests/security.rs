@@ -407,8 +407,8 @@ struct Advisory {
 }
 
 /// The advisories replayed by [`replay_advisory`]. Those whose replay needs code of its
-/// own (a body, the referrer, the caller's jar, a rule switched per policy) are test
-/// functions below.
+/// own (a body, the referrer, `Origin`, `Host`, the caller's jar, a rule switched per
+/// policy) are test functions of their own in this file.
 const ADVISORIES: &[Advisory] = &[
     Advisory {
         id: "curl CVE-2018-1000007",
@@ -1144,7 +1144,7 @@ fn replay_advisory(advisory: &Advisory, label: &str, policy: &Policy) {
             for &status in statuses {
                 let mut label = format!("{} [{label}] {first}", advisory.id);
                 if per_status {
-                    label += &format!(" (each hop {status})");
+                    label += &format!(" (`each` hops {status})");
                 }
                 let mut r = Replay::start(&label, policy.clone(), get(first, secrets), secrets);
                 for (i, hop) in hops.iter().enumerate() {
