@@ -192,8 +192,14 @@ impl OutgoingRequest<'_> {
     /// from the URI. The caller attaches the body if [`OutgoingRequest::sends_body`].
     ///
     /// Fails if `http` refuses a part: a header value with control characters other than
-    /// tab (this crate only refuses CR, LF and NUL), or a URL character `http`'s stricter
-    /// URI parser does not take.
+    /// tab (this crate only refuses CR, LF and NUL), a URL character `http`'s stricter
+    /// URI parser does not take, or a path and query longer than 65,534 bytes, the most
+    /// an `http::Uri` holds. [`OutgoingRequest::write_head`] has no such limit, and a URL
+    /// can pass it within the head size limit: a `Location` is bounded by
+    /// [`Policy::max_head_size`](crate::Policy::max_head_size), but each of its bytes at
+    /// or above 0x80 is percent-encoded into three, so a 30 KB `Location` of them is a
+    /// 90 KB URL. Such a request can be written as bytes but not made an `http::Request`:
+    /// the error is `http`'s `InvalidUri`.
     ///
     /// ```
     /// use redirects::{Follow, Policy, Request};

@@ -60,8 +60,8 @@ const CASE_KEYS: (&[&str], &[&str]) = (
     &["id", "source", "profile", "policy", "request", "steps"],
     &[],
 );
-/// `curl_body` and `curl_forced_method` are this crate's extension (issue 12, FORMAT.md
-/// "Crate extension"), accepted in both formats: vector files observed from libcurl come in
+/// `curl_body` and `curl_forced_method` are this crate's extension (FORMAT.md "Crate
+/// extension"), accepted in both formats: vector files observed from libcurl come in
 /// either.
 const REQUEST_KEYS: (&[&str], &[&str]) = (
     &[
@@ -118,12 +118,12 @@ const ERROR_KINDS: (&[&str], &[&str]) = (
 /// [`known_in`] (`policy`, `request`, `expect.next` ...). One row per key, so that keys
 /// added by other work merge as lines; a format-3 key not listed here fails its case.
 const FORMAT3_KEYS: &[(&str, &str)] = &[
-    // curl options (issue 18, part 8): the curl profile only.
+    // curl options: the curl profile only.
     ("policy", "post_redirect"),
     ("policy", "auto_referer"),
-    // The request's origin, for redirect taint (issue 18, finding 1).
+    // The request's origin, for redirect taint.
     ("request", "origin"),
-    // The request mode and the checks on the first request (issue 20).
+    // The request mode and the checks on the first request.
     ("request", "mode"),
     ("case", "first"),
     ("first", "headers_include"),
@@ -167,12 +167,12 @@ fn known_in(
     }
 }
 
-/// `policy.max_header_fields` (issue 10, the header field limit).
+/// `policy.max_header_fields` (the header field limit).
 fn with_max_header_fields(policy: Policy, n: usize) -> Result<Policy, String> {
     policy.with_max_header_fields(n).map_err(|e| e.to_string())
 }
 
-/// `policy.block_private_targets` (issue 13, private-network targets).
+/// `policy.block_private_targets` (private-network targets).
 fn with_block_private_targets(policy: Policy, block: bool) -> Result<Policy, String> {
     Ok(policy.with_block_private_targets(block))
 }

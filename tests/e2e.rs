@@ -14,8 +14,8 @@
 //!   The headers a redirect rewrites are among the fields: `Referer` after a same-origin,
 //!   a cross-origin and a downgrading hop, `Origin` after A -> B and A -> B -> A, a
 //!   caller-set `Host` on the same and on another authority.
-//!   The `curl` policy is compared too, where libcurl decides by where the body comes from
-//!   (issue 12): `-X PUT -d`, `-X DELETE -d` and `-X POST` without a body on 301, 302 and
+//!   The `curl` policy is compared too, where libcurl decides by where the body comes from:
+//!   `-X PUT -d`, `-X DELETE -d` and `-X POST` without a body on 301, 302 and
 //!   303, the machine told the command line with `Request::curl` (or left to assume it),
 //!   with no difference from curl allowed.
 //! - Ignored too, with their own servers: a redirect to a port of Fetch's bad-port list
@@ -23,14 +23,14 @@
 //!   one from `curl -L`), and a real `101 Switching Protocols` (`UPGRADE_URL`, the WebSocket
 //!   handshake server `.ci/e2e_upgrade_server.py` that `.ci/e2e.sh` starts), final with or
 //!   without a redirect before it and whatever `Location` it carries.
-//! - Ignored too: a redirect into a private network (issue 13). The `follow` and tokio
+//! - Ignored too: a redirect into a private network. The `follow` and tokio
 //!   example programs themselves (`cargo run`) follow httpbin under the name `public.test`
 //!   (`--resolve`d to its 127.0.0.1, declared public with `--start-space public`) to
 //!   `internal.test`, which `--resolve` maps to 127.0.0.1 where a listener counts
 //!   connections: with private targets blocked the program exits with `private_target`
 //!   and the listener sees none; with the policy off it is followed to the listener's 200;
 //!   `curl -L` follows it too.
-//! - Ignored too: cookies (issue 20). The `follow` program with `-b FILE -c FILE` and
+//! - Ignored too: cookies. The `follow` program with `-b FILE -c FILE` and
 //!   `curl -L -b FILE -c FILE` (each its own file) run the same commands: `/cookies/set`
 //!   through a 302, the file's cookies on the next command, the two servers as two hosts
 //!   (`127.0.0.1` and `localhost`: cookies ignore ports) with redirects between them, and
@@ -1301,7 +1301,7 @@ fn upgrade_101_is_final_not_a_redirect() {
 }
 
 /// The `curl` policy against real `curl -L`, for the command lines whose redirects libcurl
-/// decides by where the body comes from (issue 12): `-X PUT -d`, `-X DELETE -d` and
+/// decides by where the body comes from: `-X PUT -d`, `-X DELETE -d` and
 /// `-X POST` without a body, on 301, 302 and 303, then httpbin's `/anything` echo. curl
 /// keeps the `-X` method on every one; the `-d` body is dropped ("Stick to PUT instead of
 /// GET"), and with it `Content-Length` and curl's own form `Content-Type`. The machine is
@@ -1403,9 +1403,9 @@ fn silent_listeners(n: u8) -> (u16, Vec<std::net::IpAddr>, Vec<Held>) {
     panic!("no port free on 127.0.0.1-{n}");
 }
 
-/// Regression (issue 23): each address had its own connect timeout (10 s), and the
-/// chain's deadline (30 s) was checked only between actions, so six silent addresses
-/// took 60 s. Now every wait is cut to what is left of the deadline.
+/// Six silent addresses with a connect timeout of 10 s each end at the chain's deadline
+/// (30 s), not after 60 s: every wait is cut to what is left of the deadline, not only
+/// checked between actions.
 #[test]
 fn six_silent_addresses_end_at_the_chain_deadline() {
     let (port, ips, _held) = silent_listeners(6);
@@ -1453,7 +1453,7 @@ fn a_read_timeout_says_so() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Cookies (issue 20): the `follow` example's `-b FILE -c FILE` against `curl -L -b -c`.
+// Cookies: the `follow` example's `-b FILE -c FILE` against `curl -L -b -c`.
 
 /// How one command ended: final URL, status, the cookies httpbin's `/cookies` echoed
 /// (`-` when the body is no such echo), and the cookie file it wrote (cookie lines only,

@@ -4,6 +4,10 @@
 //! vector is `tests/conformance.rs`'s third feed; on arbitrary heads, the `agree` fuzz
 //! target's.
 
+#[path = "support/chain.rs"]
+mod chain;
+
+use chain::profiles;
 use redirects::{
     Body, BodyLength, Error, Event, Follow, Malformed, Method, Policy, Request, Version,
 };
@@ -687,4 +691,69 @@ fn an_http_0_9_head_is_judged_after_the_state() {
     let mut f = follow(Method::Get, "http://a.test/");
     assert!(f.handle_http_response(&res).is_err());
     assert!(f.is_finished(), "a peer's error ends the chain");
+}
+
+/// A peer that answers with `103` heads without end. On the wire they count
+/// against the head size limit and end in `HeadTooLarge`; through `handle_head` they must
+/// too, after as many heads as on the wire (the wire also needs room for the final head's
+/// status line, so it may stop one head sooner), never waiting for ever.
+#[test]
+fn interim_heads_count_against_the_head_size_limit() {
+    let link = ("Link", "</style.css>; rel=preload; as=style");
+    let wire_head = format!("HTTP/1.1 103\r\n{}: {}\r\n\r\n", link.0, link.1);
+    for (name, policy) in profiles() {
+        for limit in [256, 1024, policy.max_head_size()] {
+            let policy = policy.clone().with_max_head_size(limit).unwrap();
+            let start = || Follow::new(Request::get("http://a.test/").unwrap(), policy.clone());
+            let mut parsed = start().unwrap();
+            let mut heads = 0usize;
+            let err = loop {
+                heads += 1;
+                assert!(
+                    heads <= limit,
+                    "{name} {limit}: still waiting after {heads} heads"
+                );
+                match parsed.handle_head(Version::Http11, 103, [link]) {
+                    Ok(Event::NeedData) => {}
+                    Ok(_) => panic!("{name}: an interim head ended the response"),
+                    Err(e) => break e,
+                }
+            };
+            assert_eq!(err, Error::HeadTooLarge { limit }, "{name} {limit}");
+            assert!(parsed.is_finished(), "{name} {limit}");
+            // The same heads on the wire: within the limit before, too large with them.
+            let wire = |n: usize| {
+                let mut f = start().unwrap();
+                f.handle_response(wire_head.repeat(n).as_bytes())
+                    .map(|_| ())
+            };
+            assert_eq!(
+                wire(heads - 2),
+                Ok(()),
+                "{name} {limit}: wire, {} heads",
+                heads - 2
+            );
+            assert_eq!(
+                wire(heads),
+                Err(Error::HeadTooLarge { limit }),
+                "{name} {limit}: wire, {heads} heads"
+            );
+            // A response with fewer interim heads still ends normally.
+            let mut f = start().unwrap();
+            for _ in 0..heads - 2 {
+                assert!(matches!(
+                    f.handle_head(Version::Http11, 103, [link]),
+                    Ok(Event::NeedData)
+                ));
+            }
+            let none: [(&str, &str); 0] = [];
+            assert!(
+                matches!(
+                    f.handle_head(Version::Http11, 200, none),
+                    Ok(Event::Final(_))
+                ),
+                "{name} {limit}"
+            );
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! Scenario tests of the private-target API (issue 13) through the public surface: the
+//! Scenario tests of the private-target API through the public surface: the
 //! address spaces themselves, what a followed hop reports ([`Redirect::address_spaces`]),
 //! a chain whose space the caller declares ([`Request::address_space`]), the error a
 //! refusal gives ([`Error::PrivateTarget`]: status, fault, code, text), and
@@ -7,44 +7,38 @@
 
 use std::net::IpAddr;
 
+#[path = "support/chain.rs"]
+mod chain;
+
+use chain::{OK, expect_error, expect_redirect, profiles, redirect, start};
 use redirects::{
     AddressSpace, Error, Event, Fault, Follow, Policy, PrivateTarget, Redirect, Request, Url,
 };
 
 use AddressSpace::{Local, Private, Public};
 
-fn redirect(status: u16, location: &str) -> String {
-    format!("HTTP/1.1 {status} Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n")
-}
-
-const OK: &str = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-
 fn ip(s: &str) -> IpAddr {
     s.parse().expect("valid address")
-}
-
-fn start(url: &str, policy: Policy) -> Follow {
-    Follow::new(Request::get(url).expect("valid URL"), policy).expect("valid first request")
 }
 
 /// Feeds a redirect that must be followed, and hands its handle to `check`.
 #[track_caller]
 fn follow_hop(follow: &mut Follow, status: u16, location: &str, check: impl FnOnce(&Redirect<'_>)) {
-    let response = redirect(status, location);
-    match follow.handle_response(response.as_bytes()) {
-        Ok(Event::Redirect(r)) => check(&r),
-        other => panic!("{location}: expected a redirect, got {other:?}"),
-    }
+    check(&expect_redirect(
+        follow,
+        redirect(status, location).as_bytes(),
+    ));
 }
 
 /// Feeds a redirect that must be refused as a private target, and returns the error.
 #[track_caller]
 fn refuse_hop(follow: &mut Follow, status: u16, location: &str) -> Error {
-    let response = redirect(status, location);
-    match follow.handle_response(response.as_bytes()) {
-        Err(e @ Error::PrivateTarget(_)) => e,
-        other => panic!("{location}: expected private_target, got {other:?}"),
-    }
+    let e = expect_error(follow, redirect(status, location).as_bytes());
+    assert!(
+        matches!(e, Error::PrivateTarget(_)),
+        "{location}: expected private_target, got {e:?}"
+    );
+    e
 }
 
 #[test]
@@ -383,6 +377,43 @@ fn an_allowed_hop_is_the_same_with_the_rule_on_and_off() {
                     Ok(Event::Final(_))
                 ));
             }
+        }
+    }
+}
+
+/// `64:ff9b::a00:5` is NAT64's well-known prefix around 10.0.0.5: on an
+/// IPv6-only network with DNS64/NAT64 it reaches that private host. Every IPv6 form that
+/// carries an IPv4 address a translator or tunnel delivers to is as private as that
+/// address, for `check_address` under every profile with private targets blocked.
+#[test]
+fn check_address_unwraps_nat64_6to4_and_teredo() {
+    let cases: &[(&str, AddressSpace)] = &[
+        ("64:ff9b::a00:5", AddressSpace::Private),
+        ("64:ff9b::7f00:1", AddressSpace::Local),
+        ("64:ff9b:1::a9fe:a9fe", AddressSpace::Local), // /48 place: 0.0.x.x
+        ("64:ff9b:1:808:808:808:a9fe:a9fe", AddressSpace::Private),
+        ("2002:a9fe:a9fe::1", AddressSpace::Private),
+        ("2001:0:808:808::f5ff:fffa", AddressSpace::Private), // client 10.0.0.5
+    ];
+    for (name, policy) in profiles() {
+        let policy = policy.with_block_private_targets(true);
+        let follow = Follow::new(
+            Request::get("http://public.example/").unwrap(),
+            policy.clone(),
+        )
+        .unwrap();
+        for &(ip, space) in cases {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(AddressSpace::of_ip(ip), space, "{ip}");
+            let Err(Error::PrivateTarget(p)) = follow.check_address(ip) else {
+                panic!("{name}: {ip} passed");
+            };
+            assert_eq!((p.address, p.space), (Some(ip), space), "{name} {ip}");
+        }
+        // The same prefixes around public addresses pass.
+        for ip in ["64:ff9b::808:808", "2002:808:808::1", "2001:db8::1"] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert!(follow.check_address(ip).is_ok(), "{name} {ip}");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Property tests on the stable toolchain: the fuzz targets' invariants, checked by the
 //! same code (`fuzz/src/checks.rs`, `fuzz/src/scenario.rs`, included below) on a bounded
-//! number of generated cases per run, plus the committed fuzz seeds replayed and the
-//! regressions the campaigns found.
+//! number of generated cases per run, plus the committed fuzz seeds replayed. The
+//! regressions the campaigns found are filed with their rules (`tests/README.md`).
 //!
 //! `PROPTEST_CASES=N` changes the number of cases per property (default 1024).
 
@@ -71,8 +71,8 @@ fn location_piece() -> impl Strategy<Value = FieldPiece> {
     })
 }
 
-/// The scenario values of issue 10: none at all in a third of the chains (the grammar
-/// before it), anything in the rest.
+/// The scenario extras (referrer, `Referrer-Policy`, HSTS, flags, extra headers): none at
+/// all in a third of the chains, anything in the rest.
 fn extras() -> impl Strategy<Value = Extras> {
     prop_oneof![
         1 => Just(Extras::default()),
@@ -442,11 +442,9 @@ fn streamed_body_is_not_resent_after_303_to_get() {
     }
 }
 
-/// Found by `location` (seed `fuzz/seeds/location/regression-empty-location-field-order.bin`):
-/// the answer depends on the order of the `Location` fields. An empty field before a
-/// non-empty one is skipped and the redirect is followed; the same empty field after it
-/// makes the two "different", `ConflictingLocation`. (Fixed: an empty field is ignored
-/// wherever it stands.)
+/// An empty `Location` field is ignored wherever it stands: before or after a non-empty
+/// one, the redirect is followed, never `ConflictingLocation` (seed
+/// `fuzz/seeds/location/regression-empty-location-field-order.bin`).
 #[test]
 fn empty_location_field_is_order_independent() {
     let base = redirects::Url::parse("http://a.test/start").unwrap();
@@ -458,15 +456,15 @@ fn empty_location_field_is_order_independent() {
     );
 }
 
-// ----- issue 10: every new rule is reached, and where the machine parts from the specs ----
+// ----- Every hop rule is reached -----
 
-/// The machine grammar reaches every rule of issue 10: each kind of referrer decision
+/// The machine grammar reaches every rule beyond method, body and credentials: each kind of referrer decision
 /// (sent, why, a policy a `Referrer-Policy` header set), an HSTS upgrade from the policy's
 /// list and from a learned host, each new removal reason, `Origin: null`, `blocked_port`,
 /// and a redirect to a bad port while blocking is off. (2,000 scenarios from a fixed seed,
 /// each checked by the oracle.)
 #[test]
-fn issue_10_rules_are_reached() {
+fn the_grammar_reaches_every_hop_rule() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
     use redirects::{HstsSource, ReferrerSent, ReferrerWhy, RemovalReason};
@@ -559,177 +557,4 @@ fn issue_10_rules_are_reached() {
     }
     let missing: Vec<&String> = want.iter().filter(|w| !seen.contains(w)).collect();
     assert!(missing.is_empty(), "never reached: {missing:?}");
-}
-
-/// One redirect: `first` (with `headers`) under `policy`, answered by `response`; the
-/// request the machine proposes next (its URL and header list) and its referrer decision.
-fn one_redirect(
-    policy: redirects::Policy,
-    request: redirects::Request,
-    responses: &[&[u8]],
-) -> (
-    String,
-    Vec<(String, String)>,
-    Option<redirects::ReferrerDecision>,
-) {
-    use redirects::{Event, Follow};
-    let mut follow = Follow::new(request, policy).unwrap();
-    let mut last = None;
-    for r in responses {
-        match follow.handle_response(r).unwrap() {
-            Event::Redirect(redirect) => last = Some(redirect.referrer_decision()),
-            other => panic!("not a redirect: {other:?}"),
-        }
-    }
-    let req = follow.request();
-    let headers = req
-        .headers()
-        .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v).into_owned()))
-        .collect();
-    (req.url().to_string(), headers, last.flatten())
-}
-
-fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// Fetch: a request made from https://app.test's page goes to https://api.test, which
-/// redirects to https://evil.test. The hop goes from a URL foreign to the request's origin
-/// to another origin: redirect-taint is not "same-origin", and "serializing a request
-/// origin" gives `null`. The request's origin is app.test whichever way the caller says
-/// so: the referrer, the `Origin` field's own value (FORMAT.md format 3; issue 18 finding
-/// 1), or `Request::origin`. Only a request whose origin is api.test itself keeps its
-/// `Origin` over api.test -> evil.test.
-#[test]
-fn origin_is_nulled_after_a_foreign_redirector() {
-    let req = |origin: &str, referrer: bool| {
-        let r = redirects::Request::get("https://api.test/x")
-            .unwrap()
-            .header("Origin", origin)
-            .unwrap();
-        if referrer {
-            r.referrer("https://app.test/page").unwrap()
-        } else {
-            r
-        }
-    };
-    let hop = b"HTTP/1.1 302 Found\r\nLocation: https://evil.test/\r\n\r\n";
-    let sent = |request| {
-        let (_, headers, _) = one_redirect(redirects::Policy::fetch(), request, &[hop]);
-        header(&headers, "origin").map(str::to_owned)
-    };
-    assert_eq!(sent(req("https://app.test", true)).as_deref(), Some("null"));
-    assert_eq!(
-        sent(req("https://app.test", false)).as_deref(),
-        Some("null")
-    );
-    let explicit = req("https://app.test", false)
-        .origin("https://app.test")
-        .unwrap();
-    assert_eq!(sent(explicit).as_deref(), Some("null"));
-    assert_eq!(
-        sent(req("https://api.test", false)).as_deref(),
-        Some("https://api.test")
-    );
-    // An explicit origin comes before the field's value.
-    let explicit = req("https://app.test", false)
-        .origin("https://api.test")
-        .unwrap();
-    assert_eq!(sent(explicit).as_deref(), Some("https://app.test"));
-    // A value that is not a serialized origin names none: the first URL's counts.
-    assert_eq!(
-        sent(req("https://app.test/", false)).as_deref(),
-        Some("https://app.test/")
-    );
-}
-
-/// Two caller-set `Referer` fields: the first is the referrer when the chain starts
-/// (`Follow::new`), so it must stay the referrer on the first redirect. To https://a.test
-/// under `strict-origin-when-cross-origin`, https://b.test/x gives its origin; the
-/// machine takes the last field (https://a.test/y, same origin) and sends it whole.
-/// Found by the fuzz oracle of issue 10; fixed in the machine.
-#[test]
-fn regression_first_referer_field_is_the_referrer() {
-    let req = redirects::Request::get("https://c.test/")
-        .unwrap()
-        .header("Referer", "https://b.test/x")
-        .unwrap()
-        .header("Referer", "https://a.test/y")
-        .unwrap();
-    let (_, headers, _) = one_redirect(
-        redirects::Policy::fetch(),
-        req,
-        &[b"HTTP/1.1 302 Found\r\nLocation: https://a.test/z\r\n\r\n"],
-    );
-    assert_eq!(header(&headers, "referer"), Some("https://b.test/"));
-}
-
-/// `Request::referrer` https://a.test/page for a request to https://b.test: the first
-/// request carries the origin only, and the referrer is that origin from then on. A
-/// redirect back to https://a.test sends that origin, and `referrer_decision` must say
-/// so (`sent: Origin`, why `Earlier`, as when a redirect cut it), not `sent: Url`.
-/// Found by the fuzz oracle of issue 10; fixed in the machine.
-#[test]
-fn regression_first_request_cut_stays_an_origin() {
-    use redirects::{ReferrerSent, ReferrerWhy};
-    let req = redirects::Request::get("https://b.test/")
-        .unwrap()
-        .referrer("https://a.test/page?secret=1")
-        .unwrap();
-    let (_, headers, decision) = one_redirect(
-        redirects::Policy::fetch(),
-        req,
-        &[b"HTTP/1.1 302 Found\r\nLocation: https://a.test/x\r\n\r\n"],
-    );
-    assert_eq!(header(&headers, "referer"), Some("https://a.test/"));
-    let d = decision.unwrap();
-    assert_eq!(
-        (d.sent, d.why),
-        (ReferrerSent::Origin, ReferrerWhy::Earlier)
-    );
-}
-
-/// curl with an HSTS host a.test: a `Cookie` set for https://a.test; a redirect to
-/// http://a.test/x is upgraded to https://a.test/x, the origin the cookie was set for.
-/// curl (`Curl_auth_allowed_to_host`: host, port and protocol of the connection it makes)
-/// sends it; the machine compares with http://a.test and leaves it out.
-/// Found by the fuzz oracle of issue 10; fixed in the machine.
-#[test]
-fn regression_curl_credentials_follow_the_upgraded_url() {
-    let policy = redirects::Policy::curl()
-        .with_hsts_host("a.test", false)
-        .unwrap();
-    let req = redirects::Request::get("https://a.test/")
-        .unwrap()
-        .header("Cookie", "sid=1")
-        .unwrap();
-    let (url, headers, _) = one_redirect(
-        policy,
-        req,
-        &[b"HTTP/1.1 302 Found\r\nLocation: http://a.test/x\r\n\r\n"],
-    );
-    assert_eq!(url, "https://a.test/x");
-    assert_eq!(header(&headers, "cookie"), Some("sid=1"));
-}
-
-/// RFC 6797 §6.1: a directive value may be a quoted-string, `;` included. The field
-/// `max-age=10; foo=";includeSubDomains;"` does not assert includeSubDomains, so
-/// http://x.a.test stays http after it; the machine splits inside the quotes and
-/// upgrades it.
-/// Found by the fuzz oracle of issue 10; fixed in the machine.
-#[test]
-fn regression_sts_quoted_value_holds_semicolons() {
-    let req = redirects::Request::get("https://a.test/").unwrap();
-    let (url, _, _) = one_redirect(
-        redirects::Policy::fetch(),
-        req,
-        &[
-            b"HTTP/1.1 302 Found\r\nStrict-Transport-Security: max-age=10; foo=\";includeSubDomains;\"\r\nLocation: https://a.test/2\r\n\r\n",
-            b"HTTP/1.1 302 Found\r\nLocation: http://x.a.test/\r\n\r\n",
-        ],
-    );
-    assert_eq!(url, "http://x.a.test/");
 }

@@ -1,11 +1,15 @@
 //! Redirect advisories of other HTTP clients, replayed against this crate.
 //!
-//! Each test is named after one published advisory (or, where there is none, after the rule
-//! it checks), replays the redirect chain that leaked there, and checks every request the
-//! machine then asks to send. A test holds under every policy [`policies`] builds: the
-//! three profiles (`fetch`, `strict`, `curl`) times both credential rules (`SameOrigin`,
+//! An advisory whose replay is a chain and what each hop must give (followed to this URL
+//! without the planted secrets, kept on the same origin, refused with this error) is a row
+//! of [`ADVISORIES`]: its id, what leaked, where it was read, the secrets, the chains. One
+//! test drives every row and names the row that fails. An advisory that needs code of its
+//! own (a body, the referrer, `Origin`, `Host`, the caller's jar, a rule switched on and
+//! off) is a test function named after it (or, where there is none, after the rule it
+//! checks). Every replay holds under every policy [`policies`] builds: the three profiles
+//! (`fetch`, `strict`, `curl`) times both credential rules (`SameOrigin`,
 //! `SameOriginOrHttpsUpgrade`), each with and without an unrelated trusted origin. The
-//! private-target advisories (issue 13) run each of those with the rule on
+//! private-target advisories run each of those with the rule on
 //! (`with_block_private_targets(true)`), as the profile has it, and off, so they state what
 //! `fetch` and `curl` do without the rule too.
 //!
@@ -26,6 +30,11 @@
 //! skipping it.
 
 use std::net::IpAddr;
+
+#[path = "support/chain.rs"]
+mod chain;
+
+use chain::{contains, expect_redirect, redirect, redirect_with, request, values};
 
 use redirects::{
     AddressSpace, Body, CredentialRule, Error, Event, Fault, Follow, HstsSource, HstsUpgrade,
@@ -66,15 +75,6 @@ fn for_every_policy(mut f: impl FnMut(&str, Policy)) {
 
 fn is_upgrade_rule(policy: &Policy) -> bool {
     policy.credential_rule() == CredentialRule::SameOriginOrHttpsUpgrade
-}
-
-/// A redirect response with an empty body.
-fn redirect(status: u16, location: &str) -> String {
-    format!("HTTP/1.1 {status} Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n")
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// A planted secret: the header name as the caller wrote it, and a value that occurs nowhere
@@ -213,15 +213,6 @@ fn edit(r: &mut Redirect<'_>, hop: u32, label: &str) {
     assert_eq!(r.remove_header("X-Not-There"), 0, "{label}: remove_header");
 }
 
-/// Builds a request with `headers`.
-fn request(method: Method, url: &str, headers: &[(&str, &str)]) -> Request {
-    let mut r = Request::new(method, url).expect("valid URL");
-    for (n, v) in headers {
-        r = r.header(n, v).expect("valid header");
-    }
-    r
-}
-
 fn get(url: &str, secrets: &[Secret]) -> Request {
     let mut headers = vec![("Accept", "*/*"), ("X-Trace", "t-1")];
     headers.extend_from_slice(secrets);
@@ -249,526 +240,6 @@ fn leak_check_catches_a_forwarded_credential() {
     assert!(caught.is_err(), "Replay::respond let a credential through");
 }
 
-/// **curl CVE-2018-1000007** (curl 6.0 to 7.57.0), "HTTP authentication leak in redirects":
-/// a custom `Authorization:` header given with `-H` was sent to every host the redirects led
-/// to, not just the host of the first URL.
-///
-/// Read: curl-www `docs/CVE-2018-1000007.md`; curl `tests/data/test317` ("HTTP with custom
-/// Authorization: and redirect to new host": `http://first.host.it.is/we/want/that/page/317`
-/// with `-H "Authorization: s3cr3t"`, redirected to `http://goto.second.host.now/3170002`,
-/// whose request must have no `Authorization`). Replayed for every redirect status, since
-/// other clients (superagent) stripped on 301/302/303 only.
-#[test]
-fn curl_cve_2018_1000007_custom_authorization_not_sent_to_the_next_host() {
-    let secrets: &[Secret] = &[("Authorization", "s3cr3t-cve-2018-1000007")];
-    for_every_policy(|label, policy| {
-        for status in [301, 302, 303, 307, 308] {
-            let mut r = Replay::start(
-                &format!("{label} {status}"),
-                policy.clone(),
-                get("http://first.host.it.is/we/want/that/page/317", secrets),
-                secrets,
-            );
-            let then = r.respond(
-                &redirect(status, "http://goto.second.host.now/3170002"),
-                true,
-            );
-            assert_eq!(then, Outcome::Followed, "{label} {status}");
-            assert_eq!(r.request().url().host_str(), Some("goto.second.host.now"));
-        }
-    });
-}
-
-/// **curl CVE-2022-27774** (curl 4.9 to 7.82.0), "Credential leak on redirect": the user name
-/// and password given for a URL (`-u`, or user info in the URL, sent as `Authorization:
-/// Basic`) were passed on to redirects that kept the host name but changed the protocol
-/// (HTTP(S) to FTP and others) or the port number.
-///
-/// Read: curl-www `docs/CVE-2022-27774.md`. Nearest here: this crate never turns URL user
-/// info into `Authorization` (the caller does), so the test plants both the header a
-/// `-u joe:secret` would produce and the user info in the first URL, then redirects to the
-/// same host on another port, on plain HTTP, and on FTP. Port and scheme hops must carry
-/// neither the header nor the user info (not in the head, not in the next URL); the FTP hop
-/// must not be followed at all (the machine writes HTTP heads only).
-#[test]
-fn curl_cve_2022_27774_credentials_not_sent_to_another_port_or_protocol() {
-    let secrets: &[Secret] = &[("Authorization", "Basic am9lOnNlY3JldA==")];
-    for_every_policy(|label, policy| {
-        let start = "https://joe:secret@a.example.com/auth/27774";
-        let hops = [
-            ("https://a.example.com:8443/port", Some(Outcome::Followed)),
-            ("http://a.example.com/protocol", None),
-            ("http://a.example.com:443/protocol-same-port", None),
-            (
-                "ftp://a.example.com/file",
-                Some(Outcome::Refused("scheme_not_allowed")),
-            ),
-            (
-                "ftps://a.example.com/file",
-                Some(Outcome::Refused("scheme_not_allowed")),
-            ),
-        ];
-        for (location, want) in hops {
-            let label = format!("{label} -> {location}");
-            let mut r = Replay::start(&label, policy.clone(), get(start, secrets), secrets);
-            let got = r.respond(&redirect(302, location), true);
-            let want = want.unwrap_or(if policy.rules() == &Rules::STRICT {
-                Outcome::Refused("insecure_redirect")
-            } else {
-                Outcome::Followed
-            });
-            assert_eq!(got, want, "{label}");
-            if got == Outcome::Followed {
-                let next = r.request();
-                assert_eq!(
-                    next.url().username(),
-                    "",
-                    "{label}: user name in the next URL"
-                );
-                assert_eq!(
-                    next.url().password(),
-                    None,
-                    "{label}: password in the next URL"
-                );
-                let head = next.to_head();
-                assert!(!contains(&head, b"joe"), "{label}: user info in the head");
-                assert!(!contains(&head, b"secret"), "{label}: password in the head");
-            }
-        }
-    });
-}
-
-/// **curl CVE-2022-27776** (curl 4.9 to 7.82.0), "Auth/cookie leak on redirect": custom
-/// `Authorization:` and `Cookie:` headers were sent on to a redirect to the same host name
-/// on another port number or URL scheme.
-///
-/// Read: curl-www `docs/CVE-2022-27776.md`; curl `tests/data/test898` ("HTTP with custom
-/// auth and cookies redirected to HTTP on a diff port": `http://firsthost.com` with
-/// `-H "Authorization: Basic ..." -H "Cookie: userpwd=..."`, 301 to
-/// `http://firsthost.com:9999/a/path/8980002`, whose request has neither). Scheme changes:
-/// https -> http is stripped (or refused by `strict`) under every rule; http -> https on the
-/// default ports is the one documented exemption of `SameOriginOrHttpsUpgrade` (asserted
-/// exactly, so it cannot widen), and with a non-default port it is stripped under every rule.
-#[test]
-fn curl_cve_2022_27776_auth_and_cookie_not_sent_to_another_port_or_scheme() {
-    let secrets: &[Secret] = &[
-        ("Authorization", "Basic am9lOnNlY3JldA=="),
-        ("Cookie", "userpwd=am9lOnNlY3JldA=="),
-    ];
-    for_every_policy(|label, policy| {
-        // test898, verbatim chain.
-        let mut r = Replay::start(
-            label,
-            policy.clone(),
-            get("http://firsthost.com", secrets),
-            secrets,
-        );
-        let then = r.respond(
-            &redirect(301, "http://firsthost.com:9999/a/path/8980002"),
-            true,
-        );
-        assert_eq!(then, Outcome::Followed, "{label}");
-        assert_eq!(r.request().url().port(), Some(9999));
-
-        // Port change the other way, and scheme changes.
-        let cases = [
-            ("http://firsthost.com:9999/", "http://firsthost.com/back"),
-            ("https://firsthost.com/", "http://firsthost.com/down"),
-            (
-                "http://firsthost.com:8080/",
-                "https://firsthost.com/up-from-8080",
-            ),
-            (
-                "http://firsthost.com/",
-                "https://firsthost.com:8443/up-to-8443",
-            ),
-        ];
-        for (start, location) in cases {
-            let label = format!("{label} {start} -> {location}");
-            let mut r = Replay::start(&label, policy.clone(), get(start, secrets), secrets);
-            let downgrade = location.starts_with("http:") && start.starts_with("https:");
-            let got = r.respond(&redirect(302, location), true);
-            if downgrade && policy.rules() == &Rules::STRICT {
-                assert_eq!(got, Outcome::Refused("insecure_redirect"), "{label}");
-            } else {
-                assert_eq!(got, Outcome::Followed, "{label}");
-            }
-        }
-
-        // http -> https, same host, default ports: stripped, except under the upgrade rule.
-        let label = format!("{label} http -> https default ports");
-        let mut r = Replay::start(
-            &label,
-            policy.clone(),
-            get("http://firsthost.com/", secrets),
-            secrets,
-        );
-        let upgrade = is_upgrade_rule(&policy);
-        assert_eq!(
-            r.respond(&redirect(302, "https://firsthost.com/up"), !upgrade),
-            Outcome::Followed
-        );
-        if upgrade {
-            for (name, value) in secrets {
-                assert_eq!(r.request().header(name), Some(value.as_bytes()), "{label}");
-            }
-        }
-    });
-}
-
-/// **Go CVE-2023-45289** (net/http, net/http/cookiejar; Go issue 65065), "incorrect
-/// forwarding of sensitive headers and cookies on HTTP redirect": `Authorization` and
-/// `Cookie` are forwarded to the initial domain and its subdomains, and the subdomain test
-/// matched the zone of an IPv6 literal, so `http://[::1%25.foo.com]/` counted as a
-/// subdomain of `foo.com` and received them. Go's list of such headers
-/// (`shouldCopyHeaderOnRedirect`) is `Authorization`, `Www-Authenticate`, `Cookie`,
-/// `Cookie2`: all four are planted.
-///
-/// Read: golang/vulndb issue 2600 and golang/go issue 65065 (advisory text); Go's
-/// `src/net/http/client_test.go` `TestShouldCopyHeaderOnRedirect` row (read through a code
-/// search excerpt)
-/// `{"authorization", "http://foo.com/", "http://[::1%25.foo.com]/", false}` and
-/// `src/net/http/cookiejar/jar_test.go` "IPv6 zone is not treated as a host."
-/// (`https://example.com/` -> `https://[::1%25.example.com]:80/`). This crate compares
-/// whole origins, never suffixes: the zone literal is not even a valid WHATWG host, and every
-/// suffix, prefix and user-info look-alike of the first host, subdomains included, is
-/// another origin.
-#[test]
-fn go_cve_2023_45289_ipv6_zone_and_suffix_lookalikes_get_no_credentials() {
-    let secrets: &[Secret] = &[
-        ("Authorization", "Bearer go-45289-token"),
-        ("Cookie", "session=go-45289-cookie"),
-        ("Www-Authenticate", "Basic realm=\"go-45289\""),
-        ("Cookie2", "$Version=\"1\"; go-45289"),
-    ];
-    for_every_policy(|label, policy| {
-        let zone = [
-            ("http://foo.com/", "http://[::1%25.foo.com]/"),
-            ("https://example.com/", "https://[::1%25.example.com]:80/"),
-            ("http://foo.com/", "http://[fe80::1%25foo.com]/"),
-        ];
-        for (start, location) in zone {
-            let label = format!("{label} {start} -> {location}");
-            let mut r = Replay::start(&label, policy.clone(), get(start, secrets), secrets);
-            let got = r.respond(&redirect(302, location), true);
-            assert_eq!(got, Outcome::Refused("invalid_location"), "{label}");
-        }
-        let lookalikes = [
-            "http://sub.foo.com/",
-            "http://notfoo.com/",
-            "http://foo.com.evil.test/",
-            "http://foo.comevil.test/",
-            "http://foo.com@evil.test/",
-            "http://evil.test\\@foo.com/",
-            "http://evil.test#@foo.com/",
-            "http://foo.com./",
-            "http://[::1]/",
-            "http://127.0.0.1/",
-        ];
-        for location in lookalikes {
-            let label = format!("{label} -> {location}");
-            let mut r = Replay::start(
-                &label,
-                policy.clone(),
-                get("http://foo.com/", secrets),
-                secrets,
-            );
-            // Loopback from a public name is a private target: `strict` refuses it.
-            let loopback = location.contains("[::1]") || location.contains("127.0.0.1");
-            let want = if loopback && policy.block_private_targets() {
-                Outcome::Refused("private_target")
-            } else {
-                Outcome::Followed
-            };
-            let refused = want != Outcome::Followed;
-            assert_eq!(r.respond(&redirect(302, location), true), want, "{label}");
-            if !refused {
-                assert_ne!(r.request().url().host_str(), Some("foo.com"), "{label}");
-            }
-        }
-    });
-}
-
-/// **Go CVE-2024-45336** (net/http; Go issue 70530), "sensitive headers incorrectly sent
-/// after cross-domain redirect": after a redirect `a.com/` -> `b.com/1` had dropped
-/// `Authorization`, a further same-domain redirect `b.com/1` -> `b.com/2` restored it and
-/// sent it to `b.com`.
-///
-/// Read: golang/vulndb issue 3420 (advisory text, the `a.com` -> `b.com/1` -> `b.com/2`
-/// chain). Replayed with every sensitive header this crate knows, for each redirect status
-/// on the second hop, and with caller edits at `b.com`.
-#[test]
-fn go_cve_2024_45336_credentials_not_restored_on_same_domain_hop_after_cross_domain() {
-    let secrets: &[Secret] = &[
-        ("Authorization", "Bearer go-45336-token"),
-        ("Cookie", "sid=go-45336"),
-        ("Proxy-Authorization", "Basic Z28tNDUzMzY="),
-    ];
-    for_every_policy(|label, policy| {
-        for status in [301, 302, 303, 307, 308] {
-            let label = format!("{label} {status}");
-            let mut r = Replay::start(
-                &label,
-                policy.clone(),
-                get("http://a.com/", secrets),
-                secrets,
-            );
-            assert_eq!(
-                r.respond(&redirect(302, "http://b.com/1"), true),
-                Outcome::Followed
-            );
-            assert_eq!(r.respond(&redirect(status, "/2"), true), Outcome::Followed);
-            assert_eq!(r.request().url().as_str(), "http://b.com/2", "{label}");
-            assert_eq!(
-                r.respond(&redirect(status, "http://b.com/3"), true),
-                Outcome::Followed
-            );
-        }
-
-        // The caller's cookie jar adds its own cookie for b.com at b.com/1: it stays on
-        // b.com, the a.com secrets do not come back beside it, and it does not go on to c.com.
-        let label = format!("{label} jar cookie for b.com");
-        let mut f = Follow::new(get("http://a.com/", secrets), policy.clone()).unwrap();
-        let feed = |f: &mut Follow, location: &str| {
-            let response = redirect(302, location);
-            let followed = matches!(
-                f.handle_response(response.as_bytes()),
-                Ok(Event::Redirect(_))
-            );
-            assert!(followed, "{label}: {location} is followed");
-            f.request().to_head()
-        };
-        feed(&mut f, "http://b.com/1");
-        let response = redirect(302, "http://b.com/1");
-        f.pending_redirect(response.as_bytes())
-            .expect("b.com/1 is still proposed")
-            .set_header("Cookie", "jar=for-b-only")
-            .unwrap();
-        for location in ["/2", "http://b.com/3"] {
-            let head = feed(&mut f, location);
-            assert!(
-                contains(&head, b"\r\nCookie: jar=for-b-only\r\n"),
-                "{label}"
-            );
-            for (name, value) in secrets {
-                assert!(
-                    !contains(&head, value.as_bytes()),
-                    "{label}: {name} came back"
-                );
-            }
-        }
-        let head = feed(&mut f, "http://c.com/");
-        assert!(
-            !contains(&head, b"for-b-only"),
-            "{label}: b.com's cookie sent to c.com"
-        );
-        assert!(f.request().header("Cookie").is_none(), "{label}");
-    });
-}
-
-/// **Go CVE-2025-4673** (net/http; Go issue 73816), "sensitive headers not cleared on
-/// cross-origin redirect": `Proxy-Authorization` and `Proxy-Authenticate` set on a request
-/// were kept on cross-origin redirects.
-///
-/// Read: golang/vulndb issue 3751 and golang/go issue 73816 (advisory text; the fix itself
-/// was reviewed privately). The sensitive list of `makeHeadersCopier` in
-/// `src/net/http/client.go` after the fix, `"Authorization", "Www-Authenticate", "Cookie",
-/// "Cookie2", "Proxy-Authorization", "Proxy-Authenticate"`, was read in code that copies it
-/// (prometheus/common pull 924 says so); the stored golang/go snapshot predates the fix.
-/// Replayed cross-host, cross-port and cross-scheme with both names the advisory gives.
-#[test]
-fn go_cve_2025_4673_proxy_authorization_and_proxy_authenticate_cleared_cross_origin() {
-    let secrets: &[Secret] = &[
-        ("Proxy-Authorization", "Basic Z28tNDY3My1wcm94eQ=="),
-        ("Proxy-Authenticate", "Basic realm=\"go-4673-realm\""),
-    ];
-    for_every_policy(|label, policy| {
-        for location in [
-            "http://b.example/",
-            "http://a.example:8080/",
-            "https://a.example:8443/",
-        ] {
-            let label = format!("{label} -> {location}");
-            let mut r = Replay::start(
-                &label,
-                policy.clone(),
-                get("http://a.example/", secrets),
-                secrets,
-            );
-            assert_eq!(
-                r.respond(&redirect(302, location), true),
-                Outcome::Followed,
-                "{label}"
-            );
-        }
-    });
-}
-
-/// **requests CVE-2018-18074** (requests before 2.20.0): `Authorization` was sent to an
-/// `http` URI after a same-host `https` -> `http` redirect.
-///
-/// Read: psf/requests `HISTORY.md` 2.20.0 ("Requests removes Authorization header from
-/// requests redirected from https to http on the same hostname. (CVE-2018-18074)");
-/// `Session.should_strip_auth` in `src/requests/sessions.py`; tests
-/// `test_auth_is_stripped_on_http_downgrade` and `test_should_strip_auth_http_downgrade`
-/// (`https://example.com/foo` -> `http://example.com/bar`). `strict` refuses the downgrade;
-/// every other policy follows it without credentials.
-#[test]
-fn requests_cve_2018_18074_authorization_not_sent_after_https_to_http_same_host() {
-    let secrets: &[Secret] = &[
-        ("Authorization", "Basic dXNlcjpwYXNz"),
-        ("Cookie", "requests-18074=1"),
-    ];
-    for_every_policy(|label, policy| {
-        let cases = [
-            ("https://example.com/foo", "http://example.com/bar"),
-            ("https://example.com:443/foo", "http://example.com:80/bar"),
-            ("https://example.com/foo", "//example.com:80/bar"),
-        ];
-        for (start, location) in cases {
-            let label = format!("{label} {start} -> {location}");
-            let mut r = Replay::start(&label, policy.clone(), get(start, secrets), secrets);
-            let want = if policy.rules() == &Rules::STRICT {
-                // `//example.com:80/bar` stays https (port 80): not a downgrade.
-                if location.starts_with("//") {
-                    Outcome::Followed
-                } else {
-                    Outcome::Refused("insecure_redirect")
-                }
-            } else {
-                Outcome::Followed
-            };
-            assert_eq!(r.respond(&redirect(302, location), true), want, "{label}");
-        }
-        // The downgrade in the middle of a chain that had upgraded first.
-        let label = format!("{label} https -> https -> http");
-        let mut r = Replay::start(
-            &label,
-            policy.clone(),
-            get("https://example.com/foo", secrets),
-            secrets,
-        );
-        assert_eq!(
-            r.respond(&redirect(301, "/moved"), false),
-            Outcome::Followed
-        );
-        let got = r.respond(&redirect(302, "http://example.com/bar"), true);
-        if policy.rules() != &Rules::STRICT {
-            assert_eq!(got, Outcome::Followed, "{label}");
-        }
-    });
-}
-
-/// **requests CVE-2023-32681** (requests 2.3.0 to 2.30.0): on a redirect, requests rebuilt
-/// `Proxy-Authorization` and attached it to a request for an `https` URL, where it travels
-/// inside the TLS tunnel to the destination server instead of to the proxy.
-///
-/// Read: psf/requests `HISTORY.md` 2.31.0 and GHSA-j8r2-6x86-q33q; the fix in
-/// `Session.rebuild_proxies` (`src/requests/sessions.py`) deletes `Proxy-Authorization` on
-/// every redirect and never adds it to an `https` request
-/// (`test_proxy_authorization_not_appended_to_https_request`). Nearest here: the caller
-/// sends `Proxy-Authorization` to its forward proxy with an `http` request; no redirect to
-/// an `https` URL (whose head goes through a tunnel to the destination) may carry it, the
-/// same-host upgrade included, whatever the credential rule.
-#[test]
-fn requests_cve_2023_32681_proxy_authorization_not_forwarded_to_https_redirect() {
-    let secrets: &[Secret] = &[("Proxy-Authorization", "Basic dGVzdDpwYXNz")];
-    for_every_policy(|label, policy| {
-        for location in [
-            "https://example.com/",
-            "https://example.com/other",
-            "https://other.example/",
-        ] {
-            let label = format!("{label} -> {location}");
-            let mut r = Replay::start(
-                &label,
-                policy.clone(),
-                get("http://example.com/", secrets),
-                secrets,
-            );
-            assert_eq!(
-                r.respond(&redirect(301, location), true),
-                Outcome::Followed,
-                "{label}"
-            );
-            assert_eq!(r.request().url().scheme(), "https");
-        }
-    });
-}
-
-/// **urllib3 CVE-2018-20060** (urllib3 before 1.23): `Authorization` was not removed on a
-/// cross-origin redirect (one that differs in host, port or scheme), exposing it to other
-/// hosts or sending it in clear text. urllib3 1.24.2 then also made the removal
-/// case-insensitive ("Remove Authorization header regardless of case when redirecting to
-/// cross-site", issue 1510).
-///
-/// Read: urllib3 `CHANGES.rst` 1.23 and 1.24.2; `test_redirect_cross_host_remove_headers`
-/// in `test/with_dummyserver/test_poolmanager.py` (`base_url/redirect` ->
-/// `base_url_alt/headers`, i.e. `localhost` -> `127.0.0.1`, with both spellings of the
-/// header name). Replayed for host, port and scheme, with four spellings of the name.
-#[test]
-fn urllib3_cve_2018_20060_authorization_removed_cross_host_port_and_scheme() {
-    let spellings: [Secret; 4] = [
-        ("Authorization", "foo-urllib3-20060-a"),
-        ("authorization", "foo-urllib3-20060-b"),
-        ("AUTHORIZATION", "foo-urllib3-20060-c"),
-        ("aUtHoRiZaTiOn", "foo-urllib3-20060-d"),
-    ];
-    for_every_policy(|label, policy| {
-        for secret in spellings {
-            let secrets = [secret];
-            for location in [
-                "http://127.0.0.1:8081/headers",
-                "http://localhost:8082/headers",
-                "https://localhost:8081/headers",
-            ] {
-                let label = format!("{label} {} -> {location}", secret.0);
-                let mut r = Replay::start(
-                    &label,
-                    policy.clone(),
-                    get("http://localhost:8081/redirect", &secrets),
-                    &secrets,
-                );
-                assert_eq!(r.respond(&redirect(303, location), true), Outcome::Followed);
-            }
-        }
-    });
-}
-
-/// **urllib3 CVE-2023-43804** (urllib3 before 1.26.17 and 2.0.6): a `Cookie` header set on
-/// the request was not stripped on a cross-origin redirect.
-///
-/// Read: urllib3 `CHANGES.rst` 2.0.6 / 1.26.17 ("Added the `Cookie` header to the list of
-/// headers to strip from requests when redirecting to a different host"), commit of
-/// GHSA-v845-jxx5-vc9f; `test_redirect_cross_host_remove_headers` (`Cookie: foo=bar`, then
-/// `cookie: foo=bar`). Replayed with both spellings and with two `Cookie` fields.
-#[test]
-fn urllib3_cve_2023_43804_cookie_removed_cross_origin() {
-    let cases: [&[Secret]; 3] = [
-        &[("Cookie", "foo=bar-urllib3-43804")],
-        &[("cookie", "foo=baz-urllib3-43804")],
-        &[("Cookie", "a=one-43804"), ("COOKIE", "b=two-43804")],
-    ];
-    for_every_policy(|label, policy| {
-        for secrets in cases {
-            for location in [
-                "http://127.0.0.1:8081/headers",
-                "http://localhost:9999/headers",
-                "https://localhost:8081/headers",
-            ] {
-                let label = format!("{label} -> {location}");
-                let mut r = Replay::start(
-                    &label,
-                    policy.clone(),
-                    get("http://localhost:8081/redirect", secrets),
-                    secrets,
-                );
-                assert_eq!(r.respond(&redirect(302, location), true), Outcome::Followed);
-            }
-        }
-    });
-}
-
 /// **urllib3 CVE-2023-45803** (urllib3 before 1.26.18 and 2.0.7): after a redirect changed
 /// the method to GET (303 "See Other", and 301/302 from POST), the request body was still
 /// sent with the GET, possibly to another origin.
@@ -783,7 +254,7 @@ fn urllib3_cve_2023_43804_cookie_removed_cross_origin() {
 /// `curl -H` does) but never the body. Under `curl` a 303 answering an extension method
 /// (`-X DELETE`) keeps the method but must drop the body all the same. The body is framed
 /// once by `Content-Length` and once by `Transfer-Encoding` (never both: that request is
-/// refused, see `first_request_validation` in `tests/scenarios.rs`).
+/// refused, see `first_request_validation` in `tests/request.rs`).
 #[test]
 fn urllib3_cve_2023_45803_body_dropped_when_redirect_turns_request_into_get() {
     let framings = [("Content-Length", "31"), ("Transfer-Encoding", "chunked")];
@@ -857,262 +328,982 @@ fn urllib3_cve_2023_45803_body_dropped_when_redirect_turns_request_into_get() {
     });
 }
 
-/// **urllib3 CVE-2024-37891** (urllib3 before 1.26.19 and 2.2.2): a `Proxy-Authorization`
-/// header set by hand (not through urllib3's proxy support) was not stripped on a
-/// cross-origin redirect.
-///
-/// Read: urllib3 `CHANGES.rst` 2.2.2 / 1.26.19, GHSA-34jh-p97f-mpxf (advisory text in
-/// nlohmann/json issue 4426 quoting it); `test_redirect_cross_host_remove_headers`
-/// (`Proxy-Authorization: bar`, then `proxy-authorization: baz`).
-#[test]
-fn urllib3_cve_2024_37891_proxy_authorization_removed_cross_origin() {
-    let cases: [&[Secret]; 2] = [
-        &[("Proxy-Authorization", "bar-urllib3-37891")],
-        &[("proxy-authorization", "baz-urllib3-37891")],
-    ];
-    for_every_policy(|label, policy| {
-        for secrets in cases {
-            for location in [
-                "http://127.0.0.1:8081/headers",
-                "http://localhost:8082/headers",
-                "https://localhost:8081/headers",
-            ] {
-                let label = format!("{label} -> {location}");
-                let mut r = Replay::start(
-                    &label,
-                    policy.clone(),
-                    get("http://localhost:8081/redirect", secrets),
-                    secrets,
-                );
-                assert_eq!(r.respond(&redirect(302, location), true), Outcome::Followed);
-            }
-        }
-    });
+// ---------------------------------------------------------------------------------------
+// The credential advisories whose replay is a chain and its expectations: one row each,
+// driven by `replay_advisory` under every policy.
+
+/// What one hop of an advisory's chain must give, under the policy it is replayed with.
+#[derive(Debug, Clone, Copy)]
+enum Want {
+    /// Followed to exactly this URL, with none of the planted secrets (each reported in
+    /// `removed_headers`).
+    Stripped(&'static str),
+    /// Followed to exactly this URL (the same origin), with every planted secret as planted.
+    Kept(&'static str),
+    /// Refused with this error code under every policy: nothing more is sent.
+    Refused(&'static str),
+    /// An `https` -> `http` hop: refused (`insecure_redirect`) where the policy allows no
+    /// downgrade (`strict`), otherwise as [`Want::Stripped`].
+    Downgrade(&'static str),
+    /// A hop from a public name to a less public one: refused (`private_target`) where the
+    /// policy blocks private targets (`strict`), otherwise as [`Want::Stripped`].
+    Private(&'static str),
+    /// `http` -> `https` on the same host and default ports: as [`Want::Kept`] under
+    /// `SameOriginOrHttpsUpgrade`, the one exemption it makes, and as [`Want::Stripped`]
+    /// under `SameOrigin`.
+    Upgrade(&'static str),
+    /// Back on the first origin after another one: as [`Want::Kept`] under `curl` (curl
+    /// sends credentials to the first origin again), as [`Want::Stripped`] under `fetch` and
+    /// `strict` (removed for good).
+    Back(&'static str),
 }
 
-/// **follow-redirects CVE-2022-0155** (follow-redirects before 1.14.7): the `Cookie` header
-/// was kept on a redirect to another domain (only `Authorization` was dropped).
-///
-/// Read: follow-redirects commit 8b347cb "Drop Cookie header across domains." (fixes issue
-/// 183; `index.js` `removeMatchingHeaders(/^(?:authorization|cookie)$/i, ...)`) and its tests
-/// in `test/test.js` "drops the header when redirected to a different host"
-/// (`http://localhost:3600/a` -> `http://127.0.0.1:3600/b`). follow-redirects keeps the
-/// header on subdomains by design; this crate does not, which is also asserted.
-#[test]
-fn follow_redirects_cve_2022_0155_cookie_dropped_across_domains() {
-    let secrets: &[Secret] = &[("Cookie", "the-header-value-0155")];
-    for_every_policy(|label, policy| {
-        for (start, location) in [
-            ("http://localhost:3600/a", "http://127.0.0.1:3600/b"),
-            ("http://127.0.0.1:3600/a", "http://localhost:3600/b"),
-            ("http://localhost:3600/a", "http://sub.localhost:3600/b"),
-        ] {
-            let label = format!("{label} {start} -> {location}");
-            let mut r = Replay::start(&label, policy.clone(), get(start, secrets), secrets);
-            assert_eq!(r.respond(&redirect(302, location), true), Outcome::Followed);
-        }
-    });
+/// One hop: the redirect's status (`None`: the chain is replayed once for each of 301,
+/// 302, 303, 307 and 308), its `Location`, extra field lines, and what it must give.
+#[derive(Debug, Clone, Copy)]
+struct Hop {
+    status: Option<u16>,
+    location: &'static str,
+    extra: &'static str,
+    want: Want,
 }
 
-/// **follow-redirects CVE-2022-0536** (follow-redirects before 1.14.8): `Authorization` and
-/// `Cookie` were kept on a redirect to another scheme on the same host, so an `https` ->
-/// `http` redirect sent them in clear text.
-///
-/// Read: follow-redirects commit 62e546a "Drop confidential headers across schemes."
-/// (`index.js`, `test/test.js` "drops the header when redirected to a different scheme":
-/// `https://localhost:3601/a` -> `http://localhost:3601/b`); GHSA-pw2r-vq6v-hr8c (github
-/// advisory-database pull 7473: "the scheme-downgrade leak"). follow-redirects later kept
-/// the headers on http -> https (commit 2ec9b0b); here that happens only under
-/// `SameOriginOrHttpsUpgrade` with default ports, so on port 3601 never.
-#[test]
-fn follow_redirects_cve_2022_0536_credentials_dropped_across_schemes() {
-    let secrets: &[Secret] = &[
-        ("Authorization", "the-header-value-0536"),
-        ("Cookie", "c=the-header-value-0536"),
-    ];
-    for_every_policy(|label, policy| {
-        let label_down = format!("{label} https -> http");
-        let mut r = Replay::start(
-            &label_down,
-            policy.clone(),
-            get("https://localhost:3601/a", secrets),
-            secrets,
-        );
-        let got = r.respond(&redirect(302, "http://localhost:3601/b"), true);
-        let want = if policy.rules() == &Rules::STRICT {
-            Outcome::Refused("insecure_redirect")
-        } else {
-            Outcome::Followed
-        };
-        assert_eq!(got, want, "{label_down}");
-
-        let label_up = format!("{label} http -> https, port 3601");
-        let mut r = Replay::start(
-            &label_up,
-            policy.clone(),
-            get("http://localhost:3601/a", secrets),
-            secrets,
-        );
-        assert_eq!(
-            r.respond(&redirect(302, "https://localhost:3601/b"), true),
-            Outcome::Followed
-        );
-    });
+const fn at(status: u16, location: &'static str, want: Want) -> Hop {
+    Hop {
+        status: Some(status),
+        location,
+        extra: "",
+        want,
+    }
 }
 
-/// **follow-redirects CVE-2024-28849** (follow-redirects before 1.15.6): `Proxy-Authorization`
-/// was kept on a redirect to another host (only `Authorization` and `Cookie` were dropped).
-///
-/// Read: follow-redirects commit c4f847f "Drop Proxy-Authorization across hosts."
-/// (`/^(?:(?:proxy-)?authorization|cookie)$/i`, test list gains "Proxy-Authorization");
-/// the report's proof of concept (quoted in HeyPuter/puter pull 334) sends
-/// `'AuThorization'`, `'ProXy-AuthoriZation'` and `'coOkie'` to `http://127.0.0.1:10081/`,
-/// which redirects cross-domain. Replayed with those exact mixed-case names.
-#[test]
-fn follow_redirects_cve_2024_28849_proxy_authorization_dropped_across_hosts() {
-    let secrets: &[Secret] = &[
-        ("AuThorization", "Rear Test-28849-a"),
-        ("ProXy-AuthoriZation", "Rear Test-28849-p"),
-        ("coOkie", "t=1-28849"),
-    ];
-    for_every_policy(|label, policy| {
-        for location in ["http://localhost:10081/", "http://attacker.example/"] {
-            let label = format!("{label} -> {location}");
-            let mut r = Replay::start(
-                &label,
-                policy.clone(),
-                get("http://127.0.0.1:10081/", secrets),
-                secrets,
-            );
-            assert_eq!(r.respond(&redirect(302, location), true), Outcome::Followed);
-        }
-    });
+const fn each(location: &'static str, want: Want) -> Hop {
+    Hop {
+        status: None,
+        location,
+        extra: "",
+        want,
+    }
 }
 
-/// **undici CVE-2023-45143** (undici before 5.26.2), "Cookie header not cleared on
-/// cross-origin redirect in fetch": undici's `fetch` removed `Authorization` on a
-/// cross-origin redirect but kept `Cookie` (a forbidden header in browsers, so the Fetch
-/// standard never needed to remove it). The fix also removes `Host`.
-///
-/// Read: nodejs/undici commit e041de3 (GHSA-wqq4-5wpv-mx2g): `lib/fetch/index.js`
-/// `httpRedirectFetch` deletes `cookie` and `host`; `test/fetch/redirect-cross-origin-header.js`
-/// (server 2 at `http://localhost:P2` echoes the request headers in a 302 to
-/// `http://localhost:P1`, a different port, whose request must have neither header). A
-/// caller-set `Host` is planted too: it must not follow the request to the new origin.
-#[test]
-fn undici_cve_2023_45143_cookie_and_host_cleared_cross_origin() {
-    let secrets: &[Secret] = &[
-        ("Authorization", "test-45143"),
-        ("Cookie", "ddd=dddd-45143"),
-        ("Host", "origin-p2.internal"),
-    ];
-    for_every_policy(|label, policy| {
-        let mut r = Replay::start(
-            label,
-            policy.clone(),
-            get("http://localhost:41002/", secrets),
-            secrets,
-        );
-        let echo = "HTTP/1.1 302 Found\r\nauthorization: test-45143\r\ncookie: ddd=dddd-45143\r\n\
-                    host: origin-p2.internal\r\nLocation: http://localhost:41001\r\n\
-                    Content-Length: 0\r\n\r\n";
-        assert_eq!(r.respond(echo, true), Outcome::Followed, "{label}");
-        let head = r.request().to_head();
-        assert!(
-            contains(&head, b"\r\nHost: localhost:41001\r\n"),
-            "{label}: the Host is the new URL's:\n{}",
-            String::from_utf8_lossy(&head)
-        );
-    });
+const REDIRECT_STATUSES: [u16; 5] = [301, 302, 303, 307, 308];
+
+/// A published advisory replayed as data: every set of `plants` on every chain, under
+/// every policy of [`policies`].
+struct Advisory {
+    /// The advisory, as published.
+    id: &'static str,
+    /// What leaked there.
+    leak: &'static str,
+    /// What was read to build the replay: the advisory, the fix, the test that reproduces
+    /// it.
+    source: &'static str,
+    /// The secrets planted on the first request; each set is replayed on its own.
+    plants: &'static [&'static [Secret]],
+    /// Text that no request after the first may carry anywhere in its head.
+    never: &'static [&'static str],
+    /// Each chain: the first URL (a `GET`), then the hops in order.
+    chains: &'static [(&'static str, &'static [Hop])],
 }
 
-/// **undici CVE-2024-24758** (undici before 5.28.3 and 6.6.1), "Proxy-Authorization header
-/// not cleared on cross-origin redirect in fetch".
-///
-/// Read: nodejs/undici commit d3aa574 (GHSA-3787-6prv-h9w3): `httpRedirectFetch` also
-/// deletes `proxy-authorization`; `test/fetch/redirect-cross-origin-header.js` adds
-/// `'Proxy-Authorization': 'test'` to the same `localhost:P2` -> `localhost:P1` chain. The
-/// follow-up GHSA-m4v8-wqvr-p9f7 (CVE-2024-30260) is the same leak in `undici.request()`.
-#[test]
-fn undici_cve_2024_24758_proxy_authorization_cleared_cross_origin() {
-    let secrets: &[Secret] = &[
-        ("Authorization", "test-24758-a"),
-        ("Cookie", "ddd=dddd-24758"),
-        ("Proxy-Authorization", "test-24758-p"),
-    ];
-    for_every_policy(|label, policy| {
-        for location in ["http://localhost:41001", "https://localhost:41001/"] {
-            let label = format!("{label} -> {location}");
-            let mut r = Replay::start(
-                &label,
-                policy.clone(),
-                get("http://localhost:41002/", secrets),
-                secrets,
-            );
-            assert_eq!(r.respond(&redirect(302, location), true), Outcome::Followed);
-        }
-    });
-}
+/// The advisories replayed by [`replay_advisory`]. Those whose replay needs code of its
+/// own (a body, the referrer, `Origin`, `Host`, the caller's jar, a rule switched per
+/// policy) are test functions of their own in this file.
+const ADVISORIES: &[Advisory] = &[
+    Advisory {
+        id: "curl CVE-2018-1000007",
+        leak: "a custom `Authorization:` given with `-H` was sent to every host the \
+               redirects led to (curl 6.0 to 7.57.0); replayed for every status, since \
+               other clients (superagent) stripped on 301/302/303 only",
+        source: "curl-www docs/CVE-2018-1000007.md; curl tests/data/test317",
+        plants: &[&[("Authorization", "s3cr3t-cve-2018-1000007")]],
+        never: &[],
+        chains: &[(
+            "http://first.host.it.is/we/want/that/page/317",
+            &[each(
+                "http://goto.second.host.now/3170002",
+                Want::Stripped("http://goto.second.host.now/3170002"),
+            )],
+        )],
+    },
+    Advisory {
+        id: "curl CVE-2022-27774",
+        leak: "the user name and password given for a URL (`-u`, or user info, sent as \
+               `Authorization: Basic`) went on to redirects that kept the host but changed \
+               the port or the protocol (curl 4.9 to 7.82.0); this crate never turns user \
+               info into `Authorization` (the caller does), so both are planted; the FTP \
+               hop is not followed at all (HTTP heads only)",
+        source: "curl-www docs/CVE-2022-27774.md",
+        plants: &[&[("Authorization", "Basic am9lOnNlY3JldA==")]],
+        never: &["joe", "secret"],
+        chains: &[
+            (
+                "https://joe:secret@a.example.com/auth/27774",
+                &[at(
+                    302,
+                    "https://a.example.com:8443/port",
+                    Want::Stripped("https://a.example.com:8443/port"),
+                )],
+            ),
+            (
+                "https://joe:secret@a.example.com/auth/27774",
+                &[at(
+                    302,
+                    "http://a.example.com/protocol",
+                    Want::Downgrade("http://a.example.com/protocol"),
+                )],
+            ),
+            (
+                "https://joe:secret@a.example.com/auth/27774",
+                &[at(
+                    302,
+                    "http://a.example.com:443/protocol-same-port",
+                    Want::Downgrade("http://a.example.com:443/protocol-same-port"),
+                )],
+            ),
+            (
+                "https://joe:secret@a.example.com/auth/27774",
+                &[at(
+                    302,
+                    "ftp://a.example.com/file",
+                    Want::Refused("scheme_not_allowed"),
+                )],
+            ),
+            (
+                "https://joe:secret@a.example.com/auth/27774",
+                &[at(
+                    302,
+                    "ftps://a.example.com/file",
+                    Want::Refused("scheme_not_allowed"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "curl CVE-2022-27776",
+        leak: "custom `Authorization:` and `Cookie:` headers went on to a redirect to the \
+               same host on another port or scheme (curl 4.9 to 7.82.0); http -> https on \
+               the default ports is `SameOriginOrHttpsUpgrade`'s one exemption, with a \
+               non-default port it is stripped under every rule",
+        source: "curl-www docs/CVE-2022-27776.md; curl tests/data/test898 (the first chain, \
+                 verbatim)",
+        plants: &[&[
+            ("Authorization", "Basic am9lOnNlY3JldA=="),
+            ("Cookie", "userpwd=am9lOnNlY3JldA=="),
+        ]],
+        never: &[],
+        chains: &[
+            (
+                "http://firsthost.com",
+                &[at(
+                    301,
+                    "http://firsthost.com:9999/a/path/8980002",
+                    Want::Stripped("http://firsthost.com:9999/a/path/8980002"),
+                )],
+            ),
+            (
+                "http://firsthost.com:9999/",
+                &[at(
+                    302,
+                    "http://firsthost.com/back",
+                    Want::Stripped("http://firsthost.com/back"),
+                )],
+            ),
+            (
+                "https://firsthost.com/",
+                &[at(
+                    302,
+                    "http://firsthost.com/down",
+                    Want::Downgrade("http://firsthost.com/down"),
+                )],
+            ),
+            (
+                "http://firsthost.com:8080/",
+                &[at(
+                    302,
+                    "https://firsthost.com/up-from-8080",
+                    Want::Stripped("https://firsthost.com/up-from-8080"),
+                )],
+            ),
+            (
+                "http://firsthost.com/",
+                &[at(
+                    302,
+                    "https://firsthost.com:8443/up-to-8443",
+                    Want::Stripped("https://firsthost.com:8443/up-to-8443"),
+                )],
+            ),
+            (
+                "http://firsthost.com/",
+                &[at(
+                    302,
+                    "https://firsthost.com/up",
+                    Want::Upgrade("https://firsthost.com/up"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "Go CVE-2023-45289",
+        leak: "`Authorization` and `Cookie` went to the first domain and its subdomains, and \
+               the subdomain test matched the zone of an IPv6 literal \
+               (`http://[::1%25.foo.com]/`); this crate compares whole origins, never \
+               suffixes: the zone literal is no valid host, and every look-alike is another \
+               origin; Go's four sensitive names are planted",
+        source: "golang/vulndb issue 2600, golang/go issue 65065; Go \
+                 src/net/http/client_test.go TestShouldCopyHeaderOnRedirect and \
+                 src/net/http/cookiejar/jar_test.go \"IPv6 zone is not treated as a host.\"",
+        plants: &[&[
+            ("Authorization", "Bearer go-45289-token"),
+            ("Cookie", "session=go-45289-cookie"),
+            ("Www-Authenticate", "Basic realm=\"go-45289\""),
+            ("Cookie2", "$Version=\"1\"; go-45289"),
+        ]],
+        never: &[],
+        chains: &[
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://[::1%25.foo.com]/",
+                    Want::Refused("invalid_location"),
+                )],
+            ),
+            (
+                "https://example.com/",
+                &[at(
+                    302,
+                    "https://[::1%25.example.com]:80/",
+                    Want::Refused("invalid_location"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://[fe80::1%25foo.com]/",
+                    Want::Refused("invalid_location"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://sub.foo.com/",
+                    Want::Stripped("http://sub.foo.com/"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://notfoo.com/",
+                    Want::Stripped("http://notfoo.com/"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://foo.com.evil.test/",
+                    Want::Stripped("http://foo.com.evil.test/"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://foo.comevil.test/",
+                    Want::Stripped("http://foo.comevil.test/"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://foo.com@evil.test/",
+                    Want::Stripped("http://foo.com@evil.test/"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://evil.test\\@foo.com/",
+                    Want::Stripped("http://evil.test/@foo.com/"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://evil.test#@foo.com/",
+                    Want::Stripped("http://evil.test/#@foo.com/"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://foo.com./",
+                    Want::Stripped("http://foo.com./"),
+                )],
+            ),
+            (
+                "http://foo.com/",
+                &[at(302, "http://[::1]/", Want::Private("http://[::1]/"))],
+            ),
+            (
+                "http://foo.com/",
+                &[at(
+                    302,
+                    "http://127.0.0.1/",
+                    Want::Private("http://127.0.0.1/"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "Go CVE-2024-45336",
+        leak: "after `a.com/` -> `b.com/1` had dropped `Authorization`, a further same-domain \
+               redirect `b.com/1` -> `b.com/2` restored it and sent it to `b.com`; replayed \
+               with every sensitive header this crate knows, each status on the later hops \
+               (the caller's own cookie for b.com: \
+               `go_cve_2024_45336_a_cookie_the_caller_sets_for_b_stays_on_b`)",
+        source: "golang/vulndb issue 3420 (the a.com -> b.com/1 -> b.com/2 chain)",
+        plants: &[&[
+            ("Authorization", "Bearer go-45336-token"),
+            ("Cookie", "sid=go-45336"),
+            ("Proxy-Authorization", "Basic Z28tNDUzMzY="),
+        ]],
+        never: &[],
+        chains: &[(
+            "http://a.com/",
+            &[
+                at(302, "http://b.com/1", Want::Stripped("http://b.com/1")),
+                each("/2", Want::Stripped("http://b.com/2")),
+                each("http://b.com/3", Want::Stripped("http://b.com/3")),
+            ],
+        )],
+    },
+    Advisory {
+        id: "Go CVE-2024-45336, back on the first origin",
+        leak: "the same shape: A -> B (stripped) -> B/other-path must not bring the \
+               credentials back on B whatever the later statuses; back on A, `fetch` and \
+               `strict` keep them removed for good and `curl` sends them again, as curl \
+               does (credentials follow the first origin)",
+        source: "golang/vulndb issue 3420; WHATWG Fetch \"HTTP-redirect fetch\"; curl \
+                 lib/vauth/vauth.c Curl_auth_allowed_to_origin",
+        plants: &[&[
+            ("Authorization", "Bearer a-only-token"),
+            ("Cookie", "a-only=1"),
+            ("Proxy-Authorization", "Basic YS1vbmx5"),
+            ("Host", "a-only.internal"),
+        ]],
+        never: &[],
+        chains: &[(
+            "https://a.test/start",
+            &[
+                at(
+                    307,
+                    "https://b.test/one",
+                    Want::Stripped("https://b.test/one"),
+                ),
+                each("/other-path", Want::Stripped("https://b.test/other-path")),
+                each(
+                    "?q=again",
+                    Want::Stripped("https://b.test/other-path?q=again"),
+                ),
+                at(
+                    302,
+                    "https://a.test/back",
+                    Want::Back("https://a.test/back"),
+                ),
+            ],
+        )],
+    },
+    Advisory {
+        id: "Go CVE-2025-4673",
+        leak: "`Proxy-Authorization` and `Proxy-Authenticate` set on a request were kept on \
+               cross-origin redirects; replayed cross-host, cross-port and cross-scheme \
+               with both names",
+        source: "golang/vulndb issue 3751, golang/go issue 73816; the sensitive list of \
+                 makeHeadersCopier in src/net/http/client.go after the fix, read in code \
+                 that copies it (prometheus/common pull 924)",
+        plants: &[&[
+            ("Proxy-Authorization", "Basic Z28tNDY3My1wcm94eQ=="),
+            ("Proxy-Authenticate", "Basic realm=\"go-4673-realm\""),
+        ]],
+        never: &[],
+        chains: &[
+            (
+                "http://a.example/",
+                &[at(
+                    302,
+                    "http://b.example/",
+                    Want::Stripped("http://b.example/"),
+                )],
+            ),
+            (
+                "http://a.example/",
+                &[at(
+                    302,
+                    "http://a.example:8080/",
+                    Want::Stripped("http://a.example:8080/"),
+                )],
+            ),
+            (
+                "http://a.example/",
+                &[at(
+                    302,
+                    "https://a.example:8443/",
+                    Want::Stripped("https://a.example:8443/"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "requests CVE-2018-18074",
+        leak: "`Authorization` was sent to an `http` URI after a same-host `https` -> `http` \
+               redirect (requests before 2.20.0); `//example.com:80/bar` keeps `https` (on \
+               port 80), so it is no downgrade",
+        source: "psf/requests HISTORY.md 2.20.0; Session.should_strip_auth in \
+                 src/requests/sessions.py; test_auth_is_stripped_on_http_downgrade, \
+                 test_should_strip_auth_http_downgrade",
+        plants: &[&[
+            ("Authorization", "Basic dXNlcjpwYXNz"),
+            ("Cookie", "requests-18074=1"),
+        ]],
+        never: &[],
+        chains: &[
+            (
+                "https://example.com/foo",
+                &[at(
+                    302,
+                    "http://example.com/bar",
+                    Want::Downgrade("http://example.com/bar"),
+                )],
+            ),
+            (
+                "https://example.com:443/foo",
+                &[at(
+                    302,
+                    "http://example.com:80/bar",
+                    Want::Downgrade("http://example.com/bar"),
+                )],
+            ),
+            (
+                "https://example.com/foo",
+                &[at(
+                    302,
+                    "//example.com:80/bar",
+                    Want::Stripped("https://example.com:80/bar"),
+                )],
+            ),
+            (
+                "https://example.com/foo",
+                &[
+                    at(301, "/moved", Want::Kept("https://example.com/moved")),
+                    at(
+                        302,
+                        "http://example.com/bar",
+                        Want::Downgrade("http://example.com/bar"),
+                    ),
+                ],
+            ),
+        ],
+    },
+    Advisory {
+        id: "requests CVE-2023-32681",
+        leak: "on a redirect, `Proxy-Authorization` was attached to a request for an \
+               `https` URL, where it travels inside the TLS tunnel to the destination \
+               (requests 2.3.0 to 2.30.0); no redirect to `https` may carry it, the \
+               same-host upgrade included, whatever the credential rule",
+        source: "psf/requests HISTORY.md 2.31.0, GHSA-j8r2-6x86-q33q; \
+                 Session.rebuild_proxies in src/requests/sessions.py; \
+                 test_proxy_authorization_not_appended_to_https_request",
+        plants: &[&[("Proxy-Authorization", "Basic dGVzdDpwYXNz")]],
+        never: &[],
+        chains: &[
+            (
+                "http://example.com/",
+                &[at(
+                    301,
+                    "https://example.com/",
+                    Want::Stripped("https://example.com/"),
+                )],
+            ),
+            (
+                "http://example.com/",
+                &[at(
+                    301,
+                    "https://example.com/other",
+                    Want::Stripped("https://example.com/other"),
+                )],
+            ),
+            (
+                "http://example.com/",
+                &[at(
+                    301,
+                    "https://other.example/",
+                    Want::Stripped("https://other.example/"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "urllib3 CVE-2018-20060",
+        leak: "`Authorization` was not removed on a cross-origin redirect (urllib3 before \
+               1.23), and then only in one spelling (1.24.2, issue 1510); four spellings, \
+               each planted alone, for host, port and scheme",
+        source: "urllib3 CHANGES.rst 1.23 and 1.24.2; \
+                 test_redirect_cross_host_remove_headers in \
+                 test/with_dummyserver/test_poolmanager.py",
+        plants: &[
+            &[("Authorization", "foo-urllib3-20060-a")],
+            &[("authorization", "foo-urllib3-20060-b")],
+            &[("AUTHORIZATION", "foo-urllib3-20060-c")],
+            &[("aUtHoRiZaTiOn", "foo-urllib3-20060-d")],
+        ],
+        never: &[],
+        chains: URLLIB3_CROSS_ORIGIN_303,
+    },
+    Advisory {
+        id: "urllib3 CVE-2023-43804",
+        leak: "a `Cookie` header set on the request was not stripped on a cross-origin \
+               redirect (urllib3 before 1.26.17 and 2.0.6); both spellings, and two fields",
+        source: "urllib3 CHANGES.rst 2.0.6 / 1.26.17, GHSA-v845-jxx5-vc9f; \
+                 test_redirect_cross_host_remove_headers",
+        plants: &[
+            &[("Cookie", "foo=bar-urllib3-43804")],
+            &[("cookie", "foo=baz-urllib3-43804")],
+            &[("Cookie", "a=one-43804"), ("COOKIE", "b=two-43804")],
+        ],
+        never: &[],
+        chains: &[
+            (
+                "http://localhost:8081/redirect",
+                &[at(
+                    302,
+                    "http://127.0.0.1:8081/headers",
+                    Want::Stripped("http://127.0.0.1:8081/headers"),
+                )],
+            ),
+            (
+                "http://localhost:8081/redirect",
+                &[at(
+                    302,
+                    "http://localhost:9999/headers",
+                    Want::Stripped("http://localhost:9999/headers"),
+                )],
+            ),
+            (
+                "http://localhost:8081/redirect",
+                &[at(
+                    302,
+                    "https://localhost:8081/headers",
+                    Want::Stripped("https://localhost:8081/headers"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "urllib3 CVE-2024-37891",
+        leak: "a `Proxy-Authorization` header set by hand was not stripped on a \
+               cross-origin redirect (urllib3 before 1.26.19 and 2.2.2)",
+        source: "urllib3 CHANGES.rst 2.2.2 / 1.26.19, GHSA-34jh-p97f-mpxf; \
+                 test_redirect_cross_host_remove_headers",
+        plants: &[
+            &[("Proxy-Authorization", "bar-urllib3-37891")],
+            &[("proxy-authorization", "baz-urllib3-37891")],
+        ],
+        never: &[],
+        chains: URLLIB3_CROSS_ORIGIN_302,
+    },
+    Advisory {
+        id: "follow-redirects CVE-2022-0155",
+        leak: "the `Cookie` header was kept on a redirect to another domain (before 1.14.7); \
+               follow-redirects keeps it on subdomains by design, this crate does not",
+        source: "follow-redirects commit 8b347cb (issue 183); test/test.js \"drops the \
+                 header when redirected to a different host\"",
+        plants: &[&[("Cookie", "the-header-value-0155")]],
+        never: &[],
+        chains: &[
+            (
+                "http://localhost:3600/a",
+                &[at(
+                    302,
+                    "http://127.0.0.1:3600/b",
+                    Want::Stripped("http://127.0.0.1:3600/b"),
+                )],
+            ),
+            (
+                "http://127.0.0.1:3600/a",
+                &[at(
+                    302,
+                    "http://localhost:3600/b",
+                    Want::Stripped("http://localhost:3600/b"),
+                )],
+            ),
+            (
+                "http://localhost:3600/a",
+                &[at(
+                    302,
+                    "http://sub.localhost:3600/b",
+                    Want::Stripped("http://sub.localhost:3600/b"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "follow-redirects CVE-2022-0536",
+        leak: "`Authorization` and `Cookie` were kept on a redirect to another scheme on the \
+               same host, so https -> http sent them in clear text (before 1.14.8); the \
+               http -> https exemption needs the default ports, so on port 3601 never",
+        source: "follow-redirects commit 62e546a (test/test.js \"drops the header when \
+                 redirected to a different scheme\"), GHSA-pw2r-vq6v-hr8c; commit 2ec9b0b",
+        plants: &[&[
+            ("Authorization", "the-header-value-0536"),
+            ("Cookie", "c=the-header-value-0536"),
+        ]],
+        never: &[],
+        chains: &[
+            (
+                "https://localhost:3601/a",
+                &[at(
+                    302,
+                    "http://localhost:3601/b",
+                    Want::Downgrade("http://localhost:3601/b"),
+                )],
+            ),
+            (
+                "http://localhost:3601/a",
+                &[at(
+                    302,
+                    "https://localhost:3601/b",
+                    Want::Stripped("https://localhost:3601/b"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "follow-redirects CVE-2024-28849",
+        leak: "`Proxy-Authorization` was kept on a redirect to another host (before \
+               1.15.6); replayed with the report's mixed-case names",
+        source: "follow-redirects commit c4f847f; the report's proof of concept (quoted in \
+                 HeyPuter/puter pull 334)",
+        plants: &[&[
+            ("AuThorization", "Rear Test-28849-a"),
+            ("ProXy-AuthoriZation", "Rear Test-28849-p"),
+            ("coOkie", "t=1-28849"),
+        ]],
+        never: &[],
+        chains: &[
+            (
+                "http://127.0.0.1:10081/",
+                &[at(
+                    302,
+                    "http://localhost:10081/",
+                    Want::Stripped("http://localhost:10081/"),
+                )],
+            ),
+            (
+                "http://127.0.0.1:10081/",
+                &[at(
+                    302,
+                    "http://attacker.example/",
+                    Want::Stripped("http://attacker.example/"),
+                )],
+            ),
+        ],
+    },
+    Advisory {
+        id: "undici CVE-2023-45143",
+        leak: "`fetch` removed `Authorization` on a cross-origin redirect but kept `Cookie` \
+               (before 5.26.2); the fix also removes `Host`; the redirect echoes the \
+               request's fields, and the next `Host` is the new URL's",
+        source: "nodejs/undici commit e041de3, GHSA-wqq4-5wpv-mx2g: lib/fetch/index.js \
+                 httpRedirectFetch; test/fetch/redirect-cross-origin-header.js",
+        plants: &[&[
+            ("Authorization", "test-45143"),
+            ("Cookie", "ddd=dddd-45143"),
+            ("Host", "origin-p2.internal"),
+        ]],
+        never: &[],
+        chains: &[(
+            "http://localhost:41002/",
+            &[Hop {
+                status: Some(302),
+                location: "http://localhost:41001",
+                extra: "authorization: test-45143\r\ncookie: ddd=dddd-45143\r\n\
+                        host: origin-p2.internal\r\n",
+                want: Want::Stripped("http://localhost:41001/"),
+            }],
+        )],
+    },
+    Advisory {
+        id: "undici CVE-2024-24758",
+        leak: "`Proxy-Authorization` was not cleared on a cross-origin redirect in `fetch` \
+               (before 5.28.3 and 6.6.1); GHSA-m4v8-wqvr-p9f7 (CVE-2024-30260) is the same \
+               leak in `undici.request()`",
+        source: "nodejs/undici commit d3aa574, GHSA-3787-6prv-h9w3; \
+                 test/fetch/redirect-cross-origin-header.js",
+        plants: &[&[
+            ("Authorization", "test-24758-a"),
+            ("Cookie", "ddd=dddd-24758"),
+            ("Proxy-Authorization", "test-24758-p"),
+        ]],
+        never: &[],
+        chains: &[
+            (
+                "http://localhost:41002/",
+                &[at(
+                    302,
+                    "http://localhost:41001",
+                    Want::Stripped("http://localhost:41001/"),
+                )],
+            ),
+            (
+                "http://localhost:41002/",
+                &[at(
+                    302,
+                    "https://localhost:41001/",
+                    Want::Stripped("https://localhost:41001/"),
+                )],
+            ),
+        ],
+    },
+];
 
-/// The chain A -> B (credentials stripped) -> B/other-path: the credentials must not come
-/// back on B, whatever the status of the second hop, and whatever the caller edits. Back on
-/// A, `fetch` and `strict` keep them removed for good, while `curl` sends them again, as
-/// curl does (credentials follow the first origin): both asserted exactly.
-///
-/// Read: the same shape as Go CVE-2024-45336 (above); WHATWG Fetch "HTTP-redirect fetch"
-/// (credentials removed on a cross-origin hop stay removed); curl `lib/vauth/vauth.c`
-/// `Curl_auth_allowed_to_origin` (compares the current origin with the initial one).
-#[test]
-fn credential_stripped_at_b_never_returns_on_b_other_path() {
-    let secrets: &[Secret] = &[
-        ("Authorization", "Bearer a-only-token"),
-        ("Cookie", "a-only=1"),
-        ("Proxy-Authorization", "Basic YS1vbmx5"),
-        ("Host", "a-only.internal"),
-    ];
-    for_every_policy(|label, policy| {
-        for status in [301, 302, 303, 307, 308] {
-            let label = format!("{label} {status}");
-            let mut r = Replay::start(
-                &label,
-                policy.clone(),
-                get("https://a.test/start", secrets),
-                secrets,
-            );
-            assert_eq!(
-                r.respond(&redirect(307, "https://b.test/one"), true),
-                Outcome::Followed
-            );
-            assert_eq!(
-                r.respond(&redirect(status, "/other-path"), true),
-                Outcome::Followed
-            );
-            assert_eq!(
-                r.respond(&redirect(status, "?q=again"), true),
-                Outcome::Followed
-            );
-            assert_eq!(
-                r.request().url().as_str(),
-                "https://b.test/other-path?q=again"
-            );
+/// urllib3's cross-origin test (`test_redirect_cross_host_remove_headers`): from
+/// `localhost:8081` to another host, port and scheme, by a 302.
+const URLLIB3_CROSS_ORIGIN_302: &[(&str, &[Hop])] = &[
+    (
+        "http://localhost:8081/redirect",
+        &[at(
+            302,
+            "http://127.0.0.1:8081/headers",
+            Want::Stripped("http://127.0.0.1:8081/headers"),
+        )],
+    ),
+    (
+        "http://localhost:8081/redirect",
+        &[at(
+            302,
+            "http://localhost:8082/headers",
+            Want::Stripped("http://localhost:8082/headers"),
+        )],
+    ),
+    (
+        "http://localhost:8081/redirect",
+        &[at(
+            302,
+            "https://localhost:8081/headers",
+            Want::Stripped("https://localhost:8081/headers"),
+        )],
+    ),
+];
 
-            // Back to the first origin.
-            let back = r.respond(&redirect(302, "https://a.test/back"), false);
-            assert_eq!(back, Outcome::Followed);
-            let restored = policy.rules() == &Rules::CURL;
-            for (name, value) in secrets {
-                let sent = r.request().header(name);
-                if restored {
-                    assert_eq!(
-                        sent,
-                        Some(value.as_bytes()),
-                        "{label}: curl restores {name}"
-                    );
-                } else {
-                    assert_eq!(sent, None, "{label}: {name} came back");
+/// As [`URLLIB3_CROSS_ORIGIN_302`], by a 303 (`Authorization`'s replay).
+const URLLIB3_CROSS_ORIGIN_303: &[(&str, &[Hop])] = &[
+    (
+        "http://localhost:8081/redirect",
+        &[at(
+            303,
+            "http://127.0.0.1:8081/headers",
+            Want::Stripped("http://127.0.0.1:8081/headers"),
+        )],
+    ),
+    (
+        "http://localhost:8081/redirect",
+        &[at(
+            303,
+            "http://localhost:8082/headers",
+            Want::Stripped("http://localhost:8082/headers"),
+        )],
+    ),
+    (
+        "http://localhost:8081/redirect",
+        &[at(
+            303,
+            "https://localhost:8081/headers",
+            Want::Stripped("https://localhost:8081/headers"),
+        )],
+    ),
+];
+
+/// Replays every chain of `advisory` with every set of its plants under `policy`; a
+/// failure names the advisory, the policy, the chain and the hop.
+#[track_caller]
+fn replay_advisory(advisory: &Advisory, label: &str, policy: &Policy) {
+    let curl = policy.rules() == &Rules::CURL;
+    for secrets in advisory.plants {
+        for (first, hops) in advisory.chains {
+            let per_status = hops.iter().any(|h| h.status.is_none());
+            let statuses: &[u16] = if per_status { &REDIRECT_STATUSES } else { &[0] };
+            for &status in statuses {
+                let mut label = format!("{} [{label}] {first}", advisory.id);
+                if per_status {
+                    label += &format!(" (`each` hops {status})");
+                }
+                let mut r = Replay::start(&label, policy.clone(), get(first, secrets), secrets);
+                for (i, hop) in hops.iter().enumerate() {
+                    let status = hop.status.unwrap_or(status);
+                    let label = format!("{label} -> {status} {}", hop.location);
+                    let (url, kept) = match hop.want {
+                        Want::Refused(code) => (Err(code), false),
+                        Want::Downgrade(_) if !policy.allow_downgrade() => {
+                            (Err("insecure_redirect"), false)
+                        }
+                        Want::Private(_) if policy.block_private_targets() => {
+                            (Err("private_target"), false)
+                        }
+                        Want::Stripped(url) | Want::Downgrade(url) | Want::Private(url) => {
+                            (Ok(url), false)
+                        }
+                        Want::Kept(url) => (Ok(url), true),
+                        Want::Upgrade(url) => (Ok(url), is_upgrade_rule(policy)),
+                        Want::Back(url) => (Ok(url), curl),
+                    };
+                    let response = redirect_with(status, hop.location, hop.extra);
+                    let got = r.respond(&response, !kept);
+                    let url = match url {
+                        Err(code) => {
+                            assert_eq!(got, Outcome::Refused(code), "{label}");
+                            assert_eq!(i + 1, hops.len(), "{label}: a refused hop ends the row");
+                            break;
+                        }
+                        Ok(url) => url,
+                    };
+                    assert_eq!(got, Outcome::Followed, "{label}");
+                    let next = r.request();
+                    assert_eq!(next.url().as_str(), url, "{label}");
+                    if kept {
+                        for (name, value) in *secrets {
+                            assert_eq!(
+                                next.header(name),
+                                Some(value.as_bytes()),
+                                "{label}: `{name}` is kept"
+                            );
+                        }
+                    }
+                    if next.header("Host").is_none() {
+                        let authority = match next.url().port() {
+                            Some(port) => format!("{}:{port}", next.url().host_str().unwrap()),
+                            None => next.url().host_str().unwrap().to_owned(),
+                        };
+                        assert_line(&label, &next, &format!("Host: {authority}"));
+                    }
+                    for needle in advisory.never {
+                        assert_not_in_head(&label, &next, needle);
+                    }
                 }
             }
         }
+    }
+}
+
+/// Every row of [`ADVISORIES`], under every policy.
+#[test]
+fn advisories_replayed_from_the_table() {
+    for advisory in ADVISORIES {
+        assert!(
+            !advisory.leak.is_empty() && !advisory.source.is_empty(),
+            "{}: say what leaked and where it was read",
+            advisory.id
+        );
+        for_every_policy(|label, policy| replay_advisory(advisory, label, &policy));
+    }
+}
+
+/// The table's driver fails on a row whose expectation is wrong, and names that row: a
+/// cross-origin hop said to keep its credentials, and a followed hop said to be refused.
+#[test]
+fn a_wrong_row_fails_and_names_its_advisory() {
+    const WRONG: [Advisory; 2] = [
+        Advisory {
+            id: "wrong row: credentials kept cross-origin",
+            leak: "self-test",
+            source: "self-test",
+            plants: &[&[("Authorization", "Bearer self-test")]],
+            never: &[],
+            chains: &[(
+                "http://a.test/",
+                &[at(302, "http://b.test/", Want::Kept("http://b.test/"))],
+            )],
+        },
+        Advisory {
+            id: "wrong row: a followed hop said refused",
+            leak: "self-test",
+            source: "self-test",
+            plants: &[&[("Authorization", "Bearer self-test")]],
+            never: &[],
+            chains: &[(
+                "http://a.test/",
+                &[at(302, "http://b.test/", Want::Refused("invalid_location"))],
+            )],
+        },
+    ];
+    for advisory in &WRONG {
+        let caught = std::panic::catch_unwind(|| {
+            replay_advisory(advisory, "fetch", &Policy::fetch());
+        });
+        let message = caught.expect_err("a wrong row passed");
+        let text = message
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or_default();
+        assert!(
+            text.contains(advisory.id),
+            "the failure does not name the row: {text}"
+        );
+    }
+}
+
+/// **Go CVE-2024-45336**, with the caller's own cookie (the chain itself is a row of
+/// [`ADVISORIES`]): the caller's jar adds a cookie for b.com at b.com/1. It stays on b.com,
+/// the a.com secrets do not come back beside it, and it does not go on to c.com.
+///
+/// Read: golang/vulndb issue 3420 (the `a.com` -> `b.com/1` -> `b.com/2` chain).
+#[test]
+fn go_cve_2024_45336_a_cookie_the_caller_sets_for_b_stays_on_b() {
+    let secrets: &[Secret] = &[
+        ("Authorization", "Bearer go-45336-token"),
+        ("Cookie", "sid=go-45336"),
+        ("Proxy-Authorization", "Basic Z28tNDUzMzY="),
+    ];
+    for_every_policy(|label, policy| {
+        let label = format!("{label} jar cookie for b.com");
+        let mut f = Follow::new(get("http://a.com/", secrets), policy.clone()).unwrap();
+        let feed = |f: &mut Follow, location: &str| {
+            expect_redirect(f, redirect(302, location).as_bytes());
+            f.request().to_head()
+        };
+        feed(&mut f, "http://b.com/1");
+        let response = redirect(302, "http://b.com/1");
+        f.pending_redirect(response.as_bytes())
+            .expect("b.com/1 is still proposed")
+            .set_header("Cookie", "jar=for-b-only")
+            .unwrap();
+        for location in ["/2", "http://b.com/3"] {
+            let head = feed(&mut f, location);
+            assert!(
+                contains(&head, b"\r\nCookie: jar=for-b-only\r\n"),
+                "{label}"
+            );
+            for (name, value) in secrets {
+                assert!(
+                    !contains(&head, value.as_bytes()),
+                    "{label}: {name} came back"
+                );
+            }
+        }
+        let head = feed(&mut f, "http://c.com/");
+        assert!(
+            !contains(&head, b"for-b-only"),
+            "{label}: b.com's cookie sent to c.com"
+        );
+        assert!(f.request().header("Cookie").is_none(), "{label}");
     });
 }
 
@@ -1122,15 +1313,6 @@ fn credential_stripped_at_b_never_returns_on_b_other_path() {
 
 /// No value: what [`values`] gives for a header that is not sent.
 const NONE: [&str; 0] = [];
-
-/// Every value of the header `name` (any case) that `request` sends, as text.
-fn values(request: &OutgoingRequest<'_>, name: &str) -> Vec<String> {
-    request
-        .headers()
-        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
-        .collect()
-}
 
 /// Panics if `needle` occurs anywhere in the head of `request`.
 #[track_caller]
@@ -1384,8 +1566,8 @@ fn curl_cve_2021_22876_automatic_referer_carries_no_credentials() {
 }
 
 /// A caller-set `Host` goes to its own authority only, whatever the credential rule, the
-/// trusted origins or the profile (issue 10: "today a trusted origin receives `Host:
-/// a.test`, and the https-upgrade rule sends `Host: a.test:80` to `https://a.test`").
+/// trusted origins or the profile: a trusted origin does not receive `Host: a.test`, and
+/// the https-upgrade rule does not send `Host: a.test:80` to `https://a.test`.
 ///
 /// The leak elsewhere: requests issues 4002 and 4665 (a custom `Host` is reused on every
 /// redirect, to another host too); curl before 8.21.0 kept a custom `Host` whenever the
@@ -1937,7 +2119,7 @@ fn reuse_after_an_early_307_to_an_expect_100_continue_request() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Private targets (issue 13, WICG Private Network Access). The rule is a policy value: each
+// Private targets (WICG Private Network Access). The rule is a policy value: each
 // advisory below is replayed under every policy of `policies` with it on
 // (`with_block_private_targets(true)`), and also as the profile has it (on under `strict`
 // only) and with it off, so that each test states both what the rule refuses and what

@@ -1,8 +1,15 @@
-//! One test row per row of the state table in the crate docs ("The states"): each drives
-//! the machine into a state, makes the call, and checks the answer and the state after it
-//! through what the public API shows of it.
+//! The calling contract. One test row per row of the state table in the crate docs ("The
+//! states"): each drives the machine into a state, makes the call, and checks the answer
+//! and the state after it through what the public API shows of it. Then the caller's side
+//! of it: errors that leave the machine where it was, a chain that refuses input once
+//! finished, a shrinking buffer, and the decisions on a proposed redirect (`stop`,
+//! `refuse`), offered only until the next response starts.
 
-use redirects::{Error, Event, Fault, Follow, Policy, Request, Version};
+#[path = "support/chain.rs"]
+mod chain;
+
+use chain::{Chain, req};
+use redirects::{Body, Error, Event, Fault, Follow, Method, Policy, Request, Version};
 
 const REDIRECT: &[u8] =
     b"HTTP/1.1 302 Found\r\nLocation: http://b.test/\r\nContent-Length: 0\r\n\r\n";
@@ -248,4 +255,151 @@ fn every_peer_error_is_the_peers_fault() {
         }
     }
     assert!(failed.is_empty(), "rows failed: {failed:#?}");
+}
+
+#[test]
+fn errors_carry_status_and_machine_keeps_position() {
+    let mut s = Chain::new(req(Method::Get, "http://a.test/p"));
+    s.redirect("HTTP/1.1 302 Found\r\nLocation: /q\r\n\r\n", |_| {});
+    let e = s.fail("HTTP/1.1 308 Permanent\r\nLocation: ftp://x.test/\r\n\r\n");
+    assert_eq!(e, Error::SchemeNotAllowed { status: 308 });
+    assert_eq!(e.status(), Some(308));
+    assert_eq!(s.follow.url().as_str(), "http://a.test/q");
+    assert_eq!(s.follow.history().len(), 1);
+    assert!(s.follow.is_finished());
+    assert_eq!(s.fail("HTTP/1.1 200 OK\r\n\r\n"), Error::InvalidState);
+}
+
+#[test]
+fn finished_chain_refuses_more_input() {
+    let mut s = Chain::new(req(Method::Get, "http://a.test/p"));
+    s.finish("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", |_| {});
+    assert_eq!(s.fail("HTTP/1.1 200 OK\r\n\r\n"), Error::InvalidState);
+}
+
+#[test]
+fn shrinking_buffer_is_a_caller_error_that_leaves_the_machine_usable() {
+    let mut f = Follow::new(req(Method::Get, "http://a.test/"), Policy::fetch()).unwrap();
+    let full = b"HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n";
+    assert!(matches!(
+        f.handle_response(&full[..20]),
+        Ok(Event::NeedData)
+    ));
+    assert!(matches!(
+        f.handle_response(&full[..10]),
+        Err(Error::BufferShrunk {
+            previous: 20,
+            now: 10
+        })
+    ));
+    assert!(matches!(f.handle_response(full), Ok(Event::Redirect(_))));
+}
+
+#[test]
+fn stop_turns_the_proposed_redirect_into_the_final_response() {
+    let r = req(Method::Post, "http://a.test/form")
+        .header("Content-Type", "text/plain")
+        .unwrap()
+        .header("Authorization", "Bearer t")
+        .unwrap()
+        .body(Body::Replayable);
+    let mut f = Follow::new(r, Policy::fetch()).unwrap();
+    let bytes = b"HTTP/1.1 302 Found\r\nLocation: http://b.test/x\r\n\r\n";
+    let Ok(Event::Redirect(redirect)) = f.handle_response(bytes) else {
+        panic!("a redirect")
+    };
+    let done = redirect.stop();
+    assert_eq!(done.response().status(), 302);
+    assert_eq!(
+        (done.url().as_str(), done.redirects()),
+        ("http://a.test/form", 0)
+    );
+    assert!(f.is_finished());
+    assert_eq!(f.url().as_str(), "http://a.test/form");
+    assert_eq!(f.redirects(), 0);
+    // The machine describes the request that got the 3xx again, untouched.
+    let req = f.request();
+    assert_eq!(req.method(), Method::Post);
+    assert!(req.sends_body());
+    assert_eq!(req.header("content-type"), Some(&b"text/plain"[..]));
+    assert_eq!(req.header("authorization"), Some(&b"Bearer t"[..]));
+    assert!(
+        f.pending_redirect(bytes).is_none(),
+        "nothing is proposed any more"
+    );
+    assert_eq!(f.handle_response(bytes).unwrap_err(), Error::InvalidState);
+    assert_eq!(f.last_response(bytes).map(|r| r.status()), Some(302));
+}
+
+#[test]
+fn refuse_ends_the_chain_with_the_callers_reason() {
+    let mut s = Chain::new(req(Method::Get, "http://a.test/"));
+    s.redirect("HTTP/1.1 302 F\r\nLocation: /1\r\n\r\n", |_| {});
+    let e = s
+        .propose("HTTP/1.1 307 T\r\nLocation: http://tracker.test/\r\n\r\n")
+        .refuse("tracker");
+    assert_eq!(
+        e,
+        Error::Refused {
+            status: 307,
+            reason: "tracker"
+        }
+    );
+    assert_eq!((e.code(), e.fault()), ("refused", Fault::Caller));
+    assert_eq!(s.follow.url().as_str(), "http://a.test/1");
+    assert_eq!(s.follow.redirects(), 1);
+    assert!(s.follow.is_finished());
+    assert_eq!(s.fail("HTTP/1.1 200 OK\r\n\r\n"), Error::InvalidState);
+}
+
+#[test]
+fn decisions_are_only_offered_before_the_next_response_starts() {
+    let first = req(Method::Get, "http://a.test/")
+        .header("Accept", "*/*")
+        .unwrap();
+    let mut f = Follow::new(first, Policy::fetch()).unwrap();
+    // Before any redirect there is nothing to decide.
+    assert!(f.pending_redirect(b"").is_none());
+    let redirect = b"HTTP/1.1 302 F\r\nLocation: /b\r\n\r\n";
+    let Ok(Event::Redirect(mut r)) = f.handle_response(redirect) else {
+        panic!("a redirect")
+    };
+    r.set_header("Accept", "text/html").unwrap();
+    // An empty read keeps the decision open.
+    assert!(matches!(f.handle_response(b""), Ok(Event::NeedData)));
+    let mut r = f.pending_redirect(redirect).expect("still proposed");
+    assert_eq!(r.number(), 1);
+    r.append_header("X-Later", "1").unwrap();
+    // The first byte of the next response ends the proposal.
+    assert!(matches!(
+        f.handle_response(b"HTTP/1.1 2"),
+        Ok(Event::NeedData)
+    ));
+    assert!(f.pending_redirect(redirect).is_none());
+    assert_eq!(f.request().header("accept"), Some(&b"text/html"[..]));
+    assert_eq!(f.request().header("x-later"), Some(&b"1"[..]));
+}
+
+#[test]
+fn stop_is_still_possible_after_an_empty_feed() {
+    let mut f = Follow::new(req(Method::Get, "http://a.test/"), Policy::fetch()).unwrap();
+    let redirect = b"HTTP/1.1 301 M\r\nLocation: http://b.test/\r\n\r\n";
+    assert!(matches!(
+        f.handle_response(redirect),
+        Ok(Event::Redirect(_))
+    ));
+    assert!(matches!(f.handle_response(b""), Ok(Event::NeedData)));
+    assert!(matches!(f.handle_response(b""), Ok(Event::NeedData)));
+    let done = f.pending_redirect(redirect).expect("still proposed").stop();
+    assert_eq!(
+        (done.response().status(), done.url().as_str()),
+        (301, "http://a.test/")
+    );
+    // A buffer shorter than the 3xx's head cannot be the one that completed it.
+    let mut g = Follow::new(req(Method::Get, "http://a.test/"), Policy::fetch()).unwrap();
+    assert!(matches!(
+        g.handle_response(redirect),
+        Ok(Event::Redirect(_))
+    ));
+    assert!(g.pending_redirect(&redirect[..10]).is_none());
 }

@@ -7,7 +7,7 @@
 #
 # It does so twice, with the same source and profiles, each with its own committed lockfile
 # (then it prints the heap per instance, examples/memory.rs):
-#   1. this directory, Cargo.lock: `idna_adapter` as resolved today (1.2.x, ICU4X Unicode
+#   1. this directory, Cargo.lock: `idna_adapter` as resolved (1.2.x, ICU4X Unicode
 #      tables); non-ASCII hosts are mapped to their A-labels;
 #   2. ascii-hosts/, its Cargo.lock pinned to `idna_adapter` 1.0 (no Unicode tables), what
 #      firmware can choose (README, "Firmware"); the binary checks that non-ASCII hosts are
