@@ -28,6 +28,7 @@
 use std::hint::black_box;
 
 mod common;
+use common::two_hops::{check_two_hops, one_request, ours, tower_http_06, tower_http_07};
 use common::*;
 
 #[inline(never)]

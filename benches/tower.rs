@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput};
 
 mod common;
-use common::{check_two_hops, one_request, ours, tower_http_06, tower_http_07};
+use common::two_hops::{check_two_hops, one_request, ours, tower_http_06, tower_http_07};
 
 /// Times of the measured samples of one benchmark: (iterations, elapsed).
 type Samples = Arc<Mutex<Vec<(u64, Duration)>>>;

@@ -18,8 +18,7 @@ use ureq_proto::client::{Call, RecvResponseResult, RedirectAuthHeaders, SendRequ
 mod inputs;
 pub use inputs::*;
 
-mod two_hops;
-pub use two_hops::*;
+pub mod two_hops;
 
 // ------------------------------------------------------------------------------- ureq-proto
 
