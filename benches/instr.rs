@@ -13,7 +13,11 @@
 //! whole, in 64-byte pieces, one byte at a time), or `ureq-byte`, or `parsed-<response>`
 //! (the hop through `Follow::handle_head`, the head parsed beforehand), `http-<response>`
 //! (the same through `Follow::handle_http_parts`, the head as `http` types) and
-//! `parse-<response>` (the `httparse` parse alone).
+//! `parse-<response>` (the `httparse` parse alone), or `tower-ours`, `tower-http06`,
+//! `tower-http07` (one request through the 2-hop chain of `benches/common/two_hops.rs`
+//! with `redirects-tower`, tower-http 0.6 or tower-http 0.7: the request built, the
+//! layer's future driven to the final response, the response dropped; the layered service
+//! is built once, outside).
 //!
 //! Each hop or chain runs inside `measured`, which is never inlined: callgrind's
 //! `--toggle-collect='*measured*'` then counts exactly that, not building the machines
@@ -24,6 +28,7 @@
 use std::hint::black_box;
 
 mod common;
+use common::two_hops::{check_two_hops, one_request, ours, tower_http_06, tower_http_07};
 use common::*;
 
 #[inline(never)]
@@ -46,7 +51,27 @@ fn cases() -> Vec<String> {
     for c in ["feed-whole", "feed-chunk64", "feed-byte", "ureq-byte"] {
         v.push(c.to_owned());
     }
+    for c in TOWER_CASES {
+        v.push(c.to_owned());
+    }
     v
+}
+
+/// One request through each tower layer (`benches/common/two_hops.rs`).
+const TOWER_CASES: [&str; 3] = ["tower-ours", "tower-http06", "tower-http07"];
+
+/// `n` requests through `svc`, each one measured.
+fn tower_requests<S>(mut svc: S, n: usize)
+where
+    S: tower_service::Service<
+            http::Request<http_body_util::Full<bytes::Bytes>>,
+            Response = http::Response<http_body_util::Full<bytes::Bytes>>,
+        >,
+    S::Error: std::fmt::Debug,
+{
+    for _ in 0..n {
+        black_box(measured(|| one_request(&mut svc)));
+    }
 }
 
 fn run(case: &str, n: usize) -> Result<(), String> {
@@ -148,6 +173,9 @@ fn run(case: &str, n: usize) -> Result<(), String> {
                 }));
             }
         }
+        ("tower", "ours") => tower_requests(ours(), n),
+        ("tower", "http06") => tower_requests(tower_http_06(), n),
+        ("tower", "http07") => tower_requests(tower_http_07(), n),
         ("feed", how) => {
             let resp = large();
             let chunk = match how {
@@ -198,6 +226,7 @@ fn main() {
         None => {
             // `cargo bench` / `cargo test --benches`: a smoke run, no measurement.
             self_check();
+            check_two_hops();
             for c in cases() {
                 run(&c, 1).unwrap();
             }

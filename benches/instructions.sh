@@ -8,14 +8,16 @@
 # per hop for floor, machine and ureq-proto on the small, typical and large responses, the
 # large head fed whole / in 64-byte chunks / byte by byte, and the ratios; then
 # instructions per whole chain (the first request built, `Follow::new`, one redirect, the
-# final response, both heads written, everything dropped) for floor and machine.
+# final response, both heads written, everything dropped) for floor and machine; then
+# instructions per request through the 2-hop chain of benches/common/two_hops.rs for the
+# tower layers: redirects-tower, tower-http 0.6 and tower-http 0.7.
 # What the floor does: benches/common/inputs.rs, "floor" and "whole chain".
 #
 # Usage: benches/instructions.sh [-n ITERATIONS] [--annotate] [--ureq-byte]
 #   -n N         hops per case (default 200; the count per hop is exact either way)
 #   --annotate   also print callgrind_annotate's top functions (self cost, whole run) for
-#                floor and machine on each response, for the 64-byte feed and for the
-#                typical whole chain. For costs per
+#                floor and machine on each response, for the 64-byte feed, for the
+#                typical whole chain and for the tower layers. For costs per
 #                source line, build with CARGO_PROFILE_BENCH_DEBUG=line-tables-only and run
 #                `callgrind_annotate --auto=yes` on the files in $CARGO_TARGET_DIR/callgrind/.
 #   --ureq-byte  also count ureq-proto fed byte by byte (slow under valgrind: ~1 min)
@@ -82,6 +84,10 @@ for r in small typical large; do
         I[chain-$k-$r]=$(count "chain-$k-$r" "$N")
     done
 done
+TOWER=(ours http06 http07)
+for k in "${TOWER[@]}"; do
+    I[tower-$k]=$(count "tower-$k" "$N")
+done
 
 echo
 echo "Instructions per hop (callgrind, $N hops per case; $BIN)"
@@ -146,6 +152,21 @@ for r in small typical large; do
         $(( f - I[floor-$r] )) $(( m - I[machine-$r] ))
 done
 
+echo
+echo "Tower layers (instructions per request): the 2-hop chain of benches/common/two_hops.rs"
+echo "(302 -> 307 -> 200, in-process service): the request built, the layer's future driven"
+echo "to the final response, the response dropped."
+echo
+o=${I[tower-ours]}
+printf '| %-40s | %8s | %13s | %s\n' layer instr "ours / layer" "target ours <= tower-http"
+printf '|------------------------------------------|----------|---------------|\n'
+printf '| %-40s | %8d | %13s |\n' "redirects-tower (Policy::fetch())" "$o" 1.00
+for k in http06 http07; do
+    t=${I[tower-$k]}
+    ok=$(awk -v o="$o" -v t="$t" 'BEGIN { print (o <= t) ? "ok" : "MISSED" }')
+    printf '| %-40s | %8d | %13s | %s\n' "tower-http 0.${k#http0} FollowRedirect (Standard)" "$t" "$(ratio "$o" "$t")" "$ok"
+done
+
 if [ "$ANNOTATE" = 1 ]; then
     for r in small typical large; do
         for k in floor machine; do
@@ -166,5 +187,10 @@ if [ "$ANNOTATE" = 1 ]; then
         echo
         echo "=== chain-$k-typical: top functions by self cost, whole run of $N chains ==="
         top_functions "$OUT/chain-$k-typical.out"
+    done
+    for k in "${TOWER[@]}"; do
+        echo
+        echo "=== tower-$k: top functions by self cost, whole run of $N requests ==="
+        top_functions "$OUT/tower-$k.out"
     done
 fi

@@ -37,7 +37,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::string::ToString;
+use std::string::String;
+use std::vec::Vec;
+
+use arrayvec::ArrayString;
 
 use crate::error::{Error, InvalidRequest, Malformed};
 use crate::head::{Check, Parsed};
@@ -152,6 +155,9 @@ impl TryFrom<http::Method> for Method {
     }
 }
 
+/// The longest URI `TryFrom<&http::Request<B>>` puts together on the stack.
+const SHORT_URI: usize = 256;
+
 impl<B> TryFrom<&http::Request<B>> for Request {
     type Error = Error;
 
@@ -171,15 +177,40 @@ impl<B> TryFrom<&http::Request<B>> for Request {
     /// ```
     fn try_from(req: &http::Request<B>) -> Result<Request, Error> {
         let uri = req.uri();
-        match uri.scheme_str() {
-            Some("http" | "https") if uri.authority().is_some() => {}
+        let (scheme, authority) = match (uri.scheme_str(), uri.authority()) {
+            (Some(scheme @ ("http" | "https")), Some(authority)) => (scheme, authority.as_str()),
             _ => return Err(InvalidRequest::Scheme.into()),
-        }
+        };
         let method = Method::try_from(req.method())?;
-        let mut request = Request::new(method, &uri.to_string())?.body(Body::None);
-        for (name, value) in req.headers() {
-            request.push_header(name.as_str(), value.as_bytes())?;
-        }
+        // The URI as `Uri`'s `Display` writes it, put together from its parts: on the stack
+        // when it is short, as most are.
+        let (path, query) = (uri.path(), uri.query());
+        let parts = [
+            scheme,
+            "://",
+            authority,
+            path,
+            if query.is_some() { "?" } else { "" },
+            query.unwrap_or(""),
+        ];
+        let mut short = ArrayString::<SHORT_URI>::new();
+        let long: String;
+        let url = if parts.iter().all(|part| short.try_push_str(part).is_ok()) {
+            short.as_str()
+        } else {
+            long = parts.concat();
+            long.as_str()
+        };
+        let mut request = Request::new(method, url)?.body(Body::None);
+        // `HeaderName` is a token and `HeaderValue` holds no control byte but HTAB: what
+        // `Request::push_header` checks. No check again.
+        let fields = req.headers();
+        request.headers = Vec::with_capacity(fields.len());
+        request.headers.extend(
+            fields
+                .iter()
+                .map(|(name, value)| (name.as_str().into(), value.as_bytes().into())),
+        );
         Ok(request)
     }
 }
@@ -283,7 +314,7 @@ impl Response<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::string::String;
+    use std::string::{String, ToString};
     use std::vec::Vec;
 
     use super::*;
@@ -330,6 +361,25 @@ mod tests {
         assert_eq!(
             names,
             [("x-one", &b"1"[..]), ("x-one", b"2"), ("cookie", b"c=1")]
+        );
+
+        // The URI as `Uri` writes it: on the stack or, past `SHORT_URI` bytes, not.
+        let long = std::format!("https://a.test/{}?q", "x".repeat(SHORT_URI));
+        for uri in ["http://a.test", "HTTPS://A.test:443?x=1", long.as_str()] {
+            let req = http::Request::get(uri).body(()).unwrap();
+            let want = req.uri().to_string();
+            let got = Request::try_from(&req).unwrap();
+            assert_eq!(got.url().as_str(), url::Url::parse(&want).unwrap().as_str());
+        }
+        // Names and values as `http` holds them (obs-text, HTAB), not checked again.
+        let req = http::Request::get("http://a.test/")
+            .header("x-obs", &b"\x80\tz"[..])
+            .body(())
+            .unwrap();
+        let req = Request::try_from(&req).unwrap();
+        assert_eq!(
+            req.headers().collect::<Vec<_>>(),
+            [("x-obs", &b"\x80\tz"[..])]
         );
 
         for bad in ["/path", "ftp://example.org/", "*"] {

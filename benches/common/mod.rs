@@ -3,7 +3,8 @@
 //! that all three do the same work.
 //!
 //! Used by `benches/hop.rs` (criterion, wall time) and `benches/instr.rs` (fixed iteration
-//! count for callgrind).
+//! count for callgrind). `two_hops.rs` is the 2-hop chain the tower layers run through
+//! (`benches/tower.rs` and `benches/instr.rs`).
 
 #![allow(dead_code)]
 
@@ -16,6 +17,8 @@ use ureq_proto::client::{Call, RecvResponseResult, RedirectAuthHeaders, SendRequ
 
 mod inputs;
 pub use inputs::*;
+
+pub mod two_hops;
 
 // ------------------------------------------------------------------------------- ureq-proto
 

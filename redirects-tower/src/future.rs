@@ -5,7 +5,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use bytes::Buf;
-use http::{Extensions, Request, Response, Version};
+use http::uri::{self, Authority, PathAndQuery, Scheme};
+use http::{Extensions, HeaderMap, HeaderName, HeaderValue, Request, Response, Uri, Version};
 use http_body::Body as HttpBody;
 use pin_project_lite::pin_project;
 use redirects::{Body, Event, Follow, OutgoingRequest, Policy};
@@ -28,6 +29,8 @@ pub(crate) struct Chain<B, H, R> {
     stash: Option<B>,
     version: Version,
     extensions: Extensions,
+    /// The authority of the last request sent, when known.
+    authority: Option<Authority>,
     hops: Vec<Hop>,
 }
 
@@ -92,6 +95,7 @@ where
             stash,
             version: request.version(),
             extensions: request.extensions().clone(),
+            authority: request.uri().authority().cloned(),
             hops: Vec::new(),
         })
     }
@@ -108,6 +112,7 @@ where
             stash,
             version,
             extensions,
+            authority,
             hops,
         } = self;
         let status = response.status();
@@ -148,7 +153,7 @@ where
                     }
                     _ => B::default(),
                 };
-                let mut request = http_request(&next, body).map_err(Error::Request)?;
+                let mut request = http_request(&next, body, authority).map_err(Error::Request)?;
                 hops.push(Hop::record(&redirect, status, request.method().clone()));
                 *request.version_mut() = *version;
                 *request.extensions_mut() = extensions.clone();
@@ -377,19 +382,20 @@ where
 /// The request the machine describes, with `body`: what
 /// [`OutgoingRequest::to_http_request`] gives (method, absolute URI without the fragment,
 /// the headers in order), built in place rather than through `http`'s builders, which
-/// move the whole request once per header.
-fn http_request<B>(next: &OutgoingRequest<'_>, body: B) -> Result<Request<B>, http::Error> {
-    let url = next.url().as_str();
-    // The serialized URL's first `#` starts the fragment (the serializer escapes any
-    // other).
-    let url = url.split_once('#').map_or(url, |(before, _)| before);
-    let uri = http::Uri::try_from(url)?;
+/// move the whole request once per header. `last` is the authority of the request sent
+/// before: see [`next_uri`].
+fn http_request<B>(
+    next: &OutgoingRequest<'_>,
+    body: B,
+    last: &mut Option<Authority>,
+) -> Result<Request<B>, http::Error> {
+    let uri = next_uri(next, last)?;
     let method = http::Method::try_from(next.method()).map_err(http::Error::from)?;
-    let mut headers = http::HeaderMap::with_capacity(next.headers().size_hint().0);
+    let mut headers = HeaderMap::with_capacity(next.headers().size_hint().0);
     for (name, value) in next.headers() {
         headers.append(
-            http::HeaderName::from_bytes(name.as_bytes())?,
-            http::HeaderValue::from_bytes(value)?,
+            HeaderName::from_bytes(name.as_bytes())?,
+            HeaderValue::from_bytes(value)?,
         );
     }
     let mut request = Request::new(body);
@@ -397,4 +403,177 @@ fn http_request<B>(next: &OutgoingRequest<'_>, body: B) -> Result<Request<B>, ht
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     Ok(request)
+}
+
+/// The longest URI `http::Uri` takes (`u16::MAX - 1` bytes).
+const URI_MAX_LEN: usize = u16::MAX as usize - 1;
+
+/// The URI of the next request: the URL without its fragment, as `http::Uri` parses it.
+///
+/// A request to the authority of the one before (`last`), over `http` or `https`, shares
+/// that `Authority` (a reference count) and only its path and query are parsed; any other
+/// parses the whole URL, and `last` becomes its authority.
+fn next_uri(next: &OutgoingRequest<'_>, last: &mut Option<Authority>) -> Result<Uri, http::Error> {
+    let url = next.url();
+    // The host and port: the URL's authority when it has no user info.
+    let (authority, path_and_query) = (next.authority(), next.path_and_query());
+    let scheme = match url.scheme() {
+        "http" => Some(Scheme::HTTP),
+        "https" => Some(Scheme::HTTPS),
+        _ => None,
+    };
+    if let (Some(scheme), Some(last)) = (scheme, last.as_ref()) {
+        if last.as_str() == authority
+            && url.username().is_empty()
+            && url.password().is_none()
+            && scheme.as_str().len() + 3 + authority.len() + path_and_query.len() <= URI_MAX_LEN
+        {
+            let mut parts = uri::Parts::default();
+            parts.scheme = Some(scheme);
+            parts.authority = Some(last.clone());
+            parts.path_and_query = Some(PathAndQuery::try_from(path_and_query)?);
+            return Ok(Uri::from_parts(parts)?);
+        }
+    }
+    let url = url.as_str();
+    // The serialized URL's first `#` starts the fragment (the serializer escapes any
+    // other).
+    let url = url.split_once('#').map_or(url, |(before, _)| before);
+    let uri = Uri::try_from(url)?;
+    *last = uri.authority().cloned();
+    Ok(uri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redirects::{Event, Follow, Policy};
+
+    /// `next_uri` for the request a redirect from `from` to `location` leads to, with
+    /// `last` as the authority sent before: the URI and the authority it leaves.
+    fn next(from: &str, location: &str, last: Option<&'static str>) -> (Uri, Option<Authority>) {
+        let mut last = last.map(Authority::from_static);
+        let uri = with_next(from, location, |hop| next_uri(hop, &mut last)).unwrap();
+        (uri, last)
+    }
+
+    /// `f` of the request a redirect from `from` to `location` leads to.
+    fn with_next<T>(from: &str, location: &str, f: impl FnOnce(&OutgoingRequest<'_>) -> T) -> T {
+        let first = redirects::Request::get(from).unwrap();
+        let policy = Policy::fetch().with_max_head_size(1 << 20).unwrap();
+        let mut follow = Follow::new(first, policy).unwrap();
+        let head = [("location", location)];
+        match follow.handle_head(redirects::Version::Http11, 307, head) {
+            Ok(Event::Redirect(hop)) => f(&hop.request()),
+            other => panic!("{from} -> {location}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn next_uri_is_the_url_as_uri_parses_it() {
+        /// From, `Location`, the authority sent before, the URI, the authority it leaves.
+        type Row = (
+            &'static str,
+            &'static str,
+            Option<&'static str>,
+            &'static str,
+            Option<&'static str>,
+        );
+        let rows: &[Row] = &[
+            // Same authority: shared, only the path and query are new.
+            (
+                "http://a.test/x",
+                "/y?q=1#f",
+                Some("a.test"),
+                "http://a.test/y?q=1",
+                Some("a.test"),
+            ),
+            (
+                "https://a.test:8443/x",
+                "/y",
+                Some("a.test:8443"),
+                "https://a.test:8443/y",
+                Some("a.test:8443"),
+            ),
+            (
+                "http://[::1]:8080/x",
+                "/%7Bz%7D",
+                Some("[::1]:8080"),
+                "http://[::1]:8080/%7Bz%7D",
+                Some("[::1]:8080"),
+            ),
+            // The default port is not written: `a.test:80` is another string.
+            (
+                "http://a.test/x",
+                "/y",
+                Some("a.test:80"),
+                "http://a.test/y",
+                Some("a.test"),
+            ),
+            // Another authority, or none known: parsed whole, and it becomes the last.
+            (
+                "http://a.test/x",
+                "https://b.test/y",
+                Some("a.test"),
+                "https://b.test/y",
+                Some("b.test"),
+            ),
+            (
+                "http://a.test/x",
+                "/y",
+                None,
+                "http://a.test/y",
+                Some("a.test"),
+            ),
+            (
+                "http://a.test/x",
+                "/y",
+                Some("A.test"),
+                "http://a.test/y",
+                Some("a.test"),
+            ),
+            // User info stays in the URI, as the whole URL parses.
+            (
+                "http://a.test/x",
+                "http://u:p@a.test/y",
+                Some("a.test"),
+                "http://u:p@a.test/y",
+                Some("u:p@a.test"),
+            ),
+            (
+                "http://u@a.test/x",
+                "/y",
+                Some("a.test"),
+                "http://u@a.test/y",
+                Some("u@a.test"),
+            ),
+        ];
+        let mut failed = Vec::new();
+        for &(from, location, last, want, want_last) in rows {
+            let (uri, left) = next(from, location, last);
+            let (whole, written) = (Uri::try_from(want).unwrap(), uri.to_string());
+            if uri != whole
+                || written != want
+                || uri.authority().map(Authority::as_str) != want_last
+                || left.as_ref().map(Authority::as_str) != want_last
+            {
+                failed.push(format!(
+                    "{from} -> {location} after {last:?}: {uri} {left:?}"
+                ));
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
+
+    #[test]
+    fn next_uri_past_the_uri_limit_fails_as_uri_does() {
+        let long = format!("/{}", "a".repeat(URI_MAX_LEN));
+        let mut last = Some(Authority::from_static("a.test"));
+        assert!(with_next("http://a.test/x", &long, |hop| next_uri(hop, &mut last)).is_err());
+        assert!(Uri::try_from(format!("http://a.test{long}")).is_err());
+        // One byte within the limit: it goes.
+        let path = format!("/{}", "a".repeat(URI_MAX_LEN - "http://a.test/".len()));
+        let (uri, _) = next("http://a.test/x", &path, Some("a.test"));
+        assert_eq!(uri.to_string().len(), URI_MAX_LEN);
+    }
 }
