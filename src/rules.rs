@@ -1,8 +1,11 @@
 //! What a profile decides, as data: one `const` [`Rules`] value per profile.
 //!
 //! Adding a profile is adding one `const` here, listing it in [`Rules::ALL`], and a row in
-//! the crate docs' profile table. Nothing else in the crate branches on the profile: the
-//! machine reads these values.
+//! the crate docs' profile table. Nothing else in the crate names a profile: the decision
+//! (`plan.rs`), the machine and the chain's headers read these values, and where curl's
+//! model differs from Fetch's they branch on the value that says so
+//! ([`MethodModel::Curl`], [`RefererRule::Curl`], [`CredentialScope::EachRequest`],
+//! [`LocationConflict::OnAnyStatus`]).
 
 use crate::headers::Class;
 use crate::method::Method;
@@ -558,6 +561,30 @@ impl Rules {
             Same => method,
         };
         Some((next, row.rule))
+    }
+
+    /// Whether a rewrite of `method` to `next` (the body being `body`, sent as `curl`
+    /// says) removes the request-body headers ([`Rules::dropped_with_body`]): when the
+    /// method changes or a body was sent; under curl also when the request had a body
+    /// source, even an empty one (`-d ''`: its `Content-Length: 0` describes a body the
+    /// next request does not have).
+    #[inline]
+    pub(crate) fn drops_body_headers(
+        &self,
+        method: Method,
+        next: Method,
+        body: crate::Body,
+        curl: CurlRequest,
+    ) -> bool {
+        let curl_source = self.methods == MethodModel::Curl && curl.body != CurlBody::None;
+        next != method || body != crate::Body::None || curl_source
+    }
+
+    /// Whether a redirect's `Referrer-Policy` field sets the referrer policy (only where
+    /// `Referer` follows the referrer policy).
+    #[inline]
+    pub(crate) fn reads_referrer_policy(&self) -> bool {
+        self.referer == RefererRule::Policy
     }
 
     /// Whether a streamed body stops a `status` redirect, given whether a rewrite applies.
