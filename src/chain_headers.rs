@@ -219,7 +219,10 @@ impl ChainHeaders {
     /// The body's headers go if it was dropped, the referrer and its policy, the origin
     /// taint, the credentials, then a mode's `Origin` and a jar's `Cookie` are decided
     /// again. Whether the fields sent changed (then the lines are rendered again).
-    #[inline]
+    ///
+    /// Each step is tested here first, so a hop with nothing for it to do costs a test,
+    /// not a call.
+    #[inline(always)]
     pub(crate) fn on_redirect(&mut self, facts: &HopFacts<'_>) -> bool {
         let n = facts.urls.redirects();
         self.before = Before {
@@ -237,11 +240,22 @@ impl ChainHeaders {
         if let Some(policy) = facts.referrer_policy {
             self.referrer_policy = policy;
         }
-        changed |= self.recompute_referer(facts, n);
-        changed |= self.apply_origin_taint(facts, n);
-        let rules = facts.policy.rules();
-        let location = facts.location.filter(|_| rules.credentials_before_hsts);
-        changed |= self.apply_credential_rule(facts.policy, facts.urls, n, location);
+        // No referrer in play and no `Referer` field (and no curl `;auto`): nothing to do.
+        if !matches!(self.referrer, Referrer::Never)
+            || self.headers.referer
+            || facts.policy.auto_referer()
+        {
+            changed |= self.recompute_referer(facts, n);
+        }
+        // Only a caller-set `Origin` is affected by the taint.
+        if self.headers.origin && facts.policy.rules().origin_taint {
+            changed |= self.apply_origin_taint(facts, n);
+        }
+        if self.headers.credentials {
+            let rules = facts.policy.rules();
+            let location = facts.location.filter(|_| rules.credentials_before_hsts);
+            changed |= self.apply_credential_rule(facts.policy, facts.urls, n, location);
+        }
         if self.extras.is_some() {
             changed |= self.apply_extras(facts, n);
         }
@@ -256,11 +270,12 @@ impl ChainHeaders {
     /// "determine request's referrer" against the target, whose result is the referrer
     /// from then on. Under curl's: the caller's value stays, or with `;auto` the previous
     /// URL.
+    #[inline(never)]
     fn recompute_referer(&mut self, facts: &HopFacts<'_>, n: u32) -> bool {
         let policy = facts.policy;
         let rule = policy.rules().referer;
         let auto = policy.auto_referer() && rule == RefererRule::Curl;
-        if self.referrer == Referrer::Never && !self.headers.referer && !auto {
+        if matches!(self.referrer, Referrer::Never) && !self.headers.referer && !auto {
             return false;
         }
         // What the machine wrote and replaced on an earlier redirect can never come back
@@ -403,12 +418,10 @@ impl ChainHeaders {
     /// Without a request mode: once the chain is redirect-tainted, every caller-set
     /// `Origin` (set on the first request or added on a later redirect) is replaced by
     /// `Origin: null` on request `n` and after.
+    #[inline(never)]
     fn apply_origin_taint(&mut self, facts: &HopFacts<'_>, n: u32) -> bool {
-        // Only a caller-set `Origin` is affected; the taint is a property of the URL list,
-        // so it is worked out (once, it never goes away) when there is one.
-        if !facts.policy.rules().origin_taint || !self.headers.origin {
-            return false;
-        }
+        // The taint is a property of the URL list, so it is worked out (once, it never goes
+        // away) when there is a caller-set `Origin` to taint.
         self.judge_taint(facts.urls);
         if self.taint == RedirectTaint::SameOrigin {
             return false;
@@ -439,6 +452,7 @@ impl ChainHeaders {
     /// with the authority it was set for, against the current URL. Whether a refused one
     /// is removed for good or withheld from this request only is the rules' credential
     /// scope.
+    #[inline(never)]
     fn apply_credential_rule(
         &mut self,
         policy: &Policy,
@@ -446,9 +460,6 @@ impl ChainHeaders {
         n: u32,
         location: Option<&Url>,
     ) -> bool {
-        if !self.headers.credentials {
-            return false;
-        }
         let each_request = policy.rules().credentials == CredentialScope::EachRequest;
         let target = location.unwrap_or(urls.current);
         let mut changed = false;
@@ -521,7 +532,7 @@ impl ChainHeaders {
         // Under `EachRequest` the credentials are decided again for the request restored
         // (curl decides against its URL); under `UntilRefused` restoring what was removed
         // on this redirect is exact.
-        if policy.rules().credentials == CredentialScope::EachRequest {
+        if policy.rules().credentials == CredentialScope::EachRequest && self.headers.credentials {
             self.apply_credential_rule(policy, urls, n, None);
         }
         self.headers.render();
@@ -624,7 +635,7 @@ impl ChainHeaders {
     }
 
     /// The request's origin, resolved (`first` is the chain's first URL).
-    pub(crate) fn request_origin<'a>(&'a self, first: &'a Url) -> RequestOrigin<'a> {
+    fn request_origin<'a>(&'a self, first: &'a Url) -> RequestOrigin<'a> {
         RequestOrigin::resolve(self.request_origin.as_ref(), first)
     }
 }

@@ -672,9 +672,7 @@ impl Follow {
             redirects: self.history.len() as u32,
             space: self.space,
             learned: &self.hsts,
-            origin: self.chain.request_origin(first),
-            mode: self.chain.mode(),
-            cors_tainting: self.chain.cors_tainting(),
+            mode: self.chain.mode_facts(first),
         };
         let head = HeadFacts {
             status: self.head.status,
@@ -739,7 +737,7 @@ impl Follow {
                 history: &self.history,
                 current: &self.url,
             },
-            location: hop.location.as_ref(),
+            location: hop.location.as_deref(),
             method: self.method,
             body_dropped,
             referrer_policy,

@@ -34,10 +34,16 @@ pub(crate) struct ChainFacts<'a> {
     pub(crate) space: AddressSpace,
     /// The HSTS hosts the chain learned (the policy's are the policy's).
     pub(crate) learned: &'a HstsHosts,
+    /// Fetch's request mode, if the request has one.
+    pub(crate) mode: Option<ModeFacts<'a>>,
+}
+
+/// What a request mode's checks read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ModeFacts<'a> {
+    pub(crate) mode: RequestMode,
     /// The request's origin, resolved.
     pub(crate) origin: RequestOrigin<'a>,
-    /// Fetch's request mode, if any.
-    pub(crate) mode: Option<RequestMode>,
     /// Response tainting is `cors`.
     pub(crate) cors_tainting: bool,
 }
@@ -80,8 +86,9 @@ pub(crate) struct Hop {
     /// The next request's URL (after any HSTS upgrade).
     pub(crate) next: Url,
     /// The Location's URL before an HSTS upgrade changed it (the referrer and, under
-    /// Fetch, the credentials are decided against it).
-    pub(crate) location: Option<Url>,
+    /// Fetch, the credentials are decided against it). Boxed: it is rare, and the hop
+    /// is moved from the decision to the machine.
+    pub(crate) location: Option<Box<Url>>,
     /// The next method and the rule, if the rules rewrite the method or drop the body.
     pub(crate) rewrite: Option<(Method, MethodRule)>,
     /// Who said the target's host requires https, when it was upgraded.
@@ -147,11 +154,9 @@ pub(crate) fn plan(
     }
     // A `cors` request may not follow a URL with credentials across origins, nor once its
     // response tainting is `cors`.
-    if chain.mode == Some(RequestMode::Cors) {
-        let target = location.as_ref().unwrap_or(&next);
-        if includes_credentials(target)
-            && (chain.cors_tainting || !chain.origin.same_origin(target))
-        {
+    if let Some(m) = chain.mode.filter(|m| m.mode == RequestMode::Cors) {
+        let target = location.as_deref().unwrap_or(&next);
+        if includes_credentials(target) && (m.cors_tainting || !m.origin.same_origin(target)) {
             return Err(Error::CredentialsInLocation { status });
         }
     }
@@ -180,8 +185,10 @@ pub(crate) fn plan(
         ));
     }
     // Fetch main fetch: a `same-origin` request to another origin is a network error.
-    if chain.mode == Some(RequestMode::SameOrigin) && !chain.origin.same_origin(&next) {
-        return Err(Error::CrossOriginRedirect { status });
+    if let Some(m) = chain.mode.filter(|m| m.mode == RequestMode::SameOrigin) {
+        if !m.origin.same_origin(&next) {
+            return Err(Error::CrossOriginRedirect { status });
+        }
     }
     Ok(Plan::Follow(Hop {
         next,
@@ -195,16 +202,30 @@ pub(crate) fn plan(
 
 /// Upgrades `next` to `https` if its host is a known HSTS host (the policy's, or learned,
 /// `lesson` included): the URL before the upgrade and who said so, when it was upgraded.
-#[inline]
+/// A chain that knows no host pays one test.
+#[inline(always)]
 fn upgrade(
     policy: &Policy,
     chain: &ChainFacts<'_>,
     lesson: Option<Lesson>,
     next: &mut Url,
-) -> (Option<Url>, Option<HstsUpgrade>) {
+) -> (Option<Box<Url>>, Option<HstsUpgrade>) {
+    if policy.hsts_hosts().is_empty() && chain.learned.is_empty() && lesson.is_none() {
+        return (None, None);
+    }
+    upgrade_known(policy, chain, lesson, next)
+}
+
+/// [`upgrade`] once some host is known.
+#[inline(never)]
+fn upgrade_known(
+    policy: &Policy,
+    chain: &ChainFacts<'_>,
+    lesson: Option<Lesson>,
+    next: &mut Url,
+) -> (Option<Box<Url>>, Option<HstsUpgrade>) {
     let known = policy.hsts_hosts();
-    if next.scheme() != "http" || (known.is_empty() && chain.learned.is_empty() && lesson.is_none())
-    {
+    if next.scheme() != "http" {
         return (None, None);
     }
     let source = if known.matches(next) {
@@ -217,7 +238,7 @@ fn upgrade(
     } else {
         return (None, None);
     };
-    let before = next.clone();
+    let before = Box::new(next.clone());
     if next.set_scheme("https").is_err() {
         return (None, None);
     }

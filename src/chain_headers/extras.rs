@@ -16,6 +16,7 @@ use crate::origin::{
     OriginDecision, OriginFacts, OriginSent, RedirectTaint, RequestMode, RequestOrigin,
     decide_origin,
 };
+use crate::plan::ModeFacts;
 use crate::policy::Policy;
 
 /// What a chain with a request mode or a cookie jar keeps beyond the rest.
@@ -258,13 +259,19 @@ impl ChainHeaders {
     }
 
     /// The request mode, if any.
-    pub(crate) fn mode(&self) -> Option<RequestMode> {
+    fn mode(&self) -> Option<RequestMode> {
         self.extras.as_ref()?.mode
     }
 
-    /// Response tainting is `cors`.
-    pub(crate) fn cors_tainting(&self) -> bool {
-        self.extras.as_ref().is_some_and(|x| x.cors_tainting)
+    /// What the decision reads of a request mode (`first` is the chain's first URL), if
+    /// the request has one.
+    pub(crate) fn mode_facts<'a>(&'a self, first: &'a Url) -> Option<ModeFacts<'a>> {
+        let x = self.extras.as_deref()?;
+        Some(ModeFacts {
+            mode: x.mode?,
+            origin: self.request_origin(first),
+            cors_tainting: x.cors_tainting,
+        })
     }
 }
 

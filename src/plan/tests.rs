@@ -67,9 +67,11 @@ fn outcome(row: &Row) -> String {
         redirects: row.redirects,
         space: AddressSpace::of_url(&url),
         learned: &learned,
-        origin: RequestOrigin::Of(&url),
-        mode: row.mode,
-        cors_tainting: false,
+        mode: row.mode.map(|mode| ModeFacts {
+            mode,
+            origin: RequestOrigin::Of(&url),
+            cors_tainting: false,
+        }),
     };
     let head = HeadFacts {
         status: row.status,
@@ -278,9 +280,7 @@ fn deciding_learns_nothing() {
         redirects: 0,
         space: AddressSpace::Public,
         learned: &learned,
-        origin: RequestOrigin::Of(&url),
         mode: None,
-        cors_tainting: false,
     };
     let head = HeadFacts {
         status: 301,
@@ -293,7 +293,7 @@ fn deciding_learns_nothing() {
         };
         assert_eq!(hop.next.as_str(), "https://a.test/next");
         assert_eq!(
-            hop.location.as_ref().map(Url::as_str),
+            hop.location.as_deref().map(Url::as_str),
             Some("http://a.test/next")
         );
         assert!(hop.lesson.is_some());
@@ -303,7 +303,6 @@ fn deciding_learns_nothing() {
     let plain = u("http://a.test/");
     let chain = ChainFacts {
         url: &plain,
-        origin: RequestOrigin::Of(&plain),
         ..chain
     };
     let Ok(Plan::Follow(hop)) = plan(&Policy::fetch(), &chain, &head) else {
