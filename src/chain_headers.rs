@@ -63,6 +63,15 @@ enum Referrer {
     Curl,
 }
 
+/// The referrer given with the first request ([`ChainHeaders::given_referrer`]).
+#[derive(Debug)]
+pub(crate) enum GivenReferrer<'r> {
+    None,
+    /// curl's `--referer` value.
+    Curl(&'r str),
+    Url(Url),
+}
+
 /// What the proposed redirect changed here beyond the fields (which say themselves when
 /// they were written or removed): taking the redirect back restores it.
 #[derive(Debug, Clone)]
@@ -112,16 +121,33 @@ pub(crate) struct ChainHeaders {
 }
 
 impl ChainHeaders {
+    /// The referrer given with the first request, read as the rules read it: under curl
+    /// the `--referer` string, any header value; under the referrer-policy rules a URL
+    /// ([`InvalidRequest::Url`] otherwise).
+    pub(crate) fn given_referrer<'r>(
+        referrer: Option<&'r str>,
+        policy: &Policy,
+    ) -> Result<GivenReferrer<'r>, Error> {
+        Ok(match referrer {
+            None => GivenReferrer::None,
+            Some(raw) if policy.rules().referer == RefererRule::Curl => GivenReferrer::Curl(raw),
+            Some(raw) => GivenReferrer::Url(Url::parse(raw).map_err(InvalidRequest::Url)?),
+        })
+    }
+
     /// The headers of the first request (to `url`, as given, before any HSTS upgrade):
-    /// the caller's `fields`, the referrer given with the request (`referrer`), the
-    /// request's explicit `origin`.
+    /// the caller's `fields`, the referrer given with the request
+    /// ([`ChainHeaders::given_referrer`]), the request's explicit `origin`. Inlined into
+    /// `Follow::new`, which it is part of: the headers are built where the machine keeps
+    /// them.
+    #[inline(always)]
     pub(crate) fn on_first_request(
         fields: Vec<Field>,
-        referrer: Option<&str>,
+        referrer: GivenReferrer<'_>,
         origin: Option<GivenOrigin>,
         policy: &Policy,
         url: &Url,
-    ) -> Result<ChainHeaders, Error> {
+    ) -> ChainHeaders {
         let mut headers = Headers {
             fields,
             ..Headers::default()
@@ -130,12 +156,11 @@ impl ChainHeaders {
         let referrer_policy = policy.referrer_policy();
         // The referrer: a caller-set `Referer` (sent as it is on this request), else the one
         // given with the request. Its decision is made against the URL as given (Fetch main
-        // fetch: the referrer step first). Under curl it is the `--referer` string, any
-        // header value; under the referrer-policy rules it must be a URL.
+        // fetch: the referrer step first).
         let (given, curl_referrer) = match referrer {
-            None => (None, None),
-            Some(raw) if rules.referer == RefererRule::Curl => (None, Some(raw)),
-            Some(raw) => (Some(Url::parse(raw).map_err(InvalidRequest::Url)?), None),
+            GivenReferrer::None => (None, None),
+            GivenReferrer::Curl(raw) => (None, Some(raw)),
+            GivenReferrer::Url(url) => (Some(url), None),
         };
         let header_referrer = headers.first_of(Class::REFERER).map(Field::url);
         // The request's origin (Fetch; the vectors' FORMAT.md), in order: the caller's
@@ -198,7 +223,7 @@ impl ChainHeaders {
                 }
             }
         };
-        Ok(ChainHeaders {
+        ChainHeaders {
             headers,
             referrer,
             referrer_policy,
@@ -212,7 +237,7 @@ impl ChainHeaders {
                 referrer_policy,
                 taint: RedirectTaint::SameOrigin,
             },
-        })
+        }
     }
 
     /// A redirect was taken: the headers of request `n` (the target, `facts.urls.current`).

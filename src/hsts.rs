@@ -63,7 +63,7 @@ impl HstsHosts {
     }
 
     /// Whether `url` would match once `lesson` (taught by a response from `from`) is
-    /// learned with at most `max` hosts kept, changing nothing: [`HstsHosts::learn`]
+    /// learned with at most `max` hosts kept, changing nothing: [`HstsHosts::learn_lesson`]
     /// followed by [`HstsHosts::matches`], as a question.
     pub(crate) fn matches_after(
         &self,
@@ -439,6 +439,57 @@ mod tests {
         let mut none = HstsHosts::default();
         none.learn(&u("https://a.test/"), Some(b"max-age=1"), 0);
         assert!(none.is_empty());
+    }
+
+    /// `matches_after` answers as learning and then matching would, for every lesson
+    /// (learn, relearn with other flags, forget, nothing), bound (full, zero) and target.
+    #[test]
+    fn matching_after_a_lesson_is_learning_then_matching() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let start = [("a.test", false), ("b.test", true), ("c.test", false)];
+        let fields: [&[u8]; 5] = [
+            b"max-age=100",
+            b"max-age=100; includeSubDomains",
+            b"max-age=0",
+            b"nonsense",
+            b"max-age=5; includeSubDomains",
+        ];
+        let froms = [
+            "https://a.test/",
+            "https://b.test/",
+            "https://new.test/",
+            "http://c.test/",
+        ];
+        let targets = [
+            "http://a.test/",
+            "http://x.a.test/",
+            "http://b.test/",
+            "http://x.b.test/",
+            "http://c.test/",
+            "http://new.test/",
+            "http://x.new.test/",
+            "http://localhost/",
+        ];
+        for max in [0, 1, 3, 4, 64] {
+            for from in froms {
+                for field in fields {
+                    let from = u(from);
+                    let lesson = Lesson::of(&from, field);
+                    let before = hosts(&start);
+                    let mut after = before.clone();
+                    after.learn(&from, Some(field), max);
+                    for target in targets {
+                        let target = u(target);
+                        assert_eq!(
+                            before.matches_after(lesson, &from, max, &target),
+                            after.matches(&target),
+                            "max {max}, {from} says {:?}, {target}",
+                            core::str::from_utf8(field),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -200,6 +200,7 @@ impl Follow {
         if policy.block_private_targets() && own_space < space {
             return Err(private_target(&url, None, own_space, space, None));
         }
+        let given_referrer = ChainHeaders::given_referrer(referrer.as_deref(), &policy)?;
         let fields = headers
             .into_iter()
             .map(|(name, value)| Field {
@@ -216,7 +217,7 @@ impl Follow {
         // upgrade (Fetch main fetch: the referrer step first).
         let origin = origin.map(|origin| *origin);
         let mut chain =
-            ChainHeaders::on_first_request(fields, referrer.as_deref(), origin, &policy, &url)?;
+            ChainHeaders::on_first_request(fields, given_referrer, origin, &policy, &url);
         // HSTS: a first request to `http://` on a known host goes to `https://` too (the
         // headers the caller set for it go along: they are the caller's for this request).
         let upgraded = plan::upgrade_first(&policy, &mut url);

@@ -33,8 +33,8 @@ impl Walk {
                 machine: false,
             })
             .collect();
-        let mut headers =
-            ChainHeaders::on_first_request(fields, referrer, None, &policy, &url).unwrap();
+        let referrer = ChainHeaders::given_referrer(referrer, &policy).unwrap();
+        let mut headers = ChainHeaders::on_first_request(fields, referrer, None, &policy, &url);
         headers.headers.render();
         Walk {
             policy,
