@@ -117,6 +117,7 @@ pub(crate) struct ChainHeaders {
     /// A request mode or a cookie jar, with what they decided; `None` for chains with
     /// neither, which pay one pointer and one test per hop for them.
     extras: Option<Box<Extras>>,
+    /// What taking the proposed redirect back restores.
     before: Before,
 }
 

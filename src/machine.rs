@@ -1,4 +1,6 @@
-//! The redirect machine: its one state value and every transition.
+//! The redirect machine: its one state value and every transition. What to do with a
+//! complete head is decided by [`plan::plan`] (pure); the machine applies the plan, and
+//! the headers of each request are the chain's headers' ([`ChainHeaders`]).
 //!
 //! | state | call | answer | next state |
 //! |---|---|---|---|
