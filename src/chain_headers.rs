@@ -158,11 +158,6 @@ impl ChainHeaders {
         // The referrer: a caller-set `Referer` (sent as it is on this request), else the one
         // given with the request. Its decision is made against the URL as given (Fetch main
         // fetch: the referrer step first).
-        let (given, curl_referrer) = match referrer {
-            GivenReferrer::None => (None, None),
-            GivenReferrer::Curl(raw) => (None, Some(raw)),
-            GivenReferrer::Url(url) => (Some(url), None),
-        };
         let header_referrer = headers.first_of(Class::REFERER).map(Field::url);
         // The request's origin (Fetch; the vectors' FORMAT.md), in order: the caller's
         // explicit one, the one a caller-set `Origin` names, the referrer's, the first
@@ -170,37 +165,34 @@ impl ChainHeaders {
         let request_origin = if rules.origin_taint {
             origin
                 .or_else(|| GivenOrigin::parse(&headers.first_of(Class::ORIGIN)?.value))
-                .or_else(|| match (&header_referrer, &given) {
-                    (Some(Some(u)), _) | (None, Some(u)) => Some(GivenOrigin::Tuple(u.clone())),
+                .or_else(|| match (&header_referrer, &referrer) {
+                    (Some(Some(u)), _) | (None, GivenReferrer::Url(u)) => {
+                        Some(GivenOrigin::Tuple(u.clone()))
+                    }
                     _ => None,
                 })
         } else {
             None
         };
         let mut decision = None;
-        let referrer = match (header_referrer, given) {
+        let referrer = match (header_referrer, referrer) {
             (Some(Some(url)), _) => Referrer::Url { url, cut: false },
             (Some(None), _) => Referrer::Omitted,
-            (None, None) => match curl_referrer {
-                None => Referrer::Never,
-                Some(raw) => {
-                    // curl's `--referer`: sent byte for byte on every request (with
-                    // `;auto`, on the first one).
-                    headers.fields.push(Field::machine(
-                        "Referer",
-                        raw.as_bytes(),
-                        Class::REFERER,
-                        0,
-                    ));
-                    decision = Some(ReferrerDecision {
-                        policy: referrer_policy,
-                        sent: ReferrerSent::Url,
-                        why: ReferrerWhy::CurlFixed,
-                    });
-                    Referrer::Curl
-                }
-            },
-            (None, Some(r)) => {
+            (None, GivenReferrer::None) => Referrer::Never,
+            (None, GivenReferrer::Curl(raw)) => {
+                // curl's `--referer`: sent byte for byte on every request (with `;auto`,
+                // on the first one).
+                headers
+                    .fields
+                    .push(Field::machine("Referer", raw.as_bytes(), Class::REFERER, 0));
+                decision = Some(ReferrerDecision {
+                    policy: referrer_policy,
+                    sent: ReferrerSent::Url,
+                    why: ReferrerWhy::CurlFixed,
+                });
+                Referrer::Curl
+            }
+            (None, GivenReferrer::Url(r)) => {
                 let (next, sent, why) = referrer::determine(&r, referrer_policy, url);
                 decision = Some(ReferrerDecision {
                     policy: referrer_policy,
