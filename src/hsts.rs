@@ -54,21 +54,49 @@ impl HstsHosts {
         if self.entries.is_empty() {
             return false;
         }
-        let Some(url::Host::Domain(host)) = url.host() else {
+        let Some(host) = matchable_host(url) else {
             return false;
         };
-        let host = strip_dot(host);
-        if host == "localhost" || host.ends_with(".localhost") {
-            return false;
+        self.entries
+            .iter()
+            .any(|(known, sub)| covers(known, *sub, host))
+    }
+
+    /// Whether `url` would match once `lesson` (taught by a response from `from`) is
+    /// learned with at most `max` hosts kept, changing nothing: [`HstsHosts::learn_lesson`]
+    /// followed by [`HstsHosts::matches`], as a question.
+    pub(crate) fn matches_after(
+        &self,
+        lesson: Option<Lesson>,
+        from: &Url,
+        max: usize,
+        url: &Url,
+    ) -> bool {
+        let (Some(lesson), Some(taught)) = (lesson, from.host_str().map(strip_dot)) else {
+            return self.matches(url);
+        };
+        if !lesson.forget && self.knows(taught, lesson.include_subdomains) {
+            return self.matches(url);
         }
-        self.entries.iter().any(|(known, include_subdomains)| {
-            let congruent = **known == *host;
-            let superdomain = *include_subdomains
-                && host.len() > known.len()
-                && host.ends_with(&**known)
-                && host.as_bytes()[host.len() - known.len() - 1] == b'.';
-            congruent || superdomain
-        })
+        let Some(host) = matchable_host(url) else {
+            return false;
+        };
+        let kept = self.entries.iter().filter(|(known, _)| **known != *taught);
+        if lesson.forget || max == 0 {
+            return kept.clone().any(|(known, sub)| covers(known, *sub, host));
+        }
+        let over = (kept.clone().count() + 1).saturating_sub(max);
+        covers(taught, lesson.include_subdomains, host)
+            || kept
+                .skip(over)
+                .any(|(known, sub)| covers(known, *sub, host))
+    }
+
+    /// Whether `host` is known with exactly this `includeSubDomains`.
+    fn knows(&self, host: &str, include_subdomains: bool) -> bool {
+        self.entries
+            .iter()
+            .any(|e| *e.0 == *host && e.1 == include_subdomains)
     }
 
     /// Whether no host is known.
@@ -97,24 +125,25 @@ impl HstsHosts {
     ///
     /// At most `max` hosts are kept: learning one more forgets the one learned longest
     /// ago (browsers bound their stores too).
+    #[cfg(test)]
     pub(crate) fn learn(&mut self, url: &Url, first_field: Option<&[u8]>, max: usize) {
-        if url.scheme() != "https" {
-            return;
+        if let Some(lesson) = first_field.and_then(|value| Lesson::of(url, value)) {
+            self.learn_lesson(url, lesson, max);
         }
-        let (Some(url::Host::Domain(host)), Some(value)) = (url.host(), first_field) else {
+    }
+
+    /// Learns what a response from `url` taught ([`Lesson::of`]), keeping at most `max`
+    /// hosts (the oldest go first).
+    pub(crate) fn learn_lesson(&mut self, url: &Url, lesson: Lesson, max: usize) {
+        let Some(host) = url.host_str().map(strip_dot) else {
             return;
         };
-        let Some((max_age, include_subdomains)) = parse_sts(value) else {
-            return;
-        };
-        let host = strip_dot(host);
-        let known = |e: &(Box<str>, bool)| *e.0 == *host && e.1 == include_subdomains;
-        if max_age > 0 && self.entries.iter().any(known) {
+        if !lesson.forget && self.knows(host, lesson.include_subdomains) {
             // Learned already: nothing changes (and nothing is allocated again).
             return;
         }
         self.entries.retain(|(known, _)| **known != *host);
-        if max_age == 0 || max == 0 {
+        if lesson.forget || max == 0 {
             return;
         }
         if self.entries.len() >= max {
@@ -122,8 +151,51 @@ impl HstsHosts {
             let over = self.entries.len() + 1 - max;
             self.entries.drain(..over);
         }
-        self.entries.push((host.into(), include_subdomains));
+        self.entries.push((host.into(), lesson.include_subdomains));
     }
+}
+
+/// What one response's `Strict-Transport-Security` field teaches about its own host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lesson {
+    /// `max-age=0`: the host is forgotten.
+    forget: bool,
+    include_subdomains: bool,
+}
+
+impl Lesson {
+    /// RFC 6797 §8.1: what the first `Strict-Transport-Security` field (`value`) of a
+    /// response from `url` teaches: nothing unless `url` is `https` and its host a domain
+    /// (not an IP literal), or the value does not conform.
+    pub(crate) fn of(url: &Url, value: &[u8]) -> Option<Lesson> {
+        if url.scheme() != "https" || !matches!(url.host(), Some(url::Host::Domain(_))) {
+            return None;
+        }
+        let (max_age, include_subdomains) = parse_sts(value)?;
+        Some(Lesson {
+            forget: max_age == 0,
+            include_subdomains,
+        })
+    }
+}
+
+/// `url`'s host as the known hosts are matched against it: a domain (trailing dot
+/// stripped) whose public suffix is not `localhost`.
+fn matchable_host(url: &Url) -> Option<&str> {
+    let Some(url::Host::Domain(host)) = url.host() else {
+        return None;
+    };
+    let host = strip_dot(host);
+    (host != "localhost" && !host.ends_with(".localhost")).then_some(host)
+}
+
+/// Whether a known host (`known`, with `includeSubDomains` as `sub`) covers `host`.
+fn covers(known: &str, sub: bool, host: &str) -> bool {
+    let superdomain = sub
+        && host.len() > known.len()
+        && host.ends_with(known)
+        && host.as_bytes()[host.len() - known.len() - 1] == b'.';
+    known == host || superdomain
 }
 
 /// Who says `url`'s host requires https: the policy's hosts first, then the learned ones.
@@ -367,6 +439,57 @@ mod tests {
         let mut none = HstsHosts::default();
         none.learn(&u("https://a.test/"), Some(b"max-age=1"), 0);
         assert!(none.is_empty());
+    }
+
+    /// `matches_after` answers as learning and then matching would, for every lesson
+    /// (learn, relearn with other flags, forget, nothing), bound (full, zero) and target.
+    #[test]
+    fn matching_after_a_lesson_is_learning_then_matching() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let start = [("a.test", false), ("b.test", true), ("c.test", false)];
+        let fields: [&[u8]; 5] = [
+            b"max-age=100",
+            b"max-age=100; includeSubDomains",
+            b"max-age=0",
+            b"nonsense",
+            b"max-age=5; includeSubDomains",
+        ];
+        let froms = [
+            "https://a.test/",
+            "https://b.test/",
+            "https://new.test/",
+            "http://c.test/",
+        ];
+        let targets = [
+            "http://a.test/",
+            "http://x.a.test/",
+            "http://b.test/",
+            "http://x.b.test/",
+            "http://c.test/",
+            "http://new.test/",
+            "http://x.new.test/",
+            "http://localhost/",
+        ];
+        for max in [0, 1, 3, 4, 64] {
+            for from in froms {
+                for field in fields {
+                    let from = u(from);
+                    let lesson = Lesson::of(&from, field);
+                    let before = hosts(&start);
+                    let mut after = before.clone();
+                    after.learn(&from, Some(field), max);
+                    for target in targets {
+                        let target = u(target);
+                        assert_eq!(
+                            before.matches_after(lesson, &from, max, &target),
+                            after.matches(&target),
+                            "max {max}, {from} says {:?}, {target}",
+                            core::str::from_utf8(field),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

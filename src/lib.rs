@@ -344,6 +344,7 @@ extern crate alloc;
 extern crate std;
 
 mod address;
+mod chain_headers;
 mod cookie;
 mod drain;
 mod error;
@@ -357,6 +358,7 @@ mod machine;
 mod method;
 mod origin;
 mod outgoing;
+mod plan;
 mod policy;
 mod referrer;
 mod request;

@@ -1,4 +1,6 @@
-//! The redirect machine: its one state value and every transition.
+//! The redirect machine: its one state value and every transition. What to do with a
+//! complete head is decided by [`plan::plan`] (pure); the machine applies the plan, and
+//! the headers of each request are the chain's headers' ([`ChainHeaders`]).
 //!
 //! | state | call | answer | next state |
 //! |---|---|---|---|
@@ -19,39 +21,30 @@
 //!
 //! The crate docs draw the same table for users.
 
-use alloc::vec::Vec;
-
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 use core::net::IpAddr;
 
 use url::Url;
 
 use crate::address::AddressSpace;
+use crate::chain_headers::{ChainHeaders, HopFacts, Urls};
 use crate::cookie::{CookieJar, CookieReport};
-use crate::error::{Error, InvalidRequest, Malformed, PrivateTarget};
+use crate::error::{Error, InvalidRequest, Malformed};
 use crate::head::{Check, Head, INTERIM_FRAME, LocationField, Parsed, Scanner, field_size};
-use crate::headers::{
-    Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
-};
-use crate::hsts::{self, HstsHosts, HstsUpgrade};
-use crate::location::{resolve_location, same_origin};
+use crate::headers::{Field, check_field_set, classify};
+use crate::hsts::{HstsHosts, HstsUpgrade};
 use crate::method::Method;
-use crate::origin::{
-    OriginDecision, OriginFacts, OriginSent, RedirectTaint, RequestMode, RequestOrigin,
-    decide_origin, hop_taint, includes_credentials,
-};
+use crate::origin::{OriginDecision, RedirectTaint};
 use crate::outgoing::OutgoingRequest;
-use crate::policy::{Policy, UnreplayableBody};
-use crate::referrer::{
-    self, ReferrerDecision, ReferrerPolicy, ReferrerSent, ReferrerWhy, policy_from_header,
-};
-use crate::request::{Body, GivenOrigin, Request};
+use crate::plan::{self, ChainFacts, HeadFacts, Hop, LocationValue, Plan, private_target};
+use crate::policy::Policy;
+use crate::referrer::{ReferrerDecision, policy_from_header};
+use crate::request::{Body, Request};
 #[cfg(doc)]
 use crate::response::BodyLength;
 use crate::response::{Response, Version};
-use crate::rules::{
-    CredentialScope, CurlBody, CurlRequest, LocationConflict, MethodModel, MethodRule, RefererRule,
-};
+use crate::rules::{CurlBody, CurlRequest, MethodRule};
 use crate::views::{Event, Final, HistoryEntry, Redirect};
 
 /// How many history entries are reserved up front (or the limit, if lower), so that
@@ -59,8 +52,7 @@ use crate::views::{Event, Final, HistoryEntry, Redirect};
 /// length. A longer chain grows the vector as it goes.
 const HISTORY_RESERVED: u32 = 20;
 
-/// Where the chain is. Exactly one value, changed only in this file. (`repr(u8)`: an
-/// explicit tag is cheaper to test on every feed than a niche inside `Undo`.)
+/// Where the chain is. Exactly one value, changed only in this file.
 #[derive(Debug, Clone)]
 #[repr(u8)]
 pub(crate) enum State {
@@ -82,42 +74,21 @@ pub(crate) enum State {
 }
 
 /// The request before the proposed redirect: what changed is derived from it, and
-/// [`Redirect::stop`] and [`Redirect::refuse`] restore it.
-#[derive(Debug, Clone)]
+/// [`Redirect::stop`] and [`Redirect::refuse`] restore it (with what the chain's headers
+/// keep for it).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Undo {
     pub(crate) method: Method,
     pub(crate) body: Body,
     /// The rule that rewrote the method or dropped the body, if one did.
     pub(crate) rule: Option<MethodRule>,
-    referrer: Referrer,
-    referrer_policy: ReferrerPolicy,
-    taint: RedirectTaint,
     curl: CurlRequest,
 }
 
-/// The referrer the next request's `Referer` is computed from (Fetch's request referrer,
-/// which main fetch replaces with each result).
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Referrer {
-    /// The request has none: no request carries `Referer`.
-    Never,
-    /// The referrer; `cut` once an earlier request cut it to its origin.
-    Url { url: Url, cut: bool },
-    /// An earlier request omitted it: it stays omitted.
-    Omitted,
-    /// The caller removed `Referer` ([`Redirect::remove_header`]): no later request
-    /// carries one unless the caller sets it again.
-    Removed,
-    /// curl's `--referer` value, any header value (not necessarily a URL): the machine's
-    /// `Referer` field carries it as given; nothing is computed from it.
-    Curl,
-}
-
-/// What the machine decided for the current request beyond method, body and headers
-/// removed: what [`Redirect`] reports.
+/// What the machine decided for the current request beyond method, body and headers:
+/// what [`Redirect`] reports.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Notes {
-    pub(crate) referrer: Option<ReferrerDecision>,
     pub(crate) hsts: Option<HstsUpgrade>,
     /// The target's and the chain's address spaces, when private targets are blocked.
     pub(crate) space: Option<(AddressSpace, AddressSpace)>,
@@ -146,7 +117,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 976 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 984 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -164,7 +135,8 @@ pub struct Follow {
     method: Method,
     url: Url,
     body: Body,
-    headers: Headers,
+    /// The request's fields, referrer, origin, credentials, cookies and mode.
+    chain: ChainHeaders,
     history: Vec<HistoryEntry>,
     /// The last complete response head, as spans into the caller's buffer (or into
     /// `parsed`); `state` says whether it describes anything.
@@ -174,18 +146,6 @@ pub struct Follow {
     /// allocated on the byte path otherwise).
     parsed: Vec<u8>,
     state: State,
-    referrer: Referrer,
-    referrer_policy: ReferrerPolicy,
-    /// The request's origin (Fetch), for redirect-taint, when it is not the first URL's
-    /// (`None`).
-    request_origin: Option<GivenOrigin>,
-    /// The chain's redirect taint, as far as judged (`taint_judged`): anything but
-    /// same-origin makes `Origin` `null` from then on.
-    taint: RedirectTaint,
-
-    /// The redirects judged for taint so far (the chain is judged only while a caller-set
-    /// `Origin` is there to taint, and each hop once).
-    taint_judged: u32,
     /// The HSTS hosts the chain learned (the policy's are searched first).
     hsts: HstsHosts,
     /// The address space the chain started in (private-target blocking).
@@ -193,34 +153,6 @@ pub struct Follow {
     /// How curl would send the current request (the `curl` rules decide by it).
     curl: CurlRequest,
     notes: Notes,
-    /// A request mode or a cookie jar, with what they decided; `None` for chains with
-    /// neither, which pay one pointer and one test per hop for them.
-    extras: Option<Box<Extras>>,
-}
-
-/// What a chain with a request mode or a cookie jar keeps beyond the rest.
-#[derive(Debug, Default)]
-struct Extras {
-    /// Fetch's request mode (the machine then owns `Origin`); never under `curl`.
-    mode: Option<RequestMode>,
-    /// Response tainting is `cors`: a `cors` request went to another origin than its own.
-    cors_tainting: bool,
-    /// How the current request's `Origin` was decided, with a mode.
-    origin: Option<OriginDecision>,
-    /// The cookie jar the chain uses ([`Follow::with_cookie_jar`]), if any.
-    jar: Option<JarSlot>,
-    /// What the jar did, with one: with the last response's `Set-Cookie` fields, and for
-    /// the current request's `Cookie`.
-    cookies: Option<CookieReport>,
-}
-
-/// The chain's cookie jar, boxed (the machine does not name the caller's type).
-struct JarSlot(Box<dyn CookieJar + Send + Sync>);
-
-impl core::fmt::Debug for JarSlot {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("CookieJar")
-    }
 }
 
 impl Follow {
@@ -270,6 +202,7 @@ impl Follow {
         if policy.block_private_targets() && own_space < space {
             return Err(private_target(&url, None, own_space, space, None));
         }
+        let given_referrer = ChainHeaders::given_referrer(referrer.as_deref(), &policy)?;
         let fields = headers
             .into_iter()
             .map(|(name, value)| Field {
@@ -282,102 +215,18 @@ impl Follow {
                 machine: false,
             })
             .collect::<Vec<_>>();
-        let mut headers = Headers {
-            fields,
-            ..Headers::default()
-        };
-        let rules = policy.rules();
-        let referrer_policy = policy.referrer_policy();
-        // The referrer: a caller-set `Referer` (sent as it is on this request), else the one
-        // given with `Request::referrer`. Its decision for this request is made against the
-        // URL as given, before any HSTS upgrade (Fetch main fetch: the referrer step first).
-        // Under curl the referrer is the `--referer` string, any header value; under the
-        // referrer-policy rules it must be a URL.
-        let (given, curl_referrer) = match referrer.as_deref() {
-            None => (None, None),
-            Some(raw) if rules.referer == RefererRule::Curl => (None, Some(raw)),
-            Some(raw) => (Some(Url::parse(raw).map_err(InvalidRequest::Url)?), None),
-        };
-        let header_referrer = headers.first_of(Class::REFERER).map(Field::url);
-        // The request's origin (Fetch; the vectors' FORMAT.md), in order: the caller's
-        // explicit one, the one a caller-set `Origin` names, the referrer's, the first
-        // URL's (`None` here: read from the history when needed).
-        let request_origin = if rules.origin_taint {
-            origin
-                .map(|origin| *origin)
-                .or_else(|| {
-                    let field = headers.first_of(Class::ORIGIN)?;
-                    GivenOrigin::parse(&field.value)
-                })
-                .or_else(|| match (&header_referrer, &given) {
-                    (Some(Some(u)), _) | (None, Some(u)) => Some(GivenOrigin::Tuple(u.clone())),
-                    _ => None,
-                })
-        } else {
-            None
-        };
-        let mut decision = None;
-        let state = match (header_referrer, given) {
-            (Some(Some(url)), _) => Referrer::Url { url, cut: false },
-            (Some(None), _) => Referrer::Omitted,
-            (None, None) => match curl_referrer {
-                None => Referrer::Never,
-                Some(raw) => {
-                    // curl's `--referer`: sent byte for byte on every request (with
-                    // `;auto`, on the first one).
-                    headers.fields.push(Field::machine(
-                        "Referer",
-                        raw.as_bytes(),
-                        Class::REFERER,
-                        0,
-                    ));
-                    decision = Some(ReferrerDecision {
-                        policy: referrer_policy,
-                        sent: ReferrerSent::Url,
-                        why: ReferrerWhy::CurlFixed,
-                    });
-                    Referrer::Curl
-                }
-            },
-            (None, Some(r)) => {
-                let (next, sent, why) = referrer::determine(&r, referrer_policy, &url);
-                decision = Some(ReferrerDecision {
-                    policy: referrer_policy,
-                    sent,
-                    why,
-                });
-                match next {
-                    Some(next) => {
-                        headers.fields.push(Field::machine(
-                            "Referer",
-                            next.as_str().as_bytes(),
-                            Class::REFERER,
-                            0,
-                        ));
-                        Referrer::Url {
-                            url: next,
-                            cut: sent == ReferrerSent::Origin,
-                        }
-                    }
-                    None => Referrer::Omitted,
-                }
-            }
-        };
+        // The referrer's decision is made against the URL as given, before any HSTS
+        // upgrade (Fetch main fetch: the referrer step first).
+        let origin = origin.map(|origin| *origin);
+        let mut chain =
+            ChainHeaders::on_first_request(fields, given_referrer, origin, &policy, &url);
         // HSTS: a first request to `http://` on a known host goes to `https://` too (the
         // headers the caller set for it go along: they are the caller's for this request).
-        let upgraded = hsts::upgrade(policy.hsts_hosts(), &HstsHosts::default(), &mut url);
-        let extras = match mode.filter(|_| rules.origin_taint) {
-            None => None,
-            Some(mode) => Some(first_request_mode(
-                mode,
-                &mut headers,
-                request_origin.as_ref(),
-                &url,
-                method,
-                referrer_policy,
-            )?),
-        };
-        headers.render();
+        let upgraded = plan::upgrade_first(&policy, &mut url);
+        if let Some(mode) = mode {
+            chain.on_first_mode(mode, &policy, &url, method)?;
+        }
+        chain.headers.render();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         let head = Head::with_field_capacity(policy.max_header_fields());
         Ok(Follow {
@@ -385,25 +234,18 @@ impl Follow {
             method,
             url,
             body,
-            headers,
+            chain,
             history,
             head,
             parsed: Vec::new(),
             state: State::Reading(Scanner::default()),
-            referrer: state,
-            referrer_policy,
-            request_origin,
-            taint: RedirectTaint::SameOrigin,
-            taint_judged: 0,
             hsts: HstsHosts::default(),
             space,
             curl,
             notes: Notes {
-                referrer: decision,
                 hsts: upgraded,
                 space: None,
             },
-            extras,
         })
     }
 
@@ -412,7 +254,7 @@ impl Follow {
         OutgoingRequest {
             method: self.method,
             url: &self.url,
-            headers: &self.headers,
+            headers: &self.chain.headers,
             send_body: self.body != Body::None,
         }
     }
@@ -761,7 +603,7 @@ impl Follow {
     /// [`Follow::decide`] for a head in the machine's own copy (given to `handle_head`, or
     /// unfolded): one copy of the decision for every type of fields.
     #[inline(never)]
-    fn decide_owned(&mut self) -> Result<Option<Undo>, Error> {
+    fn decide_owned(&mut self) -> Result<bool, Error> {
         let store = core::mem::take(&mut self.parsed);
         let decided = self.decide(&store);
         self.parsed = store;
@@ -780,12 +622,12 @@ impl Follow {
         // `100`: the body was (as far as the machine knows) never sent, and the server may
         // still read it, so the next head would be taken as body (RFC 9110 §10.1.1, RFC
         // 9112 §9.3).
-        if self.head.keep_alive && !self.head.continued && self.headers.expects_continue() {
+        if self.head.keep_alive && !self.head.continued && self.chain.headers.expects_continue() {
             self.head.keep_alive = false;
         }
         // A request that sent `Connection: close` was the last one on its connection (RFC
         // 9112 §9.6: the client MUST NOT send further requests).
-        if self.head.keep_alive && self.headers.announces_close() {
+        if self.head.keep_alive && self.chain.headers.announces_close() {
             self.head.keep_alive = false;
         }
     }
@@ -795,15 +637,13 @@ impl Follow {
     #[inline(always)]
     fn event<'a>(
         &'a mut self,
-        decided: Result<Option<Undo>, Error>,
+        decided: Result<bool, Error>,
         buf: &'a [u8],
     ) -> Result<Event<'a>, Error> {
         match decided {
-            Ok(Some(undo)) => {
-                self.state = State::Proposed(undo);
-                Ok(Event::Redirect(Redirect::new(self, buf)))
-            }
-            Ok(None) => {
+            // `decide` made the state `Proposed`.
+            Ok(true) => Ok(Event::Redirect(Redirect::new(self, buf))),
+            Ok(false) => {
                 self.state = State::Finished;
                 Ok(Event::Final(Final::new(self, buf)))
             }
@@ -814,424 +654,98 @@ impl Follow {
         }
     }
 
-    /// Applies the policy to the complete head in `self.head`. `Ok(Some(undo))`: a
-    /// redirect was taken and the machine now describes the next request.
+    /// Decides on the complete head in `self.head` ([`plan::plan`]) and applies the plan:
+    /// `Ok(true)` when a redirect was taken, the state is `Proposed` and the machine
+    /// describes the next request.
     ///
     /// Inlined into the byte path (one copy of the decision less per hop) and into
     /// [`Follow::decide_owned`], its only other caller.
     #[inline(always)]
-    fn decide(&mut self, buf: &[u8]) -> Result<Option<Undo>, Error> {
-        if self.extras.is_some() {
-            self.store_cookies(buf);
+    fn decide(&mut self, buf: &[u8]) -> Result<bool, Error> {
+        if self.chain.has_extras() {
+            let cookies = self.head.values_named(buf, b"set-cookie");
+            self.chain.on_response_cookies(&self.url, cookies);
         }
-        let rules = self.policy.rules();
-        let status = self.head.status;
-        if self.head.location == LocationField::Conflict
-            && rules.location_conflict == LocationConflict::OnAnyStatus
-        {
-            return Err(Error::ConflictingLocation { status });
-        }
-        if !rules.follows(status) {
-            return Ok(None);
-        }
-        // Fetch, HTTP-redirect fetch: location URL, then scheme, then the limit, then the
-        // body, then the method, then the headers.
-        let raw = match self.head.location {
-            LocationField::Absent => return Ok(None),
-            LocationField::Conflict => return Err(Error::ConflictingLocation { status }),
-            LocationField::One(span) => span.get(buf),
+        let first = self.history.first().map_or(&self.url, |h| &h.url);
+        let chain = ChainFacts {
+            url: &self.url,
+            method: self.method,
+            body: self.body,
+            curl: self.curl,
+            redirects: self.history.len() as u32,
+            space: self.space,
+            learned: &self.hsts,
+            mode: self.chain.mode_facts(first),
         };
-        let mut next = resolve_location(&self.url, raw)
-            .map_err(|error| Error::InvalidLocation { status, error })?;
-        if rules.inherit_fragment && next.fragment().is_none() {
-            if let Some(fragment) = self.url.fragment() {
-                next.set_fragment(Some(fragment));
+        let head = HeadFacts {
+            status: self.head.status,
+            location: match self.head.location {
+                LocationField::Absent => LocationValue::Absent,
+                LocationField::One(span) => LocationValue::One(span.get(buf)),
+                LocationField::Conflict => LocationValue::Conflict,
+            },
+            sts: self.head.sts.map(|span| span.get(buf)),
+        };
+        match plan::plan(&self.policy, &chain, &head)? {
+            Plan::Final => Ok(false),
+            Plan::Follow(hop) => {
+                self.follow(hop, buf);
+                Ok(true)
             }
         }
-        if !(next.scheme() == self.url.scheme() || self.policy.scheme_allowed(next.scheme()))
-            || !next.has_host()
-        {
-            return Err(Error::SchemeNotAllowed { status });
-        }
-        // HSTS: what this response says (over https), then the known hosts upgrade the
-        // target before any check that depends on its scheme. `location` keeps the URL as
-        // the Location gave it when an upgrade changed it: the referrer and the credential
-        // rule look at it, as Fetch's redirect step does before main fetch upgrades.
-        if let Some(sts) = self.head.sts {
-            if self.policy.learn_hsts() && self.url.scheme() == "https" {
-                let max = self.policy.max_learned_hsts_hosts();
-                self.hsts.learn(&self.url, Some(sts.get(buf)), max);
-            }
-        }
-        let mut location = None;
-        let known = self.policy.hsts_hosts();
-        if next.scheme() == "http" && !(known.is_empty() && self.hsts.is_empty()) {
-            let before = next.clone();
-            if hsts::upgrade(known, &self.hsts, &mut next).is_some() {
-                location = Some(before);
-            }
-        }
-        if !self.policy.allow_downgrade() && self.url.scheme() == "https" && next.scheme() == "http"
-        {
-            return Err(Error::InsecureRedirect { status });
-        }
-        if self.redirects() >= self.policy.max_redirects() {
-            return Err(Error::TooManyRedirects {
-                limit: self.policy.max_redirects(),
-                status,
-            });
-        }
-        // Fetch, HTTP-redirect fetch: a `cors` request may not follow a URL with credentials
-        // across origins, nor once its response tainting is `cors`.
-        if let Some(x) = self
-            .extras
-            .as_deref()
-            .filter(|x| x.mode == Some(RequestMode::Cors))
-        {
-            let target = location.as_ref().unwrap_or(&next);
-            if includes_credentials(target)
-                && (x.cors_tainting || !self.request_origin().same_origin(target))
-            {
-                return Err(Error::CredentialsInLocation { status });
-            }
-        }
-        let rewrite = rules.rewrite(status, self.method, self.curl, self.policy.post_redirect());
-        if self.body == Body::Streamed && rules.streamed_body_fails(status, rewrite.is_some()) {
-            return match self.policy.unreplayable_body() {
-                UnreplayableBody::Final => Ok(None),
-                UnreplayableBody::Error => Err(Error::BodyNotReplayable { status }),
-            };
-        }
-        // Fetch main fetch: a bad port is a network error.
-        if let Some(port) = self.policy.port_blocked(&next) {
-            return Err(Error::BlockedPort { status, port });
-        }
-        // Private Network Access: never into a less public space than the chain's.
-        let target_space = self
-            .policy
-            .block_private_targets()
-            .then(|| AddressSpace::of_url(&next));
-        if let Some(space) = target_space.filter(|&s| s < self.space) {
-            return Err(private_target(&next, None, space, self.space, Some(status)));
-        }
-        // Fetch main fetch: a `same-origin` request to another origin is a network error.
-        if self.mode() == Some(RequestMode::SameOrigin) && !self.request_origin().same_origin(&next)
-        {
-            return Err(Error::CrossOriginRedirect { status });
-        }
+    }
 
-        // Every check passed: take the redirect.
-        let n = self.redirects() + 1;
+    /// Applies a plan to follow: the next request's method, body, URL and headers, the
+    /// hosts learned, the history; the state becomes `Proposed`.
+    #[inline(always)]
+    fn follow(&mut self, hop: Hop, buf: &[u8]) {
+        let rules = self.policy.rules();
+        if let Some(lesson) = hop.lesson {
+            let max = self.policy.max_learned_hsts_hosts();
+            self.hsts.learn_lesson(&self.url, lesson, max);
+        }
         let undo = Undo {
             method: self.method,
             body: self.body,
-            rule: rewrite.map(|(_, rule)| rule),
-            referrer: self.referrer.clone(),
-            referrer_policy: self.referrer_policy,
-            taint: self.taint,
+            rule: hop.rewrite.map(|(_, rule)| rule),
             curl: self.curl,
         };
-        let mut changed = false;
-        if let Some((method, _)) = rewrite {
+        let mut body_dropped = None;
+        if let Some((method, _)) = hop.rewrite {
             // Fetch removes the body headers when the method is rewritten; a 303 to a GET
             // or HEAD that carried a body loses it, and its headers with it.
-            // Under curl the body source goes too, even an empty one (`-d ''`): its
-            // `Content-Length: 0` describes a body the next request does not have.
-            let curl_source =
-                rules.methods == MethodModel::Curl && self.curl.body != CurlBody::None;
-            if method != self.method || self.body != Body::None || curl_source {
-                changed |= self.headers.remove_class(
-                    rules.dropped_with_body,
-                    RemovalReason::BodyDropped,
-                    n,
-                );
+            if rules.drops_body_headers(self.method, method, self.body, self.curl) {
+                body_dropped = Some(rules.dropped_with_body);
             }
             self.method = method;
             self.body = Body::None;
             // libcurl's request kind is GET after a switch: no body source any more.
             self.curl.body = CurlBody::None;
         }
-        let hsts = location
-            .is_some()
-            .then(|| hsts::source(self.policy.hsts_hosts(), &self.hsts, &next))
-            .flatten();
-        let url = core::mem::replace(&mut self.url, next);
+        let status = self.head.status;
+        let url = core::mem::replace(&mut self.url, hop.next);
         self.history.push(HistoryEntry { status, url });
         self.notes = Notes {
-            referrer: None,
-            hsts: hsts.map(|source| HstsUpgrade { source }),
-            space: target_space.map(|target| (target, self.space)),
+            hsts: hop.hsts,
+            space: hop.space.map(|target| (target, self.space)),
         };
-        changed |= self.recompute_referer(buf, n, location.as_ref());
-        changed |= self.apply_origin_taint(n);
-        let credential_target = location.as_ref().filter(|_| rules.credentials_before_hsts);
-        changed |= self.apply_credential_rule(n, credential_target);
-        if self.extras.is_some() {
-            changed |= self.apply_extras(n);
-        }
-        if changed {
-            self.headers.render();
-        }
-        Ok(Some(undo))
-    }
-
-    /// The `Referer` of request `n` (going to `self.url`; `location` is its URL before an
-    /// HSTS upgrade). Under the referrer-policy rules: the 3xx's `Referrer-Policy` first
-    /// (Fetch, "set request's referrer policy on redirect"), then "determine request's
-    /// referrer" against the target, whose result is the referrer from then on. Under
-    /// curl's: the caller's value stays, or with `;auto` the previous URL.
-    fn recompute_referer(&mut self, buf: &[u8], n: u32, location: Option<&Url>) -> bool {
-        // No referrer in play and no `Referer` field (and no curl `;auto`): only a
-        // `Referrer-Policy` can change.
-        let auto = self.policy.auto_referer() && self.policy.rules().referer == RefererRule::Curl;
-        if self.referrer == Referrer::Never && !self.headers.referer && !auto {
-            if self.head.referrer_policy && self.policy.rules().referer == RefererRule::Policy {
-                self.update_referrer_policy(buf);
-            }
-            return false;
-        }
-        // What the machine wrote and replaced on an earlier redirect can never come back
-        // (only this redirect can be taken back): drop it, so the list does not grow.
-        self.headers
-            .fields
-            .retain(|f| !(f.machine && f.removed.is_some_and(|(_, at)| at < n)));
-        match self.policy.rules().referer {
-            RefererRule::Curl => {
-                // A caller's own `Referer` field is a custom header to curl: sent as it is.
-                if self.referrer == Referrer::Removed || self.headers.sends_referer(false) {
-                    return false;
-                }
-                if !self.policy.auto_referer() {
-                    // `--referer URL`: the same value on every request.
-                    let fixed = self.headers.sends_referer(true);
-                    self.notes.referrer = fixed.then_some(ReferrerDecision {
-                        policy: self.referrer_policy,
-                        sent: ReferrerSent::Url,
-                        why: ReferrerWhy::CurlFixed,
-                    });
-                    return false;
-                }
-                let Some(auto) = referrer::strip(self.url_of_request(n - 1), false) else {
-                    return false;
-                };
-                self.headers
-                    .remove_machine_class(Class::REFERER, RemovalReason::Recomputed, n);
-                self.headers.fields.push(Field::machine(
-                    "Referer",
-                    auto.as_str().as_bytes(),
-                    Class::REFERER,
-                    n,
-                ));
-                self.notes.referrer = Some(ReferrerDecision {
-                    policy: self.referrer_policy,
-                    sent: ReferrerSent::Url,
-                    why: ReferrerWhy::CurlAuto,
-                });
-                true
-            }
-            RefererRule::Policy => {
-                if self.head.referrer_policy {
-                    self.update_referrer_policy(buf);
-                }
-                // A caller-set `Referer` on the request before is the referrer now.
-                let mut changed = false;
-                let mut taken = false;
-                for f in &mut self.headers.fields {
-                    if f.class.has(Class::REFERER) && f.removed.is_none() {
-                        // The first caller-set one counts, as on the first request.
-                        if !f.machine && !f.withheld && !taken {
-                            taken = true;
-                            self.referrer = match f.url() {
-                                Some(url) => Referrer::Url { url, cut: false },
-                                None => Referrer::Omitted,
-                            };
-                        }
-                        f.removed = Some((RemovalReason::Recomputed, n));
-                        changed = true;
-                    }
-                }
-                let target = location.unwrap_or(&self.url);
-                let policy = self.referrer_policy;
-                let (next, sent, why) = match &self.referrer {
-                    // `Curl` is the curl rules' only.
-                    Referrer::Never | Referrer::Curl => return changed,
-                    Referrer::Omitted => (None, ReferrerSent::None, ReferrerWhy::Earlier),
-                    Referrer::Removed => (None, ReferrerSent::None, ReferrerWhy::Removed),
-                    Referrer::Url { url, cut } => {
-                        let (next, sent, why) = referrer::determine(url, policy, target);
-                        if *cut && sent == ReferrerSent::Url {
-                            (next, ReferrerSent::Origin, ReferrerWhy::Earlier)
-                        } else {
-                            (next, sent, why)
-                        }
-                    }
-                };
-                self.notes.referrer = Some(ReferrerDecision { policy, sent, why });
-                self.referrer = match next {
-                    Some(url) => {
-                        self.headers.fields.push(Field::machine(
-                            "Referer",
-                            url.as_str().as_bytes(),
-                            Class::REFERER,
-                            n,
-                        ));
-                        Referrer::Url {
-                            url,
-                            cut: sent == ReferrerSent::Origin,
-                        }
-                    }
-                    None => Referrer::Omitted,
-                };
-                true
-            }
-        }
-    }
-
-    /// Fetch, "set request's referrer policy on redirect": the 3xx's `Referrer-Policy`
-    /// fields (last recognised token wins) replace the policy.
-    fn update_referrer_policy(&mut self, buf: &[u8]) {
-        let values = self.head.values_named(buf, b"referrer-policy");
-        self.referrer_policy = policy_from_header(values).unwrap_or(self.referrer_policy);
-    }
-
-    /// Judges the redirects not judged yet for the chain's redirect taint (Fetch, "compute
-    /// a request's redirect-taint"): each redirect once, so a long chain costs nothing
-    /// more per hop. Only while something reads the taint (a request mode, or a
-    /// caller-set `Origin`), and until it is cross-site, which it then stays.
-    fn judge_taint(&mut self) {
-        let n = self.redirects();
-        while self.taint_judged < n && self.taint != RedirectTaint::CrossSite {
-            self.taint_judged += 1;
-            let i = self.taint_judged;
-            let hop = hop_taint(
-                self.request_origin(),
-                self.url_of_request(i - 1),
-                self.url_of_request(i),
-            );
-            self.taint = self.taint.max(hop);
-        }
-    }
-
-    /// The chain's redirect taint after the redirects followed so far, judged from where
-    /// [`Follow::judge_taint`] stopped, changing nothing.
-    pub(crate) fn redirect_taint(&self) -> RedirectTaint {
-        let mut taint = self.taint;
-        for i in self.taint_judged + 1..=self.redirects() {
-            let hop = hop_taint(
-                self.request_origin(),
-                self.url_of_request(i - 1),
-                self.url_of_request(i),
-            );
-            taint = taint.max(hop);
-        }
-        taint
-    }
-
-    /// Without a request mode: once the chain is redirect-tainted, every caller-set
-    /// `Origin` (set on the first request or added on a later redirect) is replaced by
-    /// `Origin: null` on request `n` and after.
-    fn apply_origin_taint(&mut self, n: u32) -> bool {
-        // Only a caller-set `Origin` is affected; the taint is a property of the URL list,
-        // so it is worked out (once, it never goes away) when there is one.
-        if !self.policy.rules().origin_taint || !self.headers.origin {
-            return false;
-        }
-        self.judge_taint();
-        if self.taint == RedirectTaint::SameOrigin {
-            return false;
-        }
-        let mut nulled = false;
-        for f in &mut self.headers.fields {
-            if f.class.has(Class::ORIGIN) && !f.machine && f.removed.is_none() {
-                f.removed = Some((RemovalReason::RedirectTainted, n));
-                nulled = true;
-            }
-        }
-        let has_null = self
-            .headers
-            .fields
-            .iter()
-            .any(|f| f.machine && f.class.has(Class::ORIGIN) && f.removed.is_none());
-        if nulled && !has_null {
-            self.headers
-                .fields
-                .push(Field::machine("Origin", b"null", Class::ORIGIN, n));
-        }
-        nulled
-    }
-
-    /// With a request mode: writes the `Origin` of request `n` (Fetch, "append a request
-    /// `Origin` header"), replacing the machine's earlier one. Whether anything changed.
-    fn apply_mode_origin(&mut self, mode: RequestMode, n: u32) -> bool {
-        self.judge_taint();
-        let decision = decide_origin(&OriginFacts {
-            mode,
+        let referrer_policy = if self.head.referrer_policy && rules.reads_referrer_policy() {
+            policy_from_header(self.head.values_named(buf, b"referrer-policy"))
+        } else {
+            None
+        };
+        self.chain.on_redirect(&HopFacts {
+            policy: &self.policy,
+            urls: Urls {
+                history: &self.history,
+                current: &self.url,
+            },
+            location: hop.location.as_deref(),
             method: self.method,
-            cors_tainting: self.extras.as_ref().is_some_and(|x| x.cors_tainting),
-            taint: self.taint,
-            referrer_policy: self.referrer_policy,
-            origin: self.request_origin(),
-            url: &self.url,
+            body_dropped,
+            referrer_policy,
         });
-        if let Some(x) = &mut self.extras {
-            x.origin = Some(decision);
-        }
-        let value = origin_value(decision, self.request_origin());
-        self.headers
-            .replace_machine("Origin", Class::ORIGIN, &value, n)
-    }
-
-    /// The request's origin, resolved.
-    fn request_origin(&self) -> RequestOrigin<'_> {
-        RequestOrigin::resolve(self.request_origin.as_ref(), self.url_of_request(0))
-    }
-
-    /// The URL of request `n` of the chain (0 = the first).
-    fn url_of_request(&self, n: u32) -> &Url {
-        self.history.get(n as usize).map_or(&self.url, |h| &h.url)
-    }
-
-    /// Decides which credentials and which caller-set `Host` go to request `n`. A
-    /// credential is compared with the origin of the request it was set for, against the
-    /// Location's URL (`location`, before an HSTS upgrade, else `self.url`); a `Host` with
-    /// the authority it was set for, against `self.url`. Whether a refused one is removed
-    /// for good or withheld from this request only is the rules' credential scope.
-    fn apply_credential_rule(&mut self, n: u32, location: Option<&Url>) -> bool {
-        if !self.headers.credentials {
-            return false;
-        }
-        let each_request = self.policy.rules().credentials == CredentialScope::EachRequest;
-        let mut changed = false;
-        for i in 0..self.headers.fields.len() {
-            let f = &self.headers.fields[i];
-            if !f.live_bound() {
-                continue;
-            }
-            let set_for = self.url_of_request(f.set_for);
-            let target = location.unwrap_or(&self.url);
-            let (allowed, reason) = if f.class.has(Class::HOST) {
-                (
-                    same_authority(set_for, &self.url),
-                    RemovalReason::OtherAuthority,
-                )
-            } else if f.class.has(Class::PROXY) {
-                (same_origin(set_for, target), RemovalReason::CrossOrigin)
-            } else {
-                (
-                    self.policy.credentials_allowed(set_for, target),
-                    RemovalReason::CrossOrigin,
-                )
-            };
-            let f = &mut self.headers.fields[i];
-            let was_sent = f.sent();
-            if each_request {
-                f.withheld = !allowed;
-            } else if !allowed {
-                f.removed = Some((reason, n));
-            }
-            changed |= was_sent != f.sent();
-        }
-        changed
+        self.state = State::Proposed(undo);
     }
 
     /// The current response head, read from `buf`, or from the machine's copy of a head
@@ -1266,87 +780,41 @@ impl Follow {
     }
 
     pub(crate) fn fields(&self) -> &[Field] {
-        &self.headers.fields
+        &self.chain.headers.fields
+    }
+
+    /// The chain's URLs: the history and the current URL.
+    fn urls(&self) -> Urls<'_> {
+        Urls {
+            history: &self.history,
+            current: &self.url,
+        }
+    }
+
+    /// The chain's redirect taint after the redirects followed so far.
+    pub(crate) fn redirect_taint(&self) -> RedirectTaint {
+        self.chain.redirect_taint(self.urls())
     }
 
     /// `Proposed` -> `Proposed`: adds a header to the proposed request, set for its origin;
     /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn append_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
-        validate_header(name, value)?;
-        self.check_mode_edit(name)?;
-        self.headers.check_edit(name, value, false)?;
-        self.push_header(name, value);
-        Ok(())
+        let n = self.redirects();
+        self.chain.append_header(&self.policy, n, name, value)
     }
 
     /// `Proposed` -> `Proposed`: replaces every field named `name` with `name: value`;
     /// nothing changes if the header is invalid or the request would be ambiguous.
     pub(crate) fn set_header(&mut self, name: &str, value: &[u8]) -> Result<(), InvalidRequest> {
-        validate_header(name, value)?;
-        self.check_mode_edit(name)?;
-        self.headers.check_edit(name, value, true)?;
-        self.remove_header(name);
-        self.push_header(name, value);
-        Ok(())
-    }
-
-    /// With a request mode the machine owns `Origin`, with a cookie jar `Cookie`: an edit
-    /// of them is refused.
-    fn check_mode_edit(&self, name: &str) -> Result<(), InvalidRequest> {
-        let Some(x) = &self.extras else {
-            return Ok(());
-        };
-        if x.mode.is_some() && classify(name, false).has(Class::ORIGIN) {
-            return Err(InvalidRequest::ModeOwnsOrigin);
-        }
-        if x.jar.is_some() && name.eq_ignore_ascii_case("cookie") {
-            return Err(InvalidRequest::JarOwnsCookie);
-        }
-        Ok(())
-    }
-
-    /// Adds a header the caller gave (already validated), set for the current request.
-    fn push_header(&mut self, name: &str, value: &[u8]) {
-        let class = classify(name, self.policy.is_extra_credential(name));
-        self.headers.fields.push(Field {
-            class,
-            name: name.into(),
-            value: value.into(),
-            removed: None,
-            withheld: false,
-            set_for: self.redirects(),
-            machine: false,
-        });
-        self.headers.render();
+        let n = self.redirects();
+        self.chain.set_header(&self.policy, n, name, value)
     }
 
     /// `Proposed` -> `Proposed`: removes every field named `name` from the proposed
-    /// request and the rest of the chain; returns how many would have been sent. A field
-    /// the caller added to this same request is dropped outright (it was never sent), so
-    /// repeated edits do not grow the list.
+    /// request and the rest of the chain; returns how many would have been sent.
     pub(crate) fn remove_header(&mut self, name: &str) -> usize {
-        if self.check_mode_edit(name).is_err() {
-            return 0;
-        }
         let n = self.redirects();
-        // `Referer` is recomputed on every redirect: removing it removes the referrer.
-        if classify(name, false).has(Class::REFERER) {
-            self.referrer = Referrer::Removed;
-        }
-        let mut sent = 0;
-        self.headers.fields.retain_mut(|f| {
-            if f.removed.is_some() || !f.name.eq_ignore_ascii_case(name) {
-                return true;
-            }
-            sent += usize::from(!f.withheld);
-            if f.set_for == n && n > 0 {
-                return false;
-            }
-            f.removed = Some((RemovalReason::Caller, n));
-            true
-        });
-        self.headers.render();
-        sent
+        self.chain.remove_header(n, name)
     }
 
     /// `Proposed` -> `end` (`Finished` or `Failed`): puts the request back as it was
@@ -1361,43 +829,13 @@ impl Follow {
         }
         self.method = undo.method;
         self.body = undo.body;
-        self.referrer = undo.referrer;
-        self.referrer_policy = undo.referrer_policy;
-        self.taint = undo.taint;
-        if let Some(x) = &mut self.extras {
-            // Recomputed for the request restored: cors tainting is whether any request
-            // of the chain so far went to another origin than the request's.
-            let first = self.history.first().map_or(&self.url, |h| &h.url);
-            let origin = RequestOrigin::resolve(self.request_origin.as_ref(), first);
-            x.cors_tainting = x.mode == Some(RequestMode::Cors)
-                && (self.history.iter().any(|h| !origin.same_origin(&h.url))
-                    || !origin.same_origin(&self.url));
-            x.origin = None;
-            if let Some(c) = &mut x.cookies {
-                c.sent = 0;
-            }
-        }
-        self.taint_judged = self.taint_judged.min(self.redirects());
         self.curl = undo.curl;
         self.notes = Notes::default();
-        // What the machine wrote for the redirect goes; what it removed comes back.
-        self.headers
-            .fields
-            .retain(|f| !(f.machine && f.set_for == n));
-        for f in &mut self.headers.fields {
-            if matches!(f.removed, Some((r, at)) if at == n && r != RemovalReason::Caller) {
-                f.removed = None;
-                // A restored credential is live again: the rule must look at it.
-                self.headers.credentials |= f.live_bound();
-            }
-        }
-        // Under `EachRequest` the credentials are decided again for the request restored
-        // (curl decides against its URL); under `UntilRefused` restoring what was removed
-        // on this redirect is exact.
-        if self.policy.rules().credentials == CredentialScope::EachRequest {
-            self.apply_credential_rule(n, None);
-        }
-        self.headers.render();
+        let urls = Urls {
+            history: &self.history,
+            current: &self.url,
+        };
+        self.chain.on_take_back(&self.policy, urls, n);
     }
 
     /// Gives the chain a cookie jar (RFC 6265bis): from now on every response of the chain
@@ -1432,76 +870,22 @@ impl Follow {
     ) -> Result<Follow, Error> {
         let fresh = matches!(&self.state, State::Reading(scan) if !scan.fed() && !scan.headed())
             && self.history.is_empty();
-        if !fresh || self.extras.as_ref().is_some_and(|x| x.jar.is_some()) {
+        if !fresh {
             return Err(Error::InvalidState);
         }
-        if self
-            .headers
-            .fields
-            .iter()
-            .any(|f| !f.machine && f.removed.is_none() && f.name.eq_ignore_ascii_case("cookie"))
-        {
-            return Err(InvalidRequest::JarOwnsCookie.into());
-        }
-        let x = self.extras.get_or_insert_with(Box::default);
-        x.jar = Some(JarSlot(Box::new(jar)));
-        x.cookies = Some(CookieReport::default());
-        self.apply_jar_cookie(0);
-        self.headers.render();
+        self.chain.on_cookie_jar(Box::new(jar), &self.url, 0)?;
         Ok(self)
     }
 
     /// The chain's cookie jar ([`Follow::with_cookie_jar`]), to read or to ask for the
     /// `Cookie` of a request the caller makes itself.
     pub fn cookie_jar_mut(&mut self) -> Option<&mut (dyn CookieJar + Send + Sync + 'static)> {
-        let jar = self.extras.as_mut()?.jar.as_mut()?;
-        Some(&mut *jar.0)
+        self.chain.cookie_jar_mut()
     }
 
     /// Takes the cookie jar back (for the next chain); the chain has none from then on.
     pub fn take_cookie_jar(&mut self) -> Option<Box<dyn CookieJar + Send + Sync>> {
-        self.extras.as_mut()?.jar.take().map(|j| j.0)
-    }
-
-    /// Stores the `Set-Cookie` fields of the complete head (read from `buf`, as
-    /// [`Follow::decide`] reads it) against the current URL (the request that received the
-    /// response), and notes what the jar did.
-    fn store_cookies(&mut self, buf: &[u8]) {
-        let Some(Extras {
-            jar: Some(JarSlot(jar)),
-            cookies,
-            ..
-        }) = self.extras.as_deref_mut()
-        else {
-            return;
-        };
-        // `buf` is what `decide` reads the head from: the caller's bytes, or the machine's
-        // own copy of a parsed or unfolded head.
-        let mut report = CookieReport::default();
-        for value in self.head.values_named(buf, b"set-cookie") {
-            report.count(jar.store(&self.url, value));
-        }
-        *cookies = Some(report);
-    }
-
-    /// Writes the jar's `Cookie` for request `n` (to `self.url`), replacing the one it
-    /// wrote for the request before. Whether anything changed.
-    fn apply_jar_cookie(&mut self, n: u32) -> bool {
-        let Some(Extras {
-            jar: Some(JarSlot(jar)),
-            cookies,
-            ..
-        }) = self.extras.as_deref_mut()
-        else {
-            return false;
-        };
-        let mut value = Vec::new();
-        let sent = jar.cookie_header(&self.url, &mut value);
-        if let Some(report) = cookies {
-            report.sent = u16::try_from(sent).unwrap_or(u16::MAX);
-        }
-        self.headers
-            .replace_machine("Cookie", Class::COOKIE_JAR, &value, n)
+        self.chain.take_cookie_jar()
     }
 
     /// Applies the private-target rule to the address the caller is about to connect to
@@ -1545,45 +929,19 @@ impl Follow {
     /// How the current request's `Referer` was decided (the first request's, or the one
     /// the last redirect proposed): as [`Redirect::referrer_decision`].
     pub fn referrer_decision(&self) -> Option<ReferrerDecision> {
-        self.notes.referrer
+        self.chain.referrer_decision()
     }
 
     /// How the current request's `Origin` was decided (the first request's, or the one
     /// the last redirect proposed), with a request mode ([`Request::mode`]): as
     /// [`Redirect::origin_decision`]. `None` without a mode.
     pub fn origin_decision(&self) -> Option<OriginDecision> {
-        self.extras.as_ref()?.origin
+        self.chain.origin_decision()
     }
 
     /// What the cookie jar did on the current hop ([`Redirect::cookies`]).
     pub(crate) fn cookie_report(&self) -> Option<CookieReport> {
-        self.extras.as_ref()?.cookies
-    }
-
-    /// The request mode, if any.
-    fn mode(&self) -> Option<RequestMode> {
-        self.extras.as_ref()?.mode
-    }
-
-    /// The work of a request mode and a cookie jar on redirect `n`, once it is taken (the
-    /// referrer and the credentials decided): cors tainting, `Origin`, the jar's `Cookie`.
-    /// Whether the header list changed.
-    #[cold]
-    fn apply_extras(&mut self, n: u32) -> bool {
-        let mut changed = false;
-        if let Some(mode) = self.mode() {
-            let cross = !self.request_origin().same_origin(&self.url);
-            if let Some(x) = &mut self.extras {
-                // Response tainting `cors` holds for the rest of the chain once set.
-                x.cors_tainting |= mode == RequestMode::Cors && cross;
-            }
-            changed |= self.apply_mode_origin(mode, n);
-        }
-        if let Some(c) = self.extras.as_mut().and_then(|x| x.cookies.as_mut()) {
-            *c = c.of_response();
-        }
-        changed |= self.apply_jar_cookie(n);
-        changed
+        self.chain.cookie_report()
     }
 
     /// Whether the current request goes to `https://` because its host is a known HSTS
@@ -1599,85 +957,8 @@ impl Follow {
         self.space
     }
 
-    /// What the machine decided for the current request (referrer, HSTS).
+    /// What the machine decided for the current request (HSTS, address spaces).
     pub(crate) fn notes(&self) -> &Notes {
         &self.notes
     }
-}
-
-/// The [`Error::PrivateTarget`] for `url` (in `space`, `address` if resolved) from a chain
-/// in `chain`.
-fn private_target(
-    url: &Url,
-    address: Option<IpAddr>,
-    space: AddressSpace,
-    chain: AddressSpace,
-    status: Option<u16>,
-) -> Error {
-    Error::PrivateTarget(Box::new(PrivateTarget {
-        host: url.host_str().unwrap_or("").into(),
-        address,
-        space,
-        chain,
-        status,
-    }))
-}
-
-/// The first request of a chain with a request mode: the caller's `Origin` fields go (they
-/// only named the request's origin), the machine writes the `Origin` Fetch gives it; a
-/// `same-origin` request to another origin is refused (Fetch, main fetch).
-#[cold]
-fn first_request_mode(
-    mode: RequestMode,
-    headers: &mut Headers,
-    given: Option<&GivenOrigin>,
-    url: &Url,
-    method: Method,
-    referrer_policy: ReferrerPolicy,
-) -> Result<Box<Extras>, Error> {
-    headers.remove_class(Class::ORIGIN, RemovalReason::RequestMode, 0);
-    let origin = RequestOrigin::resolve(given, url);
-    let own = origin.same_origin(url);
-    if mode == RequestMode::SameOrigin && !own {
-        return Err(InvalidRequest::CrossOrigin.into());
-    }
-    let cors_tainting = mode == RequestMode::Cors && !own;
-    let decision = decide_origin(&OriginFacts {
-        mode,
-        method,
-        cors_tainting,
-        taint: RedirectTaint::SameOrigin,
-        referrer_policy,
-        origin,
-        url,
-    });
-    let value = origin_value(decision, origin);
-    if !value.is_empty() {
-        headers
-            .fields
-            .push(Field::machine("Origin", &value, Class::ORIGIN, 0));
-    }
-    Ok(Box::new(Extras {
-        mode: Some(mode),
-        cors_tainting,
-        origin: Some(decision),
-        ..Extras::default()
-    }))
-}
-
-/// The `Origin` value a decision writes (empty: none).
-fn origin_value(decision: OriginDecision, origin: RequestOrigin<'_>) -> Vec<u8> {
-    let mut value = Vec::new();
-    match decision.sent {
-        OriginSent::Origin => origin.serialize_into(&mut value),
-        OriginSent::Null => value.extend_from_slice(b"null"),
-        _ => {}
-    }
-    value
-}
-
-/// Same host and same port (the scheme's default when none is written): what a `Host`
-/// field names.
-fn same_authority(a: &Url, b: &Url) -> bool {
-    a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }

@@ -1,8 +1,11 @@
 //! What a profile decides, as data: one `const` [`Rules`] value per profile.
 //!
 //! Adding a profile is adding one `const` here, listing it in [`Rules::ALL`], and a row in
-//! the crate docs' profile table. Nothing else in the crate branches on the profile: the
-//! machine reads these values.
+//! the crate docs' profile table. Nothing else in the crate names a profile: the decision
+//! (`plan.rs`), the machine and the chain's headers read these values, and where curl's
+//! model differs from Fetch's they branch on the value that says so
+//! ([`MethodModel::Curl`], [`RefererRule::Curl`], [`CredentialScope::EachRequest`],
+//! [`LocationConflict::OnAnyStatus`]).
 
 use crate::headers::Class;
 use crate::method::Method;
@@ -385,6 +388,9 @@ pub struct Rules {
     /// Method rewrites, first matching row wins; a matching row also drops the body
     /// (under [`MethodModel::Table`]).
     pub(crate) rewrites: &'static [Rewrite],
+    /// For each status in `300..=315`, the methods some row of `rewrites` names on it
+    /// ([`rewrite_index`]): most redirects match no row, and this says so in one test.
+    rewrite_index: [Methods; 16],
     /// A `Location` without a fragment inherits the current URL's (RFC 9110 §10.2.2).
     pub(crate) inherit_fragment: bool,
     pub(crate) location_conflict: LocationConflict,
@@ -427,6 +433,23 @@ const FETCH_REWRITES: &[Rewrite] = &[
     row(&[303], ANY, Get, SeeOther),
 ];
 
+/// For each status in `300..=315`, the union of the methods of the rows that name it.
+const fn rewrite_index(rows: &[Rewrite]) -> [Methods; 16] {
+    let mut index = [Methods(0); 16];
+    let mut r = 0;
+    while r < rows.len() {
+        let mut i = 0;
+        while i < 16 {
+            if rows[r].statuses.0 & (1 << i) != 0 {
+                index[i] = Methods(index[i].0 | rows[r].methods.0);
+            }
+            i += 1;
+        }
+        r += 1;
+    }
+    index
+}
+
 impl Rules {
     /// WHATWG Fetch, as browsers do it: 301, 302, 303, 307, 308 followed; POST -> GET on
     /// 301/302; everything but HEAD -> GET on 303; request-body headers dropped with the
@@ -440,6 +463,7 @@ impl Rules {
         follow: Statuses::of(&[301, 302, 303, 307, 308]),
         methods: MethodModel::Table,
         rewrites: FETCH_REWRITES,
+        rewrite_index: rewrite_index(FETCH_REWRITES),
         inherit_fragment: true,
         location_conflict: LocationConflict::OnRedirect,
         streamed_body: StreamedBody::FailUnlessSeeOther,
@@ -478,6 +502,7 @@ impl Rules {
         follow: Statuses::ALL_3XX,
         methods: MethodModel::Curl,
         rewrites: &[],
+        rewrite_index: rewrite_index(&[]),
         inherit_fragment: false,
         location_conflict: LocationConflict::OnAnyStatus,
         streamed_body: StreamedBody::FailWhenResent,
@@ -549,6 +574,10 @@ impl Rules {
     fn table_rewrite(&self, status: u16, method: Method) -> Option<(Method, MethodRule)> {
         // The method test is one AND: it goes first.
         let bit = Methods::bit(&method);
+        let at = usize::from(status.wrapping_sub(300));
+        if !self.rewrite_index.get(at)?.contains_bit(bit) {
+            return None;
+        }
         let row = self
             .rewrites
             .iter()
@@ -558,6 +587,30 @@ impl Rules {
             Same => method,
         };
         Some((next, row.rule))
+    }
+
+    /// Whether a rewrite of `method` to `next` (the body being `body`, sent as `curl`
+    /// says) removes the request-body headers ([`Rules::dropped_with_body`]): when the
+    /// method changes or a body was sent; under curl also when the request had a body
+    /// source, even an empty one (`-d ''`: its `Content-Length: 0` describes a body the
+    /// next request does not have).
+    #[inline]
+    pub(crate) fn drops_body_headers(
+        &self,
+        method: Method,
+        next: Method,
+        body: crate::Body,
+        curl: CurlRequest,
+    ) -> bool {
+        let curl_source = self.methods == MethodModel::Curl && curl.body != CurlBody::None;
+        next != method || body != crate::Body::None || curl_source
+    }
+
+    /// Whether a redirect's `Referrer-Policy` field sets the referrer policy (only where
+    /// `Referer` follows the referrer policy).
+    #[inline]
+    pub(crate) fn reads_referrer_policy(&self) -> bool {
+        self.referer == RefererRule::Policy
     }
 
     /// Whether a streamed body stops a `status` redirect, given whether a rewrite applies.

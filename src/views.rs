@@ -231,7 +231,7 @@ impl<'a> Redirect<'a> {
     /// # Ok::<(), redirects::Error>(())
     /// ```
     pub fn referrer_decision(&self) -> Option<ReferrerDecision> {
-        self.m.notes().referrer
+        self.m.referrer_decision()
     }
 
     /// With a request mode ([`Request::mode`](crate::Request::mode)): how the next

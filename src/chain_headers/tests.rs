@@ -1,0 +1,294 @@
+//! The chain's headers from URLs alone: a chain is a list of URLs fed to the `on_*`
+//! methods, with no machine and no response bytes.
+
+use alloc::vec::Vec;
+
+use super::*;
+use crate::headers::classify;
+
+/// A chain of URLs driving a [`ChainHeaders`].
+struct Walk {
+    policy: Policy,
+    history: Vec<HistoryEntry>,
+    url: Url,
+    headers: ChainHeaders,
+}
+
+fn u(s: &str) -> Url {
+    Url::parse(s).unwrap()
+}
+
+impl Walk {
+    fn start(policy: Policy, url: &str, fields: &[(&str, &str)], referrer: Option<&str>) -> Walk {
+        let url = u(url);
+        let fields = fields
+            .iter()
+            .map(|(name, value)| Field {
+                class: classify(name, policy.is_extra_credential(name)),
+                name: (*name).into(),
+                value: value.as_bytes().into(),
+                removed: None,
+                withheld: false,
+                set_for: 0,
+                machine: false,
+            })
+            .collect();
+        let referrer = ChainHeaders::given_referrer(referrer, &policy).unwrap();
+        let mut headers = ChainHeaders::on_first_request(fields, referrer, None, &policy, &url);
+        headers.headers.render();
+        Walk {
+            policy,
+            history: Vec::new(),
+            url,
+            headers,
+        }
+    }
+
+    /// Follows a 302 to `to` (no method rewrite), the 3xx setting `referrer_policy`.
+    fn redirect_with(&mut self, to: &str, referrer_policy: Option<ReferrerPolicy>) -> bool {
+        let from = core::mem::replace(&mut self.url, u(to));
+        self.history.push(HistoryEntry {
+            status: 302,
+            url: from,
+        });
+        self.headers.on_redirect(&HopFacts {
+            policy: &self.policy,
+            urls: Urls {
+                history: &self.history,
+                current: &self.url,
+            },
+            location: None,
+            method: Method::Get,
+            body_dropped: None,
+            referrer_policy,
+        })
+    }
+
+    fn redirect(&mut self, to: &str) -> bool {
+        self.redirect_with(to, None)
+    }
+
+    fn take_back(&mut self) {
+        let n = self.history.len() as u32;
+        self.url = self.history.pop().unwrap().url;
+        let urls = Urls {
+            history: &self.history,
+            current: &self.url,
+        };
+        self.headers.on_take_back(&self.policy, urls, n);
+    }
+
+    /// The value of the sent field `name`, as rendered for the current request.
+    fn sent(&self, name: &str) -> Option<&str> {
+        let f = self
+            .headers
+            .headers
+            .fields
+            .iter()
+            .find(|f| f.sent() && f.name.eq_ignore_ascii_case(name))?;
+        core::str::from_utf8(&f.value).ok()
+    }
+
+    fn lines(&self) -> &str {
+        core::str::from_utf8(&self.headers.headers.lines).unwrap()
+    }
+}
+
+#[test]
+fn credentials_leave_for_good_on_the_first_other_origin() {
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[("Authorization", "Bearer t"), ("X-Other", "1")],
+        None,
+    );
+    assert!(
+        !w.redirect("https://a.test/2"),
+        "same origin: nothing changes"
+    );
+    assert_eq!(w.sent("authorization"), Some("Bearer t"));
+    assert!(w.redirect("https://b.test/"));
+    assert_eq!(w.sent("authorization"), None);
+    assert_eq!(w.lines(), "X-Other: 1\r\n");
+    // Taking the cross-origin redirect back brings it back ...
+    w.take_back();
+    assert_eq!(w.sent("authorization"), Some("Bearer t"));
+    // ... but once gone, a return to its origin does not.
+    w.redirect("https://b.test/");
+    w.redirect("https://a.test/3");
+    assert_eq!(w.sent("authorization"), None);
+}
+
+#[test]
+fn curl_sends_credentials_whenever_the_chain_is_at_their_origin() {
+    let mut w = Walk::start(
+        Policy::curl(),
+        "https://a.test/",
+        &[("Authorization", "Bearer t")],
+        None,
+    );
+    assert!(w.redirect("https://b.test/"));
+    assert_eq!(w.sent("authorization"), None);
+    assert!(w.redirect("https://a.test/back"));
+    assert_eq!(w.sent("authorization"), Some("Bearer t"));
+}
+
+#[test]
+fn the_referrer_is_cut_to_its_origin_and_stays_cut() {
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[],
+        Some("https://a.test/page?secret=1"),
+    );
+    assert_eq!(w.sent("referer"), Some("https://a.test/page?secret=1"));
+    w.redirect("https://b.test/");
+    assert_eq!(w.sent("referer"), Some("https://a.test/"));
+    let d = w.headers.referrer_decision().unwrap();
+    assert_eq!(
+        (d.sent, d.why),
+        (ReferrerSent::Origin, ReferrerWhy::CrossOrigin)
+    );
+    // Back at the referrer's origin: still the origin only (Fetch chains the result).
+    w.redirect("https://a.test/again");
+    assert_eq!(w.sent("referer"), Some("https://a.test/"));
+    assert_eq!(
+        w.headers.referrer_decision().unwrap().why,
+        ReferrerWhy::Earlier
+    );
+}
+
+#[test]
+fn a_redirects_referrer_policy_applies_and_is_taken_back() {
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[],
+        Some("https://a.test/p"),
+    );
+    w.redirect_with("https://a.test/q", Some(ReferrerPolicy::NoReferrer));
+    assert_eq!(w.sent("referer"), None);
+    w.take_back();
+    assert_eq!(w.sent("referer"), Some("https://a.test/p"));
+    w.redirect("https://a.test/q");
+    assert_eq!(w.sent("referer"), Some("https://a.test/p"));
+}
+
+#[test]
+fn removing_referer_on_a_redirect_is_taken_back_with_it() {
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[],
+        Some("https://a.test/p"),
+    );
+    w.redirect("https://a.test/q");
+    assert_eq!(w.headers.remove_header(1, "Referer"), 1);
+    assert_eq!(w.sent("referer"), None);
+    w.take_back();
+    assert_eq!(w.sent("referer"), Some("https://a.test/p"));
+    // Removed for good when the redirect stands.
+    w.redirect("https://a.test/q");
+    w.headers.remove_header(1, "referer");
+    w.redirect("https://a.test/r");
+    assert_eq!(w.sent("referer"), None);
+    assert_eq!(
+        w.headers.referrer_decision().unwrap().why,
+        ReferrerWhy::Removed
+    );
+}
+
+#[test]
+fn a_caller_origin_becomes_null_once_the_chain_is_tainted() {
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[("Origin", "https://a.test")],
+        None,
+    );
+    assert!(!w.redirect("https://a.test/2"));
+    // Leaving the origin does not taint (Fetch judges where each redirect came from) ...
+    assert!(!w.redirect("https://b.test/"));
+    assert_eq!(w.sent("origin"), Some("https://a.test"));
+    // ... a redirect from elsewhere does.
+    assert!(w.redirect("https://c.test/"));
+    assert_eq!(w.sent("origin"), Some("null"));
+    let urls = Urls {
+        history: &w.history,
+        current: &w.url,
+    };
+    assert_eq!(w.headers.redirect_taint(urls), RedirectTaint::CrossSite);
+    w.take_back();
+    assert_eq!(w.sent("origin"), Some("https://a.test"));
+    // Tainted for good: back at the origin, still `null`.
+    w.redirect("https://c.test/");
+    w.redirect("https://a.test/3");
+    assert_eq!(w.sent("origin"), Some("null"));
+    // curl forwards it as it is.
+    let mut c = Walk::start(
+        Policy::curl(),
+        "https://a.test/",
+        &[("Origin", "https://a.test")],
+        None,
+    );
+    c.redirect("https://b.test/");
+    assert_eq!(c.sent("origin"), Some("https://a.test"));
+}
+
+#[test]
+fn the_body_headers_go_with_the_body() {
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[
+            ("Content-Type", "text/plain"),
+            ("Content-Length", "3"),
+            ("Accept", "*/*"),
+        ],
+        None,
+    );
+    let from = core::mem::replace(&mut w.url, u("https://a.test/b"));
+    w.history.push(HistoryEntry {
+        status: 303,
+        url: from,
+    });
+    let changed = w.headers.on_redirect(&HopFacts {
+        policy: &w.policy,
+        urls: Urls {
+            history: &w.history,
+            current: &w.url,
+        },
+        location: None,
+        method: Method::Get,
+        body_dropped: Some(Class::BODY),
+        referrer_policy: None,
+    });
+    assert!(changed);
+    assert_eq!(w.lines(), "Accept: */*\r\n");
+    w.take_back();
+    assert_eq!(
+        w.lines(),
+        "Content-Type: text/plain\r\nContent-Length: 3\r\nAccept: */*\r\n"
+    );
+}
+
+#[test]
+fn an_edit_on_a_redirect_is_set_for_its_origin() {
+    let mut w = Walk::start(Policy::fetch(), "https://a.test/", &[], None);
+    w.redirect("https://b.test/");
+    let policy = Policy::fetch();
+    w.headers
+        .append_header(&policy, 1, "Authorization", b"Bearer b")
+        .unwrap();
+    assert_eq!(w.sent("authorization"), Some("Bearer b"));
+    // Set for b.test: it goes on to b.test, not to c.test.
+    w.redirect("https://b.test/2");
+    assert_eq!(w.sent("authorization"), Some("Bearer b"));
+    w.redirect("https://c.test/");
+    assert_eq!(w.sent("authorization"), None);
+    // Removing a field added to the same request drops it outright.
+    w.headers.append_header(&policy, 3, "X-Try", b"1").unwrap();
+    let before = w.headers.headers.fields.len();
+    assert_eq!(w.headers.remove_header(3, "x-try"), 1);
+    assert_eq!(w.headers.headers.fields.len(), before - 1);
+}
