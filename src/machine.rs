@@ -29,7 +29,9 @@ use url::Url;
 use crate::address::AddressSpace;
 use crate::cookie::{CookieJar, CookieReport};
 use crate::error::{Error, InvalidRequest, Malformed, PrivateTarget};
-use crate::head::{Check, Head, INTERIM_FRAME, LocationField, Parsed, Scanner, field_size};
+use crate::head::{
+    Check, Head, INTERIM_FRAME, LocationField, Parsed, RequestFacts, Scanner, field_size,
+};
 use crate::headers::{
     Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
 };
@@ -52,6 +54,7 @@ use crate::response::{Response, Version};
 use crate::rules::{
     CredentialScope, CurlBody, CurlRequest, LocationConflict, MethodModel, MethodRule, RefererRule,
 };
+use crate::syntax::is_interim;
 use crate::views::{Event, Final, HistoryEntry, Redirect};
 
 /// How many history entries are reserved up front (or the limit, if lower), so that
@@ -146,7 +149,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 976 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 984 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -220,6 +223,17 @@ struct JarSlot(Box<dyn CookieJar + Send + Sync>);
 impl core::fmt::Debug for JarSlot {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("CookieJar")
+    }
+}
+
+/// What the request announced that the head's meaning reads: whether the connection carries
+/// another request is decided there, with the head.
+#[inline]
+fn request_facts(method: &Method, headers: &Headers) -> RequestFacts {
+    RequestFacts {
+        head: *method == Method::Head,
+        expects_continue: headers.expects_continue(),
+        closes: headers.announces_close(),
     }
 }
 
@@ -514,14 +528,8 @@ impl Follow {
             // An interim head of this response came through `handle_head`: the rest must too.
             return Err(Error::InvalidState);
         }
-        let head_request = self.method == Method::Head;
-        match scan.feed(
-            buf,
-            &self.policy,
-            head_request,
-            &mut self.head,
-            &mut self.parsed,
-        ) {
+        let request = request_facts(&self.method, &self.headers);
+        match scan.feed(buf, &self.policy, request, &mut self.head, &mut self.parsed) {
             Ok(false) => return Ok(Event::NeedData),
             Ok(true) => {}
             // The caller's mistake: nothing was consumed, the machine is unchanged.
@@ -531,7 +539,6 @@ impl Follow {
                 return Err(e);
             }
         }
-        self.connection_rules();
         let decided = if self.head.owned {
             // An obsolete line fold: the unfolded copy is what is interpreted.
             self.decide_owned()
@@ -644,7 +651,6 @@ impl Follow {
         self.parsed = store;
         match read {
             Ok(true) => {
-                self.connection_rules();
                 let decided = self.decide_owned();
                 self.event(decided, &[])
             }
@@ -744,7 +750,7 @@ impl Follow {
         let State::Reading(scan) = &mut self.state else {
             return Err(Error::InvalidState);
         };
-        if (100..200).contains(&p.status) && p.status != 101 {
+        if is_interim(p.status) {
             let size = size + INTERIM_FRAME;
             if size > max_size {
                 return Err(Error::HeadTooLarge { limit: max_size });
@@ -753,8 +759,8 @@ impl Follow {
             return Ok(false);
         }
         let continued = scan.continued();
-        let head_request = self.method == Method::Head;
-        self.head.finish_parsed(store, head_request, continued)?;
+        let request = request_facts(&self.method, &self.headers);
+        self.head.finish_parsed(store, request, continued)?;
         Ok(true)
     }
 
@@ -766,28 +772,6 @@ impl Follow {
         let decided = self.decide(&store);
         self.parsed = store;
         decided
-    }
-
-    /// The request's own part in whether the connection carries another request.
-    #[inline]
-    fn connection_rules(&mut self) {
-        if !self.head.version.is_http1() {
-            // A stream of its own: an early answer or the request's fields do not touch
-            // the connection (and an HTTP/2 request carries no `Connection`).
-            return;
-        }
-        // The request announced `Expect: 100-continue` and its response came before any
-        // `100`: the body was (as far as the machine knows) never sent, and the server may
-        // still read it, so the next head would be taken as body (RFC 9110 §10.1.1, RFC
-        // 9112 §9.3).
-        if self.head.keep_alive && !self.head.continued && self.headers.expects_continue() {
-            self.head.keep_alive = false;
-        }
-        // A request that sent `Connection: close` was the last one on its connection (RFC
-        // 9112 §9.6: the client MUST NOT send further requests).
-        if self.head.keep_alive && self.headers.announces_close() {
-            self.head.keep_alive = false;
-        }
     }
 
     /// The event for a complete head, once decided. Inlined, so the event is built in the
@@ -826,7 +810,7 @@ impl Follow {
         }
         let rules = self.policy.rules();
         let status = self.head.status;
-        if self.head.location == LocationField::Conflict
+        if self.head.meaning.location == LocationField::Conflict
             && rules.location_conflict == LocationConflict::OnAnyStatus
         {
             return Err(Error::ConflictingLocation { status });
@@ -836,7 +820,7 @@ impl Follow {
         }
         // Fetch, HTTP-redirect fetch: location URL, then scheme, then the limit, then the
         // body, then the method, then the headers.
-        let raw = match self.head.location {
+        let raw = match self.head.meaning.location {
             LocationField::Absent => return Ok(None),
             LocationField::Conflict => return Err(Error::ConflictingLocation { status }),
             LocationField::One(span) => span.get(buf),
@@ -857,7 +841,7 @@ impl Follow {
         // target before any check that depends on its scheme. `location` keeps the URL as
         // the Location gave it when an upgrade changed it: the referrer and the credential
         // rule look at it, as Fetch's redirect step does before main fetch upgrades.
-        if let Some(sts) = self.head.sts {
+        if let Some(sts) = self.head.meaning.sts {
             if self.policy.learn_hsts() && self.url.scheme() == "https" {
                 let max = self.policy.max_learned_hsts_hosts();
                 self.hsts.learn(&self.url, Some(sts.get(buf)), max);
@@ -985,7 +969,9 @@ impl Follow {
         // `Referrer-Policy` can change.
         let auto = self.policy.auto_referer() && self.policy.rules().referer == RefererRule::Curl;
         if self.referrer == Referrer::Never && !self.headers.referer && !auto {
-            if self.head.referrer_policy && self.policy.rules().referer == RefererRule::Policy {
+            if self.head.meaning.referrer_policy.is_some()
+                && self.policy.rules().referer == RefererRule::Policy
+            {
                 self.update_referrer_policy(buf);
             }
             return false;
@@ -1030,7 +1016,7 @@ impl Follow {
                 true
             }
             RefererRule::Policy => {
-                if self.head.referrer_policy {
+                if self.head.meaning.referrer_policy.is_some() {
                     self.update_referrer_policy(buf);
                 }
                 // A caller-set `Referer` on the request before is the referrer now.
@@ -1090,7 +1076,7 @@ impl Follow {
     /// Fetch, "set request's referrer policy on redirect": the 3xx's `Referrer-Policy`
     /// fields (last recognised token wins) replace the policy.
     fn update_referrer_policy(&mut self, buf: &[u8]) {
-        let values = self.head.values_named(buf, b"referrer-policy");
+        let values = self.head.referrer_policy_values(buf);
         self.referrer_policy = policy_from_header(values).unwrap_or(self.referrer_policy);
     }
 
