@@ -91,6 +91,35 @@ pub(crate) fn trim_ows_end(mut value: &[u8]) -> &[u8] {
     value
 }
 
+/// `name == lower` ignoring ASCII case, eight bytes at a time. `lower` is lower-case letters
+/// and `-`; `name` is an HTTP token or a field value's part (checked before), so OR-ing
+/// 0x20 into each byte folds exactly (the only other byte it could take for `-` is CR,
+/// never in a token or a field value).
+#[inline(always)]
+pub(crate) fn eq_name(name: &[u8], lower: &[u8]) -> bool {
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    let n = name.len();
+    if n != lower.len() {
+        return false;
+    }
+    if n < 8 {
+        return name.eq_ignore_ascii_case(lower);
+    }
+    let word = |s: &[u8], i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    let mut i = 0;
+    while i + 8 < n {
+        if word(name, i) | FOLD != word(lower, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(name, n - 8) | FOLD == word(lower, n - 8)
+}
+
 /// An interim response (RFC 9110 §15.2): a `1xx` other than `101 Switching Protocols`, which
 /// ends the exchange on that connection. The final head follows it.
 #[inline]
@@ -175,6 +204,34 @@ mod tests {
         }
         assert_eq!(trim_ows_start(b" a "), b"a ");
         assert_eq!(trim_ows_end(b" a "), b" a");
+    }
+
+    #[test]
+    fn names_compare_without_case() {
+        let rows: &[(&[u8], &[u8], bool)] = &[
+            (b"Location", b"location", true),
+            (b"LOCATION", b"location", true),
+            (b"Locatio", b"location", false),
+            (
+                b"Strict-Transport-Security",
+                b"strict-transport-security",
+                true,
+            ),
+            (
+                b"Strict-Transport-Securitx",
+                b"strict-transport-security",
+                false,
+            ),
+            (
+                b"Xtrict-Transport-Security",
+                b"strict-transport-security",
+                false,
+            ),
+            (b"Upgrade", b"upgrade", true),
+        ];
+        for &(name, lower, want) in rows {
+            assert_eq!(eq_name(name, lower), want, "{name:?} {lower:?}");
+        }
     }
 
     #[test]

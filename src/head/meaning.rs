@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Malformed};
 use crate::response::{BodyLength, Version};
-use crate::syntax::{has_no_body, trim_ows};
+use crate::syntax::{eq_name, has_no_body, trim_ows};
 
 use super::Span;
 
@@ -253,34 +253,6 @@ pub(crate) fn read<'b>(
         referrer_policy,
         sts,
     })
-}
-
-/// `name == lower` ignoring ASCII case, eight bytes at a time. `lower` is lower-case letters
-/// and `-`; `name` is an HTTP token (checked before), so OR-ing 0x20 into each byte folds
-/// exactly (the only non-letter it could confuse with `-` is CR, never in a token).
-#[inline(always)]
-pub(crate) fn eq_name(name: &[u8], lower: &[u8]) -> bool {
-    const FOLD: u64 = 0x2020_2020_2020_2020;
-    let n = name.len();
-    if n != lower.len() {
-        return false;
-    }
-    if n < 8 {
-        return name.eq_ignore_ascii_case(lower);
-    }
-    let word = |s: &[u8], i: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[i..i + 8]);
-        u64::from_le_bytes(w)
-    };
-    let mut i = 0;
-    while i + 8 < n {
-        if word(name, i) | FOLD != word(lower, i) {
-            return false;
-        }
-        i += 8;
-    }
-    word(name, n - 8) | FOLD == word(lower, n - 8)
 }
 
 fn parse_decimal(digits: &[u8]) -> Option<u64> {

@@ -24,11 +24,11 @@ use alloc::vec::Vec;
 use crate::error::{Error, Malformed};
 use crate::policy::Policy;
 use crate::response::Version;
+use crate::syntax::eq_name;
 
 pub(crate) use meaning::{LocationField, Meaning, RequestFacts};
 pub(crate) use parsed::{Check, INTERIM_FRAME, Parsed, field_size};
 
-use meaning::eq_name;
 use parse::{Ended, Parse, Reading, parse_into};
 use scan::EndScan;
 

@@ -440,31 +440,3 @@ fn connection_options_are_read_in_one_pass() {
         assert_eq!((c.close, c.keep_alive), (close, keep_alive), "{value:?}");
     }
 }
-
-#[test]
-fn names_compare_without_case() {
-    let rows: &[(&[u8], &[u8], bool)] = &[
-        (b"Location", b"location", true),
-        (b"LOCATION", b"location", true),
-        (b"Locatio", b"location", false),
-        (
-            b"Strict-Transport-Security",
-            b"strict-transport-security",
-            true,
-        ),
-        (
-            b"Strict-Transport-Securitx",
-            b"strict-transport-security",
-            false,
-        ),
-        (
-            b"Xtrict-Transport-Security",
-            b"strict-transport-security",
-            false,
-        ),
-        (b"Upgrade", b"upgrade", true),
-    ];
-    for &(name, lower, want) in rows {
-        assert_eq!(eq_name(name, lower), want, "{name:?} {lower:?}");
-    }
-}
