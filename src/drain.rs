@@ -14,6 +14,7 @@ use core::fmt;
 use core::ops::Range;
 
 use crate::response::BodyLength;
+use crate::syntax::{is_field_value_byte, is_tchar};
 
 /// The largest body a [`Drainer`] accepts unless told otherwise
 /// ([`Drainer::with_max_body`]): 1 MiB, plenty for the body of a redirect.
@@ -445,7 +446,7 @@ impl Drainer {
                 State::Size(SizeLine::Lf)
             }
             (_, b'\n') if line != SizeLine::Lf => return Err(DrainError::MissingCrlf),
-            (SizeLine::Ext, _) if is_field_byte(byte) => State::Size(SizeLine::Ext),
+            (SizeLine::Ext, _) if is_field_value_byte(byte) => State::Size(SizeLine::Ext),
             (SizeLine::Lf, b'\n') => {
                 let size = core::mem::take(&mut self.size);
                 self.line = 0;
@@ -470,7 +471,7 @@ impl Drainer {
             (TrailerLine::Lf { last: false }, b'\n') => State::Trailer(TrailerLine::Start),
             (TrailerLine::Lf { .. }, _) | (_, b'\n') => return Err(DrainError::MissingCrlf),
             (TrailerLine::Start, b'\r') => State::Trailer(TrailerLine::Lf { last: true }),
-            (TrailerLine::Start, _) if is_token(byte) => {
+            (TrailerLine::Start, _) if is_tchar(byte) => {
                 self.fields += 1;
                 if self.fields > MAX_TRAILER_FIELDS {
                     return Err(DrainError::TooManyTrailers {
@@ -479,10 +480,12 @@ impl Drainer {
                 }
                 State::Trailer(TrailerLine::Name)
             }
-            (TrailerLine::Name, _) if is_token(byte) => State::Trailer(TrailerLine::Name),
+            (TrailerLine::Name, _) if is_tchar(byte) => State::Trailer(TrailerLine::Name),
             (TrailerLine::Name, b':') => State::Trailer(TrailerLine::Value),
             (TrailerLine::Value, b'\r') => State::Trailer(TrailerLine::Lf { last: false }),
-            (TrailerLine::Value, _) if is_field_byte(byte) => State::Trailer(TrailerLine::Value),
+            (TrailerLine::Value, _) if is_field_value_byte(byte) => {
+                State::Trailer(TrailerLine::Value)
+            }
             _ => return Err(DrainError::InvalidTrailer),
         })
     }
@@ -495,16 +498,6 @@ fn hex(byte: u8) -> Option<u8> {
         b'A'..=b'F' => Some(byte - b'A' + 10),
         _ => None,
     }
-}
-
-/// `tchar` (RFC 9110 §5.6.2).
-fn is_token(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
-}
-
-/// A byte of a field value or a chunk extension: visible, SP, HTAB or obs-text.
-fn is_field_byte(byte: u8) -> bool {
-    byte == b'\t' || (byte >= 0x20 && byte != 0x7f)
 }
 
 #[cfg(test)]

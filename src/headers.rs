@@ -5,7 +5,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::error::InvalidRequest;
-use crate::method::is_token;
+use crate::syntax::{is_field_value, is_token};
 
 /// What a request header is to the redirect rules: a set of classes, from [`HEADER_CLASSES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -341,7 +341,7 @@ pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), InvalidReq
     if !is_token(name.as_bytes()) {
         return Err(InvalidRequest::HeaderName);
     }
-    if value.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+    if !is_field_value(value) {
         return Err(InvalidRequest::HeaderValue);
     }
     Ok(())

@@ -1,10 +1,11 @@
 //! HTTP Strict Transport Security inside one chain (RFC 6797): the hosts the policy knows,
 //! plus what the chain's own `https` responses say, upgrade a redirect to `http://`.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use url::Url;
+
+use crate::syntax::{eq_name, is_tchar, trim_ows_start};
 
 /// How many HSTS hosts a chain learns at most by default
 /// ([`Policy::with_max_learned_hsts_hosts`](crate::Policy::with_max_learned_hsts_hosts)):
@@ -34,12 +35,56 @@ pub struct HstsUpgrade {
 /// is a domain (lower case, IDNA-encoded, no trailing dot), with whether its subdomains
 /// are covered too. A chain learns at most
 /// [`Policy::max_learned_hsts_hosts`](crate::Policy::max_learned_hsts_hosts) hosts, so
-/// a lookup in them costs at most that many comparisons, however long the chain (a sorted
-/// map cost the large hop 300 instructions more for the chains of every day).
+/// a lookup in them costs at most that many comparisons, however long the chain.
+///
+/// The hosts live in one buffer, so that learning the first host of a chain is one
+/// allocation: each host as its length ([`LEN`] bytes, little endian), whether it covers its
+/// subdomains (one byte), then its bytes; learned ones oldest first.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HstsHosts {
-    /// (host, `includeSubDomains`), learned ones oldest first.
-    entries: Vec<(Box<str>, bool)>,
+    bytes: Vec<u8>,
+}
+
+/// The bytes of a host's length in [`HstsHosts`].
+const LEN: usize = 4;
+/// The bytes before a host's name in [`HstsHosts`]: its length and its flag.
+const ENTRY_HEAD: usize = LEN + 1;
+
+/// One host of [`HstsHosts`], and where it is in the buffer.
+struct Entry<'a> {
+    host: &'a [u8],
+    include_subdomains: bool,
+    /// Where the entry starts and ends in the buffer.
+    start: usize,
+    end: usize,
+}
+
+/// The hosts of [`HstsHosts`], oldest first.
+#[derive(Clone)]
+struct Entries<'a> {
+    rest: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = Entry<'a>;
+
+    fn next(&mut self) -> Option<Entry<'a>> {
+        let [a, b, c, d, flag, tail @ ..] = self.rest else {
+            return None;
+        };
+        let len = u32::from_le_bytes([*a, *b, *c, *d]) as usize;
+        let host = tail.get(..len)?;
+        let start = self.at;
+        self.at += ENTRY_HEAD + len;
+        self.rest = &tail[len..];
+        Some(Entry {
+            host,
+            include_subdomains: *flag != 0,
+            start,
+            end: self.at,
+        })
+    }
 }
 
 fn strip_dot(host: &str) -> &str {
@@ -47,19 +92,36 @@ fn strip_dot(host: &str) -> &str {
 }
 
 impl HstsHosts {
+    fn entries(&self) -> Entries<'_> {
+        Entries {
+            rest: &self.bytes,
+            at: 0,
+        }
+    }
+
+    /// Adds a host at the end (the newest).
+    fn push(&mut self, host: &str, include_subdomains: bool) {
+        // A host of 4 GiB is not a host anyone has: such a length saturates and the entry
+        // reads as cut short, which no lookup matches.
+        let len = u32::try_from(host.len()).unwrap_or(u32::MAX);
+        self.bytes.reserve(ENTRY_HEAD + host.len());
+        self.bytes.extend_from_slice(&len.to_le_bytes());
+        self.bytes.push(u8::from(include_subdomains));
+        self.bytes.extend_from_slice(host.as_bytes());
+    }
+
     /// RFC 6797 §8.2 "Known HSTS Host Domain Name Matching", as Fetch's main fetch uses it:
     /// a congruent match, or a superdomain match with `includeSubDomains`. Only for a
     /// domain whose public suffix is not `localhost`.
     pub(crate) fn matches(&self, url: &Url) -> bool {
-        if self.entries.is_empty() {
+        if self.bytes.is_empty() {
             return false;
         }
         let Some(host) = matchable_host(url) else {
             return false;
         };
-        self.entries
-            .iter()
-            .any(|(known, sub)| covers(known, *sub, host))
+        self.entries()
+            .any(|e| covers(e.host, e.include_subdomains, host.as_bytes()))
     }
 
     /// Whether `url` would match once `lesson` (taught by a response from `from`) is
@@ -81,41 +143,48 @@ impl HstsHosts {
         let Some(host) = matchable_host(url) else {
             return false;
         };
-        let kept = self.entries.iter().filter(|(known, _)| **known != *taught);
+        let host = host.as_bytes();
+        let taught = taught.as_bytes();
+        let kept = self.entries().filter(|e| e.host != taught);
         if lesson.forget || max == 0 {
-            return kept.clone().any(|(known, sub)| covers(known, *sub, host));
+            return kept
+                .clone()
+                .any(|e| covers(e.host, e.include_subdomains, host));
         }
         let over = (kept.clone().count() + 1).saturating_sub(max);
         covers(taught, lesson.include_subdomains, host)
             || kept
                 .skip(over)
-                .any(|(known, sub)| covers(known, *sub, host))
+                .any(|e| covers(e.host, e.include_subdomains, host))
     }
 
     /// Whether `host` is known with exactly this `includeSubDomains`.
     fn knows(&self, host: &str, include_subdomains: bool) -> bool {
-        self.entries
-            .iter()
-            .any(|e| *e.0 == *host && e.1 == include_subdomains)
+        self.entries()
+            .any(|e| e.host == host.as_bytes() && e.include_subdomains == include_subdomains)
     }
 
     /// Whether no host is known.
     pub(crate) fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.bytes.is_empty()
     }
 
     /// How many hosts are known.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.entries().count()
     }
 
     /// Adds a host the caller knows (a preload list): a host given twice covers its
     /// subdomains if either said so.
     pub(crate) fn insert(&mut self, host: &str, include_subdomains: bool) {
-        match self.entries.iter_mut().find(|(known, _)| **known == *host) {
-            Some((_, include)) => *include |= include_subdomains,
-            None => self.entries.push((host.into(), include_subdomains)),
+        match self
+            .entries()
+            .find(|e| e.host == host.as_bytes())
+            .map(|e| e.start)
+        {
+            Some(start) => self.bytes[start + LEN] |= u8::from(include_subdomains),
+            None => self.push(host, include_subdomains),
         }
     }
 
@@ -142,16 +211,28 @@ impl HstsHosts {
             // Learned already: nothing changes (and nothing is allocated again).
             return;
         }
-        self.entries.retain(|(known, _)| **known != *host);
+        let mut known = None;
+        let mut count = 0;
+        for e in self.entries() {
+            count += 1;
+            if e.host == host.as_bytes() {
+                known = Some((e.start, e.end));
+            }
+        }
+        if let Some((start, end)) = known {
+            self.bytes.drain(start..end);
+            count -= 1;
+        }
         if lesson.forget || max == 0 {
             return;
         }
-        if self.entries.len() >= max {
+        if count >= max {
             // Full: forget the hosts learned longest ago (the first ones).
-            let over = self.entries.len() + 1 - max;
-            self.entries.drain(..over);
+            let over = count + 1 - max;
+            let end = self.entries().nth(over - 1).map_or(0, |e| e.end);
+            self.bytes.drain(..end);
         }
-        self.entries.push((host.into(), lesson.include_subdomains));
+        self.push(host, lesson.include_subdomains);
     }
 }
 
@@ -190,11 +271,11 @@ fn matchable_host(url: &Url) -> Option<&str> {
 }
 
 /// Whether a known host (`known`, with `includeSubDomains` as `sub`) covers `host`.
-fn covers(known: &str, sub: bool, host: &str) -> bool {
+fn covers(known: &[u8], sub: bool, host: &[u8]) -> bool {
     let superdomain = sub
         && host.len() > known.len()
         && host.ends_with(known)
-        && host.as_bytes()[host.len() - known.len() - 1] == b'.';
+        && host[host.len() - known.len() - 1] == b'.';
     known == host || superdomain
 }
 
@@ -223,9 +304,56 @@ pub(crate) fn upgrade(
     Some(HstsUpgrade { source })
 }
 
-/// RFC 9110 `tchar`.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+/// The directives of one `Strict-Transport-Security` value as they are read.
+#[derive(Default)]
+struct Directives<'v> {
+    max_age: Option<u64>,
+    include: bool,
+    /// Unknown directive names seen (at most 8: more is no HSTS field anyone sends).
+    seen_other: arrayvec::ArrayVec<&'v [u8], 8>,
+}
+
+impl<'v> Directives<'v> {
+    /// One directive, its name a token and its value unquoted; `None` if it breaks a rule
+    /// of RFC 6797 §6.1.
+    #[inline]
+    fn add(&mut self, name: &'v [u8], val: Option<&[u8]>) -> Option<()> {
+        // The names are tokens: `eq_name`'s case fold is exact on them.
+        if eq_name(name, b"max-age") {
+            let v = val?;
+            if self.max_age.is_some() || v.is_empty() {
+                return None;
+            }
+            if !v.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let digit = |b: &u8| u64::from(b - b'0');
+            self.max_age = Some(if v.len() <= 19 {
+                // At most 19 digits: below 10^19, never past u64::MAX.
+                v.iter().fold(0, |acc, b| acc * 10 + digit(b))
+            } else {
+                // Saturate: any huge age means "for the rest of this chain".
+                v.iter().fold(0u64, |acc, b| {
+                    acc.saturating_mul(10).saturating_add(digit(b))
+                })
+            });
+        } else if eq_name(name, b"includesubdomains") {
+            if self.include || val.is_some() {
+                return None;
+            }
+            self.include = true;
+        } else {
+            if self.seen_other.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                return None;
+            }
+            self.seen_other.try_push(name).ok()?;
+        }
+        Some(())
+    }
+
+    fn finish(self) -> Option<(u64, bool)> {
+        Some((self.max_age?, self.include))
+    }
 }
 
 /// RFC 6797 §6.1: `directive *( ";" [ directive ] )`, each `token [ "=" ( token /
@@ -234,94 +362,68 @@ fn is_tchar(b: u8) -> bool {
 /// `includeSubDomains` (no value); unknown directives ignored. `None` for a field that
 /// does not conform, which the UA ignores.
 fn parse_sts(value: &[u8]) -> Option<(u64, bool)> {
-    let ows = |i: &mut usize| {
-        while *i < value.len() && matches!(value[*i], b' ' | b'\t') {
-            *i += 1;
-        }
-    };
-    let mut max_age = None;
-    let mut include = false;
-    // Unknown directive names seen (at most 8: more is no HSTS field anyone sends).
-    let mut seen_other: arrayvec::ArrayVec<&[u8], 8> = arrayvec::ArrayVec::new();
-    let mut i = 0;
+    let mut d = Directives::default();
+    let mut rest = value;
     loop {
-        ows(&mut i);
-        if i == value.len() {
+        rest = trim_ows_start(rest);
+        let Some((&first, tail)) = rest.split_first() else {
             break;
-        }
-        if value[i] == b';' {
-            i += 1;
+        };
+        if first == b';' {
+            rest = tail;
             continue;
         }
-        let start = i;
-        while i < value.len() && is_tchar(value[i]) {
-            i += 1;
-        }
-        let name = &value[start..i];
+        let (name, after) = rest.split_at(token_len(rest));
         if name.is_empty() {
             return None;
         }
-        ows(&mut i);
+        rest = trim_ows_start(after);
         // The value, unquoted (escapes kept as they stand: only digits matter here).
-        let mut val: Option<&[u8]> = None;
-        if i < value.len() && value[i] == b'=' {
-            i += 1;
-            ows(&mut i);
-            if i < value.len() && value[i] == b'"' {
-                let from = i + 1;
-                i += 1;
+        let mut val = None;
+        if let [b'=', tail @ ..] = rest {
+            rest = trim_ows_start(tail);
+            if let [b'"', quoted @ ..] = rest {
+                let mut i = 0;
                 loop {
-                    match value.get(i) {
+                    match quoted.get(i) {
                         None => return None,
                         Some(b'\\') => i += 2,
                         Some(b'"') => break,
                         Some(_) => i += 1,
                     }
                 }
-                val = Some(value.get(from..i)?);
-                i += 1;
+                val = Some(&quoted[..i]);
+                rest = &quoted[i + 1..];
             } else {
-                let from = i;
-                while i < value.len() && is_tchar(value[i]) {
-                    i += 1;
-                }
-                if i == from {
+                let (v, after) = rest.split_at(token_len(rest));
+                if v.is_empty() {
                     return None;
                 }
-                val = Some(&value[from..i]);
+                val = Some(v);
+                rest = after;
             }
-            ows(&mut i);
+            rest = trim_ows_start(rest);
         }
-        if i < value.len() && value[i] != b';' {
-            return None;
-        }
-        if name.eq_ignore_ascii_case(b"max-age") {
-            let v = val?;
-            if max_age.is_some() || v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
-                return None;
-            }
-            // Saturate: any huge age means "for the rest of this chain".
-            max_age = Some(v.iter().fold(0u64, |acc, &b| {
-                acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
-            }));
-        } else if name.eq_ignore_ascii_case(b"includesubdomains") {
-            if include || val.is_some() {
-                return None;
-            }
-            include = true;
-        } else {
-            if seen_other.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-                return None;
-            }
-            seen_other.try_push(name).ok()?;
+        d.add(name, val)?;
+        // The directive ends at the end of the value or at a `;`.
+        match rest {
+            [] => break,
+            [b';', tail @ ..] => rest = tail,
+            _ => return None,
         }
     }
-    Some((max_age?, include))
+    d.finish()
+}
+
+/// How many bytes at the start of `s` are `tchar`s.
+fn token_len(s: &[u8]) -> usize {
+    s.iter().position(|&b| !is_tchar(b)).unwrap_or(s.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::string::String;
     #[test]
     fn sts_parsing_table() {
         type Row<'a> = (&'a [u8], Option<(u64, bool)>);
@@ -352,6 +454,118 @@ mod tests {
         for (value, want) in cases {
             assert_eq!(parse_sts(value), *want, "{:?}", core::str::from_utf8(value));
         }
+    }
+
+    /// The same grammar read byte by byte with indexes, written apart: the reference
+    /// [`parse_sts`] is checked against.
+    fn reference(value: &[u8]) -> Option<(u64, bool)> {
+        let ows = |i: &mut usize| {
+            while *i < value.len() && matches!(value[*i], b' ' | b'\t') {
+                *i += 1;
+            }
+        };
+        let mut d = Directives::default();
+        let mut i = 0;
+        loop {
+            ows(&mut i);
+            if i == value.len() {
+                break;
+            }
+            if value[i] == b';' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < value.len() && is_tchar(value[i]) {
+                i += 1;
+            }
+            let name = &value[start..i];
+            if name.is_empty() {
+                return None;
+            }
+            ows(&mut i);
+            // The value, unquoted (escapes kept as they stand: only digits matter here).
+            let mut val: Option<&[u8]> = None;
+            if i < value.len() && value[i] == b'=' {
+                i += 1;
+                ows(&mut i);
+                if i < value.len() && value[i] == b'"' {
+                    let from = i + 1;
+                    i += 1;
+                    loop {
+                        match value.get(i) {
+                            None => return None,
+                            Some(b'\\') => i += 2,
+                            Some(b'"') => break,
+                            Some(_) => i += 1,
+                        }
+                    }
+                    val = Some(value.get(from..i)?);
+                    i += 1;
+                } else {
+                    let from = i;
+                    while i < value.len() && is_tchar(value[i]) {
+                        i += 1;
+                    }
+                    if i == from {
+                        return None;
+                    }
+                    val = Some(&value[from..i]);
+                }
+                ows(&mut i);
+            }
+            if i < value.len() && value[i] != b';' {
+                return None;
+            }
+            d.add(name, val)?;
+        }
+        d.finish()
+    }
+
+    /// [`parse_sts`] agrees with the reference on every pair of these directives, however
+    /// they are separated.
+    #[test]
+    fn parsing_agrees_with_a_byte_by_byte_reference() {
+        let parts: &[&[u8]] = &[
+            b"max-age=5",
+            b" max-age = 7 ",
+            b"includeSubDomains",
+            b"preload",
+            b"",
+            b" ",
+            b"max-age",
+            b"max-age=",
+            b"=5",
+            b"max age=5",
+            b"max-age=5 6",
+            b"a==b",
+            b"x=y",
+            b"X=Y",
+            b"max-age=\t9",
+            b"incl\x01",
+            b"max-age=1\r",
+            b"max-age=\"3\"",
+            b"a=\"x;y\\\"z\"",
+            b"a=\"open",
+            b"a=\"\\",
+            b"max-age = \"12\" ",
+        ];
+        let mut checked = 0;
+        for a in parts {
+            for b in parts {
+                for sep in [&b";"[..], b"; ", b" ;;", b","] {
+                    let value = [*a, sep, *b].concat();
+                    assert_eq!(
+                        parse_sts(&value),
+                        reference(&value),
+                        "{:?}",
+                        String::from_utf8_lossy(&value)
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, parts.len() * parts.len() * 4);
     }
 
     fn hosts(list: &[(&str, bool)]) -> HstsHosts {

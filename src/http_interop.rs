@@ -334,7 +334,7 @@ mod tests {
         }
         // Every tchar, and the longest extension method we take.
         let tchars: String = (0u8..128)
-            .filter(|&b| crate::method::is_tchar(b))
+            .filter(|&b| crate::syntax::is_tchar(b))
             .map(char::from)
             .collect();
         for chunk in tchars.as_bytes().chunks(crate::MAX_METHOD_LEN) {

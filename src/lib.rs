@@ -364,6 +364,7 @@ mod referrer;
 mod request;
 mod response;
 mod rules;
+mod syntax;
 mod views;
 
 pub use address::AddressSpace;

@@ -31,7 +31,9 @@ use crate::address::AddressSpace;
 use crate::chain_headers::{ChainHeaders, HopFacts, Urls};
 use crate::cookie::{CookieJar, CookieReport};
 use crate::error::{Error, InvalidRequest, Malformed};
-use crate::head::{Check, Head, INTERIM_FRAME, LocationField, Parsed, Scanner, field_size};
+use crate::head::{
+    Check, Head, INTERIM_FRAME, LocationField, Parsed, RequestFacts, Scanner, field_size,
+};
 use crate::headers::{Field, check_field_set, classify};
 use crate::hsts::{HstsHosts, HstsUpgrade};
 use crate::method::Method;
@@ -45,6 +47,7 @@ use crate::request::{Body, Request};
 use crate::response::BodyLength;
 use crate::response::{Response, Version};
 use crate::rules::{CurlBody, CurlRequest, MethodRule};
+use crate::syntax::is_interim;
 use crate::views::{Event, Final, HistoryEntry, Redirect};
 
 /// How many history entries are reserved up front (or the limit, if lower), so that
@@ -117,7 +120,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 984 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 1000 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -153,6 +156,17 @@ pub struct Follow {
     /// How curl would send the current request (the `curl` rules decide by it).
     curl: CurlRequest,
     notes: Notes,
+}
+
+/// What the request announced that the head's meaning reads: whether the connection carries
+/// another request is decided there, with the head.
+#[inline]
+fn request_facts(method: Method, chain: &ChainHeaders) -> RequestFacts {
+    RequestFacts {
+        head: method == Method::Head,
+        expects_continue: chain.headers.expects_continue(),
+        closes: chain.headers.announces_close(),
+    }
 }
 
 impl Follow {
@@ -356,14 +370,8 @@ impl Follow {
             // An interim head of this response came through `handle_head`: the rest must too.
             return Err(Error::InvalidState);
         }
-        let head_request = self.method == Method::Head;
-        match scan.feed(
-            buf,
-            &self.policy,
-            head_request,
-            &mut self.head,
-            &mut self.parsed,
-        ) {
+        let request = request_facts(self.method, &self.chain);
+        match scan.feed(buf, &self.policy, request, &mut self.head, &mut self.parsed) {
             Ok(false) => return Ok(Event::NeedData),
             Ok(true) => {}
             // The caller's mistake: nothing was consumed, the machine is unchanged.
@@ -373,7 +381,6 @@ impl Follow {
                 return Err(e);
             }
         }
-        self.connection_rules();
         let decided = if self.head.owned {
             // An obsolete line fold: the unfolded copy is what is interpreted.
             self.decide_owned()
@@ -486,7 +493,6 @@ impl Follow {
         self.parsed = store;
         match read {
             Ok(true) => {
-                self.connection_rules();
                 let decided = self.decide_owned();
                 self.event(decided, &[])
             }
@@ -586,7 +592,7 @@ impl Follow {
         let State::Reading(scan) = &mut self.state else {
             return Err(Error::InvalidState);
         };
-        if (100..200).contains(&p.status) && p.status != 101 {
+        if is_interim(p.status) {
             let size = size + INTERIM_FRAME;
             if size > max_size {
                 return Err(Error::HeadTooLarge { limit: max_size });
@@ -595,8 +601,8 @@ impl Follow {
             return Ok(false);
         }
         let continued = scan.continued();
-        let head_request = self.method == Method::Head;
-        self.head.finish_parsed(store, head_request, continued)?;
+        let request = request_facts(self.method, &self.chain);
+        self.head.finish_parsed(store, request, continued)?;
         Ok(true)
     }
 
@@ -608,28 +614,6 @@ impl Follow {
         let decided = self.decide(&store);
         self.parsed = store;
         decided
-    }
-
-    /// The request's own part in whether the connection carries another request.
-    #[inline]
-    fn connection_rules(&mut self) {
-        if !self.head.version.is_http1() {
-            // A stream of its own: an early answer or the request's fields do not touch
-            // the connection (and an HTTP/2 request carries no `Connection`).
-            return;
-        }
-        // The request announced `Expect: 100-continue` and its response came before any
-        // `100`: the body was (as far as the machine knows) never sent, and the server may
-        // still read it, so the next head would be taken as body (RFC 9110 §10.1.1, RFC
-        // 9112 §9.3).
-        if self.head.keep_alive && !self.head.continued && self.chain.headers.expects_continue() {
-            self.head.keep_alive = false;
-        }
-        // A request that sent `Connection: close` was the last one on its connection (RFC
-        // 9112 §9.6: the client MUST NOT send further requests).
-        if self.head.keep_alive && self.chain.headers.announces_close() {
-            self.head.keep_alive = false;
-        }
     }
 
     /// The event for a complete head, once decided. Inlined, so the event is built in the
@@ -679,12 +663,12 @@ impl Follow {
         };
         let head = HeadFacts {
             status: self.head.status,
-            location: match self.head.location {
+            location: match self.head.meaning.location {
                 LocationField::Absent => LocationValue::Absent,
                 LocationField::One(span) => LocationValue::One(span.get(buf)),
                 LocationField::Conflict => LocationValue::Conflict,
             },
-            sts: self.head.sts.map(|span| span.get(buf)),
+            sts: self.head.meaning.sts.map(|span| span.get(buf)),
         };
         match plan::plan(&self.policy, &chain, &head)? {
             Plan::Final => Ok(false),
@@ -729,11 +713,12 @@ impl Follow {
             hsts: hop.hsts,
             space: hop.space.map(|target| (target, self.space)),
         };
-        let referrer_policy = if self.head.referrer_policy && rules.reads_referrer_policy() {
-            policy_from_header(self.head.values_named(buf, b"referrer-policy"))
-        } else {
-            None
-        };
+        let referrer_policy =
+            if self.head.meaning.referrer_policy.is_some() && rules.reads_referrer_policy() {
+                policy_from_header(self.head.referrer_policy_values(buf))
+            } else {
+                None
+            };
         self.chain.on_redirect(&HopFacts {
             policy: &self.policy,
             urls: Urls {

@@ -5,6 +5,7 @@ use core::fmt;
 use arrayvec::ArrayString;
 
 use crate::error::InvalidRequest;
+use crate::syntax::is_token;
 
 /// The longest extension method accepted, in bytes.
 pub const MAX_METHOD_LEN: usize = 32;
@@ -55,15 +56,6 @@ impl ExtensionMethod {
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
-}
-
-/// RFC 9110 §5.6.2 `tchar`.
-pub(crate) fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
 }
 
 impl Method {

@@ -10,9 +10,9 @@ use url::Url;
 use crate::error::{Error, InvalidPolicy};
 use crate::hsts::{DEFAULT_MAX_LEARNED_HSTS_HOSTS, HstsHosts};
 use crate::location::same_origin;
-use crate::method::is_token;
 use crate::referrer::ReferrerPolicy;
 use crate::rules::{PostRedirect, Rules};
+use crate::syntax::is_token;
 
 /// The longest scheme name [`Policy::with_allowed_schemes`] takes, in bytes.
 const MAX_SCHEME_LEN: usize = 16;

@@ -110,6 +110,12 @@ pub(crate) fn policy_from_header<'v>(
 ) -> Option<ReferrerPolicy> {
     let mut last = None;
     for value in values {
+        // The common value, one token: a token holds neither a comma nor a quote, so the
+        // whole value is that one element.
+        if let Some(p) = ReferrerPolicy::from_token(value.trim_ascii()) {
+            last = Some(p);
+            continue;
+        }
         if !value.contains(&b'"') {
             // No quoted string: the commas split it.
             for token in value.split(|&b| b == b',') {

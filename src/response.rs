@@ -102,7 +102,7 @@ impl<'a> Response<'a> {
 
     /// How the body after the head is delimited.
     pub fn body_length(&self) -> BodyLength {
-        self.head.body
+        self.head.meaning.body
     }
 
     /// How many bytes of the buffer the head used (skipped 1xx heads included). The body,
@@ -148,6 +148,6 @@ impl<'a> Response<'a> {
     /// [`Redirect::can_reuse_connection`](crate::Redirect::can_reuse_connection), which also needs
     /// the same origin.
     pub fn keep_alive(&self) -> bool {
-        self.head.keep_alive
+        self.head.meaning.keep_alive
     }
 }

@@ -306,7 +306,7 @@ impl<'a> Redirect<'a> {
     /// ([`Follow::handle_head`]) the unit is the stream: a body not read to its end is
     /// given up by resetting the stream, and the connection goes on.
     pub fn can_reuse_connection(&self) -> bool {
-        self.m.head().keep_alive && same_origin(self.from_url(), self.m.url())
+        self.m.head().meaning.keep_alive && same_origin(self.from_url(), self.m.url())
     }
 
     /// Where the redirect's body starts, how it is delimited and whether the next request

@@ -1,6 +1,6 @@
 //! How a stack that parses heads itself hands over a value with obsolete line folds: each
 //! fold (OWS CRLF RWS) replaced by one space (RFC 9112 §5.2). Written apart from the crate's
-//! own unfolding (`src/head.rs`), which it checks; shared by the `agree` fuzz target and the
+//! own unfolding (`src/head/parse.rs`), which it checks; shared by the `agree` fuzz target and the
 //! conformance runner (`tests/conformance.rs` includes this file).
 
 /// `value` with its obsolete line folds replaced by one space each.

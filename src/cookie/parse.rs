@@ -58,7 +58,7 @@ pub(crate) fn trim(mut s: &[u8]) -> &[u8] {
 
 /// §5.6: a control character other than HTAB (%x00-08 / %x0A-1F / %x7F).
 pub(crate) fn has_ctl(s: &[u8]) -> bool {
-    s.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
+    !crate::syntax::is_field_value(s)
 }
 
 /// Parses one `Set-Cookie` field value (draft-ietf-httpbis-rfc6265bis §5.6).
