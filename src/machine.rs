@@ -30,9 +30,7 @@ use crate::address::AddressSpace;
 use crate::cookie::{CookieJar, CookieReport};
 use crate::error::{Error, InvalidRequest, Malformed, PrivateTarget};
 use crate::head::{Check, Head, INTERIM_FRAME, LocationField, Parsed, Scanner, field_size};
-use crate::headers::{
-    Class, Field, Headers, RemovalReason, check_field_set, classify, validate_header,
-};
+use crate::headers::{Class, Headers, RemovalReason, classify, validate_header};
 use crate::hsts::{self, HstsHosts, HstsUpgrade};
 use crate::location::{resolve_location, same_origin};
 use crate::method::Method;
@@ -146,13 +144,15 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 976 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 1,016 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
 /// [`Policy::max_header_fields`] (256 by default: 4 KiB), and is parsed with a scratch
 /// array of 32 bytes per field (at most the limit, at most the head's lines) freed right
-/// after. Then the request headers twice (as fields and as rendered lines) and one
+/// after. Then the request headers (their `Name: value` lines in one buffer, and 56 bytes
+/// per field; of a caller field removed on an earlier redirect only its name, kept while
+/// [`Redirect::removed_headers`] may report it, and once for a run of them) and one
 /// [`HistoryEntry`] (a status and a URL) per redirect followed, bounded by the policy's
 /// limit. Heads given to [`Follow::handle_head`] are copied into one buffer (names and
 /// values, at most [`Policy::max_head_size`]), which grows to the largest head and is
@@ -243,7 +243,8 @@ impl Follow {
         let Request {
             method,
             mut url,
-            headers,
+            lines,
+            fields,
             body,
             referrer,
             space,
@@ -258,7 +259,8 @@ impl Follow {
         if method == Method::Connect {
             return Err(InvalidRequest::Connect.into());
         }
-        check_field_set(headers.iter().map(|(name, value)| (&**name, &**value)))?;
+        let mut headers = Headers::new(lines, fields, &policy);
+        headers.check_set()?;
         if let Some(port) = policy.port_blocked(&url) {
             return Err(InvalidRequest::BlockedPort { port }.into());
         }
@@ -270,22 +272,6 @@ impl Follow {
         if policy.block_private_targets() && own_space < space {
             return Err(private_target(&url, None, own_space, space, None));
         }
-        let fields = headers
-            .into_iter()
-            .map(|(name, value)| Field {
-                class: classify(&name, policy.is_extra_credential(&name)),
-                name,
-                value,
-                removed: None,
-                withheld: false,
-                set_for: 0,
-                machine: false,
-            })
-            .collect::<Vec<_>>();
-        let mut headers = Headers {
-            fields,
-            ..Headers::default()
-        };
         let rules = policy.rules();
         let referrer_policy = policy.referrer_policy();
         // The referrer: a caller-set `Referer` (sent as it is on this request), else the one
@@ -298,7 +284,9 @@ impl Follow {
             Some(raw) if rules.referer == RefererRule::Curl => (None, Some(raw)),
             Some(raw) => (Some(Url::parse(raw).map_err(InvalidRequest::Url)?), None),
         };
-        let header_referrer = headers.first_of(Class::REFERER).map(Field::url);
+        let header_referrer = headers
+            .first_of(Class::REFERER)
+            .map(|f| f.url(&headers.buf));
         // The request's origin (Fetch; the vectors' FORMAT.md), in order: the caller's
         // explicit one, the one a caller-set `Origin` names, the referrer's, the first
         // URL's (`None` here: read from the history when needed).
@@ -307,7 +295,7 @@ impl Follow {
                 .map(|origin| *origin)
                 .or_else(|| {
                     let field = headers.first_of(Class::ORIGIN)?;
-                    GivenOrigin::parse(&field.value)
+                    GivenOrigin::parse(field.value(&headers.buf))
                 })
                 .or_else(|| match (&header_referrer, &given) {
                     (Some(Some(u)), _) | (None, Some(u)) => Some(GivenOrigin::Tuple(u.clone())),
@@ -325,12 +313,7 @@ impl Follow {
                 Some(raw) => {
                     // curl's `--referer`: sent byte for byte on every request (with
                     // `;auto`, on the first one).
-                    headers.fields.push(Field::machine(
-                        "Referer",
-                        raw.as_bytes(),
-                        Class::REFERER,
-                        0,
-                    ));
+                    headers.push_machine("Referer", raw.as_bytes(), Class::REFERER, 0);
                     decision = Some(ReferrerDecision {
                         policy: referrer_policy,
                         sent: ReferrerSent::Url,
@@ -348,12 +331,12 @@ impl Follow {
                 });
                 match next {
                     Some(next) => {
-                        headers.fields.push(Field::machine(
+                        headers.push_machine(
                             "Referer",
                             next.as_str().as_bytes(),
                             Class::REFERER,
                             0,
-                        ));
+                        );
                         Referrer::Url {
                             url: next,
                             cut: sent == ReferrerSent::Origin,
@@ -377,7 +360,7 @@ impl Follow {
                 referrer_policy,
             )?),
         };
-        headers.render();
+        headers.refresh();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         let head = Head::with_field_capacity(policy.max_header_fields());
         Ok(Follow {
@@ -922,6 +905,7 @@ impl Follow {
 
         // Every check passed: take the redirect.
         let n = self.redirects() + 1;
+        self.headers.forget_removed();
         let undo = Undo {
             method: self.method,
             body: self.body,
@@ -970,7 +954,7 @@ impl Follow {
             changed |= self.apply_extras(n);
         }
         if changed {
-            self.headers.render();
+            self.headers.refresh();
         }
         Ok(Some(undo))
     }
@@ -984,17 +968,12 @@ impl Follow {
         // No referrer in play and no `Referer` field (and no curl `;auto`): only a
         // `Referrer-Policy` can change.
         let auto = self.policy.auto_referer() && self.policy.rules().referer == RefererRule::Curl;
-        if self.referrer == Referrer::Never && !self.headers.referer && !auto {
+        if self.referrer == Referrer::Never && !self.headers.referer() && !auto {
             if self.head.referrer_policy && self.policy.rules().referer == RefererRule::Policy {
                 self.update_referrer_policy(buf);
             }
             return false;
         }
-        // What the machine wrote and replaced on an earlier redirect can never come back
-        // (only this redirect can be taken back): drop it, so the list does not grow.
-        self.headers
-            .fields
-            .retain(|f| !(f.machine && f.removed.is_some_and(|(_, at)| at < n)));
         match self.policy.rules().referer {
             RefererRule::Curl => {
                 // A caller's own `Referer` field is a custom header to curl: sent as it is.
@@ -1016,12 +995,8 @@ impl Follow {
                 };
                 self.headers
                     .remove_machine_class(Class::REFERER, RemovalReason::Recomputed, n);
-                self.headers.fields.push(Field::machine(
-                    "Referer",
-                    auto.as_str().as_bytes(),
-                    Class::REFERER,
-                    n,
-                ));
+                self.headers
+                    .push_machine("Referer", auto.as_str().as_bytes(), Class::REFERER, n);
                 self.notes.referrer = Some(ReferrerDecision {
                     policy: self.referrer_policy,
                     sent: ReferrerSent::Url,
@@ -1036,12 +1011,13 @@ impl Follow {
                 // A caller-set `Referer` on the request before is the referrer now.
                 let mut changed = false;
                 let mut taken = false;
+                let buf = &self.headers.buf;
                 for f in &mut self.headers.fields {
                     if f.class.has(Class::REFERER) && f.removed.is_none() {
                         // The first caller-set one counts, as on the first request.
                         if !f.machine && !f.withheld && !taken {
                             taken = true;
-                            self.referrer = match f.url() {
+                            self.referrer = match f.url(buf) {
                                 Some(url) => Referrer::Url { url, cut: false },
                                 None => Referrer::Omitted,
                             };
@@ -1069,12 +1045,12 @@ impl Follow {
                 self.notes.referrer = Some(ReferrerDecision { policy, sent, why });
                 self.referrer = match next {
                     Some(url) => {
-                        self.headers.fields.push(Field::machine(
+                        self.headers.push_machine(
                             "Referer",
                             url.as_str().as_bytes(),
                             Class::REFERER,
                             n,
-                        ));
+                        );
                         Referrer::Url {
                             url,
                             cut: sent == ReferrerSent::Origin,
@@ -1133,7 +1109,7 @@ impl Follow {
     fn apply_origin_taint(&mut self, n: u32) -> bool {
         // Only a caller-set `Origin` is affected; the taint is a property of the URL list,
         // so it is worked out (once, it never goes away) when there is one.
-        if !self.policy.rules().origin_taint || !self.headers.origin {
+        if !self.policy.rules().origin_taint || !self.headers.origin() {
             return false;
         }
         self.judge_taint();
@@ -1154,8 +1130,7 @@ impl Follow {
             .any(|f| f.machine && f.class.has(Class::ORIGIN) && f.removed.is_none());
         if nulled && !has_null {
             self.headers
-                .fields
-                .push(Field::machine("Origin", b"null", Class::ORIGIN, n));
+                .push_machine("Origin", b"null", Class::ORIGIN, n);
         }
         nulled
     }
@@ -1197,7 +1172,7 @@ impl Follow {
     /// the authority it was set for, against `self.url`. Whether a refused one is removed
     /// for good or withheld from this request only is the rules' credential scope.
     fn apply_credential_rule(&mut self, n: u32, location: Option<&Url>) -> bool {
-        if !self.headers.credentials {
+        if !self.headers.credentials() {
             return false;
         }
         let each_request = self.policy.rules().credentials == CredentialScope::EachRequest;
@@ -1265,8 +1240,8 @@ impl Follow {
         self.method
     }
 
-    pub(crate) fn fields(&self) -> &[Field] {
-        &self.headers.fields
+    pub(crate) fn headers(&self) -> &Headers {
+        &self.headers
     }
 
     /// `Proposed` -> `Proposed`: adds a header to the proposed request, set for its origin;
@@ -1308,16 +1283,8 @@ impl Follow {
     /// Adds a header the caller gave (already validated), set for the current request.
     fn push_header(&mut self, name: &str, value: &[u8]) {
         let class = classify(name, self.policy.is_extra_credential(name));
-        self.headers.fields.push(Field {
-            class,
-            name: name.into(),
-            value: value.into(),
-            removed: None,
-            withheld: false,
-            set_for: self.redirects(),
-            machine: false,
-        });
-        self.headers.render();
+        self.headers
+            .push(name, value, class, self.redirects(), false);
     }
 
     /// `Proposed` -> `Proposed`: removes every field named `name` from the proposed
@@ -1334,8 +1301,9 @@ impl Follow {
             self.referrer = Referrer::Removed;
         }
         let mut sent = 0;
+        let buf = &self.headers.buf;
         self.headers.fields.retain_mut(|f| {
-            if f.removed.is_some() || !f.name.eq_ignore_ascii_case(name) {
+            if f.removed.is_some() || !f.name(buf).eq_ignore_ascii_case(name) {
                 return true;
             }
             sent += usize::from(!f.withheld);
@@ -1345,7 +1313,7 @@ impl Follow {
             f.removed = Some((RemovalReason::Caller, n));
             true
         });
-        self.headers.render();
+        self.headers.refresh();
         sent
     }
 
@@ -1387,17 +1355,18 @@ impl Follow {
         for f in &mut self.headers.fields {
             if matches!(f.removed, Some((r, at)) if at == n && r != RemovalReason::Caller) {
                 f.removed = None;
-                // A restored credential is live again: the rule must look at it.
-                self.headers.credentials |= f.live_bound();
             }
         }
+        // A restored credential is live again: the rule must look at it.
+        self.headers.refresh();
         // Under `EachRequest` the credentials are decided again for the request restored
         // (curl decides against its URL); under `UntilRefused` restoring what was removed
         // on this redirect is exact.
-        if self.policy.rules().credentials == CredentialScope::EachRequest {
-            self.apply_credential_rule(n, None);
+        if self.policy.rules().credentials == CredentialScope::EachRequest
+            && self.apply_credential_rule(n, None)
+        {
+            self.headers.refresh();
         }
-        self.headers.render();
     }
 
     /// Gives the chain a cookie jar (RFC 6265bis): from now on every response of the chain
@@ -1435,19 +1404,18 @@ impl Follow {
         if !fresh || self.extras.as_ref().is_some_and(|x| x.jar.is_some()) {
             return Err(Error::InvalidState);
         }
-        if self
-            .headers
-            .fields
-            .iter()
-            .any(|f| !f.machine && f.removed.is_none() && f.name.eq_ignore_ascii_case("cookie"))
-        {
+        if self.headers.fields.iter().any(|f| {
+            !f.machine
+                && f.removed.is_none()
+                && f.name(&self.headers.buf).eq_ignore_ascii_case("cookie")
+        }) {
             return Err(InvalidRequest::JarOwnsCookie.into());
         }
         let x = self.extras.get_or_insert_with(Box::default);
         x.jar = Some(JarSlot(Box::new(jar)));
         x.cookies = Some(CookieReport::default());
         self.apply_jar_cookie(0);
-        self.headers.render();
+        self.headers.refresh();
         Ok(self)
     }
 
@@ -1653,9 +1621,7 @@ fn first_request_mode(
     });
     let value = origin_value(decision, origin);
     if !value.is_empty() {
-        headers
-            .fields
-            .push(Field::machine("Origin", &value, Class::ORIGIN, 0));
+        headers.push_machine("Origin", &value, Class::ORIGIN, 0);
     }
     Ok(Box::new(Extras {
         mode: Some(mode),
