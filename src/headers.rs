@@ -225,6 +225,14 @@ impl Field {
         core::str::from_utf8(name).unwrap_or_default()
     }
 
+    /// Whether the field is named `name` (any case).
+    pub(crate) fn is_named(&self, buf: &[u8], name: &str) -> bool {
+        let own = buf
+            .get(self.at..self.at + self.name_len)
+            .unwrap_or_default();
+        own.eq_ignore_ascii_case(name.as_bytes())
+    }
+
     /// The value.
     pub(crate) fn value<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
         let start = self.at + self.name_len + 2;
@@ -575,7 +583,7 @@ impl Headers {
     fn carries(&self, name: &str) -> bool {
         self.fields
             .iter()
-            .any(|g| !g.machine && g.sent() && g.name(&self.buf).eq_ignore_ascii_case(name))
+            .any(|g| !g.machine && g.sent() && g.is_named(&self.buf, name))
     }
 
     /// Removes for good every live field of `class` the machine wrote.

@@ -1303,7 +1303,7 @@ impl Follow {
         let mut sent = 0;
         let buf = &self.headers.buf;
         self.headers.fields.retain_mut(|f| {
-            if f.removed.is_some() || !f.name(buf).eq_ignore_ascii_case(name) {
+            if f.removed.is_some() || !f.is_named(buf, name) {
                 return true;
             }
             sent += usize::from(!f.withheld);
@@ -1404,11 +1404,12 @@ impl Follow {
         if !fresh || self.extras.as_ref().is_some_and(|x| x.jar.is_some()) {
             return Err(Error::InvalidState);
         }
-        if self.headers.fields.iter().any(|f| {
-            !f.machine
-                && f.removed.is_none()
-                && f.name(&self.headers.buf).eq_ignore_ascii_case("cookie")
-        }) {
+        if self
+            .headers
+            .fields
+            .iter()
+            .any(|f| !f.machine && f.removed.is_none() && f.is_named(&self.headers.buf, "cookie"))
+        {
             return Err(InvalidRequest::JarOwnsCookie.into());
         }
         let x = self.extras.get_or_insert_with(Box::default);

@@ -78,9 +78,13 @@ impl<'a> OutgoingRequest<'a> {
 
     /// The first value of the header `name` (case-insensitive), if it is sent.
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        self.headers()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        let buf = &self.headers.buf;
+        let field = self
+            .headers
+            .fields
+            .iter()
+            .find(|f| f.sent() && f.is_named(buf, name));
+        field.map(|f| f.value(buf))
     }
 
     /// The connection target: TLS or not, host, port.
