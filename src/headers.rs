@@ -921,6 +921,13 @@ mod tests {
         }
     }
 
+    /// The figure the `Follow` docs give per request header field.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_field_takes_48_bytes() {
+        assert_eq!(core::mem::size_of::<Field>(), 48);
+    }
+
     #[test]
     fn by_length_is_the_table() {
         let mut rows = 0;

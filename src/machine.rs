@@ -150,7 +150,7 @@ pub(crate) struct Notes {
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
 /// [`Policy::max_header_fields`] (256 by default: 4 KiB), and is parsed with a scratch
 /// array of 32 bytes per field (at most the limit, at most the head's lines) freed right
-/// after. Then the request headers (their `Name: value` lines in one buffer, and 56 bytes
+/// after. Then the request headers (their `Name: value` lines in one buffer, and 48 bytes
 /// per field; of a caller field removed on an earlier redirect only its name, kept while
 /// [`Redirect::removed_headers`] may report it, and once for a run of them) and one
 /// [`HistoryEntry`] (a status and a URL) per redirect followed, bounded by the policy's
