@@ -1082,6 +1082,87 @@ mod tests {
         }
     }
 
+    /// An edit is checked against what the rules read of the fields kept: the answer is
+    /// the whole set's, for every valid set of up to three fields (some removed or
+    /// withheld) and every edit of the names and values that matter.
+    #[test]
+    fn edits_are_checked_as_the_whole_set() {
+        const FIELDS: [(&str, &str); 7] = [
+            ("Host", "a"),
+            ("Content-Length", "5"),
+            ("content-length", "05, 5"),
+            ("Content-Length", "6"),
+            ("Transfer-Encoding", "chunked"),
+            ("X", "1"),
+            ("HOST", "b"),
+        ];
+        const EDITS: [(&str, &str); 9] = [
+            ("Host", "c"),
+            ("host", "a"),
+            ("Content-Length", "5"),
+            ("CONTENT-LENGTH", "005,5"),
+            ("Content-Length", "6"),
+            ("Content-Length", "x"),
+            ("Content-Length", "5, 6"),
+            ("Transfer-Encoding", "gzip"),
+            ("X", "2"),
+        ];
+        let mut checked = 0;
+        for a in 0..FIELDS.len() {
+            for b in 0..FIELDS.len() {
+                for c in 0..FIELDS.len() {
+                    // Field 1 removed, field 2 withheld: neither, one or both.
+                    for state in 0..4 {
+                        let mut h = Headers::default();
+                        for (k, &i) in [a, b, c].iter().enumerate() {
+                            let (name, value) = FIELDS[i];
+                            h.push(name, value.as_bytes(), classify(name, false), 0, false);
+                            let f = &mut h.fields[k];
+                            if k == 1 && state & 1 == 1 {
+                                f.removed = Some((RemovalReason::Caller, 0));
+                            }
+                            if k == 2 && state & 2 == 2 {
+                                f.withheld = true;
+                            }
+                        }
+                        h.refresh();
+                        let kept = |h: &Headers| -> Vec<(Class, Vec<u8>)> {
+                            h.fields
+                                .iter()
+                                .filter(|f| f.removed.is_none())
+                                .map(|f| (f.class, f.value(&h.buf).to_vec()))
+                                .collect()
+                        };
+                        let set = kept(&h);
+                        if check_field_set(set.iter().map(|(c, v)| (*c, &v[..]))).is_err() {
+                            continue;
+                        }
+                        for (name, value) in EDITS {
+                            for replaces in [false, true] {
+                                let mut whole: Vec<(Class, &[u8])> = h
+                                    .fields
+                                    .iter()
+                                    .filter(|f| f.removed.is_none())
+                                    .filter(|f| !(replaces && f.is_named(&h.buf, name)))
+                                    .map(|f| (f.class, f.value(&h.buf)))
+                                    .collect();
+                                whole.push((classify(name, false), value.as_bytes()));
+                                assert_eq!(
+                                    h.check_edit(name, value.as_bytes(), replaces),
+                                    check_field_set(whole),
+                                    "{:?} (state {state}), edit {name}: {value} (replaces {replaces})",
+                                    [FIELDS[a], FIELDS[b], FIELDS[c]]
+                                );
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked} edits checked");
+    }
+
     /// A header replaced on every redirect leaves one run behind, however long the chain.
     #[test]
     fn a_header_replaced_on_every_redirect_leaves_one_run() {
