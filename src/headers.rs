@@ -292,18 +292,20 @@ pub(crate) fn push_line(
 /// The room the first header line reserves (bytes): four browser-like headers fit.
 const FIRST_LINES: usize = 256;
 
-/// Caller fields removed on earlier redirects, as [`Headers::removed`] reports them: the
-/// same name, reason and order, `count` of them, removed on redirects `at`, `at + step`,
-/// ... A field removed for good on an earlier redirect can never come back (only the
-/// current redirect can be taken back), so only this is kept of it: a header edited on
-/// every hop adds one to `count`, not a field.
+/// Caller fields removed on earlier redirects, as [`Headers::removed`] reports them, in
+/// its order: rounds of the same names and reasons (`round`), the first removed on
+/// redirect `at`, the next on `at + step`, and so on; `rounds` of them complete (the first
+/// counts as complete while it grows), then `part` members of the next one. A field
+/// removed for good on an earlier redirect can never come back (only the current redirect
+/// can be taken back), so only this is kept of it: headers edited on every hop add to
+/// `rounds`, not fields.
 #[derive(Debug, Clone)]
 struct Gone {
-    name: Box<str>,
-    reason: RemovalReason,
+    round: Vec<(Box<str>, RemovalReason)>,
     at: u32,
     step: u32,
-    count: u32,
+    rounds: u32,
+    part: u32,
     /// The `seq` of the first and the last field it stands for; no field that
     /// `removed_headers` may list has one in between.
     first: u64,
@@ -311,18 +313,57 @@ struct Gone {
 }
 
 impl Gone {
-    /// Whether a field removed on redirect `at` extends the run.
-    fn extends(&mut self, at: u32) -> bool {
-        if self.count == 1 {
-            match at.checked_sub(self.at) {
-                Some(step) => self.step = step,
-                None => return false,
-            }
+    /// How many fields it stands for.
+    fn len(&self) -> u64 {
+        u64::from(self.rounds) * self.round.len() as u64 + u64::from(self.part)
+    }
+
+    /// Member `m`: its name, reason and redirect.
+    fn member(&self, m: u64) -> Option<(&str, RemovalReason, u32)> {
+        let width = self.round.len() as u64;
+        let (name, reason) = self.round.get(usize::try_from(m % width).ok()?)?;
+        let r = u32::try_from(m / width).ok()?;
+        let at = self.step.checked_mul(r)?.checked_add(self.at)?;
+        Some((name, *reason, at))
+    }
+
+    /// Takes the caller field `name` removed on redirect `at`, when it continues the run:
+    /// while the first round is open, any field removed on its redirect; then the next
+    /// member of the round, on its round's redirect.
+    fn extend(&mut self, name: &str, reason: RemovalReason, at: u32) -> bool {
+        let first_open = self.rounds == 1 && self.part == 0;
+        if first_open && at == self.at {
+            self.round.push((name.into(), reason));
+            return true;
         }
-        self.step
-            .checked_mul(self.count)
-            .and_then(|d| d.checked_add(self.at))
-            == Some(at)
+        let Some((own, own_reason)) = self.round.get(self.part as usize) else {
+            return false;
+        };
+        if **own != *name || *own_reason != reason {
+            return false;
+        }
+        let want = if first_open {
+            match at.checked_sub(self.at) {
+                Some(step) if step > 0 => {
+                    self.step = step;
+                    Some(at)
+                }
+                _ => None,
+            }
+        } else {
+            self.step
+                .checked_mul(self.rounds)
+                .and_then(|d| d.checked_add(self.at))
+        };
+        if want != Some(at) || self.rounds == u32::MAX {
+            return false;
+        }
+        self.part += 1;
+        if self.part as usize == self.round.len() {
+            self.rounds += 1;
+            self.part = 0;
+        }
+        true
     }
 }
 
@@ -713,9 +754,7 @@ fn bury(
     let i = gone.partition_point(|g| g.first < seq);
     if let Some(g) = i.checked_sub(1).and_then(|p| gone.get_mut(p)) {
         let adjacent = kept.is_none_or(|k| k < g.last);
-        if adjacent && g.reason == reason && *g.name == *name && g.count < u32::MAX && g.extends(at)
-        {
-            g.count += 1;
+        if adjacent && g.extend(name, reason, at) {
             g.last = seq;
             return;
         }
@@ -723,11 +762,11 @@ fn bury(
     gone.insert(
         i,
         Gone {
-            name: name.into(),
-            reason,
+            round: alloc::vec![(name.into(), reason)],
             at,
             step: 0,
-            count: 1,
+            rounds: 1,
+            part: 0,
             first: seq,
             last: seq,
         },
@@ -741,7 +780,7 @@ pub(crate) struct Removed<'a> {
     n: u32,
     /// The next run of `gone`, and the next member in it.
     gone: usize,
-    member: u32,
+    member: u64,
     /// The next field.
     field: usize,
 }
@@ -760,17 +799,18 @@ impl<'a> Iterator for Removed<'a> {
             let f = field.and_then(|i| h.fields.get(self.field + i));
             let g = h.gone.get(self.gone);
             if let Some(g) = g.filter(|g| f.is_none_or(|f| g.first < f.seq)) {
-                if self.member == 0 && h.carries(&g.name) {
-                    self.gone += 1;
-                    continue;
-                }
-                let at = g.at + g.step * self.member;
+                let member = g.member(self.member);
                 self.member += 1;
-                if self.member == g.count {
+                if self.member >= g.len() {
                     self.gone += 1;
                     self.member = 0;
                 }
-                return Some((&g.name, g.reason, at));
+                match member {
+                    Some((name, reason, at)) if !h.carries(name) => {
+                        return Some((name, reason, at));
+                    }
+                    _ => continue,
+                }
             }
             let f = f?;
             self.field += field.unwrap_or(0) + 1;
@@ -1108,14 +1148,13 @@ mod tests {
             ("X", "2"),
         ];
         let mut checked = 0;
-        for a in 0..FIELDS.len() {
-            for b in 0..FIELDS.len() {
-                for c in 0..FIELDS.len() {
+        for a in FIELDS {
+            for b in FIELDS {
+                for c in FIELDS {
                     // Field 1 removed, field 2 withheld: neither, one or both.
                     for state in 0..4 {
                         let mut h = Headers::default();
-                        for (k, &i) in [a, b, c].iter().enumerate() {
-                            let (name, value) = FIELDS[i];
+                        for (k, (name, value)) in [a, b, c].into_iter().enumerate() {
                             h.push(name, value.as_bytes(), classify(name, false), 0, false);
                             let f = &mut h.fields[k];
                             if k == 1 && state & 1 == 1 {
@@ -1151,7 +1190,7 @@ mod tests {
                                     h.check_edit(name, value.as_bytes(), replaces),
                                     check_field_set(whole),
                                     "{:?} (state {state}), edit {name}: {value} (replaces {replaces})",
-                                    [FIELDS[a], FIELDS[b], FIELDS[c]]
+                                    [a, b, c]
                                 );
                                 checked += 1;
                             }
@@ -1163,31 +1202,45 @@ mod tests {
         assert!(checked > 1000, "{checked} edits checked");
     }
 
-    /// A header replaced on every redirect leaves one run behind, however long the chain.
+    /// Headers replaced on every redirect leave one run behind, however long the chain,
+    /// and it reports each of them on each redirect, in order.
     #[test]
-    fn a_header_replaced_on_every_redirect_leaves_one_run() {
+    fn headers_replaced_on_every_redirect_leave_one_run() {
         let mut h = Headers::default();
         let cookie = classify("Cookie", false);
+        let auth = classify("Authorization", false);
         h.push("Accept", b"*/*", Class::NONE, 0, false);
         h.push("Cookie", b"n=0", cookie, 0, false);
+        h.push("Authorization", b"t0", auth, 0, false);
         for n in 1..=1000 {
             h.forget_removed();
-            let i = h
-                .fields
-                .iter()
-                .position(|f| f.class == cookie && f.removed.is_none());
-            h.fields[i.unwrap()].removed = Some((RemovalReason::Caller, n));
+            for f in &mut h.fields {
+                if f.class.has(Class::CREDENTIAL) && f.removed.is_none() {
+                    f.removed = Some((RemovalReason::Caller, n));
+                }
+            }
             h.push("Cookie", b"n=1", cookie, n, false);
+            h.push("Authorization", b"t1", auth, n, false);
             h.refresh();
         }
         assert_eq!(h.gone.len(), 1, "{:?}", h.gone);
-        assert_eq!(h.fields.len(), 3);
-        assert!(h.buf.len() <= 2 * (h.fields.iter().map(|f| f.end() - f.at).sum::<usize>()));
+        assert_eq!((h.gone[0].round.len(), h.gone[0].rounds), (2, 999));
+        assert_eq!(h.fields.len(), 5);
+        let kept: usize = h.fields.iter().map(|f| f.end() - f.at).sum();
+        assert!(h.buf.len() <= 2 * kept, "{} bytes for {kept}", h.buf.len());
         h.fields
-            .retain(|f| f.class != cookie || f.removed.is_some());
+            .retain(|f| !f.class.has(Class::CREDENTIAL) || f.removed.is_some());
         h.refresh();
-        let report: Vec<_> = h.removed(1000).map(|(_, _, at)| at).collect();
-        assert_eq!(report, (1..=1000).collect::<Vec<_>>());
+        let report: Vec<_> = h.removed(1000).collect();
+        let want: Vec<_> = (1..=1000)
+            .flat_map(|at| {
+                [
+                    ("Cookie", RemovalReason::Caller, at),
+                    ("Authorization", RemovalReason::Caller, at),
+                ]
+            })
+            .collect();
+        assert_eq!(report, want);
     }
 
     #[test]

@@ -151,8 +151,9 @@ pub(crate) struct Notes {
 /// [`Policy::max_header_fields`] (256 by default: 4 KiB), and is parsed with a scratch
 /// array of 32 bytes per field (at most the limit, at most the head's lines) freed right
 /// after. Then the request headers (their `Name: value` lines in one buffer, and 48 bytes
-/// per field; of a caller field removed on an earlier redirect only its name, kept while
-/// [`Redirect::removed_headers`] may report it, and once for a run of them) and one
+/// per field; of a caller field removed on an earlier redirect only its name and reason,
+/// for [`Redirect::removed_headers`], once for a run of redirects that each removed the
+/// same names) and one
 /// [`HistoryEntry`] (a status and a URL) per redirect followed, bounded by the policy's
 /// limit. Heads given to [`Follow::handle_head`] are copied into one buffer (names and
 /// values, at most [`Policy::max_head_size`]), which grows to the largest head and is
