@@ -8,12 +8,11 @@
 //! handed in ([`Urls`]), never kept here.
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
 
 use url::Url;
 
 use crate::error::{Error, InvalidRequest};
-use crate::headers::{Class, Field, Headers, RemovalReason, classify, validate_header};
+use crate::headers::{Class, Headers, RemovalReason, classify, validate_header};
 use crate::location::same_origin;
 use crate::method::Method;
 use crate::origin::{GivenOrigin, RedirectTaint, RequestOrigin, hop_taint};
@@ -143,28 +142,28 @@ impl ChainHeaders {
     /// them.
     #[inline(always)]
     pub(crate) fn on_first_request(
-        fields: Vec<Field>,
+        mut headers: Headers,
         referrer: GivenReferrer<'_>,
         origin: Option<GivenOrigin>,
         policy: &Policy,
         url: &Url,
     ) -> ChainHeaders {
-        let mut headers = Headers {
-            fields,
-            ..Headers::default()
-        };
         let rules = policy.rules();
         let referrer_policy = policy.referrer_policy();
         // The referrer: a caller-set `Referer` (sent as it is on this request), else the one
         // given with the request. Its decision is made against the URL as given (Fetch main
         // fetch: the referrer step first).
-        let header_referrer = headers.first_of(Class::REFERER).map(Field::url);
+        let header_referrer = headers
+            .first_of(Class::REFERER)
+            .map(|f| f.url(&headers.buf));
         // The request's origin (Fetch; the vectors' FORMAT.md), in order: the caller's
         // explicit one, the one a caller-set `Origin` names, the referrer's, the first
         // URL's (`None` here: read from the history when needed).
         let request_origin = if rules.origin_taint {
             origin
-                .or_else(|| GivenOrigin::parse(&headers.first_of(Class::ORIGIN)?.value))
+                .or_else(|| {
+                    GivenOrigin::parse(headers.first_of(Class::ORIGIN)?.value(&headers.buf))
+                })
                 .or_else(|| match (&header_referrer, &referrer) {
                     (Some(Some(u)), _) | (None, GivenReferrer::Url(u)) => {
                         Some(GivenOrigin::Tuple(u.clone()))
@@ -182,9 +181,7 @@ impl ChainHeaders {
             (None, GivenReferrer::Curl(raw)) => {
                 // curl's `--referer`: sent byte for byte on every request (with `;auto`,
                 // on the first one).
-                headers
-                    .fields
-                    .push(Field::machine("Referer", raw.as_bytes(), Class::REFERER, 0));
+                headers.push_machine("Referer", raw.as_bytes(), Class::REFERER, 0);
                 decision = Some(ReferrerDecision {
                     policy: referrer_policy,
                     sent: ReferrerSent::Url,
@@ -201,12 +198,12 @@ impl ChainHeaders {
                 });
                 match next {
                     Some(next) => {
-                        headers.fields.push(Field::machine(
+                        headers.push_machine(
                             "Referer",
                             next.as_str().as_bytes(),
                             Class::REFERER,
                             0,
-                        ));
+                        );
                         Referrer::Url {
                             url: next,
                             cut: sent == ReferrerSent::Origin,
@@ -243,6 +240,9 @@ impl ChainHeaders {
     #[inline(always)]
     pub(crate) fn on_redirect(&mut self, facts: &HopFacts<'_>) -> bool {
         let n = facts.urls.redirects();
+        // What was removed on an earlier redirect can never come back (only this redirect
+        // can be taken back): it goes, so nothing grows with the chain.
+        self.headers.forget_removed();
         self.before = Before {
             referrer: None,
             referrer_policy: self.referrer_policy,
@@ -260,16 +260,16 @@ impl ChainHeaders {
         }
         // No referrer in play and no `Referer` field (and no curl `;auto`): nothing to do.
         if !matches!(self.referrer, Referrer::Never)
-            || self.headers.referer
+            || self.headers.referer()
             || facts.policy.auto_referer()
         {
             changed |= self.recompute_referer(facts, n);
         }
         // Only a caller-set `Origin` is affected by the taint.
-        if self.headers.origin && facts.policy.rules().origin_taint {
+        if self.headers.origin() && facts.policy.rules().origin_taint {
             changed |= self.apply_origin_taint(facts, n);
         }
-        if self.headers.credentials {
+        if self.headers.credentials() {
             let rules = facts.policy.rules();
             let location = facts.location.filter(|_| rules.credentials_before_hsts);
             changed |= self.apply_credential_rule(facts.policy, facts.urls, n, location);
@@ -278,7 +278,7 @@ impl ChainHeaders {
             changed |= self.apply_extras(facts, n);
         }
         if changed {
-            self.headers.render();
+            self.headers.refresh();
         }
         changed
     }
@@ -293,14 +293,9 @@ impl ChainHeaders {
         let policy = facts.policy;
         let rule = policy.rules().referer;
         let auto = policy.auto_referer() && rule == RefererRule::Curl;
-        if matches!(self.referrer, Referrer::Never) && !self.headers.referer && !auto {
+        if matches!(self.referrer, Referrer::Never) && !self.headers.referer() && !auto {
             return false;
         }
-        // What the machine wrote and replaced on an earlier redirect can never come back
-        // (only this redirect can be taken back): drop it, so the list does not grow.
-        self.headers
-            .fields
-            .retain(|f| !(f.machine && f.removed.is_some_and(|(_, at)| at < n)));
         match rule {
             RefererRule::Curl => self.curl_referer(facts, n),
             RefererRule::Policy => self.policy_referer(facts, n),
@@ -327,12 +322,8 @@ impl ChainHeaders {
         };
         self.headers
             .remove_machine_class(Class::REFERER, RemovalReason::Recomputed, n);
-        self.headers.fields.push(Field::machine(
-            "Referer",
-            auto.as_str().as_bytes(),
-            Class::REFERER,
-            n,
-        ));
+        self.headers
+            .push_machine("Referer", auto.as_str().as_bytes(), Class::REFERER, n);
         self.decision = Some(ReferrerDecision {
             policy: self.referrer_policy,
             sent: ReferrerSent::Url,
@@ -346,11 +337,12 @@ impl ChainHeaders {
     fn policy_referer(&mut self, facts: &HopFacts<'_>, n: u32) -> bool {
         let mut changed = false;
         let mut taken = None;
+        let buf = &self.headers.buf;
         for f in &mut self.headers.fields {
             if f.class.has(Class::REFERER) && f.removed.is_none() {
                 // The first caller-set one counts, as on the first request.
                 if !f.machine && !f.withheld && taken.is_none() {
-                    taken = Some(match f.url() {
+                    taken = Some(match f.url(buf) {
                         Some(url) => Referrer::Url { url, cut: false },
                         None => Referrer::Omitted,
                     });
@@ -381,12 +373,8 @@ impl ChainHeaders {
         self.decision = Some(ReferrerDecision { policy, sent, why });
         let next = match next {
             Some(url) => {
-                self.headers.fields.push(Field::machine(
-                    "Referer",
-                    url.as_str().as_bytes(),
-                    Class::REFERER,
-                    n,
-                ));
+                self.headers
+                    .push_machine("Referer", url.as_str().as_bytes(), Class::REFERER, n);
                 Referrer::Url {
                     url,
                     cut: sent == ReferrerSent::Origin,
@@ -458,8 +446,7 @@ impl ChainHeaders {
             .any(|f| f.machine && f.class.has(Class::ORIGIN) && f.removed.is_none());
         if nulled && !has_null {
             self.headers
-                .fields
-                .push(Field::machine("Origin", b"null", Class::ORIGIN, n));
+                .push_machine("Origin", b"null", Class::ORIGIN, n);
         }
         nulled
     }
@@ -543,17 +530,19 @@ impl ChainHeaders {
         for f in &mut self.headers.fields {
             if matches!(f.removed, Some((r, at)) if at == n && r != RemovalReason::Caller) {
                 f.removed = None;
-                // A restored credential is live again: the rule must look at it.
-                self.headers.credentials |= f.live_bound();
             }
         }
+        // A restored credential is live again: the rule must look at it.
+        self.headers.refresh();
         // Under `EachRequest` the credentials are decided again for the request restored
         // (curl decides against its URL); under `UntilRefused` restoring what was removed
         // on this redirect is exact.
-        if policy.rules().credentials == CredentialScope::EachRequest && self.headers.credentials {
-            self.apply_credential_rule(policy, urls, n, None);
+        if policy.rules().credentials == CredentialScope::EachRequest
+            && self.headers.credentials()
+            && self.apply_credential_rule(policy, urls, n, None)
+        {
+            self.headers.refresh();
         }
-        self.headers.render();
     }
 
     /// Adds a header to the proposed request `n`, set for its origin; nothing changes if
@@ -607,16 +596,7 @@ impl ChainHeaders {
     /// Adds a header the caller gave (already validated), set for request `n`.
     fn push_header(&mut self, policy: &Policy, n: u32, name: &str, value: &[u8]) {
         let class = classify(name, policy.is_extra_credential(name));
-        self.headers.fields.push(Field {
-            class,
-            name: name.into(),
-            value: value.into(),
-            removed: None,
-            withheld: false,
-            set_for: n,
-            machine: false,
-        });
-        self.headers.render();
+        self.headers.push(name, value, class, n, false);
     }
 
     /// Removes every field named `name` from the proposed request `n` and the rest of the
@@ -632,8 +612,9 @@ impl ChainHeaders {
             self.replace_referrer(Referrer::Removed);
         }
         let mut sent = 0;
+        let buf = &self.headers.buf;
         self.headers.fields.retain_mut(|f| {
-            if f.removed.is_some() || !f.name.eq_ignore_ascii_case(name) {
+            if f.removed.is_some() || !f.is_named(buf, name) {
                 return true;
             }
             sent += usize::from(!f.withheld);
@@ -643,7 +624,7 @@ impl ChainHeaders {
             f.removed = Some((RemovalReason::Caller, n));
             true
         });
-        self.headers.render();
+        self.headers.refresh();
         sent
     }
 

@@ -1,15 +1,21 @@
 //! The one table of request header classes, and the request headers as the machine keeps
-//! them (fields, plus the header lines rendered once for writing heads).
+//! them: every field's `Name: value\r\n` line in one buffer, in order, so that writing a
+//! head copies the lines as they stand, and what the rules need to know about them.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::error::InvalidRequest;
+use crate::policy::Policy;
 use crate::syntax::{is_field_value, is_token};
+
+mod removed;
+
+pub(crate) use removed::Removed;
+use removed::{Gone, bury};
 
 /// What a request header is to the redirect rules: a set of classes, from [`HEADER_CLASSES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Class(u8);
+pub(crate) struct Class(u16);
 
 impl Class {
     /// None of the classes: the header goes to every request of the chain.
@@ -37,6 +43,15 @@ impl Class {
     /// The `Cookie` a cookie jar gives a request: written by the machine for each
     /// request, never forwarded.
     pub(crate) const COOKIE_JAR: Class = Class(128);
+    /// `Content-Length`: every one must state the same length, and none may come with
+    /// `Transfer-Encoding`.
+    pub(crate) const LENGTH: Class = Class(256);
+    /// `Transfer-Encoding`.
+    pub(crate) const CODING: Class = Class(512);
+    /// `Expect` (its `100-continue` changes what reuses a connection).
+    pub(crate) const EXPECT: Class = Class(1024);
+    /// `Connection` (its `close` option ends the connection).
+    pub(crate) const CONNECTION: Class = Class(2048);
     /// The classes the credential step decides on each redirect.
     pub(crate) const BOUND: Class = Class(4 | 16);
 
@@ -61,9 +76,15 @@ pub(crate) const HEADER_CLASSES: &[(&str, Class)] = &[
     ("content-encoding", Class::BODY),
     ("content-language", Class::BODY),
     ("content-location", Class::BODY),
-    ("content-length", Class::BODY.or(Class::FRAMING)),
-    ("transfer-encoding", Class::BODY.or(Class::FRAMING)),
-    ("expect", Class::BODY.or(Class::FRAMING)),
+    (
+        "content-length",
+        Class::BODY.or(Class::FRAMING).or(Class::LENGTH),
+    ),
+    (
+        "transfer-encoding",
+        Class::BODY.or(Class::FRAMING).or(Class::CODING),
+    ),
+    ("expect", Class::BODY.or(Class::FRAMING).or(Class::EXPECT)),
     ("authorization", Class::CREDENTIAL),
     ("cookie", Class::CREDENTIAL),
     ("cookie2", Class::CREDENTIAL),
@@ -77,14 +98,50 @@ pub(crate) const HEADER_CLASSES: &[(&str, Class)] = &[
     ("host", Class::HOST),
     ("referer", Class::REFERER),
     ("origin", Class::ORIGIN),
+    ("connection", Class::CONNECTION),
 ];
+
+/// [`HEADER_CLASSES`] by name length (index: the length), so that a name is compared with
+/// the few of its length only (most names, `Accept-Language` or `User-Agent`, with none).
+/// `by_length_is_the_table` checks it holds the table's rows exactly.
+const BY_LENGTH: [&[(&str, Class)]; 26] = {
+    const T: &[(&str, Class)] = HEADER_CLASSES;
+    [
+        &[],
+        &[],
+        &[],
+        &[],
+        &[T[14]],
+        &[],
+        &[T[6], T[8], T[16]],
+        &[T[9], T[15]],
+        &[],
+        &[],
+        &[T[17]],
+        &[],
+        &[T[0]],
+        &[T[7]],
+        &[T[4]],
+        &[],
+        &[T[1], T[2], T[3], T[10]],
+        &[T[5]],
+        &[T[12]],
+        &[T[11]],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[T[13]],
+    ]
+};
 
 /// The classes of the header `name` (case-insensitive); `extra_credential` says whether
 /// the policy names it a credential too.
 pub(crate) fn classify(name: &str, extra_credential: bool) -> Class {
-    let class = HEADER_CLASSES
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+    let class = BY_LENGTH
+        .get(name.len())
+        .and_then(|rows| rows.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
         .map_or(Class::NONE, |&(_, c)| c);
     if extra_credential {
         class.or(Class::CREDENTIAL)
@@ -128,11 +185,16 @@ pub enum RemovalReason {
     RequestMode,
 }
 
-/// One request header as the machine keeps it.
-#[derive(Debug, Clone)]
+/// One request header as the machine keeps it: where its line is in the buffer, and what
+/// it is to the rules.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Field {
-    pub(crate) name: Box<str>,
-    pub(crate) value: Box<[u8]>,
+    /// Where its line `Name: value\r\n` starts in the buffer.
+    at: usize,
+    name_len: usize,
+    value_len: usize,
+    /// Its place among every field the chain had (the order `removed_headers` keeps).
+    seq: u64,
     pub(crate) class: Class,
     /// `Some((reason, n))`: removed for good on redirect number `n` (1-based; 0 for the
     /// first request).
@@ -158,85 +220,340 @@ impl Field {
         self.class.has(Class::BOUND) && self.removed.is_none()
     }
 
+    /// The name, as the caller wrote it (`buf`: the buffer of the fields' lines).
+    pub(crate) fn name<'b>(&self, buf: &'b [u8]) -> &'b str {
+        let name = buf
+            .get(self.at..self.at + self.name_len)
+            .unwrap_or_default();
+        // A name is a token (checked when it was added): ASCII.
+        core::str::from_utf8(name).unwrap_or_default()
+    }
+
+    /// Whether the field is named `name` (any case).
+    pub(crate) fn is_named(&self, buf: &[u8], name: &str) -> bool {
+        let own = buf
+            .get(self.at..self.at + self.name_len)
+            .unwrap_or_default();
+        own.eq_ignore_ascii_case(name.as_bytes())
+    }
+
+    /// The value.
+    pub(crate) fn value<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
+        let start = self.at + self.name_len + 2;
+        buf.get(start..start + self.value_len).unwrap_or_default()
+    }
+
+    /// `Name: value\r\n`.
+    pub(crate) fn line<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
+        buf.get(self.at..self.end()).unwrap_or_default()
+    }
+
+    fn end(&self) -> usize {
+        self.at + self.name_len + self.value_len + 4
+    }
+
     /// The value as a URL, if it is one (a `Referer` or `Origin` the caller set).
-    pub(crate) fn url(&self) -> Option<url::Url> {
-        core::str::from_utf8(&self.value)
+    pub(crate) fn url(&self, buf: &[u8]) -> Option<url::Url> {
+        core::str::from_utf8(self.value(buf))
             .ok()
             .and_then(|v| url::Url::parse(v).ok())
     }
+}
 
-    /// A field the machine writes for request `set_for`.
-    pub(crate) fn machine(name: &str, value: &[u8], class: Class, set_for: u32) -> Field {
-        Field {
-            name: name.into(),
-            value: value.into(),
-            class,
-            removed: None,
-            withheld: false,
-            set_for,
-            machine: true,
+/// Appends `name: value` (already checked) to the lines `buf` and its field to `fields`.
+/// The first line reserves room for a few more, so that a request with a handful of
+/// headers allocates its lines once.
+pub(crate) fn push_line(
+    buf: &mut Vec<u8>,
+    fields: &mut Vec<Field>,
+    name: &str,
+    value: &[u8],
+    class: Class,
+    seq: u64,
+) {
+    let len = name.len() + value.len() + 4;
+    if buf.capacity() == 0 {
+        buf.reserve(len.max(FIRST_LINES));
+    }
+    let at = buf.len();
+    buf.extend_from_slice(name.as_bytes());
+    buf.extend_from_slice(b": ");
+    buf.extend_from_slice(value);
+    buf.extend_from_slice(b"\r\n");
+    fields.push(Field {
+        at,
+        name_len: name.len(),
+        value_len: value.len(),
+        seq,
+        class,
+        removed: None,
+        withheld: false,
+        set_for: 0,
+        machine: false,
+    });
+}
+
+/// The room the first header line reserves (bytes): four browser-like headers fit.
+const FIRST_LINES: usize = 256;
+
+/// The request headers: the fields, their lines, and what the rules read of them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Headers {
+    /// The line of every field in `fields`, in their order, and the lines of fields
+    /// dropped since the last compaction (at most as many bytes as the fields').
+    pub(crate) buf: Vec<u8>,
+    pub(crate) fields: Vec<Field>,
+    /// Caller fields removed on earlier redirects, by `seq`.
+    gone: Vec<Gone>,
+    /// What the rules read of the fields.
+    seen: Seen,
+}
+
+/// What the rules read of the fields, worked out in one pass ([`Headers::refresh`]) and
+/// kept up to date by each addition.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    /// The classes of the live (not removed) fields, and of the sent ones.
+    live: Class,
+    sent: Class,
+    /// `buf[run.0..run.1]` holds the lines of the sent fields, one after the other
+    /// (unless `scattered`): writing a head copies it in one piece.
+    run: (u32, u32),
+    scattered: bool,
+    /// The index in `fields` of a live `Content-Length` (`u32::MAX`: none).
+    length: u32,
+    /// A field is removed.
+    removed: bool,
+    /// A live caller-set `Origin`.
+    origin: bool,
+    /// A sent `Expect` asks for `100-continue`.
+    expect_continue: bool,
+    /// A sent `Connection` has the `close` option.
+    close: bool,
+}
+
+impl Default for Seen {
+    fn default() -> Seen {
+        Seen {
+            live: Class::NONE,
+            sent: Class::NONE,
+            run: (0, 0),
+            scattered: false,
+            length: u32::MAX,
+            removed: false,
+            origin: false,
+            expect_continue: false,
+            close: false,
         }
     }
 }
 
-/// The request headers: the fields and their rendering as header lines.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Headers {
-    pub(crate) fields: Vec<Field>,
-    /// `Name: value\r\n` for every sent field, in order; rendered again only when the set
-    /// of sent fields changes, so that writing a head is a few copies.
-    pub(crate) lines: Vec<u8>,
-    /// A sent field is `Host` (then the URL's authority is not written).
-    pub(crate) host: bool,
-    /// A field is a live credential or `Host`: the credential step has something to decide.
-    pub(crate) credentials: bool,
-    /// A sent `Expect` asks for `100-continue`.
-    pub(crate) expect_continue: bool,
-    /// A sent `Connection` has the `close` option.
-    pub(crate) close: bool,
-    /// A live (not removed) `Referer` field exists, the caller's or the machine's.
-    pub(crate) referer: bool,
-    /// A live caller-set `Origin` field exists.
-    pub(crate) origin: bool,
+impl Seen {
+    /// Adds field `i`, `f`, whose line is in `buf`.
+    #[inline(always)]
+    fn add(&mut self, f: &Field, i: usize, buf: &[u8]) {
+        if f.removed.is_some() {
+            self.removed = true;
+            return;
+        }
+        let class = f.class;
+        self.live = self.live.or(class);
+        self.origin |= class.has(Class::ORIGIN) && !f.machine;
+        if class.has(Class::LENGTH) && self.length == u32::MAX {
+            self.length = u32::try_from(i).unwrap_or(u32::MAX);
+        }
+        if f.withheld {
+            return;
+        }
+        self.sent = self.sent.or(class);
+        if class.has(Class::EXPECT.or(Class::CONNECTION)) {
+            self.expect_continue |=
+                class.has(Class::EXPECT) && has_token(f.value(buf), b"100-continue");
+            self.close |= class.has(Class::CONNECTION) && has_token(f.value(buf), b"close");
+        }
+        if self.scattered {
+            return;
+        }
+        match (u32::try_from(f.at), u32::try_from(f.end())) {
+            (Ok(at), Ok(end)) if self.run.0 == self.run.1 => self.run = (at, end),
+            (Ok(at), Ok(end)) if self.run.1 == at => self.run.1 = end,
+            _ => self.scattered = true,
+        }
+    }
 }
 
 impl Headers {
-    /// Renders the header lines again, reserving their exact length (the first rendering
-    /// allocates once; later ones reuse the capacity whenever the lines got no longer).
-    pub(crate) fn render(&mut self) {
-        let len: usize = self
-            .fields
+    /// The headers of a first request, from its lines and fields ([`push_line`]), under
+    /// `policy` (which may name more credentials). What the rules
+    /// read of them is worked out by the [`Headers::refresh`] that follows.
+    pub(crate) fn new(buf: Vec<u8>, mut fields: Vec<Field>, policy: &Policy) -> Headers {
+        if policy.has_extra_credentials() {
+            for f in &mut fields {
+                if policy.is_extra_credential(f.name(&buf)) {
+                    f.class = f.class.or(Class::CREDENTIAL);
+                }
+            }
+        }
+        Headers {
+            buf,
+            fields,
+            ..Headers::default()
+        }
+    }
+
+    /// Adds a field set for request `set_for` (the machine's when `machine`), after the
+    /// others: its line is appended, and what the rules read of the fields updated.
+    pub(crate) fn push(
+        &mut self,
+        name: &str,
+        value: &[u8],
+        class: Class,
+        set_for: u32,
+        machine: bool,
+    ) {
+        let seq = self.next_seq();
+        push_line(&mut self.buf, &mut self.fields, name, value, class, seq);
+        let i = self.fields.len() - 1;
+        if let Some(f) = self.fields.get_mut(i) {
+            f.set_for = set_for;
+            f.machine = machine;
+            self.seen.add(f, i, &self.buf);
+        }
+    }
+
+    /// The `seq` of the next field: after every field kept and every run of `gone`.
+    fn next_seq(&self) -> u64 {
+        let field = self.fields.last().map_or(0, |f| f.seq + 1);
+        field.max(self.gone.last().map_or(0, |g| g.last + 1))
+    }
+
+    /// Adds a field the machine writes for request `set_for`.
+    pub(crate) fn push_machine(&mut self, name: &str, value: &[u8], class: Class, set_for: u32) {
+        self.push(name, value, class, set_for, true);
+    }
+
+    /// Works out again what the rules read of the fields (after any change but an
+    /// addition), and drops the lines of dropped fields once they are as many bytes as the
+    /// fields' own.
+    pub(crate) fn refresh(&mut self) {
+        let mut kept = 0;
+        let mut seen = Seen::default();
+        for (i, f) in self.fields.iter().enumerate() {
+            kept += f.end() - f.at;
+            seen.add(f, i, &self.buf);
+        }
+        if self.buf.len() - kept > kept {
+            self.compact();
+            seen = Seen::default();
+            for (i, f) in self.fields.iter().enumerate() {
+                seen.add(f, i, &self.buf);
+            }
+        }
+        self.seen = seen;
+    }
+
+    /// A sent field is `Host` (then the URL's authority is not written).
+    pub(crate) fn host(&self) -> bool {
+        self.seen.sent.has(Class::HOST)
+    }
+
+    /// A field is a live credential or `Host`: the credential step has something to decide.
+    pub(crate) fn credentials(&self) -> bool {
+        self.seen.live.has(Class::BOUND)
+    }
+
+    /// A live (not removed) `Referer` field exists, the caller's or the machine's.
+    pub(crate) fn referer(&self) -> bool {
+        self.seen.live.has(Class::REFERER)
+    }
+
+    /// A live caller-set `Origin` field exists.
+    pub(crate) fn origin(&self) -> bool {
+        self.seen.origin
+    }
+
+    /// Moves the fields' lines to the front of the buffer, dropping the others.
+    fn compact(&mut self) {
+        let mut to = 0;
+        for f in &mut self.fields {
+            let (from, end) = (f.at, f.end());
+            self.buf.copy_within(from..end, to);
+            f.at = to;
+            to += end - from;
+        }
+        self.buf.truncate(to);
+    }
+
+    /// On a new redirect: what was removed on an earlier one can never come back (only
+    /// the current redirect can be taken back), so it goes. The machine's fields go
+    /// outright; of the caller's, only what [`Headers::removed`] reports stays (folded
+    /// into the runs of [`Gone`]), so that a header edited on every hop keeps nothing
+    /// per hop and costs no more per hop.
+    #[inline]
+    pub(crate) fn forget_removed(&mut self) {
+        if self.seen.removed {
+            self.forget();
+        }
+    }
+
+    fn forget(&mut self) {
+        let Headers {
+            buf, fields, gone, ..
+        } = self;
+        // The `seq` of the last caller field kept so far (fields are in `seq` order): a
+        // run of `gone` may not fold over it.
+        let mut kept: Option<u64> = None;
+        fields.retain(|f| {
+            let Some((reason, at)) = f.removed else {
+                if !f.machine {
+                    kept = Some(f.seq);
+                }
+                return true;
+            };
+            if !f.machine {
+                bury(gone, f.name(buf), reason, at, f.seq, kept);
+            }
+            false
+        });
+        self.refresh();
+    }
+
+    /// The lines of the sent fields, when they are one run of the buffer.
+    pub(crate) fn sent_lines(&self) -> Option<&[u8]> {
+        let Seen { run, scattered, .. } = self.seen;
+        if scattered {
+            return None;
+        }
+        self.buf.get(run.0 as usize..run.1 as usize)
+    }
+
+    /// The sent fields, in order: name and value.
+    pub(crate) fn sent(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let buf = &self.buf;
+        self.fields
             .iter()
             .filter(|f| f.sent())
-            .map(|f| f.name.len() + f.value.len() + 4)
-            .sum();
-        self.lines.clear();
-        self.lines.reserve_exact(len);
-        self.host = false;
-        self.credentials = false;
-        self.expect_continue = false;
-        self.close = false;
-        self.referer = false;
-        self.origin = false;
-        for f in &self.fields {
-            self.origin |= f.class.has(Class::ORIGIN) && !f.machine && f.removed.is_none();
-            self.credentials |= f.live_bound();
-            self.referer |= f.class.has(Class::REFERER) && f.removed.is_none();
-            if !f.sent() {
-                continue;
-            }
-            self.host |= f.class.has(Class::HOST);
-            // `Expect` is of the framing class: the class test skips the others cheaply.
-            self.expect_continue |= f.class.has(Class::FRAMING)
-                && f.name.eq_ignore_ascii_case("expect")
-                && has_token(&f.value, b"100-continue");
-            self.close |=
-                f.name.eq_ignore_ascii_case("connection") && has_token(&f.value, b"close");
-            self.lines.extend_from_slice(f.name.as_bytes());
-            self.lines.extend_from_slice(b": ");
-            self.lines.extend_from_slice(&f.value);
-            self.lines.extend_from_slice(b"\r\n");
+            .map(move |f| (f.name(buf), f.value(buf)))
+    }
+
+    /// Every caller field the request with `n` redirects behind it does not carry, in
+    /// order: its name, why and on which redirect it was removed (a withheld one: on
+    /// `n`). A name some sent caller field has is carried, so not reported.
+    pub(crate) fn removed(&self, n: u32) -> Removed<'_> {
+        Removed {
+            h: self,
+            n,
+            gone: 0,
+            member: 0,
+            field: 0,
         }
+    }
+
+    /// Whether a sent caller field is named `name` (any case).
+    fn carries(&self, name: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|g| !g.machine && g.sent() && g.is_named(&self.buf, name))
     }
 
     /// Removes for good every live field of `class` the machine wrote.
@@ -263,13 +580,13 @@ impl Headers {
             .iter()
             .position(|f| f.machine && f.class.has(class) && f.removed.is_none());
         if let Some(i) = live {
-            if !value.is_empty() && *self.fields[i].value == *value {
+            if !value.is_empty() && self.fields[i].value(&self.buf) == value {
                 return false;
             }
             self.fields[i].removed = Some((RemovalReason::Recomputed, n));
         }
         if !value.is_empty() {
-            self.fields.push(Field::machine(name, value, class, n));
+            self.push_machine(name, value, class, n);
         }
         live.is_some() || !value.is_empty()
     }
@@ -277,7 +594,7 @@ impl Headers {
     /// Whether the request announces `Expect: 100-continue`: a sent `Expect` field (any
     /// case) with the token `100-continue` (any case) in its list.
     pub(crate) fn expects_continue(&self) -> bool {
-        self.expect_continue
+        self.seen.expect_continue
     }
 
     /// Whether a sent `Referer` field is the machine's (`machine`) or the caller's.
@@ -294,24 +611,48 @@ impl Headers {
 
     /// Whether the request sends `Connection` with the `close` option (any case).
     pub(crate) fn announces_close(&self) -> bool {
-        self.close
+        self.seen.close
     }
 
     /// Checks the field set a caller's edit would make: every field not removed for good
     /// (sent, or withheld from this request only, which a later request may send again),
-    /// without those named `name` when the edit replaces them, plus `name: value`.
+    /// without those named `name` when the edit replaces them, plus `name: value`. The
+    /// fields kept are a valid set already, so only what the new one adds is checked, in
+    /// the order [`check_field_set`] finds it.
     pub(crate) fn check_edit(
         &self,
         name: &str,
         value: &[u8],
         replaces: bool,
     ) -> Result<(), InvalidRequest> {
-        let kept = self
-            .fields
-            .iter()
-            .filter(|f| f.removed.is_none() && !(replaces && f.name.eq_ignore_ascii_case(name)))
-            .map(|f| (&*f.name, &*f.value));
-        check_field_set(kept.chain([(name, value)]))
+        let class = classify(name, false);
+        if class.has(Class::LENGTH) {
+            let length = length_of(value)?;
+            let kept = self
+                .fields
+                .get(self.seen.length as usize)
+                .filter(|_| !replaces);
+            if let Some(f) = kept {
+                if length_of(f.value(&self.buf))? != length {
+                    return Err(InvalidRequest::ContentLength);
+                }
+            }
+        }
+        let live = self.seen.live;
+        if class.has(Class::HOST) && live.has(Class::HOST) && !replaces {
+            return Err(InvalidRequest::DuplicateHost);
+        }
+        let length = self.seen.length != u32::MAX && !(replaces && class.has(Class::LENGTH));
+        let coding = live.has(Class::CODING) && !(replaces && class.has(Class::CODING));
+        if (class.has(Class::LENGTH) && coding) || (class.has(Class::CODING) && length) {
+            return Err(InvalidRequest::ContentLengthWithTransferEncoding);
+        }
+        Ok(())
+    }
+
+    /// Checks the first request's fields as a set ([`check_field_set`]).
+    pub(crate) fn check_set(&self) -> Result<(), InvalidRequest> {
+        check_field_set(self.fields.iter().map(|f| (f.class, f.value(&self.buf))))
     }
 
     /// Removes for good every live field of `class`; whether any was removed.
@@ -347,32 +688,26 @@ pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), InvalidReq
     Ok(())
 }
 
-/// Checks a complete set of request fields for what would make the request ambiguous on
-/// the wire: two `Host` fields, `Content-Length` with `Transfer-Encoding`, or
-/// `Content-Length` fields that do not state one length (RFC 9110 §8.6, RFC 9112 §6.3).
+/// Checks a complete set of request fields (their classes and values) for what would make
+/// the request ambiguous on the wire: two `Host` fields, `Content-Length` with
+/// `Transfer-Encoding`, or `Content-Length` fields that do not state one length (RFC 9110
+/// §8.6, RFC 9112 §6.3).
 pub(crate) fn check_field_set<'a>(
-    fields: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    fields: impl IntoIterator<Item = (Class, &'a [u8])>,
 ) -> Result<(), InvalidRequest> {
     let (mut hosts, mut coding) = (0, false);
     // The one length every `Content-Length` value states, without leading zeros.
     let mut length: Option<&[u8]> = None;
-    for (name, value) in fields {
-        if name.eq_ignore_ascii_case("host") {
+    for (class, value) in fields {
+        if class.has(Class::HOST) {
             hosts += 1;
-        } else if name.eq_ignore_ascii_case("content-length") {
-            for item in value.split(|&b| b == b',') {
-                let digits = item.trim_ascii();
-                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-                    return Err(InvalidRequest::ContentLength);
-                }
-                let first_nonzero = digits.iter().position(|&b| b != b'0');
-                let digits = first_nonzero.map_or(&b"0"[..], |i| &digits[i..]);
-                match length {
-                    Some(l) if l != digits => return Err(InvalidRequest::ContentLength),
-                    _ => length = Some(digits),
-                }
+        } else if class.has(Class::LENGTH) {
+            let stated = length_of(value)?;
+            match length {
+                Some(l) if l != stated => return Err(InvalidRequest::ContentLength),
+                _ => length = Some(stated),
             }
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+        } else if class.has(Class::CODING) {
             coding = true;
         }
     }
@@ -385,19 +720,45 @@ pub(crate) fn check_field_set<'a>(
     Ok(())
 }
 
+/// The one length a `Content-Length` value states (a list of the same decimal length
+/// repeated), without leading zeros; [`InvalidRequest::ContentLength`] if it states none
+/// or several.
+fn length_of(value: &[u8]) -> Result<&[u8], InvalidRequest> {
+    let mut length: Option<&[u8]> = None;
+    for item in value.split(|&b| b == b',') {
+        let digits = item.trim_ascii();
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return Err(InvalidRequest::ContentLength);
+        }
+        let first_nonzero = digits.iter().position(|&b| b != b'0');
+        let digits = first_nonzero.map_or(&b"0"[..], |i| &digits[i..]);
+        match length {
+            Some(l) if l != digits => return Err(InvalidRequest::ContentLength),
+            _ => length = Some(digits),
+        }
+    }
+    length.ok_or(InvalidRequest::ContentLength)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::borrow::ToOwned;
+    use alloc::string::String;
 
     #[test]
     fn classification_table() {
         let body_framing = Class::BODY.or(Class::FRAMING);
+        let length = body_framing.or(Class::LENGTH);
+        let coding = body_framing.or(Class::CODING);
+        let expect = body_framing.or(Class::EXPECT);
         let proxy = Class::CREDENTIAL.or(Class::PROXY);
         let cases: &[(&str, bool, Class)] = &[
             ("Content-Type", false, Class::BODY),
-            ("content-length", false, body_framing),
-            ("Transfer-Encoding", false, body_framing),
-            ("EXPECT", false, body_framing),
+            ("content-length", false, length),
+            ("Transfer-Encoding", false, coding),
+            ("EXPECT", false, expect),
+            ("Connection", false, Class::CONNECTION),
             ("Authorization", false, Class::CREDENTIAL),
             ("cookie", false, Class::CREDENTIAL),
             ("Proxy-Authorization", false, proxy),
@@ -409,6 +770,10 @@ mod tests {
             ("referer", false, Class::REFERER),
             ("Origin", false, Class::ORIGIN),
             ("Accept", false, Class::NONE),
+            ("Accept-Language", false, Class::NONE),
+            ("Hosts", false, Class::NONE),
+            ("Cookie3", false, Class::NONE),
+            ("Proxy-Authentication-Infos", false, Class::NONE),
             ("Content-Disposition", false, Class::NONE),
             ("X-Api-Key", true, Class::CREDENTIAL),
             ("Content-Type", true, Class::BODY.or(Class::CREDENTIAL)),
@@ -435,6 +800,288 @@ mod tests {
                 "{name} twice"
             );
         }
+    }
+
+    /// The figure the `Follow` docs give per request header field.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_field_takes_48_bytes() {
+        assert_eq!(core::mem::size_of::<Field>(), 48);
+    }
+
+    #[test]
+    fn by_length_is_the_table() {
+        let mut rows = 0;
+        for (len, of_len) in BY_LENGTH.iter().enumerate() {
+            for row in *of_len {
+                assert_eq!(row.0.len(), len, "{} under length {len}", row.0);
+                assert!(HEADER_CLASSES.contains(row), "{} not in the table", row.0);
+                rows += 1;
+            }
+        }
+        assert_eq!(rows, HEADER_CLASSES.len(), "a row of the table is missing");
+        for &(name, class) in HEADER_CLASSES {
+            assert_eq!(classify(name, false), class, "{name}");
+        }
+    }
+
+    /// A field as the list kept it when nothing was ever forgotten: what `removed` must
+    /// report from.
+    #[derive(Debug, Clone)]
+    struct Kept {
+        seq: u64,
+        name: &'static str,
+        removed: Option<(RemovalReason, u32)>,
+        withheld: bool,
+        machine: bool,
+        host: bool,
+    }
+
+    /// `removed_headers` as it read the whole list: every caller field not sent, in order,
+    /// unless a sent caller field has its name.
+    fn report_of(all: &[Kept], n: u32) -> Vec<(String, RemovalReason, u32)> {
+        let sent = |k: &Kept| k.removed.is_none() && !k.withheld;
+        all.iter()
+            .filter(|k| !k.machine)
+            .filter_map(|k| {
+                let (reason, at) = match k.removed {
+                    Some(r) => r,
+                    None if k.withheld && k.host => (RemovalReason::OtherAuthority, n),
+                    None if k.withheld => (RemovalReason::CrossOrigin, n),
+                    None => return None,
+                };
+                let carried = all
+                    .iter()
+                    .any(|g| !g.machine && sent(g) && g.name.eq_ignore_ascii_case(k.name));
+                (!carried).then(|| (k.name.into(), reason, at))
+            })
+            .collect()
+    }
+
+    /// Random edits over many redirects, the list forgetting what was removed before each
+    /// one: it reports exactly what the whole list would, in the same order.
+    #[test]
+    fn forgetting_keeps_the_report() {
+        const NAMES: [&str; 5] = ["Cookie", "cookie", "X-A", "Host", "Authorization"];
+        const REASONS: [RemovalReason; 3] = [
+            RemovalReason::Caller,
+            RemovalReason::CrossOrigin,
+            RemovalReason::BodyDropped,
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut rand = |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        for round in 0..60 {
+            let mut h = Headers::default();
+            let mut all: Vec<Kept> = Vec::new();
+            let mut n = 0;
+            for _ in 0..300 {
+                match rand(8) {
+                    0 => {
+                        n += 1;
+                        h.forget_removed();
+                    }
+                    1 | 2 => {
+                        let name = NAMES[rand(NAMES.len())];
+                        let machine = rand(5) == 0;
+                        let class = classify(name, false);
+                        h.push(name, b"v", class, n, machine);
+                        let seq = h.fields.last().unwrap().seq;
+                        let host = class.has(Class::HOST);
+                        all.push(Kept {
+                            seq,
+                            name,
+                            removed: None,
+                            withheld: false,
+                            machine,
+                            host,
+                        });
+                    }
+                    3..=5 => {
+                        let live: Vec<usize> = (0..h.fields.len())
+                            .filter(|&i| h.fields[i].removed.is_none())
+                            .collect();
+                        if live.is_empty() {
+                            continue;
+                        }
+                        let i = live[rand(live.len())];
+                        let reason = REASONS[rand(REASONS.len())];
+                        let f = &mut h.fields[i];
+                        // The newest of that `seq`: a machine field forgotten from the end
+                        // of the list leaves its `seq` to the next field.
+                        let k = all.iter_mut().rev().find(|k| k.seq == f.seq).unwrap();
+                        match rand(3) {
+                            0 => {
+                                f.withheld = !f.withheld;
+                                k.withheld = f.withheld;
+                            }
+                            _ => {
+                                f.removed = Some((reason, n));
+                                k.removed = f.removed;
+                            }
+                        }
+                        h.refresh();
+                    }
+                    6 => {
+                        // A caller field added to this request and dropped again.
+                        let Some(i) = h.fields.iter().rposition(|f| {
+                            !f.machine && f.set_for == n && f.removed.is_none() && n > 0
+                        }) else {
+                            continue;
+                        };
+                        let seq = h.fields.remove(i).seq;
+                        let k = all.iter().rposition(|k| k.seq == seq).unwrap();
+                        all.remove(k);
+                        h.refresh();
+                    }
+                    _ => {}
+                }
+                let got: Vec<_> = h
+                    .removed(n)
+                    .map(|(name, reason, at)| (name.into(), reason, at))
+                    .collect();
+                assert_eq!(got, report_of(&all, n), "round {round}, redirect {n}");
+                let sent: Vec<_> = h.sent().map(|(n, v)| (n.to_owned(), v.to_vec())).collect();
+                let want: Vec<_> = all
+                    .iter()
+                    .filter(|k| k.removed.is_none() && !k.withheld)
+                    .map(|k| (k.name.to_owned(), b"v".to_vec()))
+                    .collect();
+                assert_eq!(sent, want, "round {round}, redirect {n}: sent");
+                let lines: Vec<u8> = want
+                    .iter()
+                    .flat_map(|(n, v)| [n.as_bytes(), b": ", v, b"\r\n"].concat())
+                    .collect();
+                if let Some(run) = h.sent_lines() {
+                    assert_eq!(run, &lines[..], "round {round}: the sent run");
+                }
+            }
+        }
+    }
+
+    /// An edit is checked against what the rules read of the fields kept: the answer is
+    /// the whole set's, for every valid set of up to three fields (some removed or
+    /// withheld) and every edit of the names and values that matter.
+    #[test]
+    fn edits_are_checked_as_the_whole_set() {
+        const FIELDS: [(&str, &str); 7] = [
+            ("Host", "a"),
+            ("Content-Length", "5"),
+            ("content-length", "05, 5"),
+            ("Content-Length", "6"),
+            ("Transfer-Encoding", "chunked"),
+            ("X", "1"),
+            ("HOST", "b"),
+        ];
+        const EDITS: [(&str, &str); 9] = [
+            ("Host", "c"),
+            ("host", "a"),
+            ("Content-Length", "5"),
+            ("CONTENT-LENGTH", "005,5"),
+            ("Content-Length", "6"),
+            ("Content-Length", "x"),
+            ("Content-Length", "5, 6"),
+            ("Transfer-Encoding", "gzip"),
+            ("X", "2"),
+        ];
+        let mut checked = 0;
+        for a in FIELDS {
+            for b in FIELDS {
+                for c in FIELDS {
+                    // Field 1 removed, field 2 withheld: neither, one or both.
+                    for state in 0..4 {
+                        let mut h = Headers::default();
+                        for (k, (name, value)) in [a, b, c].into_iter().enumerate() {
+                            h.push(name, value.as_bytes(), classify(name, false), 0, false);
+                            let f = &mut h.fields[k];
+                            if k == 1 && state & 1 == 1 {
+                                f.removed = Some((RemovalReason::Caller, 0));
+                            }
+                            if k == 2 && state & 2 == 2 {
+                                f.withheld = true;
+                            }
+                        }
+                        h.refresh();
+                        let kept = |h: &Headers| -> Vec<(Class, Vec<u8>)> {
+                            h.fields
+                                .iter()
+                                .filter(|f| f.removed.is_none())
+                                .map(|f| (f.class, f.value(&h.buf).to_vec()))
+                                .collect()
+                        };
+                        let set = kept(&h);
+                        if check_field_set(set.iter().map(|(c, v)| (*c, &v[..]))).is_err() {
+                            continue;
+                        }
+                        for (name, value) in EDITS {
+                            for replaces in [false, true] {
+                                let mut whole: Vec<(Class, &[u8])> = h
+                                    .fields
+                                    .iter()
+                                    .filter(|f| f.removed.is_none())
+                                    .filter(|f| !(replaces && f.is_named(&h.buf, name)))
+                                    .map(|f| (f.class, f.value(&h.buf)))
+                                    .collect();
+                                whole.push((classify(name, false), value.as_bytes()));
+                                assert_eq!(
+                                    h.check_edit(name, value.as_bytes(), replaces),
+                                    check_field_set(whole),
+                                    "{:?} (state {state}), edit {name}: {value} (replaces {replaces})",
+                                    [a, b, c]
+                                );
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked} edits checked");
+    }
+
+    /// Headers replaced on every redirect leave one run behind, however long the chain,
+    /// and it reports each of them on each redirect, in order.
+    #[test]
+    fn headers_replaced_on_every_redirect_leave_one_run() {
+        let mut h = Headers::default();
+        let cookie = classify("Cookie", false);
+        let auth = classify("Authorization", false);
+        h.push("Accept", b"*/*", Class::NONE, 0, false);
+        h.push("Cookie", b"n=0", cookie, 0, false);
+        h.push("Authorization", b"t0", auth, 0, false);
+        for n in 1..=1000 {
+            h.forget_removed();
+            for f in &mut h.fields {
+                if f.class.has(Class::CREDENTIAL) && f.removed.is_none() {
+                    f.removed = Some((RemovalReason::Caller, n));
+                }
+            }
+            h.push("Cookie", b"n=1", cookie, n, false);
+            h.push("Authorization", b"t1", auth, n, false);
+            h.refresh();
+        }
+        assert_eq!(h.gone.len(), 1, "{:?}", h.gone);
+        assert_eq!((h.gone[0].round.len(), h.gone[0].rounds), (2, 999));
+        assert_eq!(h.fields.len(), 5);
+        let kept: usize = h.fields.iter().map(|f| f.end() - f.at).sum();
+        assert!(h.buf.len() <= 2 * kept, "{} bytes for {kept}", h.buf.len());
+        h.fields
+            .retain(|f| !f.class.has(Class::CREDENTIAL) || f.removed.is_some());
+        h.refresh();
+        let report: Vec<_> = h.removed(1000).collect();
+        let want: Vec<_> = (1..=1000)
+            .flat_map(|at| {
+                [
+                    ("Cookie", RemovalReason::Caller, at),
+                    ("Authorization", RemovalReason::Caller, at),
+                ]
+            })
+            .collect();
+        assert_eq!(report, want);
     }
 
     #[test]
@@ -555,7 +1202,11 @@ mod tests {
         ];
         let mut failed = Vec::new();
         for &(fields, want) in cases {
-            let got = check_field_set(fields.iter().map(|&(n, v)| (n, v.as_bytes())));
+            let got = check_field_set(
+                fields
+                    .iter()
+                    .map(|&(n, v)| (classify(n, false), v.as_bytes())),
+            );
             if got != want {
                 failed.push(alloc::format!("{fields:?}: {got:?}, want {want:?}"));
             }

@@ -38,7 +38,6 @@
 //! ```
 
 use std::string::String;
-use std::vec::Vec;
 
 use arrayvec::ArrayString;
 
@@ -204,13 +203,9 @@ impl<B> TryFrom<&http::Request<B>> for Request {
         let mut request = Request::new(method, url)?.body(Body::None);
         // `HeaderName` is a token and `HeaderValue` holds no control byte but HTAB: what
         // `Request::push_header` checks. No check again.
-        let fields = req.headers();
-        request.headers = Vec::with_capacity(fields.len());
-        request.headers.extend(
-            fields
-                .iter()
-                .map(|(name, value)| (name.as_str().into(), value.as_bytes().into())),
-        );
+        for (name, value) in req.headers() {
+            request.push_checked_header(name.as_str(), value.as_bytes());
+        }
         Ok(request)
     }
 }

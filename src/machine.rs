@@ -34,7 +34,7 @@ use crate::error::{Error, InvalidRequest, Malformed};
 use crate::head::{
     Check, Head, INTERIM_FRAME, LocationField, Parsed, RequestFacts, Scanner, field_size,
 };
-use crate::headers::{Field, check_field_set, classify};
+use crate::headers::Headers;
 use crate::hsts::{HstsHosts, HstsUpgrade};
 use crate::method::Method;
 use crate::origin::{OriginDecision, RedirectTaint};
@@ -120,13 +120,16 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 1000 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 1040 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
 /// [`Policy::max_header_fields`] (256 by default: 4 KiB), and is parsed with a scratch
 /// array of 32 bytes per field (at most the limit, at most the head's lines) freed right
-/// after. Then the request headers twice (as fields and as rendered lines) and one
+/// after. Then the request headers (their `Name: value` lines in one buffer, and 48 bytes
+/// per field; of a caller field removed on an earlier redirect only its name and reason,
+/// for [`Redirect::removed_headers`], once for a run of redirects that each removed the
+/// same names) and one
 /// [`HistoryEntry`] (a status and a URL) per redirect followed, bounded by the policy's
 /// limit. Heads given to [`Follow::handle_head`] are copied into one buffer (names and
 /// values, at most [`Policy::max_head_size`]), which grows to the largest head and is
@@ -189,7 +192,8 @@ impl Follow {
         let Request {
             method,
             mut url,
-            headers,
+            lines,
+            fields,
             body,
             referrer,
             space,
@@ -204,7 +208,8 @@ impl Follow {
         if method == Method::Connect {
             return Err(InvalidRequest::Connect.into());
         }
-        check_field_set(headers.iter().map(|(name, value)| (&**name, &**value)))?;
+        let headers = Headers::new(lines, fields, &policy);
+        headers.check_set()?;
         if let Some(port) = policy.port_blocked(&url) {
             return Err(InvalidRequest::BlockedPort { port }.into());
         }
@@ -217,30 +222,18 @@ impl Follow {
             return Err(private_target(&url, None, own_space, space, None));
         }
         let given_referrer = ChainHeaders::given_referrer(referrer.as_deref(), &policy)?;
-        let fields = headers
-            .into_iter()
-            .map(|(name, value)| Field {
-                class: classify(&name, policy.is_extra_credential(&name)),
-                name,
-                value,
-                removed: None,
-                withheld: false,
-                set_for: 0,
-                machine: false,
-            })
-            .collect::<Vec<_>>();
         // The referrer's decision is made against the URL as given, before any HSTS
         // upgrade (Fetch main fetch: the referrer step first).
         let origin = origin.map(|origin| *origin);
         let mut chain =
-            ChainHeaders::on_first_request(fields, given_referrer, origin, &policy, &url);
+            ChainHeaders::on_first_request(headers, given_referrer, origin, &policy, &url);
         // HSTS: a first request to `http://` on a known host goes to `https://` too (the
         // headers the caller set for it go along: they are the caller's for this request).
         let upgraded = plan::upgrade_first(&policy, &mut url);
         if let Some(mode) = mode {
             chain.on_first_mode(mode, &policy, &url, method)?;
         }
-        chain.headers.render();
+        chain.headers.refresh();
         let history = Vec::with_capacity(policy.max_redirects().min(HISTORY_RESERVED) as usize);
         let head = Head::with_field_capacity(policy.max_header_fields());
         Ok(Follow {
@@ -764,8 +757,8 @@ impl Follow {
         self.method
     }
 
-    pub(crate) fn fields(&self) -> &[Field] {
-        &self.chain.headers.fields
+    pub(crate) fn headers(&self) -> &Headers {
+        &self.chain.headers
     }
 
     /// The chain's URLs: the history and the current URL.

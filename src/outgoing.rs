@@ -73,18 +73,18 @@ impl<'a> OutgoingRequest<'a> {
     /// `Host` is not among them unless the caller set it: [`OutgoingRequest::write_head`]
     /// writes it from the URL.
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
-        self.headers
-            .fields
-            .iter()
-            .filter(|f| f.sent())
-            .map(|f| (&*f.name, &*f.value))
+        self.headers.sent()
     }
 
     /// The first value of the header `name` (case-insensitive), if it is sent.
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        self.headers()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        let buf = &self.headers.buf;
+        let field = self
+            .headers
+            .fields
+            .iter()
+            .find(|f| f.sent() && f.is_named(buf, name));
+        field.map(|f| f.value(buf))
     }
 
     /// The connection target: TLS or not, host, port.
@@ -154,12 +154,20 @@ impl<'a> OutgoingRequest<'a> {
         w.put(b" ");
         w.put(self.path_and_query().as_bytes());
         w.put(b" HTTP/1.1\r\n");
-        if !self.headers.host {
+        if !self.headers.host() {
             w.put(b"Host: ");
             w.put(self.authority().as_bytes());
             w.put(b"\r\n");
         }
-        w.put(&self.headers.lines);
+        match self.headers.sent_lines() {
+            Some(lines) => w.put(lines),
+            None => {
+                let buf = &self.headers.buf;
+                for f in self.headers.fields.iter().filter(|f| f.sent()) {
+                    w.put(f.line(buf));
+                }
+            }
+        }
         w.put(b"\r\n");
     }
 

@@ -526,6 +526,11 @@ impl Policy {
             && to.port().is_none()
     }
 
+    /// Whether the policy names any credential header of its own.
+    pub(crate) fn has_extra_credentials(&self) -> bool {
+        !self.extra_credentials.is_empty()
+    }
+
     pub(crate) fn is_extra_credential(&self, name: &str) -> bool {
         self.extra_credentials
             .iter()

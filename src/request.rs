@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use url::Url;
 
 use crate::error::InvalidRequest;
-use crate::headers::validate_header;
+use crate::headers::{Field, classify, push_line, validate_header};
 use crate::method::Method;
 pub(crate) use crate::origin::GivenOrigin;
 use crate::origin::RequestMode;
@@ -39,7 +39,11 @@ pub enum Body {
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) url: Url,
-    pub(crate) headers: Vec<(Box<str>, Box<[u8]>)>,
+    /// The headers' `Name: value\r\n` lines, one after the other: the machine writes them
+    /// as they are.
+    pub(crate) lines: Vec<u8>,
+    /// Each header: where its line is, and its classes.
+    pub(crate) fields: Vec<Field>,
     pub(crate) body: Body,
     /// As the caller wrote it (checked to parse as a URL): curl sends it byte for byte.
     pub(crate) referrer: Option<Box<str>>,
@@ -71,7 +75,8 @@ impl Request {
         Request {
             method,
             url,
-            headers: Vec::new(),
+            lines: Vec::new(),
+            fields: Vec::new(),
             body: Body::None,
             referrer: None,
             space: None,
@@ -256,8 +261,19 @@ impl Request {
     /// Adds a header in place (see [`Request::header`]).
     pub fn push_header(&mut self, name: &str, value: &[u8]) -> Result<(), crate::Error> {
         validate_header(name, value)?;
-        self.headers.push((name.into(), value.into()));
+        let seq = self.fields.len() as u64;
+        let class = classify(name, false);
+        push_line(&mut self.lines, &mut self.fields, name, value, class, seq);
         Ok(())
+    }
+
+    /// Adds a header the `http` crate already checked: a `HeaderName` is a token and a
+    /// `HeaderValue` holds no control byte but HTAB, what [`Request::push_header`] checks.
+    #[cfg(feature = "http")]
+    pub(crate) fn push_checked_header(&mut self, name: &str, value: &[u8]) {
+        let seq = self.fields.len() as u64;
+        let class = classify(name, false);
+        push_line(&mut self.lines, &mut self.fields, name, value, class, seq);
     }
 
     /// Sets the body disposition (default [`Body::None`]).
@@ -299,7 +315,10 @@ impl Request {
 
     /// The headers, in order.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.headers.iter().map(|(n, v)| (&**n, &**v))
+        let lines = &self.lines;
+        self.fields
+            .iter()
+            .map(move |f| (f.name(lines), f.value(lines)))
     }
 
     /// The body disposition.

@@ -7,7 +7,7 @@ use crate::address::AddressSpace;
 use crate::cookie::CookieReport;
 use crate::drain::Framing;
 use crate::error::{Error, InvalidRequest};
-use crate::headers::{Class, RemovalReason};
+use crate::headers::RemovalReason;
 use crate::hsts::HstsUpgrade;
 use crate::location::same_origin;
 use crate::machine::{Follow, State};
@@ -186,31 +186,15 @@ impl<'a> Redirect<'a> {
     /// in place of the caller's (`Referer`, `Origin: null`) is reported with its reason.
     pub fn removed_headers(&self) -> impl Iterator<Item = RemovedHeader<'_>> + '_ {
         let n = self.m.redirects();
-        let fields = self.m.fields();
-        fields.iter().filter_map(move |f| {
-            let (reason, at) = match f.removed {
-                // What the machine wrote and later replaced is not the caller's business.
-                _ if f.machine => return None,
-                Some(removed) => removed,
-                None if f.withheld && f.class.has(Class::HOST) => {
-                    (RemovalReason::OtherAuthority, n)
-                }
-                None if f.withheld => (RemovalReason::CrossOrigin, n),
-                None => return None,
-            };
-            let carried = fields
-                .iter()
-                .any(|g| !g.machine && g.sent() && g.name.eq_ignore_ascii_case(&f.name));
-            if carried {
-                return None;
-            }
-            Some(RemovedHeader {
-                name: &f.name,
+        self.m
+            .headers()
+            .removed(n)
+            .map(move |(name, reason, at)| RemovedHeader {
+                name,
                 reason,
                 redirect: at,
                 earlier: at != n,
             })
-        })
     }
 
     /// How the next request's `Referer` was decided: the referrer policy in force (a

@@ -10,7 +10,7 @@ use url::Url;
 use super::{ChainHeaders, HopFacts, Urls};
 use crate::cookie::{CookieJar, CookieReport};
 use crate::error::{Error, InvalidRequest};
-use crate::headers::{Class, Field, RemovalReason};
+use crate::headers::{Class, RemovalReason};
 use crate::method::Method;
 use crate::origin::{
     OriginDecision, OriginFacts, OriginSent, RedirectTaint, RequestMode, RequestOrigin,
@@ -95,9 +95,7 @@ impl ChainHeaders {
         });
         let value = origin_value(decision, origin);
         if !value.is_empty() {
-            headers
-                .fields
-                .push(Field::machine("Origin", &value, Class::ORIGIN, 0));
+            headers.push_machine("Origin", &value, Class::ORIGIN, 0);
         }
         self.extras = Some(Box::new(Extras {
             mode: Some(mode),
@@ -176,7 +174,7 @@ impl ChainHeaders {
             .headers
             .fields
             .iter()
-            .any(|f| !f.machine && f.removed.is_none() && f.name.eq_ignore_ascii_case("cookie"))
+            .any(|f| !f.machine && f.removed.is_none() && f.is_named(&self.headers.buf, "cookie"))
         {
             return Err(InvalidRequest::JarOwnsCookie.into());
         }
@@ -184,7 +182,7 @@ impl ChainHeaders {
         x.jar = Some(JarSlot(jar));
         x.cookies = Some(CookieReport::default());
         self.apply_jar_cookie(url, n);
-        self.headers.render();
+        self.headers.refresh();
         Ok(())
     }
 

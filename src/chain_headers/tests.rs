@@ -4,7 +4,6 @@
 use alloc::vec::Vec;
 
 use super::*;
-use crate::headers::classify;
 
 /// A chain of URLs driving a [`ChainHeaders`].
 struct Walk {
@@ -21,21 +20,14 @@ fn u(s: &str) -> Url {
 impl Walk {
     fn start(policy: Policy, url: &str, fields: &[(&str, &str)], referrer: Option<&str>) -> Walk {
         let url = u(url);
-        let fields = fields
-            .iter()
-            .map(|(name, value)| Field {
-                class: classify(name, policy.is_extra_credential(name)),
-                name: (*name).into(),
-                value: value.as_bytes().into(),
-                removed: None,
-                withheld: false,
-                set_for: 0,
-                machine: false,
-            })
-            .collect();
+        let mut request = crate::Request::get(url.as_str()).unwrap();
+        for (name, value) in fields {
+            request.push_header(name, value.as_bytes()).unwrap();
+        }
+        let fields = Headers::new(request.lines, request.fields, &policy);
         let referrer = ChainHeaders::given_referrer(referrer, &policy).unwrap();
         let mut headers = ChainHeaders::on_first_request(fields, referrer, None, &policy, &url);
-        headers.headers.render();
+        headers.headers.refresh();
         Walk {
             policy,
             history: Vec::new(),
@@ -80,17 +72,24 @@ impl Walk {
 
     /// The value of the sent field `name`, as rendered for the current request.
     fn sent(&self, name: &str) -> Option<&str> {
-        let f = self
+        let (_, value) = self
             .headers
             .headers
-            .fields
-            .iter()
-            .find(|f| f.sent() && f.name.eq_ignore_ascii_case(name))?;
-        core::str::from_utf8(&f.value).ok()
+            .sent()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        core::str::from_utf8(value).ok()
     }
 
-    fn lines(&self) -> &str {
-        core::str::from_utf8(&self.headers.headers.lines).unwrap()
+    /// The sent fields as the request's head writes them.
+    fn lines(&self) -> alloc::string::String {
+        let mut lines = alloc::string::String::new();
+        for (name, value) in self.headers.headers.sent() {
+            lines.push_str(name);
+            lines.push_str(": ");
+            lines.push_str(core::str::from_utf8(value).unwrap());
+            lines.push_str("\r\n");
+        }
+        lines
     }
 }
 
