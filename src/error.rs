@@ -13,7 +13,8 @@ use core::fmt;
 ///   [`Follow::history`](crate::Follow::history), both still readable after the error.
 /// - [`Fault::Caller`]: the request, the policy, the order of calls or the buffers the
 ///   caller passed ([`Error::InvalidRequest`], [`Error::InvalidPolicy`],
-///   [`Error::InvalidState`], [`Error::BufferShrunk`]), or the caller's own decision
+///   [`Error::InvalidState`], [`Error::RedirectNotFollowed`], [`Error::BufferShrunk`]), or
+///   the caller's own decision
 ///   ([`Error::Refused`]). They never come from network input.
 ///
 /// Every variant has a stable snake-case name, [`Error::code`], used by the conformance
@@ -126,6 +127,16 @@ pub enum Error {
     /// with a final response or an error, or one response was fed both ways (caller
     /// error).
     InvalidState,
+    /// Bytes (or a head) of a response were fed while a redirect was proposed and not yet
+    /// followed: take it with [`Redirect::follow`](crate::Redirect::follow) (or end the
+    /// chain with [`Redirect::stop`](crate::Redirect::stop) or
+    /// [`Redirect::refuse`](crate::Redirect::refuse)) first. The machine cannot tell the
+    /// next response from the 3xx's own bytes fed again (a server may well send the same
+    /// bytes twice), so it reads neither. Nothing changed: the redirect is still proposed.
+    RedirectNotFollowed {
+        /// The status of the proposed redirect.
+        status: u16,
+    },
     /// The buffer passed to [`Follow::handle_response`](crate::Follow::handle_response) is
     /// shorter than one passed before for the same response; the contract is that it only
     /// grows (caller error).
@@ -214,6 +225,7 @@ impl Error {
             | Error::InvalidRequest(_)
             | Error::InvalidPolicy(_)
             | Error::InvalidState
+            | Error::RedirectNotFollowed { .. }
             | Error::BufferShrunk { .. } => Fault::Caller,
         }
     }
@@ -238,6 +250,7 @@ impl Error {
             Error::InvalidRequest(_) => "invalid_request",
             Error::InvalidPolicy(_) => "invalid_policy",
             Error::InvalidState => "invalid_state",
+            Error::RedirectNotFollowed { .. } => "redirect_not_followed",
             Error::BufferShrunk { .. } => "buffer_shrunk",
         }
     }
@@ -450,6 +463,10 @@ impl fmt::Display for Error {
             Error::InvalidRequest(r) => write!(f, "invalid request: {r}"),
             Error::InvalidPolicy(what) => write!(f, "invalid policy: {what}"),
             Error::InvalidState => f.write_str("the redirect chain has already ended"),
+            Error::RedirectNotFollowed { status } => write!(
+                f,
+                "a response was fed while the {status} redirect was proposed: follow it first"
+            ),
             Error::BufferShrunk { previous, now } => write!(
                 f,
                 "response buffer shrank from {previous} to {now} bytes (it must only grow)"

@@ -86,7 +86,8 @@
 //! | reading, nothing fed yet | [`Follow::handle_head`] | as `handle_response` with a complete head; an interim `1xx`: [`Event::NeedData`] | as `handle_response` |
 //! | reading, bytes fed | `handle_head` | [`Error::InvalidState`] | unchanged |
 //! | proposed | `handle_response` with no bytes | [`Event::NeedData`] | proposed |
-//! | proposed | `handle_response` with bytes of the next response, or `handle_head` | as in reading | as in reading |
+//! | proposed | `handle_response` with bytes, or `handle_head` | [`Error::RedirectNotFollowed`] | proposed |
+//! | proposed | [`Redirect::follow`] | the next request ([`OutgoingRequest`]) | reading (the next response) |
 //! | proposed | [`Redirect::stop`] | [`Final`] (the 3xx) | finished |
 //! | proposed | [`Redirect::refuse`] | [`Error::Refused`] | failed |
 //! | finished, failed | `handle_response`, `handle_head` | [`Error::InvalidState`] | unchanged |
@@ -215,14 +216,17 @@
 //! # Deciding each redirect
 //!
 //! Every redirect is proposed as an [`Event::Redirect`] that already carries the policy's
-//! answer, so a caller that does not care writes no extra code: drop the handle and send
-//! [`Follow::request`]. Before the first byte of the next response is fed, the handle lets
-//! the caller instead:
+//! answer, so a caller that does not care writes one call: [`Redirect::follow`], which
+//! gives the request to send. Before that, the handle lets the caller:
 //! - edit the next request: [`Redirect::set_header`], [`Redirect::append_header`],
 //!   [`Redirect::remove_header`] (for example the `Cookie` its jar holds for the new URL; a
 //!   credential goes to another origin only when the caller names it like this);
 //! - stop and treat the 3xx as final: [`Redirect::stop`];
 //! - fail with its own reason: [`Redirect::refuse`].
+//!
+//! No response is read while a redirect is proposed ([`Error::RedirectNotFollowed`]), so
+//! the 3xx's own bytes fed again by mistake are never taken for the next response, while a
+//! server that answers with the same bytes twice is followed twice.
 //!
 //! The handle shows the status and headers ([`Redirect::response`]), the current and next
 //! URL ([`Redirect::from_url`], [`Redirect::request`]), the redirect's number

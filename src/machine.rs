@@ -14,7 +14,8 @@
 //! | `Reading`, nothing fed | `handle_head`, otherwise | as `handle_response` with that head | as `handle_response` |
 //! | `Reading`, bytes fed | `handle_head` | `Err(InvalidState)` | unchanged |
 //! | `Proposed` | `handle_response` with no bytes | `NeedData` | `Proposed` |
-//! | `Proposed` | `handle_response` with bytes, or `handle_head` | as `Reading`, for the next response | as `Reading` |
+//! | `Proposed` | `handle_response` with bytes, or `handle_head` | `Err(RedirectNotFollowed)` | `Proposed` |
+//! | `Proposed` | `Redirect::follow` | the next request | `Reading` (the next response) |
 //! | `Proposed` | `Redirect::stop` | `Final` (the 3xx) | `Finished` |
 //! | `Proposed` | `Redirect::refuse` | `Err(Refused)` | `Failed` (head kept) |
 //! | `Finished`, `Failed` | `handle_response`, `handle_head` | `Err(InvalidState)` | unchanged |
@@ -110,10 +111,13 @@ pub(crate) struct Notes {
 ///    too, if it hands them out) to [`Follow::handle_head`]; one response goes one way.
 /// 3. On [`Event::NeedData`], read more and go to 2. On [`Event::Redirect`], decide with the
 ///    [`Redirect`] handle if you want to (edit the next request, stop, refuse), drain the
-///    redirect's body (see [`Response::body_length`]), send [`Follow::request`] (on the same
+///    redirect's body (see [`Response::body_length`]), take the redirect with
+///    [`Redirect::follow`], which gives the request to send, send it (on the same
 ///    connection only if [`Redirect::can_reuse_connection`] and you did what its docs say you
 ///    MUST have done; otherwise on a new one) and go to 2 with a **new, empty** buffer for
-///    the new response. On [`Event::Final`], the chain is over.
+///    the new response. Until the redirect is followed, no response is read
+///    ([`Error::RedirectNotFollowed`]): the 3xx's own bytes fed again are never taken for
+///    the next response. On [`Event::Final`], the chain is over.
 /// 4. An `Err` from `handle_response` whose [`Error::fault`] is the peer's ends the chain;
 ///    any further `handle_response` is [`Error::InvalidState`]. [`Follow::url`] and
 ///    [`Follow::history`] still tell where it ended.
@@ -292,10 +296,12 @@ impl Follow {
         matches!(self.state, State::Finished | State::Failed { .. })
     }
 
-    /// The head of the last complete response, read again from `buf`, which MUST be the
-    /// buffer passed to the [`Follow::handle_response`] call that completed it. `None`
-    /// before any head completed, once bytes of a newer response were fed, or if `buf` is
-    /// shorter than that head.
+    /// The head of the last complete response, read again from `buf`: the very buffer
+    /// passed to the [`Follow::handle_response`] call that completed it (the same address,
+    /// with at least the head's bytes). `None` before any head completed, once a redirect
+    /// was followed, or for any other buffer: a copy, or a buffer that moved (a `Vec`
+    /// that grew), is not read, as its bytes need not be the head's. A head given to
+    /// [`Follow::handle_head`] lives in the machine: `buf` is ignored (pass `&[]`).
     ///
     /// This is how a caller gets the 3xx after [`Error::BodyNotReplayable`] (to hand it to
     /// its user as the final response), or after any other error about a complete
@@ -317,13 +323,15 @@ impl Follow {
             State::Reading(_) | State::Failed { with_head: false } => false,
             State::Proposed(_) | State::Finished | State::Failed { with_head: true } => true,
         };
-        (complete && buf.len() >= self.head.len).then(|| self.response(buf))
+        let same_buffer = self.head.at == 0
+            || (buf.as_ptr() as usize == self.head.at && buf.len() >= self.head.len);
+        (complete && same_buffer).then(|| self.response(buf))
     }
 
     /// The redirect just proposed, again: a [`Redirect`] handle as
-    /// [`Follow::handle_response`] gave it, as long as no byte of the next response has
-    /// been fed (an empty feed does not count). `buf` MUST be the buffer that completed the
-    /// redirect (see [`Follow::last_response`]); `None` otherwise or in any other state.
+    /// [`Follow::handle_response`] gave it, until it is followed ([`Redirect::follow`]),
+    /// stopped or refused. `buf` is the buffer that completed the redirect, as for
+    /// [`Follow::last_response`]; `None` for any other buffer or in any other state.
     ///
     /// ```
     /// use redirects::{Event, Follow, Policy, Request};
@@ -332,6 +340,8 @@ impl Follow {
     /// assert!(matches!(follow.handle_response(bytes)?, Event::Redirect(_)));
     /// // Nothing of b.test's response yet; an empty read keeps the decision open.
     /// assert!(matches!(follow.handle_response(b"")?, Event::NeedData));
+    /// // Another buffer with the same bytes is not the one that completed the head.
+    /// assert!(follow.pending_redirect(&bytes.to_vec()).is_none());
     /// let done = follow.pending_redirect(bytes).expect("still proposed").stop();
     /// assert_eq!(done.response().status(), 302);
     /// # Ok::<(), redirects::Error>(())
@@ -352,7 +362,9 @@ impl Follow {
         if !matches!(self.state, State::Reading(_)) {
             match self.state {
                 State::Proposed(_) if buf.is_empty() => return Ok(Event::NeedData),
-                State::Proposed(_) => self.state = State::Reading(Scanner::default()),
+                // The 3xx's own bytes fed again, or the next response before the redirect
+                // was followed: the machine cannot tell them apart, so neither is read.
+                State::Proposed(_) => return Err(self.not_followed()),
                 _ => return Err(Error::InvalidState),
             }
         }
@@ -366,7 +378,7 @@ impl Follow {
         let request = request_facts(self.method, &self.chain);
         match scan.feed(buf, &self.policy, request, &mut self.head, &mut self.parsed) {
             Ok(false) => return Ok(Event::NeedData),
-            Ok(true) => {}
+            Ok(true) => self.head.at = buf.as_ptr() as usize,
             // The caller's mistake: nothing was consumed, the machine is unchanged.
             Err(e @ Error::BufferShrunk { .. }) => return Err(e),
             Err(e) => {
@@ -498,16 +510,30 @@ impl Follow {
     }
 
     /// Whether a parsed head may come now: not after bytes of this response, not after the
-    /// end (`InvalidState`, nothing changed). A proposed redirect is taken as followed.
+    /// end (`InvalidState`), not before a proposed redirect is followed
+    /// (`RedirectNotFollowed`); nothing changed.
     fn begin_parsed(&mut self) -> Result<(), Error> {
         match &self.state {
             State::Reading(scan) if scan.fed() => Err(Error::InvalidState),
             State::Reading(_) => Ok(()),
-            State::Proposed(_) => {
-                self.state = State::Reading(Scanner::default());
-                Ok(())
-            }
+            State::Proposed(_) => Err(self.not_followed()),
             _ => Err(Error::InvalidState),
+        }
+    }
+
+    /// A response fed while a redirect is proposed.
+    #[cold]
+    fn not_followed(&self) -> Error {
+        Error::RedirectNotFollowed {
+            status: self.head.status,
+        }
+    }
+
+    /// [`Redirect::follow`]: the proposed redirect is taken for good; the next bytes fed
+    /// are the next response's.
+    pub(crate) fn accept(&mut self) {
+        if matches!(self.state, State::Proposed(_)) {
+            self.state = State::Reading(Scanner::default());
         }
     }
 

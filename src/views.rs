@@ -86,9 +86,9 @@ pub struct RemovedHeader<'a> {
 /// The handle borrows the machine, so it is the only way to act on the redirect while it
 /// lives: edit the next request ([`Redirect::set_header`], [`Redirect::append_header`],
 /// [`Redirect::remove_header`]), take the 3xx as final ([`Redirect::stop`]) or fail with
-/// your own reason ([`Redirect::refuse`]). Dropping it accepts the redirect: send
-/// [`Follow::request`]. Until the next response's first byte is fed,
-/// [`Follow::pending_redirect`] gives the handle back.
+/// your own reason ([`Redirect::refuse`]), or take it ([`Redirect::follow`], which gives the
+/// request to send). Until one of the three, [`Follow::pending_redirect`] gives the handle
+/// back, and no response is read ([`Error::RedirectNotFollowed`]).
 ///
 /// ```
 /// use redirects::{Event, Follow, Policy, Request};
@@ -375,6 +375,38 @@ impl<'a> Redirect<'a> {
     pub fn stop(self) -> Final<'a> {
         self.m.take_back(State::Finished);
         Final::new(self.m, self.buf)
+    }
+
+    /// Takes the redirect: the answer is the request to send next (the one
+    /// [`Follow::request`] gives from now on). Send it (on the same connection only if
+    /// [`Redirect::can_reuse_connection`]), then feed its response, in a new buffer or the
+    /// old one emptied, to [`Follow::handle_response`] (or its head to
+    /// [`Follow::handle_head`]). Until the redirect is followed the machine reads no
+    /// response: feeding one is [`Error::RedirectNotFollowed`], so the 3xx's own bytes fed
+    /// again are never taken for the next response, while a server that sends the same
+    /// bytes twice is still followed twice.
+    ///
+    /// ```
+    /// use redirects::{Error, Event, Follow, Policy, Request};
+    /// let mut follow = Follow::new(Request::get("http://a.test/")?, Policy::fetch())?;
+    /// let bytes = b"HTTP/1.1 302 Found\r\nLocation: /again\r\n\r\n";
+    /// let Event::Redirect(hop) = follow.handle_response(bytes)? else { panic!() };
+    /// drop(hop);
+    /// // Fed again before it is followed: refused, nothing changed.
+    /// let err = follow.handle_response(bytes).unwrap_err();
+    /// assert_eq!(err, Error::RedirectNotFollowed { status: 302 });
+    /// let next = follow.pending_redirect(bytes).expect("still proposed").follow();
+    /// assert_eq!(next.url().as_str(), "http://a.test/again");
+    /// // The same bytes from the server again: the next redirect.
+    /// let Event::Redirect(hop) = follow.handle_response(bytes)? else { panic!() };
+    /// assert_eq!(hop.number(), 2);
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn follow(self) -> OutgoingRequest<'a> {
+        let m = self.m;
+        m.accept();
+        let m: &'a Follow = m;
+        m.request()
     }
 
     /// Declines the redirect with the caller's own reason: the chain ends with

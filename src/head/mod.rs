@@ -101,6 +101,10 @@ pub(crate) struct Head {
     pub(crate) fields: Vec<FieldSpan>,
     /// Bytes of the buffer the head used, skipped 1xx heads included.
     pub(crate) len: usize,
+    /// The address of the caller's buffer that completed the head on the byte path (`0`
+    /// for a head given to `Follow::handle_head`): `Follow::last_response` and
+    /// `Follow::pending_redirect` read the head again only from that very buffer.
+    pub(crate) at: usize,
     /// A `100 Continue` interim head came before this one in the same response.
     pub(crate) continued: bool,
     /// A value of the head read off the wire holds an obsolete line fold: the machine
@@ -150,6 +154,7 @@ impl Head {
             reason: Span { start: 0, len: 0 },
             fields: Vec::new(),
             len: 0,
+            at: 0,
             continued: false,
             folded: false,
             meaning: Meaning::NONE,

@@ -73,6 +73,7 @@ impl Head {
         self.owned = true;
         self.reason = Span::default();
         self.len = 0;
+        self.at = 0;
         Ok(())
     }
 
