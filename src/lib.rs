@@ -131,6 +131,9 @@
 //!             for removed in redirect.removed_headers() {
 //!                 println!("  dropped {} ({:?})", removed.name, removed.reason);
 //!             }
+//!             // Take it: `follow` gives the request to send (written at the top of the
+//!             // loop); no response is read before.
+//!             redirect.follow();
 //!         }
 //!         Event::Final(done) => {
 //!             assert_eq!(done.response().status(), 200);

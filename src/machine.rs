@@ -64,8 +64,9 @@ pub(crate) enum State {
     /// how far. `head` holds nothing the caller can ask for.
     Reading(Scanner),
     /// A redirect was taken and the machine describes the next request; `head` is the 3xx.
-    /// No byte of the next response has been fed, so the caller may still edit, stop or
-    /// refuse it (through [`Redirect`]); `Undo` restores the request before it.
+    /// Until the caller follows it ([`Redirect::follow`]), no response is read
+    /// ([`Error::RedirectNotFollowed`]), so the caller may still edit, stop or refuse it
+    /// (through [`Redirect`]); `Undo` restores the request before it.
     Proposed(Undo),
     /// The chain ended with a final response (`head`).
     Finished,
@@ -124,7 +125,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 1040 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 1048 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to
@@ -459,6 +460,8 @@ impl Follow {
     /// assert_eq!(hop.request().method(), Method::Get);
     /// assert!(hop.request().header("authorization").is_none()); // another origin
     /// assert!(!hop.can_reuse_connection()); // another origin
+    /// let next = hop.follow(); // the request to send
+    /// assert_eq!(next.url().as_str(), "https://b.test/done");
     /// let fields: [(&[u8], &[u8]); 0] = [];
     /// let Event::Final(done) = follow.handle_head(Version::Http2, 200, fields)? else {
     ///     unreachable!()

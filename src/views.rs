@@ -81,7 +81,7 @@ pub struct RemovedHeader<'a> {
 
 /// A redirect the policy follows, proposed to the caller: the response that asked for it,
 /// the request to send next, what changed between the two, and the decisions the caller
-/// may still take before any byte of the next response is fed.
+/// may still take until it follows the redirect.
 ///
 /// The handle borrows the machine, so it is the only way to act on the redirect while it
 /// lives: edit the next request ([`Redirect::set_header`], [`Redirect::append_header`],
@@ -97,6 +97,9 @@ pub struct RemovedHeader<'a> {
 /// if let Event::Redirect(mut redirect) = follow.handle_response(response)? {
 ///     // The caller's cookie jar has a cookie for b.test:
 ///     redirect.set_header("Cookie", "jar=b")?;
+///     // Take it: the request to send, edit included.
+///     let next = redirect.follow();
+///     assert_eq!(next.header("cookie"), Some(&b"jar=b"[..]));
 /// }
 /// assert_eq!(follow.request().header("cookie"), Some(&b"jar=b"[..]));
 /// # Ok::<(), redirects::Error>(())

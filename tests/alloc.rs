@@ -6,8 +6,8 @@
 //! harness's other threads do not disturb them.
 //!
 //! A hop here is what the caller does when a redirect response arrives: feed the head to
-//! `handle_response`, get `Event::Redirect`, and write the next request head into its own
-//! buffer. The machine is built (`Follow::new`) before counting starts.
+//! `handle_response`, get `Event::Redirect`, take it with `Redirect::follow`, and write the
+//! next request head it gives into its own buffer. The machine is built (`Follow::new`) before counting starts.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -124,7 +124,7 @@ fn hop_with(mut follow: redirects::Follow, resp: &[u8], chunk: usize) -> (Counts
     let n = loop {
         match follow.handle_response(&resp[..end]) {
             Ok(Event::NeedData) => end = (end + chunk).min(resp.len()),
-            Ok(Event::Redirect(r)) => break r.request().write_head(&mut out),
+            Ok(Event::Redirect(r)) => break r.follow().write_head(&mut out),
             Ok(Event::Final(_)) => break Ok(usize::MAX),
             Err(_) => break Ok(usize::MAX - 1),
         }
@@ -300,10 +300,13 @@ fn a_long_chain_of_hsts_hosts_keeps_flat_memory_per_hop() {
             host(i)
         );
         start();
-        let followed = matches!(
-            follow.handle_response(resp.as_bytes()),
-            Ok(Event::Redirect(_))
-        );
+        let followed = match follow.handle_response(resp.as_bytes()) {
+            Ok(Event::Redirect(r)) => {
+                r.follow();
+                true
+            }
+            _ => false,
+        };
         stop();
         assert!(followed, "hop {i} was not followed");
         if i == 100 || i == 600 {
@@ -330,6 +333,7 @@ fn a_long_chain_of_hsts_hosts_keeps_flat_memory_per_hop() {
             panic!("not followed");
         };
         assert_eq!(r.hsts_upgrade().is_some(), upgraded, "host {i}");
+        r.follow();
     }
 }
 
@@ -350,7 +354,10 @@ fn chain_kept(
         let resp = format!("HTTP/1.1 302 Found\r\nLocation: /{i}\r\nContent-Length: 0\r\n\r\n");
         start();
         match follow.handle_response(resp.as_bytes()) {
-            Ok(Event::Redirect(mut r)) => edit(&mut r),
+            Ok(Event::Redirect(mut r)) => {
+                edit(&mut r);
+                r.follow();
+            }
             other => panic!("hop {i} was not followed: {other:?}"),
         }
         let counts = stop();
@@ -407,6 +414,7 @@ fn a_header_set_on_every_hop_keeps_flat_memory_per_hop() {
         };
         if i < 5 {
             r.set_header("Cookie", format!("n={i}")).unwrap();
+            r.follow();
         } else {
             assert_eq!(r.remove_header("cookie"), 1);
             let removed: Vec<_> = r

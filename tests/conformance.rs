@@ -457,13 +457,16 @@ fn outcome(result: Result<Event<'_>, Error>) -> Outcome {
     match result {
         Ok(Event::NeedData) => Outcome::NeedData,
         Ok(Event::Redirect(r)) => {
-            let next = r.request();
+            // The runner follows every redirect, as a client that sends the next request
+            // does: the next step's response is that request's.
+            let reuse = r.can_reuse_connection();
+            let next = r.follow();
             Outcome::Next {
                 method: next.method().to_string(),
                 url: next.url().to_string(),
                 send_body: next.sends_body(),
                 headers: header_list(&next),
-                reuse: r.can_reuse_connection(),
+                reuse,
             }
         }
         Ok(Event::Final(f)) => Outcome::Done {

@@ -58,6 +58,7 @@ fn chain(jar: &mut Jar, first: &str, responses: &[&str]) -> Vec<Option<String>> 
                 if jar.cookie_header(&next, &mut out) > 0 {
                     hop.set_header("Cookie", &out).unwrap();
                 }
+                hop.follow();
             }
             Event::Final(done) => {
                 for field in done.response().headers_named("set-cookie") {

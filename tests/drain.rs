@@ -408,6 +408,7 @@ fn framing_is_copied_out_of_the_machine() {
         (false, true)
     );
     assert_eq!(r.framing().body, BodyLength::Chunked);
+    r.follow();
     let buf = b"HTTP/1.0 200 OK\r\n\r\nall";
     let Event::Final(done) = follow.handle_response(buf).unwrap() else {
         panic!()

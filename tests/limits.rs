@@ -152,7 +152,7 @@ fn history_urls_can_reach_three_times_the_head_size_limit() {
     response.extend("\u{e9}".repeat(room / 2).bytes());
     response.extend_from_slice(b"\r\n\r\n");
     assert!(response.len() <= limit);
-    s.propose(std::str::from_utf8(&response).unwrap());
+    s.propose(std::str::from_utf8(&response).unwrap()).follow();
     s.redirect(&chain::redirect(302, "/short"), |_| {});
     let history = s.follow.history();
     assert_eq!(history.len(), 2);

@@ -358,15 +358,19 @@ fn state_rules() {
     // The byte feed goes on where it was.
     let bytes = b"HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n";
     assert!(matches!(f.handle_response(bytes), Ok(Event::Redirect(_))));
+    // A parsed head before the redirect is followed is refused too, and changes nothing.
+    let next = [("location", "/c"), ("content-length", "0")];
+    assert_eq!(
+        f.handle_head(Version::Http11, 307, next).unwrap_err(),
+        Error::RedirectNotFollowed { status: 302 }
+    );
+    let sent = f.pending_redirect(bytes).expect("still proposed").follow();
+    assert_eq!(sent.url().as_str(), "http://a.test/b");
     // The next response as a parsed head, then the one after as bytes.
-    assert!(matches!(
-        f.handle_head(
-            Version::Http11,
-            307,
-            [("location", "/c"), ("content-length", "0")]
-        ),
-        Ok(Event::Redirect(_))
-    ));
+    let Ok(Event::Redirect(hop)) = f.handle_head(Version::Http11, 307, next) else {
+        panic!("a 307 is followed")
+    };
+    hop.follow();
     let done = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
     assert!(matches!(f.handle_response(done), Ok(Event::Final(_))));
     assert_eq!(f.url().as_str(), "http://a.test/c");
@@ -481,6 +485,12 @@ fn http_types_in_and_out() {
         .status(200)
         .body(())
         .unwrap();
+    // Not read before the 303 is followed, whatever its version.
+    assert_eq!(
+        f.handle_http_response(&res).unwrap_err(),
+        Error::RedirectNotFollowed { status: 303 }
+    );
+    f.pending_redirect(&[]).expect("still proposed").follow();
     assert_eq!(
         f.handle_http_response(&res).unwrap_err(),
         Error::MalformedResponse(Malformed::Syntax(httparse::Error::Version))

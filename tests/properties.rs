@@ -353,8 +353,9 @@ fn location_seeds_hold() {
 /// Every form of caller action the `machine` grammar has (`scenario::Resp::action`, bytes
 /// 200 to 255), under every profile, on each redirect of one chain that crosses origins
 /// and rewrites the method: POST with credentials, body headers and a replayable body;
-/// 302 to another origin, 307 back, 303, then 200. The model checks the edits, stop,
-/// refuse, `pending_redirect` after an empty feed, and a byte of the next response.
+/// 302 to another origin, 307 back, 303, then 200. The model checks the edits, follow,
+/// stop, refuse, `pending_redirect` after an empty feed, and a byte of the next response
+/// fed before the redirect is followed (`RedirectNotFollowed`, nothing changed).
 #[test]
 fn every_caller_action_on_a_fixed_chain() {
     let responses: [&[u8]; 4] = [

@@ -183,6 +183,7 @@ impl Replay {
                     }
                 }
                 edit(&mut r, hop, &label);
+                r.follow();
                 Outcome::Followed
             }
             Ok(Event::Final(f)) => Outcome::Final(f.response().status()),
@@ -1276,15 +1277,19 @@ fn go_cve_2024_45336_a_cookie_the_caller_sets_for_b_stays_on_b() {
         let label = format!("{label} jar cookie for b.com");
         let mut f = Follow::new(get("http://a.com/", secrets), policy.clone()).unwrap();
         let feed = |f: &mut Follow, location: &str| {
-            expect_redirect(f, redirect(302, location).as_bytes());
-            f.request().to_head()
+            expect_redirect(f, redirect(302, location).as_bytes())
+                .follow()
+                .to_head()
         };
-        feed(&mut f, "http://b.com/1");
+        // The handle dropped, the redirect to b.com/1 is taken back from the buffer that
+        // completed it, edited, then followed.
         let response = redirect(302, "http://b.com/1");
-        f.pending_redirect(response.as_bytes())
-            .expect("b.com/1 is still proposed")
-            .set_header("Cookie", "jar=for-b-only")
-            .unwrap();
+        expect_redirect(&mut f, response.as_bytes());
+        let mut hop = f
+            .pending_redirect(response.as_bytes())
+            .expect("b.com/1 is still proposed");
+        hop.set_header("Cookie", "jar=for-b-only").unwrap();
+        hop.follow();
         for location in ["/2", "http://b.com/3"] {
             let head = feed(&mut f, location);
             assert!(
@@ -2605,15 +2610,15 @@ fn craft_cms_cve_2026_27127_dns_rebinding_resolved_address_checked_before_every_
             rebound,
         );
 
-        // After a redirect to another public name.
+        // After a redirect to another public name, followed: the caller is about to
+        // connect for the request it gives.
         let hop = redirect(302, "http://cdn.attacker.example/next");
-        assert!(
-            matches!(
-                follow.handle_response(hop.as_bytes()),
-                Ok(Event::Redirect(_))
-            ),
-            "{label}"
-        );
+        match follow.handle_response(hop.as_bytes()) {
+            Ok(Event::Redirect(r)) => {
+                r.follow();
+            }
+            other => panic!("{label}: {other:?}"),
+        }
         for (address, space) in less_public {
             let want = blocks.then_some((
                 Refusal {
@@ -2704,7 +2709,7 @@ fn jar_chain(
     let mut sent = vec![cookie(&follow.request())];
     for hop in hops {
         match follow.handle_response(hop.as_bytes()) {
-            Ok(Event::Redirect(r)) => sent.push(cookie(&r.request())),
+            Ok(Event::Redirect(r)) => sent.push(cookie(&r.follow())),
             _ => break,
         }
     }

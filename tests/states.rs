@@ -2,8 +2,10 @@
 //! states"): each drives the machine into a state, makes the call, and checks the answer
 //! and the state after it through what the public API shows of it. Then the caller's side
 //! of it: errors that leave the machine where it was, a chain that refuses input once
-//! finished, a shrinking buffer, and the decisions on a proposed redirect (`stop`,
-//! `refuse`), offered only until the next response starts.
+//! finished, a shrinking buffer, the decisions on a proposed redirect (`stop`, `refuse`,
+//! `follow`), offered until it is followed, and no response read before that
+//! (`RedirectNotFollowed`): the 3xx's own bytes fed again are never followed, a server's
+//! identical bytes are, and only the very buffer that completed a head reads it again.
 
 #[path = "support/chain.rs"]
 mod chain;
@@ -127,20 +129,47 @@ fn every_row_of_the_state_table() {
         ("NeedData", Seen::Proposed),
     );
 
-    // proposed: bytes of the next response -> as reading.
+    // proposed: bytes (of the next response or the 3xx's own again) -> RedirectNotFollowed,
+    // still proposed.
     let a = answer(f.handle_response(FINAL));
     row(
         "proposed/bytes",
-        (a, seen(&mut f, FINAL)),
-        ("Final 200", Seen::Ended(true)),
+        (a, seen(&mut f, REDIRECT)),
+        ("Err redirect_not_followed (Caller)", Seen::Proposed),
     );
-    let mut f = new();
-    let _ = f.handle_response(REDIRECT).unwrap();
     let a = answer(f.handle_response(&FINAL[..5]));
     row(
         "proposed/partial",
         (a, seen(&mut f, REDIRECT)),
+        ("Err redirect_not_followed (Caller)", Seen::Proposed),
+    );
+    let a = answer(f.handle_response(REDIRECT));
+    row(
+        "proposed/same-bytes",
+        (a, seen(&mut f, REDIRECT)),
+        ("Err redirect_not_followed (Caller)", Seen::Proposed),
+    );
+
+    // proposed: follow -> the next request, reading (the next response).
+    let next = f.pending_redirect(REDIRECT).unwrap().follow();
+    let a = format!("{} {}", next.method(), next.url());
+    row(
+        "proposed/follow",
+        (a, seen(&mut f, REDIRECT)),
+        ("GET http://b.test/", Seen::Reading),
+    );
+    // followed: the next response's bytes -> as reading.
+    let a = answer(f.handle_response(&FINAL[..5]));
+    row(
+        "followed/partial",
+        (a, seen(&mut f, b"")),
         ("NeedData", Seen::Reading),
+    );
+    let a = answer(f.handle_response(FINAL));
+    row(
+        "followed/bytes",
+        (a, seen(&mut f, FINAL)),
+        ("Final 200", Seen::Ended(true)),
     );
 
     // proposed: stop -> the 3xx is final, finished.
@@ -180,10 +209,18 @@ fn every_row_of_the_state_table() {
         (a, seen(&mut f, b"")),
         ("Redirect 302", Seen::Proposed),
     );
-    // proposed: a parsed head of the next response -> as reading.
+    // proposed: a parsed head -> RedirectNotFollowed, still proposed.
     let a = answer(f.handle_head(Version::Http2, 200, NO_FIELDS));
     row(
         "proposed/parsed",
+        (a, seen(&mut f, b"")),
+        ("Err redirect_not_followed (Caller)", Seen::Proposed),
+    );
+    // followed: a parsed head of the next response -> as reading.
+    f.pending_redirect(b"").unwrap().follow();
+    let a = answer(f.handle_head(Version::Http2, 200, NO_FIELDS));
+    row(
+        "followed/parsed",
         (a, seen(&mut f, b"")),
         ("Final 200", Seen::Ended(true)),
     );
@@ -353,7 +390,7 @@ fn refuse_ends_the_chain_with_the_callers_reason() {
 }
 
 #[test]
-fn decisions_are_only_offered_before_the_next_response_starts() {
+fn decisions_are_offered_until_the_redirect_is_followed() {
     let first = req(Method::Get, "http://a.test/")
         .header("Accept", "*/*")
         .unwrap();
@@ -370,14 +407,29 @@ fn decisions_are_only_offered_before_the_next_response_starts() {
     let mut r = f.pending_redirect(redirect).expect("still proposed");
     assert_eq!(r.number(), 1);
     r.append_header("X-Later", "1").unwrap();
-    // The first byte of the next response ends the proposal.
+    // A byte of the next response before the redirect is followed is not read: the
+    // proposal stays open, edits and all.
+    assert_eq!(
+        f.handle_response(b"HTTP/1.1 2").unwrap_err(),
+        Error::RedirectNotFollowed { status: 302 }
+    );
+    let mut r = f.pending_redirect(redirect).expect("still proposed");
+    assert_eq!(r.request().header("x-later"), Some(&b"1"[..]));
+    r.append_header("X-Last", "2").unwrap();
+    // Following ends the proposal: the request it gives is the one to send.
+    let sent = r.follow();
+    assert_eq!(sent.header("accept"), Some(&b"text/html"[..]));
+    assert_eq!(sent.header("x-last"), Some(&b"2"[..]));
+    let sent = sent.to_head();
+    assert!(f.pending_redirect(redirect).is_none());
+    assert_eq!(f.request().to_head(), sent);
+    assert_eq!(f.request().header("accept"), Some(&b"text/html"[..]));
+    assert_eq!(f.request().header("x-later"), Some(&b"1"[..]));
+    // The next response's first byte is read now.
     assert!(matches!(
         f.handle_response(b"HTTP/1.1 2"),
         Ok(Event::NeedData)
     ));
-    assert!(f.pending_redirect(redirect).is_none());
-    assert_eq!(f.request().header("accept"), Some(&b"text/html"[..]));
-    assert_eq!(f.request().header("x-later"), Some(&b"1"[..]));
 }
 
 #[test]
@@ -402,4 +454,220 @@ fn stop_is_still_possible_after_an_empty_feed() {
         Ok(Event::Redirect(_))
     ));
     assert!(g.pending_redirect(&redirect[..10]).is_none());
+}
+
+/// The 3xx's own buffer fed again (a caller that loops once more over what it read)
+/// before the redirect is followed: `RedirectNotFollowed`, and nothing changes: the
+/// history, the URL, the request, the proposal (still taken back from that buffer). Once
+/// followed, the chain goes on as if the mistake never happened.
+#[test]
+fn the_3xx_fed_again_before_follow_is_not_followed_and_changes_nothing() {
+    let mut f = new();
+    let Ok(Event::Redirect(r)) = f.handle_response(REDIRECT) else {
+        panic!("a redirect")
+    };
+    assert_eq!(r.number(), 1);
+    let before = (
+        f.history().len(),
+        f.url().to_string(),
+        f.redirects(),
+        f.request().to_head(),
+    );
+    for _ in 0..3 {
+        let e = f.handle_response(REDIRECT).unwrap_err();
+        assert_eq!(e, Error::RedirectNotFollowed { status: 302 });
+        assert_eq!(
+            (e.code(), e.fault()),
+            ("redirect_not_followed", Fault::Caller)
+        );
+        assert!(e.to_string().contains("302"), "{e}");
+        let after = (
+            f.history().len(),
+            f.url().to_string(),
+            f.redirects(),
+            f.request().to_head(),
+        );
+        assert_eq!(after, before);
+        assert!(!f.is_finished());
+        assert_eq!(
+            f.last_response(REDIRECT).map(|r| r.status()),
+            Some(302),
+            "the 3xx is still readable"
+        );
+        let r = f.pending_redirect(REDIRECT).expect("still proposed");
+        assert_eq!((r.number(), r.response().status()), (1, 302));
+    }
+    // An empty feed is still a read with nothing in it.
+    assert!(matches!(f.handle_response(b""), Ok(Event::NeedData)));
+    let next = f
+        .pending_redirect(REDIRECT)
+        .expect("still proposed")
+        .follow();
+    assert_eq!(next.url().as_str(), "http://b.test/");
+    assert!(f.pending_redirect(REDIRECT).is_none());
+    assert!(f.last_response(REDIRECT).is_none(), "followed: no head yet");
+    assert!(matches!(f.handle_response(FINAL), Ok(Event::Final(_))));
+    assert_eq!(f.redirects(), 1);
+    assert_eq!(f.url().as_str(), "http://b.test/");
+}
+
+/// A server that answers twice with the very same 3xx bytes, which the caller reads into
+/// the same `Vec` (cleared, then filled again: the same address and length), is followed
+/// twice: after `follow`, the bytes are the next response's.
+#[test]
+fn identical_3xx_bytes_in_the_same_buffer_are_followed_twice_after_follow() {
+    let response = b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n";
+    let mut f = new();
+    let mut buf = Vec::with_capacity(256);
+    buf.extend_from_slice(response);
+    let at = buf.as_ptr();
+    let Ok(Event::Redirect(r)) = f.handle_response(&buf) else {
+        panic!("a redirect")
+    };
+    assert_eq!(r.follow().url().as_str(), "http://a.test/again");
+    // The next response: the same bytes, in the same buffer.
+    buf.clear();
+    buf.extend_from_slice(response);
+    assert_eq!((buf.as_ptr(), buf.len()), (at, response.len()));
+    let Ok(Event::Redirect(r)) = f.handle_response(&buf) else {
+        panic!("the second 302 is a redirect too")
+    };
+    assert_eq!(r.number(), 2);
+    assert_eq!(r.from_url().as_str(), "http://a.test/again");
+    assert_eq!(r.follow().url().as_str(), "http://a.test/again");
+    assert_eq!(f.redirects(), 2);
+    assert_eq!(f.history().len(), 2);
+    // And a third time, fed a few bytes at a time into the same buffer.
+    buf.clear();
+    let mut event = None;
+    for chunk in response.chunks(7) {
+        buf.extend_from_slice(chunk);
+        match f.handle_response(&buf) {
+            Ok(Event::NeedData) => {}
+            Ok(Event::Redirect(r)) => {
+                event = Some(r.number());
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(event, Some(3));
+    assert_eq!(buf.as_ptr(), at);
+    // Not followed yet: the same bytes again are not the next response.
+    assert_eq!(
+        f.handle_response(&buf).unwrap_err(),
+        Error::RedirectNotFollowed { status: 302 }
+    );
+    assert_eq!(f.redirects(), 3);
+}
+
+/// `last_response` and `pending_redirect` read only the very buffer that completed the
+/// head: a copy with the same bytes (and length) is another buffer, `None`; the original
+/// is read. Before the redirect is followed and after it is stopped alike.
+#[test]
+fn only_the_buffer_that_completed_the_head_reads_it_again() {
+    let mut f = new();
+    let mut original = Vec::with_capacity(256);
+    original.extend_from_slice(REDIRECT);
+    assert!(matches!(
+        f.handle_response(&original),
+        Ok(Event::Redirect(_))
+    ));
+    let copy = original.clone();
+    assert_eq!(
+        (copy.as_slice(), copy.len()),
+        (original.as_slice(), original.len())
+    );
+    assert_ne!(copy.as_ptr(), original.as_ptr());
+    assert!(f.last_response(&copy).is_none());
+    assert!(f.pending_redirect(&copy).is_none());
+    assert!(
+        f.last_response(REDIRECT).is_none(),
+        "the constant is a copy too"
+    );
+    assert_eq!(f.last_response(&original).map(|r| r.status()), Some(302));
+    // The original, longer (body bytes read after the head, in place): still that buffer.
+    let at = original.as_ptr();
+    original.extend_from_slice(b"body");
+    assert_eq!(original.as_ptr(), at);
+    let r = f.pending_redirect(&original).expect("still proposed");
+    assert_eq!(r.response().status(), 302);
+    // The copy cannot stop it, the original can.
+    let done = f
+        .pending_redirect(&original)
+        .expect("still proposed")
+        .stop();
+    assert_eq!(done.response().status(), 302);
+    assert!(f.last_response(&copy).is_none());
+    assert_eq!(f.last_response(&original).map(|r| r.status()), Some(302));
+
+    // A final response: the same.
+    let mut f = new();
+    let original = FINAL.to_vec();
+    assert!(matches!(f.handle_response(&original), Ok(Event::Final(_))));
+    assert!(f.last_response(&original.clone()).is_none());
+    assert_eq!(f.last_response(&original).map(|r| r.status()), Some(200));
+
+    // A buffer that grew past its capacity moved: it is another buffer now.
+    let mut f = new();
+    let mut moving = Vec::with_capacity(REDIRECT.len());
+    moving.extend_from_slice(REDIRECT);
+    assert!(matches!(f.handle_response(&moving), Ok(Event::Redirect(_))));
+    let at = moving.as_ptr();
+    moving.reserve(1 << 20);
+    if moving.as_ptr() != at {
+        assert!(f.pending_redirect(&moving).is_none());
+        assert!(f.last_response(&moving).is_none());
+    }
+}
+
+/// A head given to `handle_head` while a redirect is proposed is refused like bytes:
+/// `RedirectNotFollowed`, nothing changed, whichever way the redirect came.
+#[test]
+fn a_parsed_head_while_proposed_is_not_followed_either() {
+    // The redirect as bytes, the next head parsed.
+    let mut f = new();
+    assert!(matches!(
+        f.handle_response(REDIRECT),
+        Ok(Event::Redirect(_))
+    ));
+    let e = f.handle_head(Version::Http11, 200, NO_FIELDS).unwrap_err();
+    assert_eq!(e, Error::RedirectNotFollowed { status: 302 });
+    assert_eq!(e.fault(), Fault::Caller);
+    // Not even an interim head.
+    assert_eq!(
+        f.handle_head(Version::Http11, 100, NO_FIELDS).unwrap_err(),
+        Error::RedirectNotFollowed { status: 302 }
+    );
+    assert_eq!(f.redirects(), 1);
+    assert_eq!(f.last_response(REDIRECT).map(|r| r.status()), Some(302));
+    f.pending_redirect(REDIRECT)
+        .expect("still proposed")
+        .follow();
+    assert!(matches!(
+        f.handle_head(Version::Http11, 200, NO_FIELDS),
+        Ok(Event::Final(_))
+    ));
+
+    // The redirect parsed, the same head again parsed: refused, the handle still there
+    // (a head given to `handle_head` ignores `buf`).
+    let mut f = new();
+    let Ok(Event::Redirect(r)) = f.handle_head(Version::Http11, 307, REDIRECT_FIELDS) else {
+        panic!("a redirect")
+    };
+    assert_eq!(r.number(), 1);
+    let e = f
+        .handle_head(Version::Http11, 307, REDIRECT_FIELDS)
+        .unwrap_err();
+    assert_eq!(e, Error::RedirectNotFollowed { status: 307 });
+    assert_eq!((f.redirects(), f.history().len()), (1, 1));
+    assert_eq!(f.url().as_str(), "http://b.test/");
+    let r = f.pending_redirect(&[]).expect("still proposed");
+    assert_eq!(r.response().status(), 307);
+    assert_eq!(r.follow().url().as_str(), "http://b.test/");
+    // After follow, the same head is the next response: a second redirect.
+    let Ok(Event::Redirect(r)) = f.handle_head(Version::Http11, 307, REDIRECT_FIELDS) else {
+        panic!("the same head from the server is followed")
+    };
+    assert_eq!(r.number(), 2);
 }

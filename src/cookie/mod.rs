@@ -251,7 +251,8 @@ impl Default for Limits {
 /// if jar.cookie_header(&next, &mut cookie) > 0 {
 ///     hop.set_header("Cookie", &cookie)?;
 /// }
-/// let sent: Vec<_> = follow.request().headers().filter(|(n, _)| *n == "Cookie").collect();
+/// let next = hop.follow(); // the request to send
+/// let sent: Vec<_> = next.headers().filter(|(n, _)| *n == "Cookie").collect();
 /// assert_eq!(sent, [("Cookie", &b"sid=42"[..])]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -55,7 +55,8 @@ pub fn start(url: &str, policy: Policy) -> Follow {
     Follow::new(Request::get(url).expect("valid URL"), policy).expect("valid first request")
 }
 
-/// Feeds a whole `response` that must be a redirect, and hands over its handle.
+/// Feeds a whole `response` that must be a redirect, and hands over its handle, not yet
+/// followed: the caller follows ([`Redirect::follow`]), stops or refuses it.
 #[track_caller]
 pub fn expect_redirect<'f>(follow: &'f mut Follow, response: &'f [u8]) -> Redirect<'f> {
     match follow.handle_response(response) {
@@ -67,11 +68,14 @@ pub fn expect_redirect<'f>(follow: &'f mut Follow, response: &'f [u8]) -> Redire
     }
 }
 
-/// Feeds a whole `response` that must be a redirect, and lets `check` look at its handle
-/// (and decide with it).
+/// Feeds a whole `response` that must be a redirect, lets `check` look at its handle (and
+/// edit the next request with it), then follows it, as a caller that sends the next request
+/// does: the next response can be fed.
 #[track_caller]
 pub fn hop(follow: &mut Follow, response: &str, check: impl FnOnce(&mut Redirect<'_>)) {
-    check(&mut expect_redirect(follow, response.as_bytes()));
+    let mut r = expect_redirect(follow, response.as_bytes());
+    check(&mut r);
+    r.follow();
 }
 
 /// Feeds a whole `response` that must end the chain with an error, and returns it.
@@ -86,8 +90,9 @@ pub fn expect_error(follow: &mut Follow, response: &[u8]) -> Error {
     }
 }
 
-/// Starts `request` under `policy` and feeds each of `responses`, every one a redirect:
-/// the request proposed last, as its URL and header list, and the last referrer decision.
+/// Starts `request` under `policy` and feeds each of `responses`, every one a redirect,
+/// following each: the request proposed last, as its URL and header list, and the last
+/// referrer decision.
 #[track_caller]
 pub fn walk(
     policy: Policy,
@@ -97,7 +102,9 @@ pub fn walk(
     let mut follow = Follow::new(request, policy).expect("valid first request");
     let mut last = None;
     for response in responses {
-        last = expect_redirect(&mut follow, response).referrer_decision();
+        let r = expect_redirect(&mut follow, response);
+        last = r.referrer_decision();
+        r.follow();
     }
     let next = follow.request();
     let headers = next
@@ -135,14 +142,15 @@ impl Chain {
         }
     }
 
-    /// Feeds a whole response that must produce a redirect, and lets `check` look at it
-    /// (and decide with the handle).
+    /// Feeds a whole response that must produce a redirect, lets `check` look at it (and
+    /// edit the next request with the handle), then follows it.
     #[track_caller]
     pub fn redirect(&mut self, response: &str, check: impl FnOnce(&mut Redirect<'_>)) {
         hop(&mut self.follow, response, check);
     }
 
-    /// Feeds a whole response that must produce a redirect, and hands over its handle.
+    /// Feeds a whole response that must produce a redirect, and hands over its handle, not
+    /// yet followed: the caller follows, stops or refuses it.
     #[track_caller]
     pub fn propose<'s>(&'s mut self, response: &'s str) -> Redirect<'s> {
         expect_redirect(&mut self.follow, response.as_bytes())
