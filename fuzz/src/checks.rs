@@ -187,8 +187,8 @@ pub fn outcome_of(ev: Result<Event<'_>, Error>) -> Outcome {
 
 /// Whose fault an error is, as the crate documents it: the caller's for a call after the
 /// end, a response fed before the proposed redirect was followed, a buffer that shrank and
-/// its own refusal; the peer's for everything the response
-/// bytes or the chain cause. Every code is a stable snake-case name.
+/// its own refusal; the peer's for everything the response bytes or the chain cause. Every
+/// code is a stable snake-case name.
 pub fn check_fault(e: &Error) {
     let want = match e {
         Error::InvalidState
@@ -2220,6 +2220,8 @@ fn act(mut r: Redirect<'_>, action: &Action, m: &mut Model<'_>, when: &str) -> A
     m.edit(&mut r, &action.edits, when);
     match action.decision {
         Decision::Follow => {
+            // The handle as edited, then the request it gives.
+            m.check_handle(&r, &format!("{when}: before follow"));
             let next = r.follow();
             m.check_request(next, &format!("{when}: Redirect::follow"));
             Acted::Followed
