@@ -4,10 +4,11 @@
 //! cargo run --example minimal -- [-X METHOD] [-d BODY] [-H 'Name: value']... http://host/path
 //! ```
 //!
-//! Connect to `target()`, write head and body, feed the response, drain the redirect's
-//! body (or close without reading it), reuse, follow; the final body goes to stdout, the
-//! trace to stderr. Left out (the README's "What you still do"): TLS, cookies,
-//! `Follow::check_address`, a deadline. `examples/follow.rs` is the full, curl-like tool.
+//! Connect to `target()`, write head and body, feed the response, take the redirect
+//! (`Redirect::follow`), drain its body (or close without reading it), reuse; the final
+//! body goes to stdout, the trace to stderr. Left out (the README's "What you still do"):
+//! TLS, cookies, `Follow::check_address`, a deadline. `examples/follow.rs` is the full,
+//! curl-like tool.
 
 use std::error::Error;
 use std::io::{self, Read, Write};
@@ -72,7 +73,11 @@ fn main() -> Result<(), Box<dyn Error>> {
                 Event::NeedData => None,
                 Event::Redirect(r) => {
                     eprintln!("< {} -> {}", r.response().status(), r.request().url());
-                    Some((r.framing(), false))
+                    let framing = r.framing();
+                    // Take the redirect: `follow.request()` is now the next request, and
+                    // the machine reads the next response only from here on.
+                    r.follow();
+                    Some((framing, false))
                 }
                 Event::Final(done) => {
                     let (status, n) = (done.response().status(), done.redirects());

@@ -394,11 +394,12 @@ pub fn machine_start() -> Follow {
     machine_start_from(&machine_request())
 }
 
-/// One hop with the crate: feed the whole head, decide, write the next head.
+/// One hop with the crate: feed the whole head, decide, take the redirect
+/// (`Redirect::follow`, as a caller must before the next response), write the next head.
 #[inline(never)]
 pub fn machine_hop(follow: &mut Follow, resp: &[u8], out: &mut [u8]) -> usize {
     match follow.handle_response(resp) {
-        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
+        Ok(Event::Redirect(hop)) => hop.follow().write_head(out).unwrap(),
         other => panic!("expected a redirect, got {other:?}"),
     }
 }
@@ -419,7 +420,7 @@ pub fn machine_hop_chunked(
                 assert!(end < resp.len(), "head incomplete at the end of the bytes");
                 end = (end + chunk).min(resp.len());
             }
-            Ok(Event::Redirect(hop)) => return hop.request().write_head(out).unwrap(),
+            Ok(Event::Redirect(hop)) => return hop.follow().write_head(out).unwrap(),
             other => panic!("expected a redirect, got {other:?}"),
         }
     }
@@ -460,8 +461,8 @@ pub fn parsed_head(resp: &[u8]) -> ParsedHead {
     }
 }
 
-/// One hop through the parsed-head entry point: give the head, decide, write the next
-/// head.
+/// One hop through the parsed-head entry point: give the head, decide, take the redirect,
+/// write the next head.
 #[inline(never)]
 pub fn machine_hop_parsed(follow: &mut Follow, head: &ParsedHead, out: &mut [u8]) -> usize {
     let fields = head
@@ -469,7 +470,7 @@ pub fn machine_hop_parsed(follow: &mut Follow, head: &ParsedHead, out: &mut [u8]
         .iter()
         .map(|(n, v)| (n.as_bytes(), v.as_slice()));
     match follow.handle_head(head.version, head.status, fields) {
-        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
+        Ok(Event::Redirect(hop)) => hop.follow().write_head(out).unwrap(),
         other => panic!("expected a redirect, got {other:?}"),
     }
 }
@@ -507,8 +508,9 @@ pub type ChainFn = fn(&str, &[(&str, &str)], &[u8], &[u8], &mut [u8]) -> ChainOu
 
 /// The whole chain with the crate: `Request::new` and `Request::header` for each header,
 /// `Follow::new(request, Policy::fetch())`, `write_head` of the first request,
-/// `handle_response` of the redirect and `write_head` of the next request,
-/// `handle_response` of the final response and its body length, then the machine dropped.
+/// `handle_response` of the redirect, `Redirect::follow` and `write_head` of the next
+/// request, `handle_response` of the final response and its body length, then the machine
+/// dropped.
 #[inline(never)]
 pub fn machine_chain(
     url: &str,
@@ -524,7 +526,7 @@ pub fn machine_chain(
     let mut follow = Follow::new(req, Policy::fetch()).unwrap();
     let first = follow.request().write_head(out).unwrap();
     let second = match follow.handle_response(redirect) {
-        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
+        Ok(Event::Redirect(hop)) => hop.follow().write_head(out).unwrap(),
         other => panic!("expected a redirect, got {other:?}"),
     };
     let body = match follow.handle_response(last) {

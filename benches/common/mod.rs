@@ -137,7 +137,7 @@ pub fn machine_hop_http(
     out: &mut [u8],
 ) -> usize {
     match follow.handle_http_parts(parts) {
-        Ok(Event::Redirect(hop)) => hop.request().write_head(out).unwrap(),
+        Ok(Event::Redirect(hop)) => hop.follow().write_head(out).unwrap(),
         other => panic!("expected a redirect, got {other:?}"),
     }
 }

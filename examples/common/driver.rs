@@ -320,6 +320,11 @@ fn next_step(
                     hop.request().url()
                 ));
             }
+            // The driver follows every redirect the policy proposes: take it now, so that
+            // `follow.request()` is the next request and the next bytes fed are its
+            // response's (`send` writes it once the body is drained or the connection
+            // closed).
+            hop.follow();
             Some(Step::Redirect(report, head))
         }
         Event::Final(done) => {
@@ -1025,6 +1030,24 @@ mod tests {
         assert!(trace.contains("> data\n"), "{trace}");
         assert!(trace.contains("* body: 4 bytes, a replay"), "{trace}");
         assert!(trace.contains("drained 3 body bytes (chunked)"), "{trace}");
+    }
+
+    /// A server that sends the same redirect twice (the same bytes, on one connection) is
+    /// followed twice: the driver takes each redirect (`Redirect::follow`) before it feeds
+    /// the next response, so the machine never mistakes one for the other.
+    #[test]
+    fn the_same_redirect_twice_is_followed_twice() {
+        let opts = Options::new(Method::Get, "http://example.test/a");
+        let again: &[u8] = b"HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n";
+        let answer = [again, again, OK].concat();
+        let (outcome, written, trace) = scripted(&opts, &[&answer]);
+        let outcome = outcome.unwrap_or_else(|e| panic!("{e}\n{trace}"));
+        assert_eq!(outcome.body, b"ok");
+        assert_eq!((outcome.hops.len(), outcome.connections), (2, 1));
+        let sent = String::from_utf8_lossy(&written[0]);
+        assert_eq!(sent.matches(" HTTP/1.1\r\n").count(), 3, "{sent}");
+        assert!(sent.starts_with("GET /a HTTP/1.1\r\n"), "{sent}");
+        assert_eq!(sent.matches("GET /b HTTP/1.1\r\n").count(), 2, "{sent}");
     }
 
     /// With a jar, the machine applies it (`Follow::with_cookie_jar`): the file's cookie on

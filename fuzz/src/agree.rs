@@ -32,13 +32,16 @@
 //! `from_url`; the response: status, version, headers in order, body length, keep-alive;
 //! a final response's URL, count and history; an error's whole value), then the caller's
 //! turn is played on every machine (the same edits, each call's result compared; stop,
-//! refuse, or acting on `pending_redirect`'s handle after an empty feed) and the machines'
-//! states are compared ([`Snapshot`]: URL, count, history, finished, the current request,
-//! `referrer_decision`, `hsts_upgrade`, `address_space`, `check_address` of a few
+//! refuse, or acting on `pending_redirect`'s handle after an empty feed and the same
+//! response fed again, which every path refuses alike: `redirect_not_followed`) and the
+//! machines' states are compared ([`Snapshot`]: URL, count, history, finished, the current
+//! request, `referrer_decision`, `hsts_upgrade`, `address_space`, `check_address` of a few
 //! addresses, `last_response`, `pending_redirect`). The chain goes on while the answer is a
-//! redirect the caller follows. (The scenario's "feed a byte of the next response" is
-//! played as a plain follow: a response begun on the byte path cannot be given to
-//! `handle_head`, so there is nothing to compare.)
+//! redirect the caller follows: each machine then takes it with `Redirect::follow` on the
+//! handle `pending_redirect` gives back, and the request that gives must be the one the
+//! snapshot showed. (The scenario's "feed a byte of the next response" is played as a
+//! plain follow: a response begun on the byte path cannot be given to `handle_head`, so
+//! there is nothing to compare.)
 //!
 //! Declared exceptions, each with its reason (anything else that differs is a finding):
 //! - `Response::head_len` and `Response::reason`: documented as `0` and empty for a parsed
@@ -310,7 +313,8 @@ pub struct Step {
     /// `Redirect::address_spaces` (not in `checks::Outcome`).
     pub spaces: Option<(AddressSpace, AddressSpace)>,
     /// The caller's turn on a redirect: the answer of each call (edits, the empty feeds of
-    /// a pending decision, `pending_redirect`'s handle), then what `stop` or `refuse` gave.
+    /// a pending decision and the response fed again before follow, `pending_redirect`'s
+    /// handle), then what `stop` or `refuse` gave.
     pub turn: Vec<String>,
     /// `stop`'s final response or `refuse`'s error.
     pub ended: Option<Outcome>,
@@ -375,7 +379,9 @@ fn edit(r: &mut Redirect<'_>, edits: &[Edit], n: usize, turn: &mut Vec<String>) 
     }
 }
 
-/// The caller's edits then decision on a handle: `Some` when the chain ended there.
+/// The caller's edits then decision on a handle: `Some` when the chain ended there. A
+/// redirect to follow stays proposed (the handle dropped) so that the machines can be
+/// compared with it pending; [`take`] follows it afterwards.
 fn decide(
     mut r: Redirect<'_>,
     action: &Action,
@@ -431,6 +437,12 @@ fn step(follow: &mut Follow, feed: Feed<'_>, action: &Action, n: usize) -> Step 
             let empty = outcome_of(follow.handle_response(b""));
             turn.push(format!("empty feed: {empty:?}"));
         }
+        // The same response again before the redirect is followed: not read.
+        let again = match feed {
+            Feed::Bytes(b) => follow.handle_response(b),
+            Feed::Heads(version, heads) => feed_heads(follow, version, heads),
+        };
+        turn.push(format!("fed again: {:?}", outcome_of(again)));
         match follow.pending_redirect(buf) {
             Some(r) => {
                 let again = redirect_outcome(&r);
@@ -1022,5 +1034,29 @@ pub fn check_agree(input: &Input) {
         if !followed {
             return;
         }
+        take(&mut bytes_m, bytes, "the byte path");
+        take(&mut h1_m, &[], "the parsed path");
+        if let Some(c) = &mut h2_m {
+            take(c, &[], &format!("{v2:?}"));
+        }
     }
+}
+
+/// The caller takes the redirect a step left proposed: `Redirect::follow` on the handle
+/// `pending_redirect` gives back for `buf` (the bytes that completed it, `&[]` for a
+/// parsed head) gives the request the machine showed, and nothing is pending after it.
+fn take(follow: &mut Follow, buf: &[u8], side: &str) {
+    let shown = next_of(follow.request());
+    let r = follow
+        .pending_redirect(buf)
+        .unwrap_or_else(|| panic!("{side}: no redirect pending to follow"));
+    let next = next_of(r.follow());
+    assert_eq!(
+        next, shown,
+        "{side}: Redirect::follow gives the request shown"
+    );
+    assert!(
+        follow.pending_redirect(buf).is_none(),
+        "{side}: a redirect pending after follow"
+    );
 }

@@ -186,11 +186,13 @@ pub fn outcome_of(ev: Result<Event<'_>, Error>) -> Outcome {
 }
 
 /// Whose fault an error is, as the crate documents it: the caller's for a call after the
-/// end, a buffer that shrank and its own refusal; the peer's for everything the response
-/// bytes or the chain cause. Every code is a stable snake-case name.
+/// end, a response fed before the proposed redirect was followed, a buffer that shrank and
+/// its own refusal; the peer's for everything the response bytes or the chain cause. Every
+/// code is a stable snake-case name.
 pub fn check_fault(e: &Error) {
     let want = match e {
         Error::InvalidState
+        | Error::RedirectNotFollowed { .. }
         | Error::BufferShrunk { .. }
         | Error::Refused { .. }
         | Error::InvalidRequest(_)
@@ -667,15 +669,19 @@ pub enum Edit {
 /// How the caller ends its turn on a proposed redirect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Decision {
-    /// Drop the handle and send `Follow::request`.
+    /// `Redirect::follow`: the request it gives is the next one (`Follow::request` from
+    /// then on), and no redirect is pending any more.
     #[default]
     Follow,
     /// `Redirect::stop`: the 3xx becomes final.
     Stop,
     /// `Redirect::refuse`: the chain ends with `Error::Refused`.
     Refuse,
-    /// Follow, then feed the first byte of the next response: the redirect is no longer
-    /// pending (`Follow::pending_redirect` is `None`).
+    /// Drop the handle without following: the 3xx's bytes fed again, its head given to
+    /// `handle_head` and the first byte of the next response are all
+    /// `Error::RedirectNotFollowed`, and change nothing. Then `Follow::pending_redirect`'s
+    /// handle is followed, and the first byte of the next response is read: the redirect
+    /// is no longer pending (`Follow::pending_redirect` is `None`).
     LateByte,
 }
 
@@ -2199,8 +2205,10 @@ impl Model<'_> {
 enum Acted {
     /// The caller decides on the handle `pending_redirect` gives back.
     Later,
-    /// Followed: the next request is `Follow::request`.
+    /// Followed (`Redirect::follow`): the next request is `Follow::request`.
     Followed,
+    /// The handle dropped, the redirect still proposed (`Decision::LateByte`).
+    Dropped,
     /// Stopped: the 3xx is final.
     Stopped(Box<Outcome>),
     /// Refused.
@@ -2211,7 +2219,14 @@ enum Acted {
 fn act(mut r: Redirect<'_>, action: &Action, m: &mut Model<'_>, when: &str) -> Acted {
     m.edit(&mut r, &action.edits, when);
     match action.decision {
-        Decision::Follow | Decision::LateByte => Acted::Followed,
+        Decision::Follow => {
+            // The handle as edited, then the request it gives.
+            m.check_handle(&r, &format!("{when}: before follow"));
+            let next = r.follow();
+            m.check_request(next, &format!("{when}: Redirect::follow"));
+            Acted::Followed
+        }
+        Decision::LateByte => Acted::Dropped,
         Decision::Stop => Acted::Stopped(Box::new(final_outcome(&r.stop()))),
         Decision::Refuse => Acted::Refused(r.refuse("fuzz")),
     }
@@ -2536,6 +2551,8 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                             assert_eq!(empty, Outcome::NeedData, "{when}: empty feed");
                             m.check_request(follow.request(), "after an empty feed");
                         }
+                        // Nor is any response read before the redirect is followed.
+                        not_followed(&mut follow, &m, &out, buf, bytes, &when);
                         let r = follow
                             .pending_redirect(buf)
                             .expect("still proposed after an empty feed");
@@ -2546,7 +2563,7 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                 };
                 match acted {
                     Acted::Later => unreachable!(),
-                    Acted::Followed => {}
+                    Acted::Followed | Acted::Dropped => {}
                     Acted::Stopped(done) => {
                         let want_history = &m.history[..count as usize];
                         match &*done {
@@ -2595,7 +2612,37 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                     }
                 }
 
-                // Followed: the handle is gone, `Follow::request` is the next request.
+                let head_len = response.head_len;
+                if matches!(acted, Acted::Dropped) {
+                    // The handle is gone, the redirect still proposed: no response is read
+                    // until it is followed, and nothing changes meanwhile.
+                    not_followed(&mut follow, &m, &out, buf, bytes, &when);
+                    let first = case.responses.get(i + 1).filter(|b| !b.is_empty());
+                    if let Some(next_bytes) = first {
+                        // Before the contract, this byte started the next response.
+                        let early = follow.handle_response(&next_bytes[..1]).map(|_| ());
+                        assert_eq!(
+                            early,
+                            Err(Error::RedirectNotFollowed { status }),
+                            "{when}: a byte of the next response before follow"
+                        );
+                        let Outcome::Redirect { response, .. } = &out else {
+                            unreachable!()
+                        };
+                        let after = format!("{when}: after a byte fed before follow");
+                        still_pending(&mut follow, &m, response, buf, &after);
+                    }
+                    assert!(
+                        follow.pending_redirect(&buf[..head_len - 1]).is_none(),
+                        "pending_redirect with a buffer shorter than the 3xx"
+                    );
+                    let r = follow.pending_redirect(buf).expect("still proposed");
+                    m.check_handle(&r, "pending_redirect");
+                    let next = r.follow();
+                    m.check_request(next, &format!("{when}: pending_redirect, then follow"));
+                }
+
+                // Followed: `Follow::request` is the next request, no redirect is pending.
                 assert_eq!(follow.redirects(), m.count);
                 assert_eq!(follow.url(), &m.current);
                 m.check_request(follow.request(), &when);
@@ -2607,15 +2654,14 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
                         .collect(),
                     &when,
                 );
-                let head_len = response.head_len;
                 assert!(
-                    follow.pending_redirect(&buf[..head_len - 1]).is_none(),
-                    "pending_redirect with a buffer shorter than the 3xx"
+                    follow.pending_redirect(buf).is_none(),
+                    "{when}: a redirect still pending after follow"
                 );
-                {
-                    let r = follow.pending_redirect(buf).expect("still proposed");
-                    m.check_handle(&r, "pending_redirect");
-                }
+                assert!(
+                    follow.last_response(buf).is_none(),
+                    "{when}: the 3xx is not the last response once followed"
+                );
                 outcomes.push(out);
 
                 if action.decision == Decision::LateByte {
@@ -2652,15 +2698,102 @@ pub fn drive(case: &Case, how: Feed) -> Vec<Outcome> {
     outcomes
 }
 
+/// The redirect of `response` is still pending, as the model (with the caller's edits so
+/// far) says.
+fn still_pending(follow: &mut Follow, m: &Model<'_>, response: &Head, buf: &[u8], when: &str) {
+    let r = follow
+        .pending_redirect(buf)
+        .unwrap_or_else(|| panic!("{when}: the redirect is no longer pending"));
+    assert_eq!(&head_of(r.response()), response, "{when}: the pending 3xx");
+    m.check_handle(&r, when);
+}
+
+/// A redirect proposed and not followed (the handle dropped): the 3xx's own bytes fed
+/// again (`buf`, the very buffer that completed it, and all of `bytes`) and its head given
+/// to `handle_head` are `RedirectNotFollowed`, a caller fault, and change nothing: the
+/// same redirect is pending, with the same next request, URL and count. A copy of `buf`
+/// (same bytes, another address) reads neither the redirect nor the response; `buf` reads
+/// both.
+fn not_followed(
+    follow: &mut Follow,
+    m: &Model<'_>,
+    out: &Outcome,
+    buf: &[u8],
+    bytes: &[u8],
+    when: &str,
+) {
+    let Outcome::Redirect { response, .. } = out else {
+        unreachable!("not a redirect: {out:?}")
+    };
+    let status = response.status;
+    let want = Err(Error::RedirectNotFollowed { status });
+    check_fault(&Error::RedirectNotFollowed { status });
+    let (count, url) = (follow.redirects(), follow.url().clone());
+    let again = follow.handle_response(buf).map(|_| ());
+    assert_eq!(again, want, "{when}: the 3xx fed again before follow");
+    let all = follow.handle_response(bytes).map(|_| ());
+    assert_eq!(all, want, "{when}: all the bytes fed again before follow");
+    let fields = response
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_bytes(), v.as_slice()));
+    let parsed = follow
+        .handle_head(response.version, status, fields)
+        .map(|_| ());
+    assert_eq!(
+        parsed, want,
+        "{when}: the 3xx's head given again before follow"
+    );
+    // An empty feed is not a response: the decision stays open.
+    let empty = outcome_of(follow.handle_response(b""));
+    assert_eq!(empty, Outcome::NeedData, "{when}: empty feed before follow");
+    assert_eq!(
+        follow.redirects(),
+        count,
+        "{when}: refused feed changed the count"
+    );
+    assert_eq!(follow.url(), &url, "{when}: refused feed changed the URL");
+    assert!(
+        !follow.is_finished(),
+        "{when}: refused feed ended the chain"
+    );
+    m.check_request(follow.request(), &format!("{when}: after a refused feed"));
+    still_pending(
+        follow,
+        m,
+        response,
+        buf,
+        &format!("{when}: after a refused feed"),
+    );
+    assert_eq!(
+        follow.last_response(buf).map(head_of).as_ref(),
+        Some(response),
+        "{when}: last_response of the buffer that completed the 3xx"
+    );
+    let copy = buf.to_vec();
+    assert!(
+        follow.pending_redirect(&copy).is_none(),
+        "{when}: pending_redirect of a copy of the buffer"
+    );
+    assert!(
+        follow.last_response(&copy).is_none(),
+        "{when}: last_response of a copy of the buffer"
+    );
+}
+
 /// Invariant (machine): see `drive`, `Model::step` and `Model::check_request` for the
 /// per-redirect checks (no panic; the limit; the profile's `Rules` agree with the
 /// documented tables; the method and body rules, a dropped body never re-sent and a
 /// streamed one never asked for again; credentials only where their rule lets them go from
 /// the origin they were set for, and under fetch/strict never back once removed; the exact
-/// header list and `removed_headers`; the caller's edits, stop and refuse on the event's
-/// handle and on `pending_redirect`'s; an empty feed keeps the redirect proposed, a byte
-/// ends it; every error's fault; any call after the end is `InvalidState`); and the whole
-/// chain gives the same outcomes when every response is fed one byte at a time.
+/// header list and `removed_headers`; the caller's edits, follow, stop and refuse on the
+/// event's handle and on `pending_redirect`'s; `Redirect::follow` gives the next request;
+/// until it is called, an empty feed keeps the redirect proposed and any response fed (the
+/// 3xx's own bytes again, its head, a byte of the next one) is `RedirectNotFollowed` and
+/// changes nothing (`not_followed`); once followed, a byte of the next response is read;
+/// `last_response` and `pending_redirect` read the very buffer that completed the 3xx,
+/// not a copy; every error's fault; any call after the end is `InvalidState`); and the
+/// whole chain gives the same outcomes when every response is fed one byte at a time.
 ///
 /// The `machine_bytewise` target runs this; the `machine` target runs [`check_chain`] (every
 /// check but the byte-at-a-time replay, at a multiple of the speed).

@@ -625,7 +625,7 @@ fn run_machine(
     for bytes in script {
         match follow.handle_response(bytes) {
             Ok(Event::Redirect(r)) => {
-                let req = r.request();
+                let req = r.follow();
                 let send = req.sends_body();
                 sent.push(seen_of(req, send));
             }

@@ -336,8 +336,9 @@ pub struct Resp {
     pub fields: Vec<FieldPiece>,
     pub raw: Vec<u8>,
     /// What the caller does if this response is a redirect (see `Resp::action`): below
-    /// 200 nothing, else edits of the next request then follow, stop or refuse, or follow
-    /// and feed a byte of the next response; on the event's handle or on the one
+    /// 200 nothing, else edits of the next request then follow, stop or refuse, or drop
+    /// the handle, feed the 3xx and a byte of the next response before following it, then
+    /// follow and feed that byte again; on the event's handle or on the one
     /// `pending_redirect` gives back after an empty feed.
     pub action: u8,
 }
@@ -466,7 +467,7 @@ impl Resp {
     /// | 4 | remove `Accept` | remove `Cookie` |
     /// | 5 | remove `Authorization` | append `X-Hop`, remove `x-hop` |
     /// | 6 | remove `x-hop` | invalid edits (errors, nothing changes), remove `x-hop` |
-    /// | 7 | feed a byte of the next response | set `X-Hop`, feed a byte |
+    /// | 7 | feed a byte of the next response (`Decision::LateByte`) | set `X-Hop`, feed a byte |
     pub fn action(&self) -> Action {
         use Edit::{Append, Invalid, Remove, Set};
         if self.action < 200 {

@@ -202,6 +202,9 @@ impl FollowRedirects {
                                 status,
                                 next_request.method().clone(),
                             ));
+                            // Take the redirect: `next_request` goes out next, and its
+                            // response is the next one the machine reads.
+                            redirect.follow();
                             Ok(next_request)
                         }
                         Action::Stop => Err((redirect.stop().url().clone(), true)),

@@ -157,6 +157,9 @@ where
                 hops.push(Hop::record(&redirect, status, request.method().clone()));
                 *request.version_mut() = *version;
                 *request.extensions_mut() = extensions.clone();
+                // Take the redirect: `request` goes out next, and its response is the
+                // next one the machine reads.
+                redirect.follow();
                 Ok(Step::Next {
                     next: request,
                     body: response.into_body(),

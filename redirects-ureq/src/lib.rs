@@ -253,8 +253,12 @@ impl FollowRedirects {
                         Action::Follow => {
                             let out = redirect.request();
                             let request = http_request(&out).map_err(Error::Request)?;
+                            let resend = out.sends_body();
                             hops.push(Hop::record(&redirect, status, request.method().clone()));
-                            Ok((request, out.sends_body()))
+                            // Take the redirect: `request` goes out next, and its response
+                            // is the next one the machine reads.
+                            redirect.follow();
+                            Ok((request, resend))
                         }
                         Action::Stop => Err((redirect.stop().url().clone(), true)),
                         Action::Refuse(reason) => return Err(redirect.refuse(reason).into()),

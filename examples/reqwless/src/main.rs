@@ -206,7 +206,9 @@ async fn follow(
                         trace,
                         "*   body {framing:?}: reqwless drained {drained} bytes; {next}"
                     )?;
-                    hop = Hop::of(follow.request())?;
+                    // Take the redirect: the next request to send, and from now on the
+                    // machine reads its response.
+                    hop = Hop::of(redirect.follow())?;
                     if !reuse {
                         break;
                     }

@@ -122,7 +122,9 @@ fn chain(fields: usize, redirects: u32) -> Row {
 
     for h in &heads {
         match follow.handle_response(h) {
-            Ok(Event::Redirect(_)) => {}
+            Ok(Event::Redirect(hop)) => {
+                hop.follow();
+            }
             other => panic!("expected a redirect, got {other:?}"),
         }
     }

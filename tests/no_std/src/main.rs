@@ -244,9 +244,21 @@ fn run() -> Result<(), i32> {
         Err(_) => return Err(35),
     }
 
-    // The next request's head, into a stack buffer.
+    // The 307's bytes fed again before it is followed: refused, nothing changed (the
+    // redirect is still proposed, and given back for the very buffer that completed it).
+    check(
+        matches!(
+            follow.handle_response(redirect),
+            Err(Error::RedirectNotFollowed { status: 307 })
+        ),
+        18,
+    )?;
+    check(follow.pending_redirect(&redirect.to_vec()).is_none(), 19)?;
+    // Take the redirect (its handle was dropped: `pending_redirect` gives it back) and
+    // write the request it gives, the next one, into a stack buffer.
+    let next = follow.pending_redirect(redirect).ok_or(19)?.follow();
     let mut head = [0u8; 512];
-    let n = follow.request().write_head(&mut head).map_err(|_| 36)?;
+    let n = next.write_head(&mut head).map_err(|_| 36)?;
     let head = &head[..n];
     check(first_line(head) == b"POST /v2/upload?id=7 HTTP/1.1", 37)?;
     check(contains(head, b"\r\nHost: uploads.example.net\r\n"), 38)?;
@@ -340,6 +352,8 @@ fn parsed_hop() -> Result<(), i32> {
             // Same origin: the credential stays; the connection can carry the GET.
             check(next.header("Authorization").is_some(), 69)?;
             check(hop.can_reuse_connection(), 70)?;
+            // Take it: the `200` below is the next request's response.
+            hop.follow();
         }
         _ => return Err(71),
     }
