@@ -255,7 +255,9 @@ impl Error {
         }
     }
 
-    /// The status of the response that caused a peer error, if any.
+    /// The status of the response an error is about, if any: the response that caused a
+    /// peer error, the redirect the caller refused ([`Error::Refused`]) or has not followed
+    /// yet ([`Error::RedirectNotFollowed`]).
     pub fn status(&self) -> Option<u16> {
         match *self {
             Error::TooManyRedirects { status, .. }
@@ -267,7 +269,8 @@ impl Error {
             | Error::CrossOriginRedirect { status }
             | Error::CredentialsInLocation { status }
             | Error::BlockedPort { status, .. }
-            | Error::Refused { status, .. } => Some(status),
+            | Error::Refused { status, .. }
+            | Error::RedirectNotFollowed { status } => Some(status),
             Error::PrivateTarget(ref p) => p.status,
             _ => None,
         }

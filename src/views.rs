@@ -398,6 +398,7 @@ impl<'a> Redirect<'a> {
     /// // Fed again before it is followed: refused, nothing changed.
     /// let err = follow.handle_response(bytes).unwrap_err();
     /// assert_eq!(err, Error::RedirectNotFollowed { status: 302 });
+    /// assert_eq!((err.status(), err.fault()), (Some(302), redirects::Fault::Caller));
     /// let next = follow.pending_redirect(bytes).expect("still proposed").follow();
     /// assert_eq!(next.url().as_str(), "http://a.test/again");
     /// // The same bytes from the server again: the next redirect.
