@@ -1,5 +1,5 @@
 //! Wall-clock cost of one redirect hop and of a whole chain, side by side in one run
-//! (issue 6, DESIGN.md "Performance"):
+//! (DESIGN.md "Performance"):
 //!
 //! - `hop_<response>/{floor,machine,ureq_proto}` for the `small`, `typical` and `large`
 //!   responses of `benches/common`;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Instruction counts of one redirect hop under callgrind (issue 6, DESIGN.md "Performance").
+# Instruction counts of one redirect hop under callgrind (DESIGN.md "Performance").
 #
 # Wall time drifts 20-40% between runs on a shared machine; instruction counts do not. This
 # runs the `instr` bench binary (benches/instr.rs) under plain `valgrind --tool=callgrind`,

@@ -19,7 +19,7 @@
 //! method, which headers were kept or dropped and why, whether the connection is reused);
 //! the final body goes to stdout. Plain `http` only.
 //!
-//! Private networks (SSRF, issue 13): with `--block-private` (or `--profile strict`), a
+//! Private networks (SSRF): with `--block-private` (or `--profile strict`), a
 //! redirect to a host in a less public address space than the first URL's (local <
 //! private < public) is refused by the machine, and before every connection the client
 //! passes each address it is about to try to `Follow::check_address`: a host *name* that

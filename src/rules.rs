@@ -670,7 +670,7 @@ mod tests {
         assert!(failed.is_empty(), "rows failed: {failed:#?}");
     }
 
-    /// What libcurl did, one redirect after the first request (issue 12's table, observed
+    /// What libcurl did, one redirect after the first request (a table observed
     /// with libcurl 8.23 and explained by `Curl_http_follow` / `http_switch_to_get`):
     /// (method, body source, `-X`, [301/302, 303, 307/308] as (next method, body kept)).
     #[test]
