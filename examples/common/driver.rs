@@ -966,7 +966,7 @@ mod tests {
         }
     }
 
-    /// No byte a server sends reaches the terminal raw (issue 23): ESC sequences (a title
+    /// No byte a server sends reaches the terminal raw: ESC sequences (a title
     /// set, a screen cleared), C1 controls (U+009B, the 8-bit CSI, as UTF-8 and as a lone
     /// byte) and bidi overrides (U+202E), in a head that parses (the `<` lines, `Location`,
     /// `Set-Cookie`, the reason phrase) and in one that does not (dumped as received).
