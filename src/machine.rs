@@ -843,6 +843,7 @@ impl Follow {
         };
         let mut next = resolve_location(&self.url, raw)
             .map_err(|error| Error::InvalidLocation { status, error })?;
+        rules.normalise(&mut next);
         if rules.inherit_fragment && next.fragment().is_none() {
             if let Some(fragment) = self.url.fragment() {
                 next.set_fragment(Some(fragment));
@@ -1011,9 +1012,10 @@ impl Follow {
                     });
                     return false;
                 }
-                let Some(auto) = referrer::strip(self.url_of_request(n - 1), false) else {
+                let Some(mut auto) = referrer::strip(self.url_of_request(n - 1), false) else {
                     return false;
                 };
+                self.policy.rules().normalise(&mut auto);
                 self.headers
                     .remove_machine_class(Class::REFERER, RemovalReason::Recomputed, n);
                 self.headers.fields.push(Field::machine(
