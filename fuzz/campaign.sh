@@ -7,7 +7,9 @@
 # fuzz/smoke.sh run the same targets with ASan and compare tracing. Set
 # CAMPAIGN_BUILD_FLAGS to build otherwise (e.g. "-O -s none"). Each target grows its
 # git-ignored corpus fuzz/corpus/<target> (from it and the committed seeds), which is then
-# minimised with `cargo fuzz cmin`. Prints one table row per target: executions, exec/s,
+# minimised with `cargo fuzz cmin`. Set CAMPAIGN_RUNS=N to stop a target after N
+# executions (libFuzzer's -runs) if that comes before SECONDS. Prints one table row per
+# target: the seconds it ran, executions, exec/s,
 # libFuzzer's cov:/ft: when the corpus was loaded (INITED) and at the end, corpus size,
 # and the result; the logs go to fuzz/campaign-logs/ (git-ignored).
 #
@@ -27,6 +29,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 target_dir="${CAMPAIGN_TARGET_DIR:-$root/fuzz/target-campaign}"
 triple="$(rustc +nightly -vV | sed -n 's/^host: //p')"
+runs="${CAMPAIGN_RUNS:-}"
+case "$runs" in
+  *[!0-9]*) echo "CAMPAIGN_RUNS must be a number: $runs" >&2; exit 2 ;;
+esac
 read -r -a flags <<<"${CAMPAIGN_BUILD_FLAGS:--O -s none --no-trace-compares}"
 flags+=(--target-dir "$target_dir")
 
@@ -47,12 +53,16 @@ for t in "${targets[@]}"; do
   corpora=("fuzz/corpus/$t")
   if [ -d "fuzz/seeds/$t" ]; then corpora+=("fuzz/seeds/$t"); fi
   log="$logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log"
+  limit=()
+  if [ -n "$runs" ]; then limit=(-runs="$runs"); fi
+  began=$(date +%s)
   set +e
   nice -n 19 "$target_dir/$triple/release/$t" "${corpora[@]}" \
     -max_total_time="$secs" -timeout=10 -dict=fuzz/http.dict -print_final_stats=1 \
-    -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
+    -artifact_prefix="fuzz/artifacts/$t/" "${limit[@]}" >"$log" 2>&1
   status=$?
   set -e
+  took=$(($(date +%s) - began))
   result=clean
   if [ "$status" -ne 0 ]; then
     result="FINDING (exit $status, see $log)"
@@ -66,6 +76,6 @@ for t in "${targets[@]}"; do
     >"$log.cmin" 2>&1 || echo "cmin of $t failed: $log.cmin" >&2
   size=$(find "fuzz/corpus/$t" -type f | wc -l)
   printf '| `%s` | %s | %s | %s | %s | %s | %s inputs | %s |\n' \
-    "$t" "$secs" "${execs:-?}" "${rate:-?}" "${start:-?}" "${end:-?}" "$size" "$result"
+    "$t" "$took" "${execs:-?}" "${rate:-?}" "${start:-?}" "${end:-?}" "$size" "$result"
 done
 exit "$failed"

@@ -317,9 +317,10 @@ impl ChainHeaders {
             });
             return false;
         }
-        let Some(auto) = referrer::strip(facts.urls.of_request(n - 1), false) else {
+        let Some(mut auto) = referrer::strip(facts.urls.of_request(n - 1), false) else {
             return false;
         };
+        facts.policy.rules().normalise(&mut auto);
         self.headers
             .remove_machine_class(Class::REFERER, RemovalReason::Recomputed, n);
         self.headers

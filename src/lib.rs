@@ -200,6 +200,7 @@
 //! | statuses followed | 301, 302, 303, 307, 308 | every 3xx with a `Location` (300, 304, 305, 306 too) |
 //! | limit | 20 | 50 (`--max-redirs` default) |
 //! | fragment | inherited when the `Location` has none | not inherited |
+//! | an empty query or fragment in a `Location` (`/x?`, `/x#`) | kept: `GET /x?` | dropped, as libcurl does: `GET /x`, and none in the `;auto` `Referer` (the first URL's request target keeps its `?`, as libcurl's does) |
 //! | what decides the method | the method (POST on 301/302, all but HEAD on 303) | how curl sent the request ([`CurlRequest`]: `-d`, `-T` or no body, `-X` or not), as libcurl's request kind does |
 //! | 301/302 | POST -> GET, body dropped | a `-d` body is dropped and the request becomes GET, or keeps its `-X` method ("Stick to PUT instead of GET"); a `-T` upload keeps method and body |
 //! | 303 | all but HEAD -> GET, body dropped | any body (`-d` or `-T`) is dropped; GET, or the `-X` method; `-X POST`/`-X PUT` without a body stay as they are |

@@ -127,6 +127,7 @@ pub(crate) fn plan(
     let url = chain.url;
     let mut next =
         resolve_location(url, raw).map_err(|error| Error::InvalidLocation { status, error })?;
+    rules.normalise(&mut next);
     if rules.inherit_fragment && next.fragment().is_none() {
         if let Some(fragment) = url.fragment() {
             next.set_fragment(Some(fragment));

@@ -9,6 +9,7 @@
 
 use crate::headers::Class;
 use crate::method::Method;
+use url::Url;
 
 /// A set of response statuses, all in `300..=399` (only a 3xx can redirect).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -393,6 +394,9 @@ pub struct Rules {
     rewrite_index: [Methods; 16],
     /// A `Location` without a fragment inherits the current URL's (RFC 9110 §10.2.2).
     pub(crate) inherit_fragment: bool,
+    /// An empty query or fragment (`/x?`, `/x#`) is dropped from each URL a `Location`
+    /// leads to and from the `;auto` `Referer` (see [`Rules::normalise`]).
+    pub(crate) drop_empty_parts: bool,
     pub(crate) location_conflict: LocationConflict,
     pub(crate) streamed_body: StreamedBody,
     /// The headers that go with the body when it is dropped.
@@ -465,6 +469,7 @@ impl Rules {
         rewrites: FETCH_REWRITES,
         rewrite_index: rewrite_index(FETCH_REWRITES),
         inherit_fragment: true,
+        drop_empty_parts: false,
         location_conflict: LocationConflict::OnRedirect,
         streamed_body: StreamedBody::FailUnlessSeeOther,
         dropped_with_body: Class::BODY,
@@ -504,6 +509,7 @@ impl Rules {
         rewrites: &[],
         rewrite_index: rewrite_index(&[]),
         inherit_fragment: false,
+        drop_empty_parts: true,
         location_conflict: LocationConflict::OnAnyStatus,
         streamed_body: StreamedBody::FailWhenResent,
         dropped_with_body: Class::FRAMING,
@@ -534,6 +540,30 @@ impl Rules {
     /// The profile's name.
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Applies the profile's normalisation to a URL resolved from a `Location` and to the
+    /// `;auto` `Referer`: under the `curl` rules an empty query and an empty fragment are
+    /// dropped, as libcurl drops them. libcurl records that an empty `?` or `#` was
+    /// present, but `curl_url_get` returns the part only when asked with `CURLU_GET_EMPTY`
+    /// (lib/urlapi.c, `curl_url_get`, `CURLUPART_QUERY`: "there was a blank query and the
+    /// user does not ask for it"; `urlget_url` writes the `?` and `#` only for non-empty
+    /// parts). `Curl_follow` (lib/http.c) takes the URL it follows with flags 0, and the
+    /// `;auto` referer is made the same way, so `Location: /x?` is followed to `/x` and
+    /// the next `Referer` has no `?`. The first URL's request target keeps its empty query
+    /// (lib/url.c reads the query with `CURLU_GET_EMPTY`, and lib/http.c `http_target`
+    /// appends `?` and the query when there is one): the machine sends it as given. The
+    /// WHATWG parser keeps both parts everywhere (`http://a.test/x?`), as browsers do.
+    #[inline]
+    pub(crate) fn normalise(&self, url: &mut Url) {
+        if self.drop_empty_parts {
+            if url.query() == Some("") {
+                url.set_query(None);
+            }
+            if url.fragment() == Some("") {
+                url.set_fragment(None);
+            }
+        }
     }
 
     /// Whether a response with `status` and a usable `Location` is followed.
@@ -627,6 +657,52 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::vec::Vec;
+
+    #[test]
+    fn empty_query_and_fragment_dropped_under_curl_only() {
+        // (URL, under curl, under fetch and strict)
+        let cases = [
+            ("http://a.test/x?", "http://a.test/x", "http://a.test/x?"),
+            ("http://a.test/x#", "http://a.test/x", "http://a.test/x#"),
+            ("http://a.test/x?#", "http://a.test/x", "http://a.test/x?#"),
+            (
+                "http://a.test/x?#f",
+                "http://a.test/x#f",
+                "http://a.test/x?#f",
+            ),
+            (
+                "http://a.test/x?q#",
+                "http://a.test/x?q",
+                "http://a.test/x?q#",
+            ),
+            ("http://a.test/?", "http://a.test/", "http://a.test/?"),
+            (
+                "http://a.test/x?q#f",
+                "http://a.test/x?q#f",
+                "http://a.test/x?q#f",
+            ),
+            (
+                "http://a.test/x??",
+                "http://a.test/x??",
+                "http://a.test/x??",
+            ),
+        ];
+        let mut failed = Vec::new();
+        for (raw, curl, fetch) in cases {
+            for (rules, want) in [
+                (&Rules::CURL, curl),
+                (&Rules::FETCH, fetch),
+                (&Rules::STRICT, fetch),
+            ] {
+                let mut url = Url::parse(raw).unwrap();
+                rules.normalise(&mut url);
+                if url.as_str() != want {
+                    failed.push(format!("{} {raw}: {url}, want {want}", rules.name));
+                }
+            }
+        }
+        assert!(failed.is_empty(), "rows failed: {failed:#?}");
+    }
 
     #[test]
     fn rewrite_table() {

@@ -1716,7 +1716,9 @@ impl Model<'_> {
             return None;
         }
         let mut location = resolve_location(&self.current, first).ok()?;
-        if !self.case.curl() && location.fragment().is_none() {
+        if self.case.curl() {
+            curl_parts(&mut location);
+        } else if location.fragment().is_none() {
             location.set_fragment(self.current.fragment());
         }
         let mut known = self.known.clone();
@@ -1783,6 +1785,7 @@ impl Model<'_> {
             let _ = prev.set_username("");
             let _ = prev.set_password(None);
             prev.set_fragment(None);
+            curl_parts(&mut prev);
             for f in &mut self.fields {
                 if f.machine && is_named(&f.name, "referer") && f.removed.is_none() {
                     f.removed = Some((RemovalReason::Recomputed, n));
@@ -2244,6 +2247,19 @@ fn check_ended(follow: &mut Follow, bytes: &[u8]) {
         "a pending redirect after the end"
     );
     assert!(follow.pending_redirect(b"").is_none());
+}
+
+/// libcurl's URL API reports an empty query or fragment as absent unless asked with
+/// `CURLU_GET_EMPTY` (lib/urlapi.c, `curl_url_get`); `Curl_follow` and the `;auto` referer
+/// ask without it, so a followed URL and the `;auto` `Referer` have neither (the first
+/// URL's request target keeps its `?`: lib/url.c asks with the flag).
+fn curl_parts(url: &mut Url) {
+    if url.query() == Some("") {
+        url.set_query(None);
+    }
+    if url.fragment() == Some("") {
+        url.set_fragment(None);
+    }
 }
 
 /// The model of the first request: its URL upgraded on a host of the policy's HSTS list
