@@ -555,11 +555,7 @@ impl ChainHeaders {
         name: &str,
         value: &[u8],
     ) -> Result<(), InvalidRequest> {
-        validate_header(name, value)?;
-        self.check_mode_edit(name)?;
-        self.headers.check_edit(name, value, false)?;
-        self.push_header(policy, n, name, value);
-        Ok(())
+        self.edit(policy, n, name, value, false)
     }
 
     /// Replaces every field named `name` with `name: value` on the proposed request `n`;
@@ -571,10 +567,25 @@ impl ChainHeaders {
         name: &str,
         value: &[u8],
     ) -> Result<(), InvalidRequest> {
+        self.edit(policy, n, name, value, true)
+    }
+
+    /// `name: value` added to request `n`, replacing every field of that name first when
+    /// `replace`; checked before anything changes.
+    fn edit(
+        &mut self,
+        policy: &Policy,
+        n: u32,
+        name: &str,
+        value: &[u8],
+        replace: bool,
+    ) -> Result<(), InvalidRequest> {
         validate_header(name, value)?;
         self.check_mode_edit(name)?;
-        self.headers.check_edit(name, value, true)?;
-        self.remove_header(n, name);
+        self.headers.check_edit(name, value, replace)?;
+        if replace {
+            self.remove_header(n, name);
+        }
         self.push_header(policy, n, name, value);
         Ok(())
     }
