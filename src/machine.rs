@@ -282,6 +282,27 @@ impl Follow {
         &self.history
     }
 
+    /// The machine's record, kept when the machine goes: the redirects followed, oldest
+    /// first, and the current URL (after the end the final one). A caller that keeps the
+    /// chain's URLs past the chain (a record put on the final response) takes them here
+    /// rather than cloning each.
+    ///
+    /// ```
+    /// use redirects::{Event, Follow, Policy, Request};
+    /// let mut follow = Follow::new(Request::get("http://a.test/one")?, Policy::fetch())?;
+    /// let Event::Redirect(hop) = follow.handle_response(b"HTTP/1.1 302 Found\r\nLocation: /two\r\n\r\n")?
+    /// else { panic!() };
+    /// hop.follow();
+    /// let Event::Final(_) = follow.handle_response(b"HTTP/1.1 200 OK\r\n\r\n")? else { panic!() };
+    /// let (history, last) = follow.into_history();
+    /// assert_eq!((history[0].status(), history[0].url().as_str()), (302, "http://a.test/one"));
+    /// assert_eq!(last.as_str(), "http://a.test/two");
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn into_history(self) -> (Vec<HistoryEntry>, Url) {
+        (self.history, self.url)
+    }
+
     /// How many redirects were followed.
     pub fn redirects(&self) -> u32 {
         self.history.len() as u32

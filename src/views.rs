@@ -52,6 +52,13 @@ impl HistoryEntry {
     pub fn url(&self) -> &Url {
         &self.url
     }
+
+    /// The URL that answered with the redirect, kept (see [`Follow::into_history`]).
+    ///
+    /// [`Follow::into_history`]: crate::Follow::into_history
+    pub fn into_url(self) -> Url {
+        self.url
+    }
 }
 
 /// A method rewrite on a redirect.

@@ -1,7 +1,9 @@
 //! The record of a chain, put in the final response's extensions.
 
 use http::{HeaderName, Method, StatusCode};
-use redirects::{HstsUpgrade, MethodChange, Redirect, ReferrerDecision, RemovalReason, Url};
+use redirects::{
+    Follow, HistoryEntry, HstsUpgrade, MethodChange, Redirect, ReferrerDecision, RemovalReason, Url,
+};
 
 /// The record of a redirect chain, in the extensions of every response
 /// [`FollowRedirect`](crate::FollowRedirect) returns: where the chain ended and what
@@ -68,18 +70,29 @@ pub struct Hop {
     pub(crate) hsts_upgrade: Option<HstsUpgrade>,
 }
 
-impl Hop {
-    /// Copies what the handle says, after the hook's edits.
-    /// `status` is the 3xx's, `method` the next request's, as the `http` types have them.
-    pub(crate) fn record(redirect: &Redirect<'_>, status: StatusCode, method: Method) -> Hop {
-        let next = redirect.request();
-        Hop {
+/// What a followed redirect's handle said, after the hook's edits, before its URLs are
+/// known: they come with the machine's history when the chain ends
+/// ([`RedirectChain::assemble`]), taken rather than cloned on every hop.
+pub(crate) struct Taken {
+    status: StatusCode,
+    method: Method,
+    method_change: Option<MethodChange>,
+    body_resent: bool,
+    body_dropped: bool,
+    removed: Vec<RemovedHeader>,
+    referrer: Option<ReferrerDecision>,
+    hsts_upgrade: Option<HstsUpgrade>,
+}
+
+impl Taken {
+    /// Copies what the handle says. `status` is the 3xx's, `method` the next request's,
+    /// as the `http` types have them.
+    pub(crate) fn record(redirect: &Redirect<'_>, status: StatusCode, method: Method) -> Taken {
+        Taken {
             status,
-            from: redirect.from_url().clone(),
-            to: next.url().clone(),
             method,
             method_change: redirect.method_change(),
-            body_resent: next.sends_body(),
+            body_resent: redirect.request().sends_body(),
             body_dropped: redirect.body_dropped(),
             removed: redirect
                 .removed_headers()
@@ -95,7 +108,39 @@ impl Hop {
             hsts_upgrade: redirect.hsts_upgrade(),
         }
     }
+}
 
+impl RedirectChain {
+    /// The record of the chain `follow` ended (finished, or stopped by the hook), with
+    /// `taken`, one per redirect followed. The machine's history holds the URL that
+    /// answered each redirect, oldest first, and its current URL is the final one: hop
+    /// `i` leads from history `i` to history `i + 1` (the last to the final URL), so each
+    /// URL is kept once and cloned once.
+    pub(crate) fn assemble(taken: Vec<Taken>, follow: Follow, stopped: bool) -> RedirectChain {
+        let (history, url) = follow.into_history();
+        let mut froms = history.into_iter().map(HistoryEntry::into_url).peekable();
+        let mut hops = Vec::with_capacity(taken.len());
+        for t in taken {
+            let Some(from) = froms.next() else { break };
+            let to = froms.peek().unwrap_or(&url).clone();
+            hops.push(Hop {
+                status: t.status,
+                from,
+                to,
+                method: t.method,
+                method_change: t.method_change,
+                body_resent: t.body_resent,
+                body_dropped: t.body_dropped,
+                removed: t.removed,
+                referrer: t.referrer,
+                hsts_upgrade: t.hsts_upgrade,
+            });
+        }
+        RedirectChain { url, hops, stopped }
+    }
+}
+
+impl Hop {
     /// The redirect status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -173,5 +218,103 @@ impl RemovedHeader {
     /// if this one did.
     pub fn earlier(&self) -> bool {
         self.earlier
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redirects::{Event, Policy, Request};
+
+    /// Follows `locations` from `start` (each a `status` redirect), recording each hop as
+    /// the layer does; the chain then ends on a `200` or, if `stop`, on one more redirect
+    /// the hook stops. Returns the assembled record.
+    fn chain_of(start: &str, locations: &[(u16, &str)], stop: Option<&str>) -> RedirectChain {
+        let mut follow =
+            redirects::Follow::new(Request::get(start).unwrap(), Policy::fetch()).unwrap();
+        let mut taken = Vec::new();
+        for &(status, location) in locations {
+            let head = [("location", location)];
+            let Ok(Event::Redirect(hop)) =
+                follow.handle_head(redirects::Version::Http11, status, head)
+            else {
+                panic!("{location}: not a redirect");
+            };
+            let method = Method::from_bytes(hop.request().method().as_str().as_bytes()).unwrap();
+            taken.push(Taken::record(
+                &hop,
+                StatusCode::from_u16(status).unwrap(),
+                method,
+            ));
+            hop.follow();
+        }
+        match stop {
+            Some(location) => {
+                let head = [("location", location)];
+                let Ok(Event::Redirect(hop)) =
+                    follow.handle_head(redirects::Version::Http11, 302, head)
+                else {
+                    panic!("{location}: not a redirect");
+                };
+                hop.stop();
+            }
+            None => {
+                let none: [(&str, &str); 0] = [];
+                let Ok(Event::Final(_)) = follow.handle_head(redirects::Version::Http11, 200, none)
+                else {
+                    panic!("not final");
+                };
+            }
+        }
+        RedirectChain::assemble(taken, follow, stop.is_some())
+    }
+
+    fn hops(chain: &RedirectChain) -> Vec<(u16, String, String)> {
+        chain
+            .hops()
+            .iter()
+            .map(|h| {
+                (
+                    h.status().as_u16(),
+                    h.from().to_string(),
+                    h.to().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_hop_leads_from_the_url_before_to_the_one_after() {
+        let chain = chain_of(
+            "http://a.test/1#f",
+            &[(302, "/2"), (307, "http://b.test/3"), (301, "/4#g")],
+            None,
+        );
+        assert_eq!(
+            hops(&chain),
+            [
+                (302, "http://a.test/1#f".into(), "http://a.test/2#f".into()),
+                (307, "http://a.test/2#f".into(), "http://b.test/3#f".into()),
+                (301, "http://b.test/3#f".into(), "http://b.test/4#g".into()),
+            ]
+        );
+        assert_eq!(chain.url().as_str(), "http://b.test/4#g");
+        assert!(!chain.stopped());
+        assert_eq!(chain.hops()[1].method(), Method::GET);
+    }
+
+    #[test]
+    fn a_stopped_redirect_is_not_a_hop_and_its_url_is_the_final_one() {
+        let chain = chain_of("http://a.test/1", &[(303, "/2")], Some("/3"));
+        assert_eq!(
+            hops(&chain),
+            [(303, "http://a.test/1".into(), "http://a.test/2".into())]
+        );
+        assert_eq!(chain.url().as_str(), "http://a.test/2");
+        assert!(chain.stopped());
+        // No redirect at all: no hop, the first URL is the final one.
+        let chain = chain_of("http://a.test/only", &[], None);
+        assert!(chain.hops().is_empty());
+        assert_eq!(chain.url().as_str(), "http://a.test/only");
     }
 }

@@ -13,7 +13,7 @@ use redirects::{Body, Event, Follow, OutgoingRequest, Policy};
 use tower_service::Service;
 
 use crate::body::Replay;
-use crate::chain::{Hop, RedirectChain};
+use crate::chain::{RedirectChain, Taken};
 use crate::drain::{Drain, Timer};
 use crate::error::Error;
 use crate::hook::{Action, OnRedirect};
@@ -31,13 +31,18 @@ pub(crate) struct Chain<B, H, R> {
     extensions: Extensions,
     /// The authority of the last request sent, when known.
     authority: Option<Authority>,
-    hops: Vec<Hop>,
+    /// One per redirect followed; their URLs come from the machine at the end.
+    hops: Vec<Taken>,
 }
 
 /// What a response leads to.
 enum Step<B, ResBody> {
-    /// Return it.
-    Final(Response<ResBody>),
+    /// Return it, with the chain's record ([`Chain::finish`]); `stopped` if it is a
+    /// redirect the hook stopped.
+    Final {
+        response: Response<ResBody>,
+        stopped: bool,
+    },
     /// Get rid of this body (drained if `reuse`: the next request may go on the connection
     /// that carried it), then send this request.
     Next {
@@ -100,10 +105,17 @@ where
         })
     }
 
+    /// Ends the chain: its record goes into the final response's extensions, with the
+    /// machine's URLs taken, not cloned.
+    fn finish<ResBody>(self, response: &mut Response<ResBody>, stopped: bool) {
+        let chain = RedirectChain::assemble(self.hops, self.follow, stopped);
+        response.extensions_mut().insert(chain);
+    }
+
     /// Gives one response head to the machine and acts on its answer.
     fn on_response<ResBody, E>(
         &mut self,
-        mut response: Response<ResBody>,
+        response: Response<ResBody>,
     ) -> Result<Step<B, ResBody>, Error<E>> {
         let Chain {
             follow,
@@ -118,27 +130,19 @@ where
         let status = response.status();
         match follow.handle_http_response(&response)? {
             Event::NeedData => Err(Error::Interim(status)),
-            Event::Final(done) => {
-                let chain = RedirectChain {
-                    url: done.url().clone(),
-                    hops: std::mem::take(hops),
-                    stopped: false,
-                };
-                response.extensions_mut().insert(chain);
-                Ok(Step::Final(response))
-            }
+            Event::Final(_) => Ok(Step::Final {
+                response,
+                stopped: false,
+            }),
             Event::Redirect(mut redirect) => {
                 match hook.on_redirect(&mut redirect) {
                     Action::Follow => {}
                     Action::Stop => {
-                        let done = redirect.stop();
-                        let chain = RedirectChain {
-                            url: done.url().clone(),
-                            hops: std::mem::take(hops),
+                        redirect.stop();
+                        return Ok(Step::Final {
+                            response,
                             stopped: true,
-                        };
-                        response.extensions_mut().insert(chain);
-                        return Ok(Step::Final(response));
+                        });
                     }
                     Action::Refuse(reason) => return Err(Error::Redirect(redirect.refuse(reason))),
                 }
@@ -154,7 +158,7 @@ where
                     _ => B::default(),
                 };
                 let mut request = http_request(&next, body, authority).map_err(Error::Request)?;
-                hops.push(Hop::record(&redirect, status, request.method().clone()));
+                hops.push(Taken::record(&redirect, status, request.method().clone()));
                 *request.version_mut() = *version;
                 *request.extensions_mut() = extensions.clone();
                 // Take the redirect: `request` goes out next, and its response is the
@@ -303,9 +307,14 @@ where
                                 this.state.set(State::Sending { next });
                             }
                         }
-                        Ok(Step::Final(response)) => {
+                        Ok(Step::Final {
+                            mut response,
+                            stopped,
+                        }) => {
                             this.state.set(State::Done);
-                            *this.chain = None;
+                            if let Some(chain) = this.chain.take() {
+                                chain.finish(&mut response, stopped);
+                            }
                             return Poll::Ready(Ok(response));
                         }
                         Err(e) => {
