@@ -222,11 +222,14 @@ impl Field {
 
     /// The name, as the caller wrote it (`buf`: the buffer of the fields' lines).
     pub(crate) fn name<'b>(&self, buf: &'b [u8]) -> &'b str {
-        let name = buf
-            .get(self.at..self.at + self.name_len)
-            .unwrap_or_default();
         // A name is a token (checked when it was added): ASCII.
-        core::str::from_utf8(name).unwrap_or_default()
+        core::str::from_utf8(self.name_bytes(buf)).unwrap_or_default()
+    }
+
+    /// The name's bytes.
+    pub(crate) fn name_bytes<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
+        buf.get(self.at..self.at + self.name_len)
+            .unwrap_or_default()
     }
 
     /// Whether the field is named `name` (any case).
@@ -534,6 +537,15 @@ impl Headers {
             .iter()
             .filter(|f| f.sent())
             .map(move |f| (f.name(buf), f.value(buf)))
+    }
+
+    /// The sent fields, in order, the names as bytes (no UTF-8 check: they are tokens).
+    pub(crate) fn sent_bytes(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        let buf = &self.buf;
+        self.fields
+            .iter()
+            .filter(|f| f.sent())
+            .map(move |f| (f.name_bytes(buf), f.value(buf)))
     }
 
     /// Every caller field the request with `n` redirects behind it does not carry, in

@@ -76,6 +76,22 @@ impl<'a> OutgoingRequest<'a> {
         self.headers.sent()
     }
 
+    /// The same fields as [`OutgoingRequest::headers`], the names as bytes: for a caller
+    /// that hands them to a parser of its own (`http::HeaderName::from_bytes`) and so has
+    /// no use for a `&str`, which costs a UTF-8 check per name.
+    ///
+    /// ```
+    /// use redirects::{Follow, Policy, Request};
+    /// let req = Request::get("http://a.test/")?.header("Accept", "*/*")?;
+    /// let follow = Follow::new(req, Policy::fetch())?;
+    /// let fields: Vec<_> = follow.request().header_bytes().collect();
+    /// assert_eq!(fields, [(&b"Accept"[..], &b"*/*"[..])]);
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
+    pub fn header_bytes(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
+        self.headers.sent_bytes()
+    }
+
     /// The first value of the header `name` (case-insensitive), if it is sent.
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
         let buf = &self.headers.buf;

@@ -31,6 +31,10 @@ pub(crate) struct Chain<B, H, R> {
     extensions: Extensions,
     /// The authority of the last request sent, when known.
     authority: Option<Authority>,
+    /// The first request's fields as `http` has them (after the jar's `Cookie`): a next
+    /// request that carries one with the same name and value gets a clone (a reference
+    /// count, and the caller's `is_sensitive` kept) rather than a checked copy.
+    kept: Vec<(HeaderName, HeaderValue)>,
     /// One per redirect followed; their URLs come from the machine at the end.
     hops: Vec<Taken>,
 }
@@ -101,6 +105,11 @@ where
             version: request.version(),
             extensions: request.extensions().clone(),
             authority: request.uri().authority().cloned(),
+            kept: request
+                .headers()
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
             hops: Vec::new(),
         })
     }
@@ -125,6 +134,7 @@ where
             version,
             extensions,
             authority,
+            kept,
             hops,
         } = self;
         let status = response.status();
@@ -157,7 +167,8 @@ where
                     }
                     _ => B::default(),
                 };
-                let mut request = http_request(&next, body, authority).map_err(Error::Request)?;
+                let mut request =
+                    http_request(&next, body, authority, kept).map_err(Error::Request)?;
                 hops.push(Taken::record(&redirect, status, request.method().clone()));
                 *request.version_mut() = *version;
                 *request.extensions_mut() = extensions.clone();
@@ -395,20 +406,41 @@ where
 /// [`OutgoingRequest::to_http_request`] gives (method, absolute URI without the fragment,
 /// the headers in order), built in place rather than through `http`'s builders, which
 /// move the whole request once per header. `last` is the authority of the request sent
-/// before: see [`next_uri`].
+/// before: see [`next_uri`]. A field found in `kept` with the same name and value is
+/// cloned from there.
 fn http_request<B>(
     next: &OutgoingRequest<'_>,
     body: B,
     last: &mut Option<Authority>,
+    kept: &[(HeaderName, HeaderValue)],
 ) -> Result<Request<B>, http::Error> {
     let uri = next_uri(next, last)?;
     let method = http::Method::try_from(next.method()).map_err(http::Error::from)?;
     let mut headers = HeaderMap::with_capacity(next.headers().size_hint().0);
-    for (name, value) in next.headers() {
-        headers.append(
-            HeaderName::from_bytes(name.as_bytes())?,
-            HeaderValue::from_bytes(value)?,
-        );
+    let same = |(n, v): &(HeaderName, HeaderValue), name: &[u8], value: &[u8]| {
+        n.as_str().as_bytes() == name && v.as_bytes() == value
+    };
+    // The machine keeps the caller's order: the kept field after the last one found is
+    // tried first.
+    let mut at = 0;
+    for (name, value) in next.header_bytes() {
+        let found = match kept.get(at) {
+            Some(field) if same(field, name, value) => Some(at),
+            _ => kept.iter().position(|field| same(field, name, value)),
+        };
+        match found {
+            Some(i) => {
+                at = i + 1;
+                let (name, value) = &kept[i];
+                headers.append(name.clone(), value.clone());
+            }
+            None => {
+                headers.append(
+                    HeaderName::from_bytes(name)?,
+                    HeaderValue::from_bytes(value)?,
+                );
+            }
+        }
     }
     let mut request = Request::new(body);
     *request.method_mut() = method;
@@ -479,6 +511,60 @@ mod tests {
             Ok(Event::Redirect(hop)) => f(&hop.request()),
             other => panic!("{from} -> {location}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn next_request_clones_the_kept_fields_it_carries_unchanged() {
+        let first = redirects::Request::get("http://a.test/x")
+            .unwrap()
+            .header("accept", "a")
+            .unwrap()
+            .header("x-edit", "new")
+            .unwrap()
+            .header("authorization", "Bearer t")
+            .unwrap()
+            .header("accept", "a")
+            .unwrap();
+        let mut follow = Follow::new(first, Policy::fetch()).unwrap();
+        let head = [("location", "/y")];
+        let Ok(Event::Redirect(hop)) = follow.handle_head(redirects::Version::Http11, 307, head)
+        else {
+            panic!("not a redirect");
+        };
+        let mut secret = HeaderValue::from_static("Bearer t");
+        secret.set_sensitive(true);
+        // What the first request had: `x-edit` with another value, the credential marked
+        // sensitive, `accept` twice.
+        let kept = vec![
+            (http::header::ACCEPT, HeaderValue::from_static("a")),
+            (
+                HeaderName::from_static("x-edit"),
+                HeaderValue::from_static("old"),
+            ),
+            (http::header::AUTHORIZATION, secret),
+            (http::header::ACCEPT, HeaderValue::from_static("a")),
+        ];
+        let mut last = None;
+        let request = http_request(&hop.request(), (), &mut last, &kept).unwrap();
+        let fields: Vec<(&str, &[u8], bool)> = request
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_bytes(), v.is_sensitive()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("accept", &b"a"[..], false),
+                ("accept", b"a", false),
+                ("x-edit", b"new", false),
+                ("authorization", b"Bearer t", true),
+            ]
+        );
+        // Nothing kept: the same fields, checked and copied.
+        let request = http_request(&hop.request(), (), &mut last, &[]).unwrap();
+        let names: Vec<&str> = request.headers().keys().map(HeaderName::as_str).collect();
+        assert_eq!(names, ["accept", "x-edit", "authorization"]);
+        assert_eq!(request.headers().get_all("accept").iter().count(), 2);
     }
 
     #[test]
