@@ -25,12 +25,31 @@ use redirects::{
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectChain {
-    pub(crate) url: Url,
-    pub(crate) hops: Vec<Hop>,
-    pub(crate) stopped: bool,
+    /// The machine's history: the URL that answered each redirect followed (and its
+    /// status), oldest first.
+    history: Vec<HistoryEntry>,
+    /// The URL that answered the final response.
+    url: Url,
+    /// What each redirect followed changed, in the same order.
+    taken: Vec<Taken>,
+    stopped: bool,
 }
 
 impl RedirectChain {
+    /// The record of the chain `follow` ended (finished, or stopped by the hook), with
+    /// `taken`, one per redirect followed. The machine's URLs are taken, not copied: hop
+    /// `i` leads from the URL that answered redirect `i` to the one that answered the
+    /// next response ([`Hop::from`], [`Hop::to`]).
+    pub(crate) fn assemble(taken: Vec<Taken>, follow: Follow, stopped: bool) -> RedirectChain {
+        let (history, url) = follow.into_history();
+        RedirectChain {
+            history,
+            url,
+            taken,
+            stopped,
+        }
+    }
+
     /// The URL that answered with the final response (with the fragment the chain
     /// inherited, which is never sent).
     pub fn url(&self) -> &Url {
@@ -38,13 +57,22 @@ impl RedirectChain {
     }
 
     /// The redirects followed, oldest first.
-    pub fn hops(&self) -> &[Hop] {
-        &self.hops
+    pub fn hops(&self) -> Hops<'_> {
+        Hops {
+            chain: self,
+            next: 0,
+            end: self.redirects(),
+        }
+    }
+
+    /// The `i`-th redirect followed (from 0), if there were that many.
+    pub fn hop(&self, i: usize) -> Option<Hop<'_>> {
+        (i < self.redirects()).then_some(Hop { chain: self, i })
     }
 
     /// How many redirects were followed.
     pub fn redirects(&self) -> usize {
-        self.hops.len()
+        self.taken.len().min(self.history.len())
     }
 
     /// Whether the final response is a redirect the hook stopped ([`Action::Stop`](crate::Action::Stop)),
@@ -54,25 +82,50 @@ impl RedirectChain {
     }
 }
 
-/// One redirect that was followed: the 3xx, where it came from and led, and what changed
-/// on the request it asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hop {
-    pub(crate) status: StatusCode,
-    pub(crate) from: Url,
-    pub(crate) to: Url,
-    pub(crate) method: Method,
-    pub(crate) method_change: Option<MethodChange>,
-    pub(crate) body_resent: bool,
-    pub(crate) body_dropped: bool,
-    pub(crate) removed: Vec<RemovedHeader>,
-    pub(crate) referrer: Option<ReferrerDecision>,
-    pub(crate) hsts_upgrade: Option<HstsUpgrade>,
+/// The redirects of a [`RedirectChain`], oldest first.
+#[derive(Debug, Clone)]
+pub struct Hops<'a> {
+    chain: &'a RedirectChain,
+    next: usize,
+    end: usize,
 }
 
-/// What a followed redirect's handle said, after the hook's edits, before its URLs are
-/// known: they come with the machine's history when the chain ends
-/// ([`RedirectChain::assemble`]), taken rather than cloned on every hop.
+impl<'a> Iterator for Hops<'a> {
+    type Item = Hop<'a>;
+
+    fn next(&mut self) -> Option<Hop<'a>> {
+        (self.next < self.end).then(|| {
+            self.next += 1;
+            Hop {
+                chain: self.chain,
+                i: self.next - 1,
+            }
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end - self.next;
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for Hops<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        (self.next < self.end).then(|| {
+            self.end -= 1;
+            Hop {
+                chain: self.chain,
+                i: self.end,
+            }
+        })
+    }
+}
+
+impl ExactSizeIterator for Hops<'_> {}
+
+/// What a followed redirect's handle said, after the hook's edits; its URLs are the
+/// machine's ([`RedirectChain::assemble`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Taken {
     status: StatusCode,
     method: Method,
@@ -110,88 +163,97 @@ impl Taken {
     }
 }
 
-impl RedirectChain {
-    /// The record of the chain `follow` ended (finished, or stopped by the hook), with
-    /// `taken`, one per redirect followed. The machine's history holds the URL that
-    /// answered each redirect, oldest first, and its current URL is the final one: hop
-    /// `i` leads from history `i` to history `i + 1` (the last to the final URL), so each
-    /// URL is kept once and cloned once.
-    pub(crate) fn assemble(taken: Vec<Taken>, follow: Follow, stopped: bool) -> RedirectChain {
-        let (history, url) = follow.into_history();
-        let mut froms = history.into_iter().map(HistoryEntry::into_url).peekable();
-        let mut hops = Vec::with_capacity(taken.len());
-        for t in taken {
-            let Some(from) = froms.next() else { break };
-            let to = froms.peek().unwrap_or(&url).clone();
-            hops.push(Hop {
-                status: t.status,
-                from,
-                to,
-                method: t.method,
-                method_change: t.method_change,
-                body_resent: t.body_resent,
-                body_dropped: t.body_dropped,
-                removed: t.removed,
-                referrer: t.referrer,
-                hsts_upgrade: t.hsts_upgrade,
-            });
-        }
-        RedirectChain { url, hops, stopped }
-    }
+/// One redirect that was followed: the 3xx, where it came from and led, and what changed
+/// on the request it asked for. A view into its [`RedirectChain`].
+#[derive(Clone, Copy)]
+pub struct Hop<'a> {
+    chain: &'a RedirectChain,
+    /// Below `chain.redirects()`.
+    i: usize,
 }
 
-impl Hop {
+impl<'a> Hop<'a> {
+    fn taken(&self) -> &'a Taken {
+        &self.chain.taken[self.i]
+    }
+
+    /// Its place in the chain: 0 for the first redirect.
+    pub fn index(&self) -> usize {
+        self.i
+    }
+
     /// The redirect status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.taken().status
     }
 
     /// The URL that answered with the redirect.
-    pub fn from(&self) -> &Url {
-        &self.from
+    pub fn from(&self) -> &'a Url {
+        self.chain.history[self.i].url()
     }
 
     /// The URL of the request it led to (after an HSTS upgrade, if any).
-    pub fn to(&self) -> &Url {
-        &self.to
+    pub fn to(&self) -> &'a Url {
+        self.chain
+            .history
+            .get(self.i + 1)
+            .map_or(&self.chain.url, HistoryEntry::url)
     }
 
     /// The method of the request it led to.
-    pub fn method(&self) -> &Method {
-        &self.method
+    pub fn method(&self) -> &'a Method {
+        &self.taken().method
     }
 
     /// The method rewrite, with the rule that made it, if the method changed.
     pub fn method_change(&self) -> Option<MethodChange> {
-        self.method_change
+        self.taken().method_change
     }
 
     /// Whether the request it led to sent the body again (a replay).
     pub fn body_resent(&self) -> bool {
-        self.body_resent
+        self.taken().body_resent
     }
 
     /// Whether the body was dropped on this redirect.
     pub fn body_dropped(&self) -> bool {
-        self.body_dropped
+        self.taken().body_dropped
     }
 
     /// Every header of the first request that the request it led to does not carry, and
     /// why (a credential on another origin, a body header with the body, the hook's
     /// removal, ...).
-    pub fn removed_headers(&self) -> &[RemovedHeader] {
-        &self.removed
+    pub fn removed_headers(&self) -> &'a [RemovedHeader] {
+        &self.taken().removed
     }
 
     /// How its `Referer` was decided, if the chain has a referrer.
     pub fn referrer(&self) -> Option<ReferrerDecision> {
-        self.referrer
+        self.taken().referrer
     }
 
     /// Whether the `Location` went to `http://` on a known HSTS host and the request went
     /// to `https://` instead.
     pub fn hsts_upgrade(&self) -> Option<HstsUpgrade> {
-        self.hsts_upgrade
+        self.taken().hsts_upgrade
+    }
+}
+
+impl std::fmt::Debug for Hop<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = self.taken();
+        f.debug_struct("Hop")
+            .field("status", &t.status)
+            .field("from", &self.from().as_str())
+            .field("to", &self.to().as_str())
+            .field("method", &t.method)
+            .field("method_change", &t.method_change)
+            .field("body_resent", &t.body_resent)
+            .field("body_dropped", &t.body_dropped)
+            .field("removed", &t.removed)
+            .field("referrer", &t.referrer)
+            .field("hsts_upgrade", &t.hsts_upgrade)
+            .finish()
     }
 }
 
@@ -272,7 +334,6 @@ mod tests {
     fn hops(chain: &RedirectChain) -> Vec<(u16, String, String)> {
         chain
             .hops()
-            .iter()
             .map(|h| {
                 (
                     h.status().as_u16(),
@@ -300,7 +361,10 @@ mod tests {
         );
         assert_eq!(chain.url().as_str(), "http://b.test/4#g");
         assert!(!chain.stopped());
-        assert_eq!(chain.hops()[1].method(), Method::GET);
+        assert_eq!(chain.hop(1).unwrap().method(), Method::GET);
+        assert!(chain.hop(3).is_none());
+        let back: Vec<usize> = chain.hops().rev().map(|h| h.index()).collect();
+        assert_eq!((back, chain.hops().len()), (vec![2, 1, 0], 3));
     }
 
     #[test]
@@ -314,7 +378,7 @@ mod tests {
         assert!(chain.stopped());
         // No redirect at all: no hop, the first URL is the final one.
         let chain = chain_of("http://a.test/only", &[], None);
-        assert!(chain.hops().is_empty());
+        assert_eq!(chain.hops().len(), 0);
         assert_eq!(chain.url().as_str(), "http://a.test/only");
     }
 }

@@ -70,8 +70,9 @@
 //! assert_eq!(res.status(), StatusCode::OK);
 //! let chain = res.extensions().get::<RedirectChain>().unwrap();
 //! assert_eq!(chain.url().as_str(), "http://example.test/new");
-//! assert_eq!(chain.hops()[0].status(), StatusCode::PERMANENT_REDIRECT);
-//! assert!(chain.hops()[0].body_resent());
+//! let hop = chain.hop(0).expect("one redirect");
+//! assert_eq!(hop.status(), StatusCode::PERMANENT_REDIRECT);
+//! assert!(hop.body_resent());
 //! # Ok(())
 //! # }
 //! ```
@@ -93,7 +94,7 @@ mod hook;
 mod service;
 
 pub use body::{BoxError, CloneBody, NoReplay, Replay, RequestBody};
-pub use chain::{Hop, RedirectChain, RemovedHeader};
+pub use chain::{Hop, Hops, RedirectChain, RemovedHeader};
 /// The `cookie_store` crate (feature `cookie-store`), the version [`CookieStoreJar`] uses.
 #[cfg(feature = "cookie-store")]
 pub use cookie_store;

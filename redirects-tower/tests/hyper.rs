@@ -133,7 +133,7 @@ async fn every_status_with_bodies_relative_and_cross_origin_locations() {
                     assert_eq!(chain.url().as_str(), server.url(&target), "{label}");
                     assert_eq!(chain.redirects(), 1, "{label}");
                     assert!(!chain.stopped(), "{label}");
-                    let hop = &chain.hops()[0];
+                    let hop = chain.hop(0).expect("one hop");
                     assert_eq!(hop.status().as_u16(), status, "{label}");
                     assert_eq!(hop.from().as_str(), a.url(&start), "{label}");
                     assert_eq!(hop.to(), chain.url(), "{label}");
@@ -200,9 +200,9 @@ async fn a_mixed_chain_across_two_origins() {
         assert_eq!(res.status(), 200);
         let chain = res.extensions().get::<RedirectChain>().unwrap().clone();
         assert_eq!(chain.url().as_str(), a.url("/done#frag"));
-        let statuses: Vec<_> = chain.hops().iter().map(|h| h.status().as_u16()).collect();
+        let statuses: Vec<_> = chain.hops().map(|h| h.status().as_u16()).collect();
         assert_eq!(statuses, [307, 308, 302, 303]);
-        let methods: Vec<_> = chain.hops().iter().map(|h| h.method().as_str()).collect();
+        let methods: Vec<_> = chain.hops().map(|h| h.method().as_str()).collect();
         assert_eq!(methods, ["POST", "POST", "GET", "GET"]);
 
         let one = &b.received_at("/b/one")[0];
@@ -228,7 +228,7 @@ async fn a_mixed_chain_across_two_origins() {
         let done = &a.received_at("/done")[0];
         assert_eq!(done.method, "GET");
         // The 302's record names the Cookie removed on the first hop, as earlier.
-        let removed = chain.hops()[2].removed_headers();
+        let removed = chain.hop(2).expect("a third hop").removed_headers();
         assert!(
             removed.iter().any(|r| r.name() == "cookie"
                 && r.earlier()
