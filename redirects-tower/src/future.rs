@@ -6,7 +6,7 @@ use std::task::{Context, Poll, ready};
 
 use bytes::Buf;
 use http::uri::{self, Authority, PathAndQuery, Scheme};
-use http::{Extensions, HeaderMap, HeaderName, HeaderValue, Request, Response, Uri, Version};
+use http::{Extensions, HeaderName, HeaderValue, Request, Response, Uri, Version};
 use http_body::Body as HttpBody;
 use pin_project_lite::pin_project;
 use redirects::{Body, Event, Follow, OutgoingRequest, Policy};
@@ -416,7 +416,11 @@ fn http_request<B>(
 ) -> Result<Request<B>, http::Error> {
     let uri = next_uri(next, last)?;
     let method = http::Method::try_from(next.method()).map_err(http::Error::from)?;
-    let mut headers = HeaderMap::with_capacity(next.headers().size_hint().0);
+    let mut request = Request::new(body);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    // Filled in place: the map is not moved into the request afterwards.
+    let headers = request.headers_mut();
     let same = |(n, v): &(HeaderName, HeaderValue), name: &[u8], value: &[u8]| {
         n.as_str().as_bytes() == name && v.as_bytes() == value
     };
@@ -442,10 +446,6 @@ fn http_request<B>(
             }
         }
     }
-    let mut request = Request::new(body);
-    *request.method_mut() = method;
-    *request.uri_mut() = uri;
-    *request.headers_mut() = headers;
     Ok(request)
 }
 
