@@ -282,7 +282,7 @@ fn a_parsed_head_is_copied_only_up_to_the_head_limit() {
 /// A long chain keeps per hop only what the chain record needs (the history entry and its
 /// URL), however many hops are behind it: here every hop is an `https` response with
 /// `Strict-Transport-Security` from another host of 1,000 bytes, which the chain learns
-/// (issue 19: 4k such hosts once kept 16 MB). The learned hosts are bounded
+/// (unbounded, 4k such hosts would keep 16 MB). The learned hosts are bounded
 /// (`Policy::with_max_learned_hsts_hosts`), so the memory kept per hop stays that of one
 /// URL, from hop 100 to hop 600 as from the start.
 #[test]

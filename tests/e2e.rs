@@ -1059,7 +1059,7 @@ impl Example {
     }
 }
 
-/// Issue 13, end to end. httpbin, under the name `public.test`, answers `302` to
+/// Private targets blocked, end to end. httpbin, under the name `public.test`, answers `302` to
 /// `http://internal.test:<port>/get`; both names are `--resolve`d to 127.0.0.1 (httpbin's
 /// address, and a listener that counts connections), and the chain is declared public
 /// (`--start-space public`: `public.test`'s own `--resolve` address is then taken as

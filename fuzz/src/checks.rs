@@ -979,7 +979,7 @@ fn same_origin(a: &Url, b: &Url) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------
-// Issue 10's rules, each written from its spec (not from the crate): referrers (W3C
+// The referrer, taint, port and HSTS rules, each written from its spec (not from the crate): referrers (W3C
 // Referrer Policy, Fetch), redirect-taint (Fetch), bad ports (Fetch), HSTS (RFC 6797,
 // Fetch main fetch).
 
@@ -1587,8 +1587,8 @@ impl Model<'_> {
 
     /// What `removed_headers` lists on the proposed redirect `self.count`: every field
     /// not sent, with why and when; a withheld curl credential as removed on this one.
-    /// A name the request still carries in a caller's field is not listed (issue 18
-    /// finding 6: the list is what the next request does not carry).
+    /// A name the request still carries in a caller's field is not listed (the list is
+    /// what the next request does not carry).
     fn removed(&self) -> Removed {
         let n = self.count;
         let carried = |name: &str| {

@@ -235,7 +235,7 @@ pub const TARGET_ORIGINS: [&str; 16] = [
     "http://user:pw@a.test",
 ];
 
-/// Locations of the field kinds 176..=183 (issue 13): IP literals of every address space in
+/// Locations of the field kinds 176..=183 (address spaces): IP literals of every address space in
 /// the spellings the URL parser normalizes, and `localhost` names.
 pub const PRIVATE_TARGETS: [&str; 16] = [
     "http://169.254.169.254/latest/meta-data/",
@@ -634,7 +634,7 @@ impl FieldPiece {
         };
         let loc = || location(self.arg, &self.raw, first);
         match self.kind {
-            // The fields of issue 10 take sixteen kinds that no committed seed used (so the
+            // The referrer and HSTS fields take sixteen kinds that no committed seed used (so the
             // seeds read as before).
             160..=163 => {
                 return line(

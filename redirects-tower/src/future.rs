@@ -298,7 +298,6 @@ where
                     };
                     match step {
                         Ok(Step::Next { next, body, reuse }) => {
-                            let next = Some(next);
                             // Drained only when that lets the next request reuse the
                             // connection and the body can fit the size bound; otherwise
                             // dropped unread (here, before the next request goes out).
@@ -309,13 +308,29 @@ where
                             {
                                 this.state.set(State::Draining {
                                     body,
-                                    next,
+                                    next: Some(next),
                                     drained: 0,
                                     deadline: None,
                                 });
                             } else {
                                 drop(body);
-                                this.state.set(State::Sending { next });
+                                // Sent now if the service is ready: the request is not
+                                // moved into the state and out again.
+                                match this.service.poll_ready(cx) {
+                                    Poll::Ready(Ok(())) => {
+                                        let future = this.service.call(next);
+                                        this.state.set(State::Calling { future });
+                                    }
+                                    Poll::Ready(Err(e)) => {
+                                        this.state.set(State::Done);
+                                        *this.chain = None;
+                                        return Poll::Ready(Err(Error::Inner(e)));
+                                    }
+                                    Poll::Pending => {
+                                        this.state.set(State::Sending { next: Some(next) });
+                                        return Poll::Pending;
+                                    }
+                                }
                             }
                         }
                         Ok(Step::Final {

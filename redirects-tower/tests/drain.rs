@@ -1,4 +1,4 @@
-//! Issue 18, finding 4: a redirect's body is drained only when that can help the next
+//! A redirect's body is drained only when that can help the next
 //! request reuse the connection, within a size and a time bound, and dropped otherwise; a
 //! body that stalls never holds the chain.
 

@@ -1,6 +1,6 @@
-//! Issue 18, finding 5: under `strict`, a redirect to a name that resolves into a private
-//! network must not reach it. The layer does not connect; hyper-util's client through a
-//! `GuardedConnector` checks every resolved address of every hop before connecting.
+//! Under `strict`, a redirect to a name that resolves into a private network must not
+//! reach it. The layer does not connect; hyper-util's client through a `GuardedConnector`
+//! checks every resolved address of every hop before connecting.
 //!
 //! The names resolve with a static in-test resolver (under the guard, as the system
 //! resolver is by default): `evil.test` to `127.0.0.1`, where an in-test server counts
