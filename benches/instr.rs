@@ -17,7 +17,9 @@
 //! `tower-http07` (one request through the 2-hop chain of `benches/common/two_hops.rs`
 //! with `redirects-tower`, tower-http 0.6 or tower-http 0.7: the request built, the
 //! layer's future driven to the final response, the response dropped; the layered service
-//! is built once, outside).
+//! is built once, outside), or `direct-ours`, `direct-http06`, `direct-http07`,
+//! `direct-bare` (the same request sent to `/end`, no redirect, through each layer or the
+//! service alone).
 //!
 //! Each hop or chain runs inside `measured`, which is never inlined: callgrind's
 //! `--toggle-collect='*measured*'` then counts exactly that, not building the machines
@@ -28,7 +30,9 @@
 use std::hint::black_box;
 
 mod common;
-use common::two_hops::{check_two_hops, one_request, ours, tower_http_06, tower_http_07};
+use common::two_hops::{
+    TwoHops, check_two_hops, one_direct_request, one_request, ours, tower_http_06, tower_http_07,
+};
 use common::*;
 
 #[inline(never)]
@@ -58,10 +62,19 @@ fn cases() -> Vec<String> {
 }
 
 /// One request through each tower layer (`benches/common/two_hops.rs`).
-const TOWER_CASES: [&str; 3] = ["tower-ours", "tower-http06", "tower-http07"];
+const TOWER_CASES: [&str; 7] = [
+    "tower-ours",
+    "tower-http06",
+    "tower-http07",
+    "direct-ours",
+    "direct-http06",
+    "direct-http07",
+    "direct-bare",
+];
 
-/// `n` requests through `svc`, each one measured.
-fn tower_requests<S>(mut svc: S, n: usize)
+/// `n` requests through `svc`, each one measured: the 2-hop chain, or with `direct` the
+/// same request to `/end` (no redirect).
+fn tower_requests<S>(mut svc: S, n: usize, direct: bool)
 where
     S: tower_service::Service<
             http::Request<http_body_util::Full<bytes::Bytes>>,
@@ -70,7 +83,11 @@ where
     S::Error: std::fmt::Debug,
 {
     for _ in 0..n {
-        black_box(measured(|| one_request(&mut svc)));
+        if direct {
+            black_box(measured(|| one_direct_request(&mut svc)));
+        } else {
+            black_box(measured(|| one_request(&mut svc)));
+        }
     }
 }
 
@@ -173,9 +190,13 @@ fn run(case: &str, n: usize) -> Result<(), String> {
                 }));
             }
         }
-        ("tower", "ours") => tower_requests(ours(), n),
-        ("tower", "http06") => tower_requests(tower_http_06(), n),
-        ("tower", "http07") => tower_requests(tower_http_07(), n),
+        ("tower", "ours") => tower_requests(ours(), n, false),
+        ("tower", "http06") => tower_requests(tower_http_06(), n, false),
+        ("tower", "http07") => tower_requests(tower_http_07(), n, false),
+        ("direct", "ours") => tower_requests(ours(), n, true),
+        ("direct", "http06") => tower_requests(tower_http_06(), n, true),
+        ("direct", "http07") => tower_requests(tower_http_07(), n, true),
+        ("direct", "bare") => tower_requests(TwoHops, n, true),
         ("feed", how) => {
             let resp = large();
             let chunk = match how {

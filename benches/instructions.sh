@@ -10,7 +10,8 @@
 # instructions per whole chain (the first request built, `Follow::new`, one redirect, the
 # final response, both heads written, everything dropped) for floor and machine; then
 # instructions per request through the 2-hop chain of benches/common/two_hops.rs for the
-# tower layers: redirects-tower, tower-http 0.6 and tower-http 0.7.
+# tower layers: redirects-tower, tower-http 0.6 and tower-http 0.7; and per request sent
+# straight to the final URL (no redirect) through each layer and through the service alone.
 # What the floor does: benches/common/inputs.rs, "floor" and "whole chain".
 #
 # Usage: benches/instructions.sh [-n ITERATIONS] [--annotate] [--ureq-byte]
@@ -91,6 +92,9 @@ done
 TOWER=(ours http06 http07)
 for k in "${TOWER[@]}"; do
     I[tower-$k]=$(count "tower-$k" "$N")
+done
+for k in "${TOWER[@]}" bare; do
+    I[direct-$k]=$(count "direct-$k" "$N")
 done
 
 echo
@@ -173,6 +177,19 @@ for k in http06 http07; do
     t=${I[tower-$k]}
     ok=$(awk -v o="$o" -v t="$t" 'BEGIN { print (o <= t) ? "ok" : "MISSED" }')
     printf '| %-40s | %8d | %13s | %s\n' "tower-http 0.${k#http0} FollowRedirect (Standard)" "$t" "$(ratio "$o" "$t")" "$ok"
+done
+
+echo
+echo "The same request sent to /end (no redirect, the path most requests take): instructions"
+echo "per request, and over the service alone (what the layer adds)."
+echo
+b=${I[direct-bare]}
+printf '| %-40s | %8s | %14s\n' layer instr "over the service"
+printf '|------------------------------------------|----------|----------------|\n'
+printf '| %-40s | %8d | %14s\n' "the service alone (TwoHops)" "$b" 0
+printf '| %-40s | %8d | %14d\n' "redirects-tower (Policy::fetch())" "${I[direct-ours]}" $(( I[direct-ours] - b ))
+for k in http06 http07; do
+    printf '| %-40s | %8d | %14d\n' "tower-http 0.${k#http0} FollowRedirect (Standard)" "${I[direct-$k]}" $(( I[direct-$k] - b ))
 done
 
 if [ "$ANNOTATE" = 1 ]; then

@@ -96,6 +96,26 @@ where
     res.status().as_u16()
 }
 
+/// The request of [`two_hop_request`] sent straight to `/end`: no redirect, the path most
+/// requests through a redirect layer take.
+pub fn direct_request() -> Request<Full<Bytes>> {
+    let mut req = two_hop_request();
+    *req.uri_mut() = http::Uri::from_static("http://app.example/end");
+    req
+}
+
+/// [`direct_request`] through `svc` (a layer, or [`TwoHops`] alone), as [`one_request`].
+#[inline(never)]
+pub fn one_direct_request<S>(svc: &mut S) -> u16
+where
+    S: Service<Request<Full<Bytes>>, Response = Response<Full<Bytes>>>,
+    S::Error: std::fmt::Debug,
+{
+    drive(std::future::poll_fn(|cx| svc.poll_ready(cx))).expect("ready");
+    let res = drive(svc.call(black_box(direct_request()))).expect("the response");
+    res.status().as_u16()
+}
+
 /// `redirects-tower` (`Policy::fetch()`) around [`TwoHops`].
 pub type Ours = redirects_tower::FollowRedirect<TwoHops>;
 /// tower-http 0.6's `FollowRedirect` (`Standard`) around [`TwoHops`].
