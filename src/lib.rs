@@ -368,6 +368,9 @@ mod origin;
 mod outgoing;
 mod plan;
 mod policy;
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+pub mod record;
 mod referrer;
 mod request;
 mod response;

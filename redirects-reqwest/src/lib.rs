@@ -60,20 +60,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod chain;
 mod error;
 mod guard;
 
 use std::sync::Arc;
 
 use http::Extensions;
+use redirects::record::Recorder;
 use redirects::{AddressSpace, Body, Event, Follow, OutgoingRequest, Policy, Redirect};
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 
-pub use chain::{Hop, RedirectChain, RemovedHeader};
 pub use error::{Error, find_private_target};
 pub use guard::GuardedResolver;
+pub use redirects::record::{Hop, Hops, RedirectChain, RemovedHeader};
 
 /// What the hook says about one redirect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +171,7 @@ impl FollowRedirects {
             *request.url_mut() = strip_fragment(follow.request().url());
         }
         let (version, timeout) = (request.version(), request.timeout().copied());
-        let mut hops = Vec::new();
+        let mut recorder = Recorder::new();
         loop {
             self.check_literal(request.url())?;
             let mut response = next.clone().run(request, extensions).await?;
@@ -182,7 +182,7 @@ impl FollowRedirects {
                 .map_err(Error::Redirect)?
             {
                 Event::NeedData => return Err(Error::Interim(status).into()),
-                Event::Final(done) => Err((done.url().clone(), false)),
+                Event::Final(_) => Err(false),
                 Event::Redirect(mut redirect) => {
                     let action = match &self.hook {
                         Some(hook) => hook(&mut redirect),
@@ -197,17 +197,16 @@ impl FollowRedirects {
                                 let body = copy.and_then(|mut c| c.body_mut().take());
                                 *next_request.body_mut() = Some(body.ok_or(Error::ReplayFailed)?);
                             }
-                            hops.push(Hop::record(
-                                &redirect,
-                                status,
-                                next_request.method().clone(),
-                            ));
+                            recorder.record(&redirect, next_request.method().clone());
                             // Take the redirect: `next_request` goes out next, and its
                             // response is the next one the machine reads.
                             redirect.follow();
                             Ok(next_request)
                         }
-                        Action::Stop => Err((redirect.stop().url().clone(), true)),
+                        Action::Stop => {
+                            redirect.stop();
+                            Err(true)
+                        }
                         Action::Refuse(reason) => {
                             return Err(Error::Redirect(redirect.refuse(reason)).into());
                         }
@@ -223,10 +222,10 @@ impl FollowRedirects {
                     drop(response);
                     request = next_request;
                 }
-                Err((url, stopped)) => {
+                Err(stopped) => {
                     response
                         .extensions_mut()
-                        .insert(RedirectChain { url, hops, stopped });
+                        .insert(recorder.finish(follow, stopped));
                     return Ok(response);
                 }
             }

@@ -9,11 +9,11 @@ use http::uri::{self, Authority, PathAndQuery, Scheme};
 use http::{Extensions, HeaderName, HeaderValue, Request, Response, Uri, Version};
 use http_body::Body as HttpBody;
 use pin_project_lite::pin_project;
+use redirects::record::Recorder;
 use redirects::{Body, Event, Follow, OutgoingRequest, Policy};
 use tower_service::Service;
 
 use crate::body::Replay;
-use crate::chain::{RedirectChain, Taken};
 use crate::drain::{Drain, Timer};
 use crate::error::Error;
 use crate::hook::{Action, OnRedirect};
@@ -35,8 +35,8 @@ pub(crate) struct Chain<B, H, R> {
     /// request that carries one with the same name and value gets a clone (a reference
     /// count, and the caller's `is_sensitive` kept) rather than a checked copy.
     kept: Vec<(HeaderName, HeaderValue)>,
-    /// One per redirect followed; their URLs come from the machine at the end.
-    hops: Vec<Taken>,
+    /// What each redirect followed changed; the URLs come from the machine at the end.
+    hops: Recorder,
 }
 
 /// What a response leads to.
@@ -110,14 +110,14 @@ where
                 .iter()
                 .map(|(name, value)| (name.clone(), value.clone()))
                 .collect(),
-            hops: Vec::new(),
+            hops: Recorder::new(),
         })
     }
 
     /// Ends the chain: its record goes into the final response's extensions, with the
     /// machine's URLs taken, not cloned.
     fn finish<ResBody>(self, response: &mut Response<ResBody>, stopped: bool) {
-        let chain = RedirectChain::assemble(self.hops, self.follow, stopped);
+        let chain = self.hops.finish(self.follow, stopped);
         response.extensions_mut().insert(chain);
     }
 
@@ -169,7 +169,7 @@ where
                 };
                 let mut request =
                     http_request(&next, body, authority, kept).map_err(Error::Request)?;
-                hops.push(Taken::record(&redirect, status, request.method().clone()));
+                hops.record(&redirect, request.method().clone());
                 *request.version_mut() = *version;
                 *request.extensions_mut() = extensions.clone();
                 // Take the redirect: `request` goes out next, and its response is the
@@ -267,7 +267,7 @@ where
     T: Timer,
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let redirects = self.chain.as_ref().map_or(0, |c| c.hops.len());
+        let redirects = self.chain.as_ref().map_or(0, |c| c.hops.redirects());
         f.debug_struct("ResponseFuture")
             .field("redirects", &redirects)
             .finish_non_exhaustive()

@@ -82,7 +82,6 @@
 #![deny(missing_docs)]
 
 mod body;
-mod chain;
 #[cfg(feature = "cookie-store")]
 mod cookies;
 mod drain;
@@ -94,7 +93,6 @@ mod hook;
 mod service;
 
 pub use body::{BoxError, CloneBody, NoReplay, Replay, RequestBody};
-pub use chain::{Hop, Hops, RedirectChain, RemovedHeader};
 /// The `cookie_store` crate (feature `cookie-store`), the version [`CookieStoreJar`] uses.
 #[cfg(feature = "cookie-store")]
 pub use cookie_store;
@@ -108,6 +106,7 @@ pub use future::ResponseFuture;
 #[cfg(feature = "hyper-util")]
 pub use guard::{GuardedConnector, GuardedResolver};
 pub use hook::{Action, FollowAll, HookFn, OnRedirect};
+pub use redirects::record::{Hop, Hops, RedirectChain, RemovedHeader};
 pub use service::{FollowRedirect, FollowRedirectLayer};
 
 /// The README's examples run as doctests too (with the feature `hyper-util`, which one of

@@ -32,15 +32,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod chain;
-
 use std::fmt;
 use std::io::Read;
 
+use redirects::record::Recorder;
 use redirects::{Body, Event, Follow, OutgoingRequest, Policy, Redirect};
 use ureq::{Agent, SendBody};
 
-pub use chain::{Hop, RedirectChain, RemovedHeader};
+pub use redirects::record::{Hop, Hops, RedirectChain, RemovedHeader};
 
 /// An agent that follows no redirect itself (`max_redirects(0)`: ureq returns the 3xx)
 /// and returns 4xx and 5xx answers as responses, with ureq's other defaults.
@@ -224,7 +223,7 @@ impl FollowRedirects {
         let mut next = http_request(&follow.request()).map_err(Error::Request)?;
         *next.version_mut() = head.version();
         let mut send_body = true;
-        let mut hops = Vec::new();
+        let mut recorder = Recorder::new();
         loop {
             let (parts, ()) = next.into_parts();
             let mut response = match (&mut body, send_body) {
@@ -238,12 +237,11 @@ impl FollowRedirects {
                 }
                 _ => agent.run(http::Request::from_parts(parts, ()))?,
             };
-            let status = response.status();
             let outcome = match follow.handle_http_response(&response)? {
                 Event::NeedData => {
                     return Err(Error::Redirect(redirects::Error::InvalidState));
                 }
-                Event::Final(done) => Err((done.url().clone(), false)),
+                Event::Final(_) => Err(false),
                 Event::Redirect(mut redirect) => {
                     let action = match &self.hook {
                         Some(hook) => hook(&mut redirect),
@@ -254,13 +252,16 @@ impl FollowRedirects {
                             let out = redirect.request();
                             let request = http_request(&out).map_err(Error::Request)?;
                             let resend = out.sends_body();
-                            hops.push(Hop::record(&redirect, status, request.method().clone()));
+                            recorder.record(&redirect, request.method().clone());
                             // Take the redirect: `request` goes out next, and its response
                             // is the next one the machine reads.
                             redirect.follow();
                             Ok((request, resend))
                         }
-                        Action::Stop => Err((redirect.stop().url().clone(), true)),
+                        Action::Stop => {
+                            redirect.stop();
+                            Err(true)
+                        }
                         Action::Refuse(reason) => return Err(redirect.refuse(reason).into()),
                     }
                 }
@@ -273,10 +274,10 @@ impl FollowRedirects {
                     // Not read: a body that stalls never holds the chain.
                     drop(response);
                 }
-                Err((url, stopped)) => {
+                Err(stopped) => {
                     response
                         .extensions_mut()
-                        .insert(RedirectChain { url, hops, stopped });
+                        .insert(recorder.finish(follow, stopped));
                     return Ok(response);
                 }
             }

@@ -1,18 +1,86 @@
-//! The record of a chain, put in the final response's extensions.
+//! The record of a redirect chain as `http` types (feature `http`), for a client that puts
+//! it on the final response, as the layers of this repository do (`redirects-tower`,
+//! `redirects-reqwest`, `redirects-ureq` re-export these types): where the chain ended and
+//! what happened on each redirect it followed.
+//!
+//! A [`Recorder`] takes what each followed redirect's [`Redirect`] handle says (after the
+//! caller's edits), and [`Recorder::finish`] takes the machine's own URLs when the chain
+//! ends ([`Follow::into_history`]): nothing is cloned per hop.
+//!
+//! ```
+//! use redirects::record::Recorder;
+//! use redirects::{Event, Follow, Policy, Request, Version};
+//!
+//! let mut follow = Follow::new(Request::get("http://a.test/one")?, Policy::fetch())?;
+//! let mut recorder = Recorder::new();
+//! let Event::Redirect(hop) = follow.handle_head(Version::Http11, 302, [("location", "/two")])?
+//! else { panic!() };
+//! recorder.record(&hop, http::Method::GET);
+//! hop.follow();
+//! let none: [(&str, &str); 0] = [];
+//! let Event::Final(_) = follow.handle_head(Version::Http11, 200, none)? else { panic!() };
+//! let chain = recorder.finish(follow, false);
+//! let hop = chain.hop(0).expect("one redirect");
+//! assert_eq!((hop.status().as_u16(), hop.from().as_str()), (302, "http://a.test/one"));
+//! assert_eq!(hop.to(), chain.url());
+//! assert_eq!(chain.url().as_str(), "http://a.test/two");
+//! # Ok::<(), redirects::Error>(())
+//! ```
+
+use alloc::vec::Vec;
+use core::fmt;
 
 use http::{HeaderName, Method, StatusCode};
-use redirects::{
+
+use crate::{
     Follow, HistoryEntry, HstsUpgrade, MethodChange, Redirect, ReferrerDecision, RemovalReason, Url,
 };
 
-/// The record of a redirect chain, in the extensions of every response
-/// [`FollowRedirect`](crate::FollowRedirect) returns: where the chain ended and what
-/// happened on each redirect it followed, owned copies of what the core's
-/// [`Redirect`] handle said.
+/// Records a chain as it is followed: [`Recorder::record`] on each redirect taken,
+/// [`Recorder::finish`] when it ends.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder {
+    taken: Vec<Taken>,
+}
+
+impl Recorder {
+    /// A recorder with no redirect yet (allocates nothing until the first).
+    pub fn new() -> Recorder {
+        Recorder::default()
+    }
+
+    /// Records a redirect that is being followed, whose next request goes with `method`
+    /// (the `http` form of [`OutgoingRequest::method`](crate::OutgoingRequest::method), as
+    /// the caller built it): call it after the caller's edits and before
+    /// [`Redirect::follow`].
+    pub fn record(&mut self, redirect: &Redirect<'_>, method: Method) {
+        self.taken.push(Taken::record(redirect, method));
+    }
+
+    /// How many redirects were recorded.
+    pub fn redirects(&self) -> usize {
+        self.taken.len()
+    }
+
+    /// The record of the chain `follow` ended: with a final response, or on a redirect
+    /// the caller stopped (`stopped`).
+    pub fn finish(self, follow: Follow, stopped: bool) -> RedirectChain {
+        let (history, url) = follow.into_history();
+        RedirectChain {
+            history,
+            url,
+            taken: self.taken,
+            stopped,
+        }
+    }
+}
+
+/// The record of a redirect chain: where it ended and what happened on each redirect it
+/// followed.
 ///
 /// ```
 /// # fn f(response: http::Response<()>) {
-/// use redirects_tower::RedirectChain;
+/// use redirects::record::RedirectChain;
 /// let chain = response.extensions().get::<RedirectChain>().expect("always there");
 /// for hop in chain.hops() {
 ///     println!("{} {} -> {} {}", hop.status(), hop.from(), hop.method(), hop.to());
@@ -36,20 +104,6 @@ pub struct RedirectChain {
 }
 
 impl RedirectChain {
-    /// The record of the chain `follow` ended (finished, or stopped by the hook), with
-    /// `taken`, one per redirect followed. The machine's URLs are taken, not copied: hop
-    /// `i` leads from the URL that answered redirect `i` to the one that answered the
-    /// next response ([`Hop::from`], [`Hop::to`]).
-    pub(crate) fn assemble(taken: Vec<Taken>, follow: Follow, stopped: bool) -> RedirectChain {
-        let (history, url) = follow.into_history();
-        RedirectChain {
-            history,
-            url,
-            taken,
-            stopped,
-        }
-    }
-
     /// The URL that answered with the final response (with the fragment the chain
     /// inherited, which is never sent).
     pub fn url(&self) -> &Url {
@@ -75,7 +129,7 @@ impl RedirectChain {
         self.taken.len().min(self.history.len())
     }
 
-    /// Whether the final response is a redirect the hook stopped ([`Action::Stop`](crate::Action::Stop)),
+    /// Whether the final response is a redirect the caller stopped ([`Redirect::stop`]),
     /// rather than a response the policy does not follow.
     pub fn stopped(&self) -> bool {
         self.stopped
@@ -123,10 +177,10 @@ impl DoubleEndedIterator for Hops<'_> {
 
 impl ExactSizeIterator for Hops<'_> {}
 
-/// What a followed redirect's handle said, after the hook's edits; its URLs are the
-/// machine's ([`RedirectChain::assemble`]).
+/// What a followed redirect's handle said, after the caller's edits; its URLs are the
+/// machine's ([`Recorder::finish`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Taken {
+struct Taken {
     status: StatusCode,
     method: Method,
     method_change: Option<MethodChange>,
@@ -138,14 +192,15 @@ pub(crate) struct Taken {
 }
 
 impl Taken {
-    /// Copies what the handle says. `status` is the 3xx's, `method` the next request's,
-    /// as the `http` types have them.
-    pub(crate) fn record(redirect: &Redirect<'_>, status: StatusCode, method: Method) -> Taken {
+    /// Copies what the handle says: the 3xx's status and what changed.
+    fn record(redirect: &Redirect<'_>, method: Method) -> Taken {
+        let next = redirect.request();
         Taken {
-            status,
+            status: StatusCode::from_u16(redirect.response().status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             method,
             method_change: redirect.method_change(),
-            body_resent: redirect.request().sends_body(),
+            body_resent: next.sends_body(),
             body_dropped: redirect.body_dropped(),
             removed: redirect
                 .removed_headers()
@@ -239,8 +294,8 @@ impl<'a> Hop<'a> {
     }
 }
 
-impl std::fmt::Debug for Hop<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Hop<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = self.taken();
         f.debug_struct("Hop")
             .field("status", &t.status)
@@ -286,35 +341,30 @@ impl RemovedHeader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use redirects::{Event, Policy, Request};
+    use crate::{Event, Policy, Request, Version};
+    use alloc::format;
+    use alloc::string::{String, ToString};
+    use alloc::vec;
 
-    /// Follows `locations` from `start` (each a `status` redirect), recording each hop as
-    /// the layer does; the chain then ends on a `200` or, if `stop`, on one more redirect
-    /// the hook stops. Returns the assembled record.
+    /// Follows `locations` from `start` (each a `status` redirect), recording each hop;
+    /// the chain then ends on a `200` or, if `stop`, on one more redirect the caller
+    /// stops.
     fn chain_of(start: &str, locations: &[(u16, &str)], stop: Option<&str>) -> RedirectChain {
-        let mut follow =
-            redirects::Follow::new(Request::get(start).unwrap(), Policy::fetch()).unwrap();
-        let mut taken = Vec::new();
+        let mut follow = Follow::new(Request::get(start).unwrap(), Policy::fetch()).unwrap();
+        let mut recorder = Recorder::new();
         for &(status, location) in locations {
             let head = [("location", location)];
-            let Ok(Event::Redirect(hop)) =
-                follow.handle_head(redirects::Version::Http11, status, head)
-            else {
+            let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, status, head) else {
                 panic!("{location}: not a redirect");
             };
             let method = Method::from_bytes(hop.request().method().as_str().as_bytes()).unwrap();
-            taken.push(Taken::record(
-                &hop,
-                StatusCode::from_u16(status).unwrap(),
-                method,
-            ));
+            recorder.record(&hop, method);
             hop.follow();
         }
         match stop {
             Some(location) => {
                 let head = [("location", location)];
-                let Ok(Event::Redirect(hop)) =
-                    follow.handle_head(redirects::Version::Http11, 302, head)
+                let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, 302, head)
                 else {
                     panic!("{location}: not a redirect");
                 };
@@ -322,13 +372,13 @@ mod tests {
             }
             None => {
                 let none: [(&str, &str); 0] = [];
-                let Ok(Event::Final(_)) = follow.handle_head(redirects::Version::Http11, 200, none)
-                else {
+                let Ok(Event::Final(_)) = follow.handle_head(Version::Http11, 200, none) else {
                     panic!("not final");
                 };
             }
         }
-        RedirectChain::assemble(taken, follow, stop.is_some())
+        assert_eq!(recorder.redirects(), locations.len());
+        recorder.finish(follow, stop.is_some())
     }
 
     fn hops(chain: &RedirectChain) -> Vec<(u16, String, String)> {
@@ -361,7 +411,8 @@ mod tests {
         );
         assert_eq!(chain.url().as_str(), "http://b.test/4#g");
         assert!(!chain.stopped());
-        assert_eq!(chain.hop(1).unwrap().method(), Method::GET);
+        let second = chain.hop(1).unwrap();
+        assert_eq!((second.index(), second.method()), (1, &Method::GET));
         assert!(chain.hop(3).is_none());
         let back: Vec<usize> = chain.hops().rev().map(|h| h.index()).collect();
         assert_eq!((back, chain.hops().len()), (vec![2, 1, 0], 3));
@@ -380,5 +431,77 @@ mod tests {
         let chain = chain_of("http://a.test/only", &[], None);
         assert_eq!(chain.hops().len(), 0);
         assert_eq!(chain.url().as_str(), "http://a.test/only");
+    }
+
+    #[test]
+    fn what_each_hop_changed_is_the_handle_s() {
+        let first = Request::new(crate::Method::Post, "http://a.test/form")
+            .unwrap()
+            .header("authorization", "Bearer t")
+            .unwrap()
+            .header("content-type", "text/plain")
+            .unwrap()
+            .body(crate::Body::Replayable);
+        let mut follow = Follow::new(first, Policy::fetch()).unwrap();
+        let mut recorder = Recorder::new();
+        // 307 to another origin: the method and body stay, the credential goes.
+        let head = [("location", "http://b.test/x")];
+        let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, 307, head) else {
+            panic!("not a redirect");
+        };
+        recorder.record(&hop, Method::POST);
+        hop.follow();
+        // 302: POST becomes GET, the body and its headers go.
+        let head = [("location", "/y")];
+        let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, 302, head) else {
+            panic!("not a redirect");
+        };
+        recorder.record(&hop, Method::GET);
+        hop.follow();
+        let none: [(&str, &str); 0] = [];
+        let Ok(Event::Final(_)) = follow.handle_head(Version::Http11, 200, none) else {
+            panic!("not final");
+        };
+        let chain = recorder.finish(follow, false);
+        let (a, b) = (chain.hop(0).unwrap(), chain.hop(1).unwrap());
+        assert_eq!(
+            (
+                a.method(),
+                a.body_resent(),
+                a.body_dropped(),
+                a.method_change()
+            ),
+            (&Method::POST, true, false, None)
+        );
+        let removed: Vec<_> = a
+            .removed_headers()
+            .iter()
+            .map(|r| (r.name().as_str(), r.reason(), r.earlier()))
+            .collect();
+        assert_eq!(
+            removed,
+            [("authorization", RemovalReason::CrossOrigin, false)]
+        );
+        assert_eq!(
+            (b.method(), b.body_resent(), b.body_dropped()),
+            (&Method::GET, false, true)
+        );
+        assert_eq!(
+            b.method_change().map(|c| (c.from, c.to)),
+            Some((crate::Method::Post, crate::Method::Get))
+        );
+        let removed: Vec<_> = b
+            .removed_headers()
+            .iter()
+            .map(|r| (r.name().as_str(), r.reason(), r.earlier()))
+            .collect();
+        assert_eq!(
+            removed,
+            [
+                ("authorization", RemovalReason::CrossOrigin, true),
+                ("content-type", RemovalReason::BodyDropped, false),
+            ]
+        );
+        assert!(format!("{a:?}").contains("http://b.test/x"));
     }
 }
