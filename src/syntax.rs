@@ -59,34 +59,11 @@ pub(crate) fn is_field_value_byte(b: u8) -> bool {
     CLASSES[usize::from(b)] & FIELD_VALUE != 0
 }
 
-/// Whether every byte of `value` may be in a field value ([`is_field_value_byte`]).
-///
-/// Eight bytes at a time: a word with no byte below 0x20 and no DEL is all field-value
-/// bytes (obs-text included), and only a word that has one (HTAB, or a bad byte) and the
-/// last few bytes are looked at one by one. Values are short (a browser's `Accept` is
-/// about 60 bytes), too short for the compiler's vector loop to start.
+/// Whether every byte of `value` may be in a field value ([`is_field_value_byte`]). No early
+/// exit: the compiler turns the fold into vector compares, several times cheaper over a long
+/// value than a lookup per byte. (Eight bytes at a time in a `u64` was tried: a few
+/// instructions less on a 20-byte value, a sixth more on a large head's.)
 pub(crate) fn is_field_value(value: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = value.chunks_exact(8);
-    for chunk in &mut words {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Nonzero exactly when some byte is below 0x20 (a borrow can only add bits above
-        // a byte that already is), and when some byte is DEL (0x7f ^ 0x7f is a zero byte).
-        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-        let del = x ^ (ONES * 0x7f);
-        let del = del.wrapping_sub(ONES) & !del & HIGH;
-        if below | del != 0 && !each_field_value_byte(chunk) {
-            return false;
-        }
-    }
-    each_field_value_byte(words.remainder())
-}
-
-/// [`is_field_value`] one byte at a time, without an early exit.
-fn each_field_value_byte(value: &[u8]) -> bool {
     let mut bad = 0u8;
     for &b in value {
         bad |= (u8::from(b < b' ') & u8::from(b != b'\t')) | u8::from(b == 0x7f);
@@ -94,6 +71,7 @@ fn each_field_value_byte(value: &[u8]) -> bool {
     bad == 0
 }
 
+/// `value` without its leading and trailing spaces and tabs (OWS, RFC 9110 §5.6.3).
 pub(crate) fn trim_ows(value: &[u8]) -> &[u8] {
     trim_ows_end(trim_ows_start(value))
 }
@@ -179,8 +157,8 @@ mod tests {
         }
     }
 
-    /// Every byte at every place of a value of two words and a tail: the
-    /// word test and the byte test agree with the class table.
+    /// Every byte at every place of a value longer than a vector step, alone and beside
+    /// a tab: the answer is the class table's.
     #[test]
     fn each_byte_at_each_place_of_a_long_value() {
         for b in 0..=255u8 {
@@ -192,8 +170,6 @@ mod tests {
                     is_field_value_byte(b),
                     "{b:#04x} at {at}"
                 );
-                // With a tab elsewhere in the same word, which sends the word to the byte
-                // test.
                 value[at ^ 1] = b'\t';
                 assert_eq!(
                     is_field_value(&value),
