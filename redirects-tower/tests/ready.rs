@@ -68,16 +68,13 @@ impl Service<Request<Full<Bytes>>> for Scripted {
     }
 }
 
+/// What the layer's future gave.
+type Outcome = Result<Response<Full<Bytes>>, Error<&'static str>>;
+
 /// Runs one chain through the layer with `script` (the first answer is the caller's
 /// own `poll_ready` before the first request); returns the result, how many polls of the
 /// future answered `Pending`, and the log.
-fn run(
-    script: &[Answer],
-) -> (
-    Result<Response<Full<Bytes>>, Error<&'static str>>,
-    usize,
-    Vec<String>,
-) {
+fn run(script: &[Answer]) -> (Outcome, usize, Vec<String>) {
     let inner = Scripted {
         script: Arc::new(Mutex::new(script.to_vec())),
         log: Arc::default(),
