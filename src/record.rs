@@ -416,6 +416,13 @@ mod tests {
         assert!(chain.hop(3).is_none());
         let back: Vec<usize> = chain.hops().rev().map(|h| h.index()).collect();
         assert_eq!((back, chain.hops().len()), (vec![2, 1, 0], 3));
+        // The count left, from either end.
+        let mut it = chain.hops();
+        it.next();
+        assert_eq!(it.len(), 2);
+        it.next_back();
+        assert_eq!((it.len(), it.next().map(|h| h.index())), (1, Some(1)));
+        assert!(it.next().is_none());
     }
 
     #[test]
