@@ -441,6 +441,34 @@ mod tests {
     }
 
     #[test]
+    fn the_referrer_and_an_hsts_upgrade_are_recorded_per_hop() {
+        let policy = Policy::fetch().with_hsts_host("b.test", false).unwrap();
+        let first = Request::get("https://a.test/page")
+            .unwrap()
+            .referrer("https://a.test/from")
+            .unwrap();
+        let mut follow = Follow::new(first, policy).unwrap();
+        let mut recorder = Recorder::new();
+        // To http:// on a known HSTS host: the request goes to https://.
+        let head = [("location", "http://b.test/x")];
+        let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, 302, head) else {
+            panic!("not a redirect");
+        };
+        let (referrer, hsts) = (hop.referrer_decision(), hop.hsts_upgrade());
+        assert!(referrer.is_some() && hsts.is_some());
+        recorder.record(&hop, Method::GET);
+        hop.follow();
+        let none: [(&str, &str); 0] = [];
+        let Ok(Event::Final(_)) = follow.handle_head(Version::Http11, 200, none) else {
+            panic!("not final");
+        };
+        let chain = recorder.finish(follow, false);
+        let hop = chain.hop(0).unwrap();
+        assert_eq!((hop.referrer(), hop.hsts_upgrade()), (referrer, hsts));
+        assert_eq!(hop.to().as_str(), "https://b.test/x");
+    }
+
+    #[test]
     fn what_each_hop_changed_is_the_handle_s() {
         let first = Request::new(crate::Method::Post, "http://a.test/form")
             .unwrap()
