@@ -30,8 +30,8 @@ pub(crate) struct ChainFacts<'a> {
     pub(crate) curl: CurlRequest,
     /// Redirects followed before this response.
     pub(crate) redirects: u32,
-    /// The address space the chain started in.
-    pub(crate) space: AddressSpace,
+    /// The address space the chain started in (known when private targets are blocked).
+    pub(crate) space: Option<AddressSpace>,
     /// The HSTS hosts the chain learned (the policy's are the policy's).
     pub(crate) learned: &'a HstsHosts,
     /// Fetch's request mode, if the request has one.
@@ -176,12 +176,12 @@ pub(crate) fn plan(
     let space = policy
         .block_private_targets()
         .then(|| AddressSpace::of_url(&next));
-    if let Some(target) = space.filter(|&s| s < chain.space) {
+    if let Some((target, chain_space)) = space.zip(chain.space).filter(|(s, c)| s < c) {
         return Err(private_target(
             &next,
             None,
             target,
-            chain.space,
+            chain_space,
             Some(status),
         ));
     }

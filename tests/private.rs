@@ -420,3 +420,38 @@ fn check_address_unwraps_nat64_6to4_and_teredo() {
         }
     }
 }
+
+/// The chain's space, with and without blocking: the one declared, else the first URL's
+/// host's, whatever the chain went through (computed when asked if nothing blocks).
+#[test]
+fn the_chain_s_space_is_the_first_url_s_or_the_declared_one() {
+    for policy in [Policy::fetch(), Policy::strict()] {
+        let blocking = policy.block_private_targets();
+        let mut follow =
+            Follow::new(Request::get("http://127.0.0.1/a").unwrap(), policy.clone()).unwrap();
+        assert_eq!(follow.address_space(), Local, "blocking {blocking}");
+        follow_hop(&mut follow, 302, "http://127.0.0.2/b", |_| {});
+        follow_hop(&mut follow, 302, "/c", |_| {});
+        assert_eq!(
+            follow.address_space(),
+            Local,
+            "after two hops, blocking {blocking}"
+        );
+
+        let follow = Follow::new(Request::get("http://a.test/").unwrap(), policy.clone()).unwrap();
+        assert_eq!(follow.address_space(), Public);
+        let declared = Request::get("http://10.0.0.1/")
+            .unwrap()
+            .address_space(Private);
+        let follow = Follow::new(declared, policy.clone()).unwrap();
+        assert_eq!(follow.address_space(), Private);
+        // A declared space the check compares against when blocking: a loopback address
+        // is below it.
+        let declared = Request::get("http://10.0.0.1/")
+            .unwrap()
+            .address_space(Private);
+        let follow = Follow::new(declared, policy).unwrap();
+        assert_eq!(follow.check_address(ip("127.0.0.1")).is_err(), blocking);
+        assert!(follow.check_address(ip("10.0.0.2")).is_ok());
+    }
+}

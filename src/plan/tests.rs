@@ -65,7 +65,7 @@ fn outcome(row: &Row) -> String {
         body: row.body,
         curl,
         redirects: row.redirects,
-        space: AddressSpace::of_url(&url),
+        space: Some(AddressSpace::of_url(&url)),
         learned: &learned,
         mode: row.mode.map(|mode| ModeFacts {
             mode,
@@ -278,7 +278,7 @@ fn deciding_learns_nothing() {
         body: Body::None,
         curl: CurlRequest::assumed(Method::Get, false),
         redirects: 0,
-        space: AddressSpace::Public,
+        space: Some(AddressSpace::Public),
         learned: &learned,
         mode: None,
     };
