@@ -22,6 +22,7 @@
 //! [`DECLARED`], each with its reason: a chain whose `Location` hits one is played (no
 //! panic) but not compared. Any other difference panics: a finding.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -499,10 +500,21 @@ fn run_curl(server: &Server, input: &Input, first: &str, script: Vec<Vec<u8>>) -
         state.log.clear();
     }
     let l = line(input);
-    let mut easy = Easy2::new(Client {
-        upload: DATA,
-        at: 0,
+    // One handle for every execution: reset to the defaults here, then given this command
+    // line's options. The reset keeps the handle's connections and DNS cache; libcurl's
+    // `Curl_pretransfer` starts each transfer afresh (referrer, first origin, authentication
+    // state), so nothing compared carries over from one execution to the next.
+    thread_local! {
+        static EASY: RefCell<Option<Easy2<Client>>> = const { RefCell::new(None) };
+    }
+    let mut easy = EASY.with_borrow_mut(Option::take).unwrap_or_else(|| {
+        Easy2::new(Client {
+            upload: DATA,
+            at: 0,
+        })
     });
+    easy.reset();
+    easy.get_mut().at = 0;
     let setup = (|| -> Result<(), curl::Error> {
         easy.url(first)?;
         easy.follow_location(true)?;
@@ -560,6 +572,7 @@ fn run_curl(server: &Server, input: &Input, first: &str, script: Vec<Vec<u8>>) -
         Err(e) => End::Other(format!("{e}")),
     };
     let log = std::mem::take(&mut server.state.lock().unwrap_or_else(|e| e.into_inner()).log);
+    EASY.with_borrow_mut(|slot| *slot = Some(easy));
     (log, end)
 }
 
