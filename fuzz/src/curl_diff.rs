@@ -9,10 +9,12 @@
 //!   bundles, built from source, no TLS), set up as the `curl` command line sets it up for
 //!   those options, against a loopback server started once inside the target ([`Server`]:
 //!   two `std::net` listeners on `127.0.0.1`, names `a.test` and `b.test` pinned to them
-//!   with `CURLOPT_RESOLVE`); the server answers each request with the chain's next
-//!   response and logs what it received. One libcurl handle and its connections serve every
-//!   execution, driven through a multi handle so that the fuzzing thread serves the
-//!   requests between libcurl's steps ([`run_curl`]);
+//!   with `CURLOPT_RESOLVE`, any other host sent by `CURLOPT_CONNECT_TO` to a listener that
+//!   closes at once, so nothing but 127.0.0.1 is ever contacted and no name is looked up);
+//!   the server answers each request with the chain's next response and logs what it
+//!   received. One libcurl handle and its connections serve every execution, driven
+//!   through a multi handle so that the fuzzing thread serves the requests between
+//!   libcurl's steps ([`run_curl`]);
 //! - to the machine, with `Policy::curl()` and `Request::curl(CurlRequest { .. })`, fed the
 //!   same response bytes.
 //!
@@ -262,6 +264,9 @@ const OUT_OF_SCRIPT: &[u8] =
 struct Server {
     ports: [u16; 2],
     listeners: [TcpListener; 2],
+    /// Where libcurl is sent for a host outside the test universe (`CURLOPT_CONNECT_TO`):
+    /// a listener that closes each connection at once, so no such name is ever looked up.
+    dead_end: TcpListener,
     conns: Vec<Conn>,
     script: VecDeque<Vec<u8>>,
     log: Vec<Seen>,
@@ -295,6 +300,7 @@ impl Server {
                 listeners[1].local_addr().expect("bound").port(),
             ],
             listeners,
+            dead_end: listener(),
             conns: Vec::new(),
             script: VecDeque::new(),
             log: Vec::new(),
@@ -305,6 +311,10 @@ impl Server {
     /// moved (a connection accepted or closed, bytes read or written).
     fn step(&mut self) -> bool {
         let mut moved = false;
+        while let Ok((stream, _)) = self.dead_end.accept() {
+            drop(stream);
+            moved = true;
+        }
         for listener in &self.listeners {
             while let Ok((stream, _)) = listener.accept() {
                 stream.set_nonblocking(true).expect("a non-blocking socket");
@@ -336,7 +346,8 @@ impl Server {
     /// The sockets to wake up for, as `curl_multi_wait` takes them.
     fn wait_fds(&self, fds: &mut Vec<WaitFd>) {
         fds.clear();
-        let sockets = self.listeners.iter().map(|l| (l.as_raw_fd(), false)).chain(
+        let sockets = self.listeners.iter().chain([&self.dead_end]);
+        let sockets = sockets.map(|l| (l.as_raw_fd(), false)).chain(
             self.conns
                 .iter()
                 .map(|c| (c.stream.as_raw_fd(), !c.out.is_empty())),
@@ -711,6 +722,7 @@ fn run_curl(h: &mut Harness, input: &Input, first: &str, script: Vec<Vec<u8>>) -
     h.server.log.clear();
     let l = line(input);
     let ports = h.server.ports;
+    let dead_end = h.server.dead_end.local_addr().expect("bound").port();
     // One handle for every execution: reset to the defaults here, then given this command
     // line's options. The reset keeps the handle's connections and DNS cache; libcurl's
     // `Curl_pretransfer` starts each transfer afresh (referrer, first origin, authentication
@@ -736,6 +748,16 @@ fn run_curl(h: &mut Harness, input: &Input, first: &str, script: Vec<Vec<u8>>) -
             }
         }
         easy.resolve(resolve)?;
+        // The universe's hosts and ports go where they are (a mapping to itself is no
+        // mapping); any other host, or port, to the dead end instead of the system resolver.
+        let mut connect_to = List::new();
+        for host in ["a.test", "b.test", "127.0.0.1"] {
+            for port in ports {
+                connect_to.append(&format!("{host}:{port}:{host}:{port}"))?;
+            }
+        }
+        connect_to.append(&format!("::127.0.0.1:{dead_end}"))?;
+        easy.connect_to(connect_to)?;
         match l.curl.body {
             CurlBody::Data => easy.post_fields_copy(DATA)?,
             CurlBody::Upload => {
