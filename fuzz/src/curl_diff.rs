@@ -281,6 +281,8 @@ struct Conn {
     continued: bool,
     /// Response bytes the socket did not take yet.
     out: Vec<u8>,
+    /// False once the client closed it (or sent what cannot be framed).
+    open: bool,
 }
 
 fn listener() -> TcpListener {
@@ -307,47 +309,12 @@ impl Server {
         }
     }
 
-    /// Accepts, reads and answers whatever is ready, without blocking; true if anything
-    /// moved (a connection accepted or closed, bytes read or written).
-    fn step(&mut self) -> bool {
-        let mut moved = false;
-        while let Ok((stream, _)) = self.dead_end.accept() {
-            drop(stream);
-            moved = true;
-        }
-        for listener in &self.listeners {
-            while let Ok((stream, _)) = listener.accept() {
-                stream.set_nonblocking(true).expect("a non-blocking socket");
-                // Each response is one write; no Nagle wait behind a `100 Continue`.
-                let _ = stream.set_nodelay(true);
-                self.conns.push(Conn {
-                    stream,
-                    buf: Vec::new(),
-                    continued: false,
-                    out: Vec::new(),
-                });
-                moved = true;
-            }
-        }
-        let mut i = 0;
-        while i < self.conns.len() {
-            let (open, conn_moved) = self.conns[i].step(&mut self.script, &mut self.log);
-            moved |= conn_moved;
-            if open {
-                i += 1;
-            } else {
-                self.conns.swap_remove(i);
-                moved = true;
-            }
-        }
-        moved
-    }
-
-    /// The sockets to wake up for, as `curl_multi_wait` takes them.
+    /// The sockets to wait for, as `curl_multi_wait` takes them: the two listeners, the
+    /// dead end, then each connection (for writing too while it has bytes to send).
     fn wait_fds(&self, fds: &mut Vec<WaitFd>) {
         fds.clear();
-        let sockets = self.listeners.iter().chain([&self.dead_end]);
-        let sockets = sockets.map(|l| (l.as_raw_fd(), false)).chain(
+        let listeners = self.listeners.iter().chain([&self.dead_end]);
+        let sockets = listeners.map(|l| (l.as_raw_fd(), false)).chain(
             self.conns
                 .iter()
                 .map(|c| (c.stream.as_raw_fd(), !c.out.is_empty())),
@@ -360,41 +327,65 @@ impl Server {
             fds.push(fd);
         }
     }
+
+    /// Serves the sockets `curl_multi_wait` found ready in `fds` (made by
+    /// [`Server::wait_fds`]), one read, accept or flush each, so that no call is made on a
+    /// socket with nothing for it; what is left is ready again at the next wait. A
+    /// connection closed by the client (its end of stream or reset reads as ready) is
+    /// dropped.
+    fn serve(&mut self, fds: &[WaitFd]) {
+        let ready = |i: usize| {
+            fds.get(i)
+                .is_some_and(|fd| fd.received_read() || fd.received_write())
+        };
+        if ready(2) {
+            // Closed at once.
+            let _ = self.dead_end.accept();
+        }
+        let old = self.conns.len();
+        for (i, listener) in self.listeners.iter().enumerate() {
+            if !ready(i) {
+                continue;
+            }
+            if let Ok((stream, _)) = listener.accept() {
+                stream.set_nonblocking(true).expect("a non-blocking socket");
+                // Each response is one write; no Nagle wait behind a `100 Continue`.
+                let _ = stream.set_nodelay(true);
+                self.conns.push(Conn {
+                    stream,
+                    buf: Vec::new(),
+                    continued: false,
+                    out: Vec::new(),
+                    open: true,
+                });
+            }
+        }
+        for (i, conn) in self.conns[..old].iter_mut().enumerate() {
+            if ready(3 + i) {
+                conn.step(&mut self.script, &mut self.log);
+            }
+        }
+        self.conns.retain(|c| c.open);
+    }
 }
 
 impl Conn {
-    /// Reads what is there, answers each whole request; returns whether the connection is
-    /// still open and whether anything moved. A request cut short by the client closing is
-    /// dropped unlogged and unanswered.
-    fn step(&mut self, script: &mut VecDeque<Vec<u8>>, log: &mut Vec<Seen>) -> (bool, bool) {
-        let mut moved = self.flush();
-        let mut open = true;
+    /// Reads once, answers each whole request, writes what is pending. A request cut short
+    /// by the client closing is dropped unlogged and unanswered.
+    fn step(&mut self, script: &mut VecDeque<Vec<u8>>, log: &mut Vec<Seen>) {
         let mut chunk = [0u8; 4096];
-        loop {
-            match self.stream.read(&mut chunk) {
-                Ok(0) => {
-                    open = false;
-                    break;
-                }
-                Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    moved = true;
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(_) => {
-                    open = false;
-                    break;
-                }
-            }
+        match self.stream.read(&mut chunk) {
+            Ok(0) => self.open = false,
+            Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {}
+            Err(_) => self.open = false,
         }
         loop {
             match request(&self.buf) {
                 Parsed::Partial { expect } => {
                     if expect && !self.continued {
                         self.continued = true;
-                        self.send(b"HTTP/1.1 100 Continue\r\n\r\n");
-                        moved = true;
+                        self.out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
                     }
                     break;
                 }
@@ -403,8 +394,8 @@ impl Conn {
                     self.continued = false;
                     log.push(seen);
                     let response = script.pop_front();
-                    self.send(response.as_deref().unwrap_or(OUT_OF_SCRIPT));
-                    moved = true;
+                    self.out
+                        .extend_from_slice(response.as_deref().unwrap_or(OUT_OF_SCRIPT));
                 }
                 Parsed::Bad => {
                     // Logged as it is (the comparison then fails on it), and the connection
@@ -416,27 +407,21 @@ impl Conn {
                         headers: Vec::new(),
                         body: std::mem::take(&mut self.buf),
                     });
-                    return (false, true);
+                    self.open = false;
+                    return;
                 }
             }
         }
-        (open, moved)
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.out.extend_from_slice(bytes);
         self.flush();
     }
 
-    /// Writes what the socket takes of `out`; true if it took any.
-    fn flush(&mut self) -> bool {
-        let mut wrote = false;
+    /// Writes what the socket takes of `out`; the rest when it is ready for more.
+    fn flush(&mut self) {
         while !self.out.is_empty() {
             match self.stream.write(&self.out) {
                 Ok(0) => break,
                 Ok(n) => {
                     self.out.drain(..n);
-                    wrote = true;
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 // WouldBlock: the rest goes when the socket takes it; any other error: the
@@ -444,7 +429,6 @@ impl Conn {
                 Err(_) => break,
             }
         }
-        wrote
     }
 }
 
@@ -796,15 +780,15 @@ fn run_curl(h: &mut Harness, input: &Input, first: &str, script: Vec<Vec<u8>>) -
         Ok(())
     })();
     setup.expect("libcurl takes the options");
-    // What `curl_easy_perform` does, with the server's turn between libcurl's steps: it
-    // answers what libcurl sent; when neither moved, wait for either side's sockets.
+    // What `curl_easy_perform` does, with the server's turn between libcurl's steps: wait
+    // for libcurl's sockets and timers or the server's sockets, whichever is first, then
+    // the server serves those of its sockets that are ready.
     let handle = h
         .multi
         .add2(easy)
         .expect("the handle joins the multi handle");
     let result = loop {
         let running = h.multi.perform().expect("curl_multi_perform");
-        let served = h.server.step();
         if running == 0 {
             let mut result = None;
             h.multi.messages(|m| {
@@ -814,12 +798,11 @@ fn run_curl(h: &mut Harness, input: &Input, first: &str, script: Vec<Vec<u8>>) -
             });
             break result.expect("the finished transfer's result");
         }
-        if !served {
-            h.server.wait_fds(&mut h.fds);
-            h.multi
-                .wait(&mut h.fds, Duration::from_secs(1))
-                .expect("curl_multi_wait");
-        }
+        h.server.wait_fds(&mut h.fds);
+        h.multi
+            .wait(&mut h.fds, Duration::from_secs(1))
+            .expect("curl_multi_wait");
+        h.server.serve(&h.fds);
     };
     let easy = h
         .multi
