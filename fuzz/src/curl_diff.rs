@@ -708,9 +708,10 @@ fn run_curl(h: &mut Harness, input: &Input, first: &str, script: Vec<Vec<u8>>) -
     let ports = h.server.ports;
     let dead_end = h.server.dead_end.local_addr().expect("bound").port();
     // One handle for every execution: reset to the defaults here, then given this command
-    // line's options. The reset keeps the handle's connections and DNS cache; libcurl's
-    // `Curl_pretransfer` starts each transfer afresh (referrer, first origin, authentication
-    // state), so nothing compared carries over from one execution to the next.
+    // line's options. The connections and the DNS cache stay (the multi handle's);
+    // libcurl's `Curl_pretransfer` starts each transfer afresh (referrer, first origin,
+    // authentication state), so nothing compared carries over from one execution to the
+    // next.
     let mut easy = h.easy.take().unwrap_or_else(|| {
         Easy2::new(Client {
             upload: DATA,
