@@ -7,10 +7,14 @@
 //!
 //! - to libcurl (the `curl` crate over `curl-sys` with `static-curl`: the libcurl it
 //!   bundles, built from source, no TLS), set up as the `curl` command line sets it up for
-//!   those options, against a loopback server started once inside the target ([`server`]:
+//!   those options, against a loopback server started once inside the target ([`Server`]:
 //!   two `std::net` listeners on `127.0.0.1`, names `a.test` and `b.test` pinned to them
-//!   with `CURLOPT_RESOLVE`, so nothing but 127.0.0.1 is ever contacted); the server answers
-//!   each request with the chain's next response and logs what it received;
+//!   with `CURLOPT_RESOLVE`, any other host sent by `CURLOPT_CONNECT_TO` to a listener that
+//!   closes at once, so nothing but 127.0.0.1 is ever contacted and no name is looked up);
+//!   the server answers each request with the chain's next response and logs what it
+//!   received. One libcurl handle and its connections serve every execution, driven
+//!   through a multi handle so that the fuzzing thread serves the requests between
+//!   libcurl's steps ([`run_curl`]);
 //! - to the machine, with `Policy::curl()` and `Request::curl(CurlRequest { .. })`, fed the
 //!   same response bytes.
 //!
@@ -22,14 +26,16 @@
 //! [`DECLARED`], each with its reason: a chain whose `Location` hits one is played (no
 //! panic) but not compared. Any other difference panics: a finding.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::{Mutex, OnceLock};
+use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 use arbitrary::Arbitrary;
 use curl::easy::{Easy2, Handler, List, ReadError, SeekResult, WriteError};
+use curl::multi::{Multi, WaitFd};
 use redirects::{Body, CurlBody, CurlRequest, Error, Event, Follow, Method, Policy, Request};
 
 /// At most this many responses before the final `200`.
@@ -243,105 +249,286 @@ pub struct Seen {
     pub body: Vec<u8>,
 }
 
-#[derive(Default)]
-struct State {
+/// The answer to a request past the end of the script.
+const OUT_OF_SCRIPT: &[u8] =
+    b"HTTP/1.1 500 Out Of Script\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+/// The loopback server: two non-blocking listeners on 127.0.0.1 (free ports), served by the
+/// fuzzing thread itself between libcurl's steps ([`run_curl`]), so no other thread, lock or
+/// wake-up sits between a request and its answer. A connection stays open and carries
+/// request after request (keep-alive, as the script's responses allow): each request is
+/// framed exactly (its `Content-Length`, or the chunked coding), logged, and answered with
+/// the script's next response. libcurl makes one request at a time (one transfer, HTTP/1.1,
+/// no pipelining), so the log is in the order the requests were made, whichever connection
+/// carried them.
+struct Server {
+    ports: [u16; 2],
+    listeners: [TcpListener; 2],
+    /// Where libcurl is sent for a host outside the test universe (`CURLOPT_CONNECT_TO`):
+    /// a listener that closes each connection at once, so no such name is ever looked up.
+    dead_end: TcpListener,
+    conns: Vec<Conn>,
     script: VecDeque<Vec<u8>>,
     log: Vec<Seen>,
 }
 
-pub struct Server {
-    pub ports: [u16; 2],
-    state: Mutex<State>,
+/// One accepted connection.
+struct Conn {
+    stream: TcpStream,
+    /// Received and not yet answered: the start of the next request.
+    buf: Vec<u8>,
+    /// `100 Continue` sent for the request at the start of `buf`.
+    continued: bool,
+    /// Response bytes the socket did not take yet.
+    out: Vec<u8>,
+    /// False once the client closed it (or sent what cannot be framed).
+    open: bool,
 }
 
-/// The loopback server, started on first use: two listeners on 127.0.0.1 (free ports),
-/// one thread each, one request per connection (`Connection: close`).
-pub fn server() -> &'static Server {
-    static SERVER: OnceLock<&'static Server> = OnceLock::new();
-    SERVER.get_or_init(|| {
-        let listeners = [
-            TcpListener::bind("127.0.0.1:0").expect("a loopback port"),
-            TcpListener::bind("127.0.0.1:0").expect("a loopback port"),
-        ];
-        let ports = [
-            listeners[0].local_addr().expect("bound").port(),
-            listeners[1].local_addr().expect("bound").port(),
-        ];
-        let server: &'static Server = Box::leak(Box::new(Server {
-            ports,
-            state: Mutex::new(State::default()),
-        }));
-        for listener in listeners {
-            std::thread::spawn(move || {
-                for stream in listener.incoming().flatten() {
-                    serve(server, stream);
-                }
-            });
-        }
-        server
-    })
+fn listener() -> TcpListener {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    listener
+        .set_nonblocking(true)
+        .expect("a non-blocking listener");
+    listener
 }
 
-fn serve(server: &Server, mut stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let (seen, expect) = loop {
-        let n = match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => n,
-        };
-        buf.extend_from_slice(&chunk[..n]);
-        let mut fields = [httparse::EMPTY_HEADER; 64];
-        let mut req = httparse::Request::new(&mut fields);
-        match req.parse(&buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let headers: Vec<(String, Vec<u8>)> = req
-                    .headers
-                    .iter()
-                    .map(|h| (h.name.to_ascii_lowercase(), h.value.to_vec()))
-                    .collect();
-                let get = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
-                let expect = get("expect").is_some();
-                let seen = Seen {
-                    method: req.method.unwrap_or_default().to_string(),
-                    target: req.path.unwrap_or_default().to_string(),
-                    host: String::from_utf8_lossy(&get("host").unwrap_or_default()).into_owned(),
-                    body: buf[len..].to_vec(),
-                    headers,
-                };
-                break (seen, expect);
-            }
-            Ok(httparse::Status::Partial) => continue,
-            Err(_) => return,
+impl Server {
+    fn new() -> Server {
+        let listeners = [listener(), listener()];
+        Server {
+            ports: [
+                listeners[0].local_addr().expect("bound").port(),
+                listeners[1].local_addr().expect("bound").port(),
+            ],
+            listeners,
+            dead_end: listener(),
+            conns: Vec::new(),
+            script: VecDeque::new(),
+            log: Vec::new(),
         }
-    };
-    let mut seen = seen;
-    if expect {
-        let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
     }
-    let length = seen
+
+    /// The sockets to wait for, as `curl_multi_wait` takes them: the two listeners, the
+    /// dead end, then each connection (for writing too while it has bytes to send).
+    fn wait_fds(&self, fds: &mut Vec<WaitFd>) {
+        fds.clear();
+        let listeners = self.listeners.iter().chain([&self.dead_end]);
+        let sockets = listeners.map(|l| (l.as_raw_fd(), false)).chain(
+            self.conns
+                .iter()
+                .map(|c| (c.stream.as_raw_fd(), !c.out.is_empty())),
+        );
+        for (socket, write) in sockets {
+            let mut fd = WaitFd::new();
+            fd.set_fd(socket);
+            fd.poll_on_read(true);
+            fd.poll_on_write(write);
+            fds.push(fd);
+        }
+    }
+
+    /// Serves the sockets `curl_multi_wait` found ready in `fds` (made by
+    /// [`Server::wait_fds`]), one read, accept or flush each, so that no call is made on a
+    /// socket with nothing for it; what is left is ready again at the next wait. A
+    /// connection closed by the client (its end of stream or reset reads as ready) is
+    /// dropped.
+    fn serve(&mut self, fds: &[WaitFd]) {
+        let ready = |i: usize| {
+            fds.get(i)
+                .is_some_and(|fd| fd.received_read() || fd.received_write())
+        };
+        if ready(2) {
+            // Closed at once.
+            let _ = self.dead_end.accept();
+        }
+        let old = self.conns.len();
+        for (i, listener) in self.listeners.iter().enumerate() {
+            if !ready(i) {
+                continue;
+            }
+            if let Ok((stream, _)) = listener.accept() {
+                stream.set_nonblocking(true).expect("a non-blocking socket");
+                // Each response is one write; no Nagle wait behind a `100 Continue`.
+                let _ = stream.set_nodelay(true);
+                self.conns.push(Conn {
+                    stream,
+                    buf: Vec::new(),
+                    continued: false,
+                    out: Vec::new(),
+                    open: true,
+                });
+            }
+        }
+        for (i, conn) in self.conns[..old].iter_mut().enumerate() {
+            if ready(3 + i) {
+                conn.step(&mut self.script, &mut self.log);
+            }
+        }
+        self.conns.retain(|c| c.open);
+    }
+}
+
+impl Conn {
+    /// Reads once, answers each whole request, writes what is pending. A request cut short
+    /// by the client closing is dropped unlogged and unanswered.
+    fn step(&mut self, script: &mut VecDeque<Vec<u8>>, log: &mut Vec<Seen>) {
+        let mut chunk = [0u8; 4096];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => self.open = false,
+            Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {}
+            Err(_) => self.open = false,
+        }
+        loop {
+            match request(&self.buf) {
+                Parsed::Partial { expect } => {
+                    if expect && !self.continued {
+                        self.continued = true;
+                        self.out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+                    }
+                    break;
+                }
+                Parsed::Whole(seen, len) => {
+                    self.buf.drain(..len);
+                    self.continued = false;
+                    log.push(seen);
+                    let response = script.pop_front();
+                    self.out
+                        .extend_from_slice(response.as_deref().unwrap_or(OUT_OF_SCRIPT));
+                }
+                Parsed::Bad => {
+                    // Logged as it is (the comparison then fails on it), and the connection
+                    // closed: what follows cannot be framed.
+                    log.push(Seen {
+                        method: "(not a request)".to_string(),
+                        target: String::from_utf8_lossy(&self.buf).into_owned(),
+                        host: String::new(),
+                        headers: Vec::new(),
+                        body: std::mem::take(&mut self.buf),
+                    });
+                    self.open = false;
+                    return;
+                }
+            }
+        }
+        self.flush();
+    }
+
+    /// Writes what the socket takes of `out`; the rest when it is ready for more.
+    fn flush(&mut self) {
+        while !self.out.is_empty() {
+            match self.stream.write(&self.out) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.out.drain(..n);
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                // WouldBlock: the rest goes when the socket takes it; any other error: the
+                // client is gone, which the next read says.
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// A request at the start of a connection's buffer.
+enum Parsed {
+    /// Not whole yet; `expect`: the head is whole and asks for `100 Continue`.
+    Partial { expect: bool },
+    /// The request, and the bytes it takes.
+    Whole(Seen, usize),
+    /// Not an HTTP/1.1 request.
+    Bad,
+}
+
+fn request(buf: &[u8]) -> Parsed {
+    if buf.is_empty() {
+        return Parsed::Partial { expect: false };
+    }
+    let mut fields = [httparse::EMPTY_HEADER; 64];
+    let mut req = httparse::Request::new(&mut fields);
+    let head = match req.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Parsed::Partial { expect: false },
+        Err(_) => return Parsed::Bad,
+    };
+    let headers: Vec<(String, Vec<u8>)> = req
         .headers
         .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| std::str::from_utf8(v).ok()?.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    while seen.body.len() < length {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => seen.body.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let response = {
-        let mut state = server.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.log.push(seen);
-        state.script.pop_front().unwrap_or_else(|| {
-            b"HTTP/1.1 500 Out Of Script\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
-        })
+        .map(|h| (h.name.to_ascii_lowercase(), h.value.to_vec()))
+        .collect();
+    let get = |n: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.as_slice())
     };
-    let _ = stream.write_all(&response);
-    let _ = stream.flush();
-    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let expect = get("expect").is_some();
+    let chunked = get("transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().windows(7).any(|w| w == b"chunked"));
+    let (body, len) = if chunked {
+        match dechunk(&buf[head..]) {
+            Ok(Some((body, len))) => (body, head + len),
+            Ok(None) => return Parsed::Partial { expect },
+            Err(()) => return Parsed::Bad,
+        }
+    } else {
+        let length = get("content-length")
+            .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if buf.len() - head < length {
+            return Parsed::Partial { expect };
+        }
+        (buf[head..head + length].to_vec(), head + length)
+    };
+    let seen = Seen {
+        method: req.method.unwrap_or_default().to_string(),
+        target: req.path.unwrap_or_default().to_string(),
+        host: String::from_utf8_lossy(get("host").unwrap_or_default()).into_owned(),
+        body,
+        headers,
+    };
+    Parsed::Whole(seen, len)
+}
+
+/// A chunked body at the start of `bytes`: its data and the bytes it takes (trailer fields
+/// included); `None` if it is not whole yet.
+fn dechunk(bytes: &[u8]) -> Result<Option<(Vec<u8>, usize)>, ()> {
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let (len, size) = match httparse::parse_chunk_size(&bytes[at..]) {
+            Ok(httparse::Status::Complete(sized)) => sized,
+            Ok(httparse::Status::Partial) => return Ok(None),
+            Err(_) => return Err(()),
+        };
+        at += len;
+        if size == 0 {
+            // Trailer fields, up to an empty line.
+            loop {
+                let Some(eol) = bytes[at..].windows(2).position(|w| w == b"\r\n") else {
+                    return Ok(None);
+                };
+                at += eol + 2;
+                if eol == 0 {
+                    return Ok(Some((body, at)));
+                }
+            }
+        }
+        let size = usize::try_from(size).map_err(|_| ())?;
+        let Some(end) = at
+            .checked_add(size)
+            .filter(|end| end.checked_add(2).is_some_and(|e| e <= bytes.len()))
+        else {
+            return Ok(None);
+        };
+        body.extend_from_slice(&bytes[at..end]);
+        if &bytes[end..end + 2] != b"\r\n" {
+            return Err(());
+        }
+        at = end + 2;
+    }
 }
 
 // --- Rendering the chain ---------------------------------------------------------------
@@ -398,7 +585,8 @@ fn response(status: u16, location: Option<&[u8]>) -> Vec<u8> {
         r.extend_from_slice(l);
         r.extend_from_slice(b"\r\n");
     }
-    r.extend_from_slice(b"Content-Length: 0\r\nConnection: close\r\n\r\n");
+    // No `Connection: close`: libcurl keeps the connection for its next request.
+    r.extend_from_slice(b"Content-Length: 0\r\n\r\n");
     r
 }
 
@@ -491,18 +679,47 @@ pub enum End {
     Other(String),
 }
 
-/// Plays the command line to libcurl; returns what the server received and how it ended.
-fn run_curl(server: &Server, input: &Input, first: &str, script: Vec<Vec<u8>>) -> (Vec<Seen>, End) {
-    {
-        let mut state = server.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.script = script.into();
-        state.log.clear();
-    }
-    let l = line(input);
-    let mut easy = Easy2::new(Client {
-        upload: DATA,
-        at: 0,
+/// libcurl and the server, kept from one execution to the next (the fuzzing thread's own).
+struct Harness {
+    server: Server,
+    /// Drives the transfer, so that the server can answer between libcurl's steps; it holds
+    /// the connection pool and the DNS cache.
+    multi: Multi,
+    /// The one libcurl handle, between executions.
+    easy: Option<Easy2<Client>>,
+    /// The server's sockets, for `curl_multi_wait`.
+    fds: Vec<WaitFd>,
+}
+
+thread_local! {
+    static HARNESS: RefCell<Harness> = RefCell::new(Harness {
+        server: Server::new(),
+        multi: Multi::new(),
+        easy: None,
+        fds: Vec::new(),
     });
+}
+
+/// Plays the command line to libcurl; returns what the server received and how it ended.
+fn run_curl(h: &mut Harness, input: &Input, first: &str, script: Vec<Vec<u8>>) -> (Vec<Seen>, End) {
+    h.server.script = script.into();
+    h.server.log.clear();
+    let l = line(input);
+    let ports = h.server.ports;
+    let dead_end = h.server.dead_end.local_addr().expect("bound").port();
+    // One handle for every execution: reset to the defaults here, then given this command
+    // line's options. The connections and the DNS cache stay (the multi handle's);
+    // libcurl's `Curl_pretransfer` starts each transfer afresh (referrer, first origin,
+    // authentication state), so nothing compared carries over from one execution to the
+    // next.
+    let mut easy = h.easy.take().unwrap_or_else(|| {
+        Easy2::new(Client {
+            upload: DATA,
+            at: 0,
+        })
+    });
+    easy.reset();
+    easy.get_mut().at = 0;
     let setup = (|| -> Result<(), curl::Error> {
         easy.url(first)?;
         easy.follow_location(true)?;
@@ -511,11 +728,21 @@ fn run_curl(server: &Server, input: &Input, first: &str, script: Vec<Vec<u8>>) -
         easy.timeout(Duration::from_secs(20))?;
         let mut resolve = List::new();
         for host in ["a.test", "b.test"] {
-            for port in server.ports {
+            for port in ports {
                 resolve.append(&format!("{host}:{port}:127.0.0.1"))?;
             }
         }
         easy.resolve(resolve)?;
+        // The universe's hosts and ports go where they are (a mapping to itself is no
+        // mapping); any other host, or port, to the dead end instead of the system resolver.
+        let mut connect_to = List::new();
+        for host in ["a.test", "b.test", "127.0.0.1"] {
+            for port in ports {
+                connect_to.append(&format!("{host}:{port}:{host}:{port}"))?;
+            }
+        }
+        connect_to.append(&format!("::127.0.0.1:{dead_end}"))?;
+        easy.connect_to(connect_to)?;
         match l.curl.body {
             CurlBody::Data => easy.post_fields_copy(DATA)?,
             CurlBody::Upload => {
@@ -554,13 +781,41 @@ fn run_curl(server: &Server, input: &Input, first: &str, script: Vec<Vec<u8>>) -
         Ok(())
     })();
     setup.expect("libcurl takes the options");
-    let end = match easy.perform() {
+    // What `curl_easy_perform` does, with the server's turn between libcurl's steps: wait
+    // for libcurl's sockets and timers or the server's sockets, whichever is first, then
+    // the server serves those of its sockets that are ready.
+    let handle = h
+        .multi
+        .add2(easy)
+        .expect("the handle joins the multi handle");
+    let result = loop {
+        let running = h.multi.perform().expect("curl_multi_perform");
+        if running == 0 {
+            let mut result = None;
+            h.multi.messages(|m| {
+                if let Some(r) = m.result_for2(&handle) {
+                    result = Some(r);
+                }
+            });
+            break result.expect("the finished transfer's result");
+        }
+        h.server.wait_fds(&mut h.fds);
+        h.multi
+            .wait(&mut h.fds, Duration::from_secs(1))
+            .expect("curl_multi_wait");
+        h.server.serve(&h.fds);
+    };
+    let easy = h
+        .multi
+        .remove2(handle)
+        .expect("the handle leaves the multi handle");
+    let end = match result {
         Ok(()) => End::Final(easy.response_code().expect("a status") as u16),
         Err(e) if e.is_too_many_redirects() => End::TooManyRedirects,
         Err(e) => End::Other(format!("{e}")),
     };
-    let log = std::mem::take(&mut server.state.lock().unwrap_or_else(|e| e.into_inner()).log);
-    (log, end)
+    h.easy = Some(easy);
+    (std::mem::take(&mut h.server.log), end)
 }
 
 /// What the machine asks libcurl to send, in the server's terms.
@@ -581,7 +836,7 @@ fn seen_of(req: redirects::OutgoingRequest<'_>, body: bool) -> Seen {
 
 /// Plays the chain to the machine (`Policy::curl()`).
 fn run_machine(
-    server: &Server,
+    ports: [u16; 2],
     input: &Input,
     first: &str,
     script: &[Vec<u8>],
@@ -592,7 +847,7 @@ fn run_machine(
         // --location-trusted: every origin of this universe is trusted.
         for i in 0..ORIGINS.len() as u8 {
             policy = policy
-                .with_trusted_origin(&origin(server.ports, i))
+                .with_trusted_origin(&origin(ports, i))
                 .expect("an origin");
         }
     }
@@ -639,15 +894,15 @@ fn run_machine(
 
 /// Invariant (curl_diff): see the module docs.
 pub fn check_curl(input: &Input) {
-    let server = server();
-    let first = format!(
-        "{}{}",
-        origin(server.ports, input.start),
-        path(input.start_path)
-    );
-    let (script, locations) = script(server.ports, input);
-    let (want, want_end) = run_machine(server, input, &first, &script);
-    let (got, got_end) = run_curl(server, input, &first, script);
+    HARNESS.with_borrow_mut(|h| check(h, input));
+}
+
+fn check(h: &mut Harness, input: &Input) {
+    let ports = h.server.ports;
+    let first = format!("{}{}", origin(ports, input.start), path(input.start_path));
+    let (script, locations) = script(ports, input);
+    let (want, want_end) = run_machine(ports, input, &first, &script);
+    let (got, got_end) = run_curl(h, input, &first, script);
     let declared: Vec<&str> = DECLARED
         .iter()
         .chain(FINDINGS)
