@@ -93,6 +93,9 @@ fn run(script: &[Answer]) -> (Outcome, usize, Vec<String>) {
             Poll::Ready(result) => break result,
             Poll::Pending => pending += 1,
         }
+        // A pending future says how many redirects it has followed.
+        let shown = format!("{:?}", future.as_ref().get_ref());
+        log.lock().unwrap().push(shown);
         assert!(pending < 10, "the future never ends");
     };
     let log = log.lock().unwrap().clone();
@@ -114,10 +117,13 @@ fn each_next_request_waits_until_the_service_is_ready() {
             "ready? Ready",
             "call /start",
             "ready? Pending",
+            "ResponseFuture { redirects: 1, .. }",
             "ready? Pending",
+            "ResponseFuture { redirects: 1, .. }",
             "ready? Ready",
             "call /middle",
             "ready? Pending",
+            "ResponseFuture { redirects: 2, .. }",
             "ready? Ready",
             "call /end",
         ]
