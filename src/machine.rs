@@ -223,8 +223,8 @@ impl Follow {
         if let Some(port) = policy.port_blocked(&url) {
             return Err(InvalidRequest::BlockedPort { port }.into());
         }
-        let declared = space;
-        let mut space = declared;
+        // The space declared for the chain, or (when blocking needs it) the first URL's.
+        let mut space = space;
         if policy.block_private_targets() {
             let own_space = AddressSpace::of_url(&url);
             let chain_space = *space.get_or_insert(own_space);
