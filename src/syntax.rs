@@ -61,14 +61,15 @@ pub(crate) fn is_field_value_byte(b: u8) -> bool {
 
 /// Whether every byte of `value` may be in a field value ([`is_field_value_byte`]).
 ///
-/// A value of 8 to 31 bytes (most are) is read eight bytes at a time, its last word
-/// overlapping the one before: if no word has a byte below 0x20 or DEL, every byte is a
-/// field-value byte. Otherwise (a tab, or a bad byte), and for other lengths, every byte is
-/// looked at: a fold without early exit, which the compiler turns into vector compares
-/// over a long value.
+/// A value of eight bytes or more is read eight bytes at a time, its last word overlapping
+/// the one before, the words' flags gathered without a branch: if no word has a byte below
+/// 0x20 or DEL, every byte is a field-value byte. Otherwise (a tab, or a bad byte), and for
+/// a shorter value, every byte is looked at. (A branch per word with the last few bytes
+/// looked at one by one was slower than the compiler's vector loop on long values; this is
+/// faster than both at every length measured.)
 pub(crate) fn is_field_value(value: &[u8]) -> bool {
     let n = value.len();
-    if (8..32).contains(&n) {
+    if n >= 8 {
         let word = |i: usize| {
             let mut w = [0u8; 8];
             w.copy_from_slice(&value[i..i + 8]);
@@ -216,11 +217,11 @@ mod tests {
         }
     }
 
-    /// Every length up to past the word-at-a-time range, every byte at its first, middle
-    /// and last place (the last word overlaps the one before it).
+    /// Every length from one byte to five words, every byte at its first, middle and last
+    /// place (the last word overlaps the one before it).
     #[test]
     fn each_byte_in_values_of_every_length() {
-        for n in 1..40 {
+        for n in 1..70 {
             for b in 0..=255u8 {
                 for at in [0, n / 2, n - 1] {
                     let mut value = alloc::vec![b'x'; n];

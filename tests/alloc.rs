@@ -217,6 +217,37 @@ fn one_hop_allocates_only_the_new_url() {
     }
 }
 
+/// Every hop of a chain as long as the default limit allows (twenty redirects under
+/// `fetch`) allocates only the new URL's string: the history's room is reserved when the
+/// machine is built, not grown on the way.
+#[test]
+fn every_hop_of_a_default_length_chain_allocates_only_the_new_url() {
+    let policy = redirects::Policy::fetch();
+    let max = policy.max_redirects();
+    assert_eq!(max, 20);
+    let first = redirects::Request::get("http://a.test/0").unwrap();
+    let mut follow = redirects::Follow::new(first, policy).unwrap();
+    let mut out = vec![0u8; 4096];
+    for n in 1..=max {
+        // A location as long as its URL will be, so the parser's string never grows.
+        let resp = format!(
+            "HTTP/1.1 302 Found\r\nLocation: http://a.test/{n:04}\r\nContent-Length: 0\r\n\r\n"
+        );
+        start();
+        let written = match follow.handle_response(resp.as_bytes()) {
+            Ok(Event::Redirect(hop)) => hop.follow().write_head(&mut out).unwrap(),
+            other => panic!("hop {n}: {other:?}"),
+        };
+        let counts = stop();
+        assert!(written > 0);
+        assert_eq!(
+            (counts.allocs, counts.reallocs),
+            (1, 0),
+            "hop {n}: allocations beyond the new URL's string"
+        );
+    }
+}
+
 /// With HSTS learning off, every hop allocates exactly what the floor does.
 #[test]
 fn hsts_learning_is_the_only_allocation_beyond_the_floor() {
