@@ -77,6 +77,7 @@ pub(crate) fn is_field_value(value: &[u8]) -> bool {
         };
         let mut suspect = 0;
         let mut i = 0;
+        // (`<=` would read the last word twice: the same answer, an equivalent mutant.)
         while i + 8 < n {
             suspect |= control_or_del(word(i));
             i += 8;
@@ -260,6 +261,11 @@ mod tests {
             (b"nul\x00", false),
             (b"del\x7f", false),
             (b"\x1f", false),
+            // The same bad byte at the same place of two words: their flags are equal.
+            (b"\x01aaaaaaa\x01aaaaaaa", false),
+            (b"a\x7faaaaaaa\x7faaaaaa", false),
+            // Tabs at the same place of two words: suspect, then every byte is fine.
+            (b"\taaaaaaa\taaaaaaa", true),
             // Longer than one vector, the bad byte last.
             (
                 b"0123456789abcdef0123456789abcdef0123456789abcdef\x0b",
