@@ -194,6 +194,8 @@ pub(crate) fn read<'b>(
             25 if sts.is_none() && eq_name(name, b"strict-transport-security") => {
                 sts = Some(value);
             }
+            // (Over HTTP/1 the flag would be read by nothing: a guard made `true` is an
+            // equivalent mutant.)
             10 | 16 | 7 if !http1 => {
                 connection_specific |= eq_name(name, b"keep-alive")
                     || eq_name(name, b"proxy-connection")

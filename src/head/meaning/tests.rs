@@ -440,3 +440,44 @@ fn connection_options_are_read_in_one_pass() {
         assert_eq!((c.close, c.keep_alive), (close, keep_alive), "{value:?}");
     }
 }
+
+/// A name of the same length as a field the rules read, but another name, is passed over:
+/// the dispatch on the length is only a shortcut to the name comparison.
+#[test]
+fn names_of_the_same_length_are_other_fields() {
+    // Each the length of `Content-Length`, `Transfer-Encoding`, `Connection`,
+    // `Referrer-Policy`, `Location` and `Strict-Transport-Security`.
+    let lookalikes: Fields<'_> = &[
+        ("Content-Length", "0"),
+        ("X-Content-Type", "not a number"),
+        ("X-Forwarded-Proto", "chunked"),
+        ("X-Trace-Id", "close"),
+        ("Accept-Language", "no-referrer"),
+        ("X-Robots", "/elsewhere"),
+        ("X-Strict-Transport-Policy", "max-age=100"),
+    ];
+    for version in [Http10, Http11, Http2, Http3] {
+        let with = plain(version, 200, lookalikes).expect("read");
+        let without = plain(version, 200, &[("Content-Length", "0")]).expect("read");
+        assert_eq!(
+            (
+                with.body,
+                with.keep_alive,
+                with.location,
+                with.referrer_policy,
+                with.sts
+            ),
+            (
+                without.body,
+                without.keep_alive,
+                without.location,
+                without.referrer_policy,
+                without.sts
+            ),
+            "{version:?}"
+        );
+        // The connection stays open but over HTTP/1.0 (HTTP/2 and HTTP/3 by origin), which
+        // a `close` read from the wrong field would change over HTTP/1.1.
+        assert_eq!(with.keep_alive, version != Http10, "{version:?}");
+    }
+}
