@@ -592,3 +592,28 @@ fn sts_quoted_value_holds_semicolons() {
     );
     assert_eq!(url, "http://x.a.test/");
 }
+
+/// A request with a referrer and no origin of its own takes the referrer's origin (the
+/// client that made it): a `cors` request's `Origin` names it, not the first URL's.
+#[test]
+fn the_request_origin_is_the_referrer_s_when_none_is_given() {
+    let req = Request::new(Method::Post, "https://a.test/form")
+        .unwrap()
+        .referrer("https://r.test/page")
+        .unwrap()
+        .mode(redirects::RequestMode::Cors);
+    let follow = Follow::new(req, Policy::fetch()).unwrap();
+    assert_eq!(
+        follow.request().header("origin"),
+        Some(&b"https://r.test"[..])
+    );
+    // Without a referrer, the first URL's.
+    let req = Request::new(Method::Post, "https://a.test/form")
+        .unwrap()
+        .mode(redirects::RequestMode::Cors);
+    let follow = Follow::new(req, Policy::fetch()).unwrap();
+    assert_eq!(
+        follow.request().header("origin"),
+        Some(&b"https://a.test"[..])
+    );
+}
