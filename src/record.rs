@@ -346,6 +346,24 @@ mod tests {
     use alloc::string::{String, ToString};
     use alloc::vec;
 
+    /// The redirect `follow` proposes for a `status` head with `location` (panics if it
+    /// is not one).
+    fn redirect<'f>(follow: &'f mut Follow, status: u16, location: &str) -> Redirect<'f> {
+        let head = [("location", location)];
+        match follow.handle_head(Version::Http11, status, head) {
+            Ok(Event::Redirect(hop)) => hop,
+            other => panic!("{status} {location}: not a redirect: {other:?}"),
+        }
+    }
+
+    /// Feeds the final `200` (panics if it is not final).
+    fn end_with_200(follow: &mut Follow) {
+        let none: [(&str, &str); 0] = [];
+        let Ok(Event::Final(_)) = follow.handle_head(Version::Http11, 200, none) else {
+            panic!("not final");
+        };
+    }
+
     /// Follows `locations` from `start` (each a `status` redirect), recording each hop;
     /// the chain then ends on a `200` or, if `stop`, on one more redirect the caller
     /// stops.
@@ -353,29 +371,16 @@ mod tests {
         let mut follow = Follow::new(Request::get(start).unwrap(), Policy::fetch()).unwrap();
         let mut recorder = Recorder::new();
         for &(status, location) in locations {
-            let head = [("location", location)];
-            let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, status, head) else {
-                panic!("{location}: not a redirect");
-            };
+            let hop = redirect(&mut follow, status, location);
             let method = Method::from_bytes(hop.request().method().as_str().as_bytes()).unwrap();
             recorder.record(&hop, method);
             hop.follow();
         }
         match stop {
             Some(location) => {
-                let head = [("location", location)];
-                let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, 302, head)
-                else {
-                    panic!("{location}: not a redirect");
-                };
-                hop.stop();
+                redirect(&mut follow, 302, location).stop();
             }
-            None => {
-                let none: [(&str, &str); 0] = [];
-                let Ok(Event::Final(_)) = follow.handle_head(Version::Http11, 200, none) else {
-                    panic!("not final");
-                };
-            }
+            None => end_with_200(&mut follow),
         }
         assert_eq!(recorder.redirects(), locations.len());
         recorder.finish(follow, stop.is_some())
@@ -450,18 +455,12 @@ mod tests {
         let mut follow = Follow::new(first, policy).unwrap();
         let mut recorder = Recorder::new();
         // To http:// on a known HSTS host: the request goes to https://.
-        let head = [("location", "http://b.test/x")];
-        let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, 302, head) else {
-            panic!("not a redirect");
-        };
+        let hop = redirect(&mut follow, 302, "http://b.test/x");
         let (referrer, hsts) = (hop.referrer_decision(), hop.hsts_upgrade());
         assert!(referrer.is_some() && hsts.is_some());
         recorder.record(&hop, Method::GET);
         hop.follow();
-        let none: [(&str, &str); 0] = [];
-        let Ok(Event::Final(_)) = follow.handle_head(Version::Http11, 200, none) else {
-            panic!("not final");
-        };
+        end_with_200(&mut follow);
         let chain = recorder.finish(follow, false);
         let hop = chain.hop(0).unwrap();
         assert_eq!((hop.referrer(), hop.hsts_upgrade()), (referrer, hsts));
@@ -480,23 +479,14 @@ mod tests {
         let mut follow = Follow::new(first, Policy::fetch()).unwrap();
         let mut recorder = Recorder::new();
         // 307 to another origin: the method and body stay, the credential goes.
-        let head = [("location", "http://b.test/x")];
-        let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, 307, head) else {
-            panic!("not a redirect");
-        };
+        let hop = redirect(&mut follow, 307, "http://b.test/x");
         recorder.record(&hop, Method::POST);
         hop.follow();
         // 302: POST becomes GET, the body and its headers go.
-        let head = [("location", "/y")];
-        let Ok(Event::Redirect(hop)) = follow.handle_head(Version::Http11, 302, head) else {
-            panic!("not a redirect");
-        };
+        let hop = redirect(&mut follow, 302, "/y");
         recorder.record(&hop, Method::GET);
         hop.follow();
-        let none: [(&str, &str); 0] = [];
-        let Ok(Event::Final(_)) = follow.handle_head(Version::Http11, 200, none) else {
-            panic!("not final");
-        };
+        end_with_200(&mut follow);
         let chain = recorder.finish(follow, false);
         let (a, b) = (chain.hop(0).unwrap(), chain.hop(1).unwrap());
         assert_eq!(
