@@ -710,7 +710,7 @@ impl Follow {
             },
             sts: self.head.meaning.sts.map(|span| span.get(buf)),
         };
-        let first = self.history.first().map_or(&self.url, |h| &h.url);
+        let first = self.first_url();
         let chain = ChainFacts {
             url: &self.url,
             method: self.method,
@@ -991,11 +991,14 @@ impl Follow {
     /// [`Request::address_space`], else the first URL's host's. Private-target blocking
     /// refuses any request into a less public one.
     pub fn address_space(&self) -> AddressSpace {
-        self.space.unwrap_or_else(|| {
-            // The first URL's host (an HSTS upgrade changes only the scheme).
-            let first = self.history.first().map_or(&self.url, |h| &h.url);
-            AddressSpace::of_url(first)
-        })
+        // The first URL's host (an HSTS upgrade changes only the scheme).
+        self.space
+            .unwrap_or_else(|| AddressSpace::of_url(self.first_url()))
+    }
+
+    /// The chain's first URL (after any HSTS upgrade of it).
+    fn first_url(&self) -> &Url {
+        self.history.first().map_or(&self.url, |h| &h.url)
     }
 
     /// What the machine decided for the current request (HSTS, address spaces).
