@@ -4,6 +4,7 @@
 use alloc::vec::Vec;
 
 use super::*;
+use crate::cookie::{CookieJar, Jar};
 
 /// A chain of URLs driving a [`ChainHeaders`].
 struct Walk {
@@ -80,7 +81,8 @@ impl Walk {
         core::str::from_utf8(value).ok()
     }
 
-    /// The sent fields as the request's head writes them.
+    /// The sent fields as the request's head writes them, checked against the fields
+    /// one by one (the head copies the run of their lines when there is one).
     fn lines(&self) -> alloc::string::String {
         let mut lines = alloc::string::String::new();
         for (name, value) in self.headers.headers.sent() {
@@ -89,7 +91,20 @@ impl Walk {
             lines.push_str(core::str::from_utf8(value).unwrap());
             lines.push_str("\r\n");
         }
+        if let Some(run) = self.headers.headers.sent_lines() {
+            assert_eq!(core::str::from_utf8(run).unwrap(), lines, "the head's run");
+        }
         lines
+    }
+
+    /// Gives the chain a cookie jar holding `sid=1` for `https://a.test/`.
+    fn jar(&mut self) {
+        let mut jar = Jar::new();
+        jar.store(&u("https://a.test/"), b"sid=1");
+        let n = self.history.len() as u32;
+        self.headers
+            .on_cookie_jar(Box::new(jar), &self.url, n)
+            .unwrap();
     }
 }
 
@@ -290,4 +305,26 @@ fn an_edit_on_a_redirect_is_set_for_its_origin() {
     let before = w.headers.headers.fields.len();
     assert_eq!(w.headers.remove_header(3, "x-try"), 1);
     assert_eq!(w.headers.headers.fields.len(), before - 1);
+}
+
+#[test]
+fn a_jars_cookie_that_alone_changes_leaves_the_written_head() {
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[("Accept", "*/*")],
+        None,
+    );
+    w.jar();
+    assert_eq!(w.lines(), "Accept: */*\r\nCookie: sid=1\r\n");
+    // Only the jar's `Cookie` changes on these redirects.
+    let changed = w.redirect("https://b.test/");
+    assert_eq!(w.lines(), "Accept: */*\r\n");
+    assert!(changed);
+    let changed = w.redirect("https://a.test/2");
+    assert_eq!(w.lines(), "Accept: */*\r\nCookie: sid=1\r\n");
+    assert!(changed);
+    let changed = w.redirect("https://a.test/3");
+    assert_eq!(w.lines(), "Accept: */*\r\nCookie: sid=1\r\n");
+    assert!(!changed);
 }
