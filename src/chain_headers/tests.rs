@@ -328,3 +328,41 @@ fn a_jars_cookie_that_alone_changes_leaves_the_written_head() {
     assert_eq!(w.lines(), "Accept: */*\r\nCookie: sid=1\r\n");
     assert!(!changed);
 }
+
+#[test]
+fn a_referer_the_caller_sets_on_a_redirect_is_the_referrer_from_then_on() {
+    let policy = Policy::fetch();
+    // No referrer given: the chain has none until the caller sets one.
+    let mut w = Walk::start(Policy::fetch(), "https://a.test/", &[], None);
+    w.redirect("https://b.test/");
+    assert_eq!(w.lines(), "");
+    w.headers
+        .append_header(&policy, 1, "Referer", b"https://b.test/page?q=1")
+        .unwrap();
+    assert_eq!(w.lines(), "Referer: https://b.test/page?q=1\r\n");
+    // The next request's `Referer` is computed from it: cross-origin, its origin.
+    assert!(w.redirect("https://c.test/"));
+    assert_eq!(w.lines(), "Referer: https://b.test/\r\n");
+    let d = w.headers.referrer_decision().unwrap();
+    assert_eq!(
+        (d.sent, d.why),
+        (ReferrerSent::Origin, ReferrerWhy::CrossOrigin)
+    );
+    // With a referrer given, the caller's replaces it.
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[],
+        Some("https://a.test/p"),
+    );
+    w.redirect("https://b.test/");
+    assert_eq!(w.lines(), "Referer: https://a.test/\r\n");
+    w.headers
+        .set_header(&policy, 1, "Referer", b"https://x.test/page")
+        .unwrap();
+    assert_eq!(w.lines(), "Referer: https://x.test/page\r\n");
+    w.redirect("https://x.test/2");
+    assert_eq!(w.lines(), "Referer: https://x.test/page\r\n");
+    w.redirect("https://c.test/");
+    assert_eq!(w.lines(), "Referer: https://x.test/\r\n");
+}
