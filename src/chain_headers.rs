@@ -287,16 +287,12 @@ impl ChainHeaders {
     /// before an HSTS upgrade in `facts.location`). Under the referrer-policy rules:
     /// "determine request's referrer" against the target, whose result is the referrer
     /// from then on. Under curl's: the caller's value stays, or with `;auto` the previous
-    /// URL.
+    /// URL. `on_redirect` calls it when there is a referrer, a `Referer` field or `;auto`
+    /// (which only the curl rules read: with it alone the referrer-policy rules find
+    /// nothing to do).
     #[inline(never)]
     fn recompute_referer(&mut self, facts: &HopFacts<'_>, n: u32) -> bool {
-        let policy = facts.policy;
-        let rule = policy.rules().referer;
-        let auto = policy.auto_referer() && rule == RefererRule::Curl;
-        if matches!(self.referrer, Referrer::Never) && !self.headers.referer() && !auto {
-            return false;
-        }
-        match rule {
+        match facts.policy.rules().referer {
             RefererRule::Curl => self.curl_referer(facts, n),
             RefererRule::Policy => self.policy_referer(facts, n),
         }
