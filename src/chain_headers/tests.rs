@@ -97,6 +97,14 @@ impl Walk {
         lines
     }
 
+    /// The chain's redirect taint, as the machine reports it.
+    fn taint(&self) -> RedirectTaint {
+        self.headers.redirect_taint(Urls {
+            history: &self.history,
+            current: &self.url,
+        })
+    }
+
     /// Gives the chain a cookie jar holding `sid=1` for `https://a.test/`.
     fn jar(&mut self) {
         let mut jar = Jar::new();
@@ -365,4 +373,33 @@ fn a_referer_the_caller_sets_on_a_redirect_is_the_referrer_from_then_on() {
     assert_eq!(w.lines(), "Referer: https://x.test/page\r\n");
     w.redirect("https://c.test/");
     assert_eq!(w.lines(), "Referer: https://x.test/\r\n");
+}
+
+#[test]
+fn the_redirect_taint_is_judged_from_where_judging_stopped() {
+    // No caller-set `Origin`: nothing is judged on the way, all of it when asked.
+    let mut w = Walk::start(Policy::fetch(), "https://a.test/", &[], None);
+    assert_eq!(w.taint(), RedirectTaint::SameOrigin);
+    w.redirect("https://b.test/");
+    assert_eq!(
+        w.taint(),
+        RedirectTaint::SameOrigin,
+        "from the request's origin"
+    );
+    w.redirect("https://a.test/back");
+    assert_eq!(w.taint(), RedirectTaint::CrossSite, "from another site");
+    // A caller-set `Origin`: judged up to the redirect that makes it `null` (same-site),
+    // then no longer; the rest is judged when asked.
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[("Origin", "https://a.test")],
+        None,
+    );
+    w.redirect("https://b.test/");
+    w.redirect("https://b.test:8443/");
+    assert_eq!(w.lines(), "Origin: null\r\n");
+    assert_eq!(w.taint(), RedirectTaint::SameSite);
+    w.redirect("https://c.test/");
+    assert_eq!(w.taint(), RedirectTaint::CrossSite);
 }
