@@ -403,3 +403,24 @@ fn the_redirect_taint_is_judged_from_where_judging_stopped() {
     w.redirect("https://c.test/");
     assert_eq!(w.taint(), RedirectTaint::CrossSite);
 }
+
+#[test]
+fn an_origin_set_again_after_the_taint_becomes_the_one_null() {
+    let policy = Policy::fetch();
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "https://a.test/",
+        &[("Origin", "https://a.test")],
+        None,
+    );
+    w.redirect("https://b.test/");
+    w.redirect("https://c.test/");
+    assert_eq!(w.lines(), "Origin: null\r\n");
+    // The caller sets it again: sent on this request, `null` on the next, once.
+    w.headers
+        .append_header(&policy, 2, "Origin", b"https://a.test")
+        .unwrap();
+    assert_eq!(w.lines(), "Origin: null\r\nOrigin: https://a.test\r\n");
+    assert!(w.redirect("https://d.test/"));
+    assert_eq!(w.lines(), "Origin: null\r\n");
+}
