@@ -37,28 +37,39 @@ impl Walk {
         }
     }
 
-    /// Follows a 302 to `to` (no method rewrite), the 3xx setting `referrer_policy`.
-    fn redirect_with(&mut self, to: &str, referrer_policy: Option<ReferrerPolicy>) -> bool {
+    /// Follows a 302 to `to` (no method rewrite), the 3xx setting `referrer_policy`;
+    /// `location` is the Location's URL when an HSTS upgrade made it `to`.
+    fn hop(
+        &mut self,
+        to: &str,
+        location: Option<&str>,
+        referrer_policy: Option<ReferrerPolicy>,
+    ) -> bool {
         let from = core::mem::replace(&mut self.url, u(to));
         self.history.push(HistoryEntry {
             status: 302,
             url: from,
         });
+        let location = location.map(u);
         self.headers.on_redirect(&HopFacts {
             policy: &self.policy,
             urls: Urls {
                 history: &self.history,
                 current: &self.url,
             },
-            location: None,
+            location: location.as_ref(),
             method: Method::Get,
             body_dropped: None,
             referrer_policy,
         })
     }
 
+    fn redirect_with(&mut self, to: &str, referrer_policy: Option<ReferrerPolicy>) -> bool {
+        self.hop(to, None, referrer_policy)
+    }
+
     fn redirect(&mut self, to: &str) -> bool {
-        self.redirect_with(to, None)
+        self.hop(to, None, None)
     }
 
     fn take_back(&mut self) {
@@ -423,4 +434,37 @@ fn an_origin_set_again_after_the_taint_becomes_the_one_null() {
     assert_eq!(w.lines(), "Origin: null\r\nOrigin: https://a.test\r\n");
     assert!(w.redirect("https://d.test/"));
     assert_eq!(w.lines(), "Origin: null\r\n");
+}
+
+#[test]
+fn curl_decides_the_credentials_again_for_the_request_a_take_back_restores() {
+    let mut w = Walk::start(
+        Policy::curl(),
+        "https://a.test/",
+        &[("Authorization", "Bearer t")],
+        None,
+    );
+    assert!(w.redirect("https://b.test/"));
+    assert_eq!(w.lines(), "");
+    w.take_back();
+    assert_eq!(w.lines(), "Authorization: Bearer t\r\n");
+}
+
+#[test]
+fn fetch_keeps_the_credentials_decided_before_an_hsts_upgrade_on_a_take_back() {
+    // Set for http://a.test: compared with each Location before its HSTS upgrade.
+    let mut w = Walk::start(
+        Policy::fetch(),
+        "http://a.test/",
+        &[("Authorization", "Bearer t")],
+        None,
+    );
+    w.hop("https://a.test/x", Some("http://a.test/x"), None);
+    w.hop("https://a.test/y", Some("http://a.test/y"), None);
+    assert_eq!(w.lines(), "Authorization: Bearer t\r\n");
+    // Taken back, the request to https://a.test/x carries them as it did: they are not
+    // compared with its upgraded URL.
+    w.take_back();
+    assert_eq!(w.url.as_str(), "https://a.test/x");
+    assert_eq!(w.lines(), "Authorization: Bearer t\r\n");
 }
