@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use super::*;
 use crate::cookie::{CookieJar, Jar};
+use crate::origin::RequestMode;
 
 /// A chain of URLs driving a [`ChainHeaders`].
 struct Walk {
@@ -467,4 +468,56 @@ fn fetch_keeps_the_credentials_decided_before_an_hsts_upgrade_on_a_take_back() {
     w.take_back();
     assert_eq!(w.url.as_str(), "https://a.test/x");
     assert_eq!(w.lines(), "Authorization: Bearer t\r\n");
+}
+
+#[test]
+fn a_mode_owns_origin_and_a_jar_owns_cookie() {
+    use InvalidRequest::{JarOwnsCookie, ModeOwnsOrigin};
+    let policy = Policy::fetch();
+    // A `cors` request: the machine writes `Origin` once the chain leaves its origin.
+    let mut w = Walk::start(Policy::fetch(), "https://a.test/", &[], None);
+    w.headers
+        .on_first_mode(RequestMode::Cors, &w.policy, &w.url, Method::Get)
+        .unwrap();
+    w.redirect("https://b.test/");
+    assert_eq!(w.lines(), "Origin: https://a.test\r\n");
+    for name in ["Origin", "origin"] {
+        let edit = w.headers.append_header(&policy, 1, name, b"https://x.test");
+        assert_eq!(edit, Err(ModeOwnsOrigin));
+        let edit = w.headers.set_header(&policy, 1, name, b"https://x.test");
+        assert_eq!(edit, Err(ModeOwnsOrigin));
+        assert_eq!(w.headers.remove_header(1, name), 0);
+    }
+    assert_eq!(w.lines(), "Origin: https://a.test\r\n");
+    // No jar: `Cookie` is the caller's.
+    w.headers
+        .append_header(&policy, 1, "Cookie", b"c=1")
+        .unwrap();
+    w.headers.set_header(&policy, 1, "X-Other", b"1").unwrap();
+    assert_eq!(
+        w.lines(),
+        "Origin: https://a.test\r\nCookie: c=1\r\nX-Other: 1\r\n"
+    );
+
+    // A jar and no mode: `Cookie` is the jar's, `Origin` the caller's.
+    let mut w = Walk::start(Policy::fetch(), "https://a.test/", &[], None);
+    w.jar();
+    w.redirect("https://a.test/2");
+    assert_eq!(w.lines(), "Cookie: sid=1\r\n");
+    for name in ["Cookie", "COOKIE"] {
+        let edit = w.headers.append_header(&policy, 1, name, b"c=1");
+        assert_eq!(edit, Err(JarOwnsCookie));
+        let edit = w.headers.set_header(&policy, 1, name, b"c=1");
+        assert_eq!(edit, Err(JarOwnsCookie));
+        assert_eq!(w.headers.remove_header(1, name), 0);
+    }
+    assert_eq!(w.lines(), "Cookie: sid=1\r\n");
+    w.headers
+        .append_header(&policy, 1, "Origin", b"https://a.test")
+        .unwrap();
+    w.headers.set_header(&policy, 1, "X-Other", b"1").unwrap();
+    assert_eq!(
+        w.lines(),
+        "Cookie: sid=1\r\nOrigin: https://a.test\r\nX-Other: 1\r\n"
+    );
 }
