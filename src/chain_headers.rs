@@ -607,10 +607,10 @@ impl ChainHeaders {
         self.headers.push(name, value, class, n, false);
     }
 
-    /// Removes every field named `name` from the proposed request `n` and the rest of the
-    /// chain; returns how many would have been sent. A field the caller added to this same
-    /// request is dropped outright (it was never sent), so repeated edits do not grow the
-    /// list.
+    /// Removes every field named `name` from the proposed request `n` (a redirect's, so
+    /// `n` is at least 1) and the rest of the chain; returns how many would have been
+    /// sent. A field the caller added to this same request is dropped outright (it was
+    /// never sent), so repeated edits do not grow the list.
     pub(crate) fn remove_header(&mut self, n: u32, name: &str) -> usize {
         if self.check_mode_edit(name).is_err() {
             return 0;
@@ -626,7 +626,7 @@ impl ChainHeaders {
                 return true;
             }
             sent += usize::from(!f.withheld);
-            if f.set_for == n && n > 0 {
+            if f.set_for == n {
                 return false;
             }
             f.removed = Some((RemovalReason::Caller, n));
