@@ -53,7 +53,7 @@ impl Class {
     /// `Connection` (its `close` option ends the connection).
     pub(crate) const CONNECTION: Class = Class(2048);
     /// The classes the credential step decides on each redirect.
-    pub(crate) const BOUND: Class = Class(4 | 16);
+    pub(crate) const BOUND: Class = Class::CREDENTIAL.or(Class::HOST);
 
     pub(crate) const fn or(self, other: Class) -> Class {
         Class(self.0 | other.0)

@@ -57,13 +57,12 @@ impl Gone {
             return false;
         }
         let want = if first_open {
-            match at.checked_sub(self.at) {
-                Some(step) if step > 0 => {
-                    self.step = step;
-                    Some(at)
-                }
-                _ => None,
-            }
+            // `at` is not the round's redirect here (that case is taken above): a later
+            // one gives a step above zero.
+            at.checked_sub(self.at).map(|step| {
+                self.step = step;
+                at
+            })
         } else {
             self.step
                 .checked_mul(self.rounds)
@@ -93,6 +92,9 @@ pub(super) fn bury(
     seq: u64,
     kept: Option<u64>,
 ) {
+    // A caller field's `seq` is never another's, and a buried one is never given again
+    // (`Headers::next_seq` comes after every run): `seq` is no run's `first`, and `kept`
+    // no run's `last`, so `<` and `<=` agree in both comparisons.
     let i = gone.partition_point(|g| g.first < seq);
     if let Some(g) = i.checked_sub(1).and_then(|p| gone.get_mut(p)) {
         let adjacent = kept.is_none_or(|k| k < g.last);
@@ -140,6 +142,8 @@ impl<'a> Iterator for Removed<'a> {
                 .position(|f| !f.machine && (f.removed.is_some() || f.withheld));
             let f = field.and_then(|i| h.fields.get(self.field + i));
             let g = h.gone.get(self.gone);
+            // A field in the list never has the `seq` of a buried one, so `<` and `<=`
+            // agree.
             if let Some(g) = g.filter(|g| f.is_none_or(|f| g.first < f.seq)) {
                 let member = g.member(self.member);
                 self.member += 1;
