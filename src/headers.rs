@@ -1096,6 +1096,54 @@ mod tests {
         assert_eq!(report, want);
     }
 
+    /// Headers from `(name, value, machine)`, each field set for the first request.
+    fn headers_of(fields: &[(&str, &str, bool)]) -> Headers {
+        let mut h = Headers::default();
+        for &(name, value, machine) in fields {
+            h.push(name, value.as_bytes(), classify(name, false), 0, machine);
+        }
+        h
+    }
+
+    /// The sent lines are one run of the buffer, from the first sent field on, until a
+    /// field between two sent ones is not sent; the head then writes each sent line.
+    #[test]
+    fn the_sent_lines_are_one_run_while_nothing_between_is_left_out() {
+        let mut h = headers_of(&[("Accept", "*/*", false), ("X-A", "1", false)]);
+        assert_eq!(
+            h.sent_lines(),
+            Some(&b"Accept: */*\r\nX-A: 1\r\n"[..]),
+            "two fields"
+        );
+        // The first field withheld: the run starts at the second.
+        h.push("X-B", b"2", Class::NONE, 0, false);
+        h.fields[0].withheld = true;
+        h.refresh();
+        assert_eq!(
+            h.sent_lines(),
+            Some(&b"X-A: 1\r\nX-B: 2\r\n"[..]),
+            "from the second"
+        );
+        // The middle one withheld: no run; the sent fields' lines are what the head writes.
+        h.fields[0].withheld = false;
+        h.fields[1].withheld = true;
+        h.refresh();
+        assert_eq!(h.sent_lines(), None, "a gap");
+        let lines: Vec<u8> = h
+            .fields
+            .iter()
+            .filter(|f| f.sent())
+            .flat_map(|f| f.line(&h.buf).iter().copied())
+            .collect();
+        assert_eq!(lines, b"Accept: */*\r\nX-B: 2\r\n");
+        let bytes: Vec<_> = h.sent_bytes().collect();
+        assert_eq!(
+            bytes,
+            [(&b"Accept"[..], &b"*/*"[..]), (&b"X-B"[..], &b"2"[..])],
+            "sent_bytes"
+        );
+    }
+
     #[test]
     fn header_validation_table() {
         let cases: &[(&str, &[u8], bool)] = &[
