@@ -1144,6 +1144,100 @@ mod tests {
         );
     }
 
+    /// `host` is a sent `Host`; `credentials` a live credential or `Host`; `referer` a live
+    /// `Referer`; `origin` a live `Origin` the caller set.
+    #[test]
+    fn what_the_rules_read_of_the_classes() {
+        let read = |h: &Headers| (h.host(), h.credentials(), h.referer(), h.origin());
+        let h = headers_of(&[("Accept", "*/*", false)]);
+        assert_eq!(read(&h), (false, false, false, false), "Accept");
+        let mut h = headers_of(&[("Host", "a", false)]);
+        assert_eq!(read(&h), (true, true, false, false), "Host");
+        h.fields[0].withheld = true;
+        h.refresh();
+        assert_eq!(read(&h), (false, true, false, false), "Host withheld");
+        let mut h = headers_of(&[("Cookie", "a=1", false)]);
+        assert_eq!(read(&h), (false, true, false, false), "Cookie");
+        h.fields[0].removed = Some((RemovalReason::CrossOrigin, 1));
+        h.refresh();
+        assert_eq!(read(&h), (false, false, false, false), "Cookie removed");
+        let mut h = headers_of(&[("Referer", "https://a.test/", true)]);
+        assert_eq!(read(&h), (false, false, true, false), "Referer");
+        h.fields[0].removed = Some((RemovalReason::Recomputed, 1));
+        h.refresh();
+        assert_eq!(read(&h), (false, false, false, false), "Referer removed");
+        let h = headers_of(&[("Origin", "null", true)]);
+        assert_eq!(
+            read(&h),
+            (false, false, false, false),
+            "the machine's Origin"
+        );
+        let h = headers_of(&[
+            ("Accept", "*/*", false),
+            ("Origin", "https://a.test", false),
+        ]);
+        assert_eq!(read(&h), (false, false, false, true), "the caller's Origin");
+    }
+
+    /// `Expect: 100-continue` and `Connection: close` are read from their own field, as a
+    /// token of its list (any case), when it is sent.
+    #[test]
+    fn continue_and_close_are_tokens_of_their_own_sent_field() {
+        let read = |h: &Headers| (h.expects_continue(), h.announces_close());
+        let cases: &[(&str, &str, (bool, bool))] = &[
+            ("Expect", "100-continue", (true, false)),
+            ("expect", "foo, 100-Continue", (true, false)),
+            ("Expect", "100-continued", (false, false)),
+            ("Expect", "close", (false, false)),
+            ("Connection", "close", (false, true)),
+            ("Connection", "keep-alive , CLOSE", (false, true)),
+            ("Connection", "closed", (false, false)),
+            ("Connection", "100-continue", (false, false)),
+            ("X", "100-continue, close", (false, false)),
+        ];
+        for &(name, value, want) in cases {
+            let mut h = headers_of(&[(name, value, false)]);
+            assert_eq!(read(&h), want, "{name}: {value}");
+            h.fields[0].withheld = true;
+            h.refresh();
+            assert_eq!(read(&h), (false, false), "{name}: {value} withheld");
+        }
+    }
+
+    /// `sends_referer` tells a sent machine `Referer` from a sent caller one; `first_of`
+    /// finds the first field of a class, removed or not.
+    #[test]
+    fn the_referer_sent_and_the_first_of_a_class() {
+        let h = headers_of(&[("Accept", "*/*", false), ("Origin", "null", true)]);
+        assert!(
+            !h.sends_referer(false) && !h.sends_referer(true),
+            "no Referer"
+        );
+        let mut h = headers_of(&[
+            ("Referer", "https://c.test/", false),
+            ("Referer", "https://m.test/", true),
+        ]);
+        assert!(h.sends_referer(false) && h.sends_referer(true), "both");
+        h.fields[1].removed = Some((RemovalReason::Recomputed, 1));
+        h.refresh();
+        assert!(
+            h.sends_referer(false) && !h.sends_referer(true),
+            "the caller's"
+        );
+        h.fields[0].withheld = true;
+        h.fields[1].removed = None;
+        h.refresh();
+        assert!(
+            !h.sends_referer(false) && h.sends_referer(true),
+            "the machine's"
+        );
+        h.fields[0].removed = Some((RemovalReason::Caller, 1));
+        h.refresh();
+        let first = h.first_of(Class::REFERER).map(|f| f.value(&h.buf));
+        assert_eq!(first, Some(&b"https://c.test/"[..]), "removed, still first");
+        assert!(h.first_of(Class::ORIGIN).is_none(), "no Origin");
+    }
+
     #[test]
     fn header_validation_table() {
         let cases: &[(&str, &[u8], bool)] = &[
