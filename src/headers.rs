@@ -1238,6 +1238,64 @@ mod tests {
         assert!(h.first_of(Class::ORIGIN).is_none(), "no Origin");
     }
 
+    /// Each field's `removed`, in order.
+    fn removals(h: &Headers) -> Vec<Option<(RemovalReason, u32)>> {
+        h.fields.iter().map(|f| f.removed).collect()
+    }
+
+    /// `remove_machine_class` removes the live fields of the class the machine wrote, and
+    /// leaves the caller's, other classes and fields removed before as they are.
+    #[test]
+    fn removing_the_machines_class_leaves_the_callers_fields() {
+        let mut h = headers_of(&[
+            ("Referer", "https://c.test/", false),
+            ("Referer", "https://m.test/", true),
+            ("Origin", "null", true),
+            ("Accept", "*/*", false),
+            ("Referer", "https://old.test/", true),
+        ]);
+        let earlier = Some((RemovalReason::RedirectTainted, 1));
+        h.fields[4].removed = earlier;
+        h.refresh();
+        h.remove_machine_class(Class::REFERER, RemovalReason::Recomputed, 2);
+        let now = Some((RemovalReason::Recomputed, 2));
+        assert_eq!(removals(&h), [None, now, None, None, earlier]);
+    }
+
+    /// `replace_machine` replaces the machine's live field of the class only: another
+    /// value is written after the others and the old one removed; the same value changes
+    /// nothing; an empty one only removes.
+    #[test]
+    fn replacing_the_machines_field_of_a_class() {
+        let mut h = headers_of(&[
+            ("Referer", "https://m.test/", true),
+            ("Origin", "https://a.test", false),
+            ("Origin", "https://a.test", true),
+        ]);
+        assert!(!h.replace_machine("Origin", Class::ORIGIN, b"https://a.test", 1));
+        assert_eq!(removals(&h), [None, None, None], "the same value");
+        assert!(h.replace_machine("Origin", Class::ORIGIN, b"null", 1));
+        let now = Some((RemovalReason::Recomputed, 1));
+        assert_eq!(removals(&h), [None, None, now, None], "another value");
+        let sent: Vec<_> = h.sent().collect();
+        assert_eq!(
+            sent,
+            [
+                ("Referer", &b"https://m.test/"[..]),
+                ("Origin", &b"https://a.test"[..]),
+                ("Origin", &b"null"[..]),
+            ]
+        );
+        assert!(h.fields[3].machine && h.fields[3].set_for == 1);
+        assert!(h.replace_machine("Origin", Class::ORIGIN, b"", 2));
+        let then = Some((RemovalReason::Recomputed, 2));
+        assert_eq!(removals(&h), [None, None, now, then], "no value");
+        assert!(
+            !h.replace_machine("Origin", Class::ORIGIN, b"", 3),
+            "none left"
+        );
+    }
+
     #[test]
     fn header_validation_table() {
         let cases: &[(&str, &[u8], bool)] = &[
