@@ -1296,6 +1296,60 @@ mod tests {
         );
     }
 
+    /// The lines of fields no longer in the list stay in the buffer until they are more
+    /// bytes than the fields' own lines; then only the fields' lines are kept, in order.
+    #[test]
+    fn dropped_lines_go_once_they_outweigh_the_fields() {
+        // Three lines of 8 bytes.
+        let mut h = headers_of(&[
+            ("X-A", "1", false),
+            ("X-B", "2", false),
+            ("X-C", "3", false),
+        ]);
+        h.fields.remove(2);
+        h.refresh();
+        assert_eq!(h.buf.len(), 24, "8 dropped, 16 kept");
+        h.fields.remove(1);
+        h.refresh();
+        assert_eq!(h.buf, b"X-A: 1\r\n", "16 dropped, 8 kept");
+        let mut h = headers_of(&[("X-A", "1", false), ("X-B", "2", false)]);
+        h.fields.remove(0);
+        h.refresh();
+        assert_eq!(h.buf.len(), 16, "8 dropped, 8 kept");
+        assert_eq!(h.sent_lines(), Some(&b"X-B: 2\r\n"[..]));
+    }
+
+    /// The first line reserves room for [`FIRST_LINES`] bytes, or for itself when longer,
+    /// so that the lines that follow it need no other allocation.
+    #[test]
+    fn the_first_line_reserves_room_for_the_next() {
+        let (mut buf, mut fields) = (Vec::new(), Vec::new());
+        push_line(&mut buf, &mut fields, "Accept", b"*/*", Class::NONE, 0);
+        let room = buf.capacity();
+        assert!(room >= FIRST_LINES, "{room}");
+        push_line(&mut buf, &mut fields, "X-A", b"1", Class::NONE, 1);
+        assert_eq!(buf.capacity(), room, "the second line");
+        let (mut buf, mut fields) = (Vec::new(), Vec::new());
+        let value = [b'v'; 400];
+        push_line(&mut buf, &mut fields, "X", &value, Class::NONE, 0);
+        let len = 1 + 400 + 4;
+        // Reserved once for the line: not grown after a shorter reservation, nor far more.
+        assert!(
+            (len..len + len / 2).contains(&buf.capacity()),
+            "{} for {len}",
+            buf.capacity()
+        );
+    }
+
+    /// The first request's fields are checked as a set.
+    #[test]
+    fn the_first_requests_fields_are_checked_as_a_set() {
+        let h = headers_of(&[("Host", "a", false), ("Content-Length", "5", false)]);
+        assert_eq!(h.check_set(), Ok(()));
+        let h = headers_of(&[("Host", "a", false), ("host", "a", false)]);
+        assert_eq!(h.check_set(), Err(InvalidRequest::DuplicateHost));
+    }
+
     #[test]
     fn header_validation_table() {
         let cases: &[(&str, &[u8], bool)] = &[
