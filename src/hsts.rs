@@ -706,6 +706,37 @@ mod tests {
         }
     }
 
+    /// A host the policy gives twice covers its subdomains if either time said so, in
+    /// either order, and wherever it stands among the others; the others are unchanged.
+    #[test]
+    fn a_policy_host_given_twice_covers_subdomains_if_either_said_so() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        for (first, second) in [(true, false), (false, true), (true, true), (false, false)] {
+            let known = hosts(&[
+                ("a.test", false),
+                ("b.test", first),
+                ("c.test", true),
+                ("b.test", second),
+            ]);
+            assert_eq!(known.len(), 3);
+            let label = alloc::format!("{first} then {second}");
+            assert!(known.matches(&u("http://b.test/")), "{label}");
+            assert_eq!(
+                known.matches(&u("http://x.b.test/")),
+                first || second,
+                "{label}"
+            );
+            assert!(known.matches(&u("http://a.test/")), "{label}");
+            assert!(!known.matches(&u("http://x.a.test/")), "{label}");
+            assert!(known.matches(&u("http://x.c.test/")), "{label}");
+        }
+        // The first host given again: its flag is the first entry's.
+        let known = hosts(&[("a.test", false), ("b.test", false), ("a.test", true)]);
+        assert!(known.matches(&u("http://x.a.test/")));
+        assert!(!known.matches(&u("http://x.b.test/")));
+        assert_eq!(known.len(), 2);
+    }
+
     #[test]
     fn the_policys_hosts_come_first_and_upgrade() {
         let u = |s: &str| Url::parse(s).unwrap();
