@@ -737,6 +737,27 @@ mod tests {
         assert_eq!(known.len(), 2);
     }
 
+    /// Relearning a host with the flags it already has changes nothing: it keeps its
+    /// place, so it is still the first forgotten when the set is full.
+    #[test]
+    fn relearning_the_same_flags_keeps_the_hosts_place() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        for field in [&b"max-age=1"[..], b"max-age=99; includeSubDomains"] {
+            let mut learned = HstsHosts::default();
+            for host in ["h0", "h1", "h2"] {
+                learned.learn(&u(&alloc::format!("https://{host}.test/")), Some(field), 3);
+            }
+            learned.learn(&u("https://h0.test/"), Some(field), 3);
+            learned.learn(&u("https://h3.test/"), Some(field), 3);
+            let label = core::str::from_utf8(field).unwrap();
+            assert!(!learned.matches(&u("http://h0.test/")), "{label}");
+            for host in ["h1", "h2", "h3"] {
+                let url = u(&alloc::format!("http://{host}.test/"));
+                assert!(learned.matches(&url), "{label}: {host}");
+            }
+        }
+    }
+
     #[test]
     fn the_policys_hosts_come_first_and_upgrade() {
         let u = |s: &str| Url::parse(s).unwrap();
