@@ -104,6 +104,8 @@ impl HstsHosts {
         // A host of 4 GiB is not a host anyone has: such a length saturates and the entry
         // reads as cut short, which no lookup matches.
         let len = u32::try_from(host.len()).unwrap_or(u32::MAX);
+        // Room for the whole entry, so that it is written with one allocation at most.
+        // Only the capacity depends on this size: reserving more changes nothing else.
         self.bytes.reserve(ENTRY_HEAD + host.len());
         self.bytes.extend_from_slice(&len.to_le_bytes());
         self.bytes.push(u8::from(include_subdomains));
