@@ -739,6 +739,23 @@ mod tests {
         assert_eq!(known.len(), 2);
     }
 
+    /// `localhost` and its subdomains never match, even when named as known hosts with
+    /// their subdomains.
+    #[test]
+    fn localhost_never_matches_even_when_known() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let known = hosts(&[("localhost", true), ("a.localhost", true), ("test", true)]);
+        for url in [
+            "http://localhost/",
+            "http://localhost./",
+            "http://a.localhost/",
+            "http://b.a.localhost/",
+        ] {
+            assert!(!known.matches(&u(url)), "{url}");
+        }
+        assert!(known.matches(&u("http://a.test/")));
+    }
+
     /// Relearning a host with the flags it already has changes nothing: it keeps its
     /// place, so it is still the first forgotten when the set is full.
     #[test]
