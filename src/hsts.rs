@@ -732,7 +732,7 @@ mod tests {
             assert!(!known.matches(&u("http://x.a.test/")), "{label}");
             assert!(known.matches(&u("http://x.c.test/")), "{label}");
         }
-        // The first host given again: its flag is the first entry's.
+        // The first entry given again gains its subdomains; the entry after it keeps its flag.
         let known = hosts(&[("a.test", false), ("b.test", false), ("a.test", true)]);
         assert!(known.matches(&u("http://x.a.test/")));
         assert!(!known.matches(&u("http://x.b.test/")));
