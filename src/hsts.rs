@@ -104,6 +104,8 @@ impl HstsHosts {
         // A host of 4 GiB is not a host anyone has: such a length saturates and the entry
         // reads as cut short, which no lookup matches.
         let len = u32::try_from(host.len()).unwrap_or(u32::MAX);
+        // Room for the whole entry, so that it is written with one allocation at most.
+        // Only the capacity depends on this size: reserving more changes nothing else.
         self.bytes.reserve(ENTRY_HEAD + host.len());
         self.bytes.extend_from_slice(&len.to_le_bytes());
         self.bytes.push(u8::from(include_subdomains));
@@ -702,6 +704,75 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// A host the policy gives twice covers its subdomains if either time said so, in
+    /// either order, and wherever it stands among the others; the others are unchanged.
+    #[test]
+    fn a_policy_host_given_twice_covers_subdomains_if_either_said_so() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        for (first, second) in [(true, false), (false, true), (true, true), (false, false)] {
+            let known = hosts(&[
+                ("a.test", false),
+                ("b.test", first),
+                ("c.test", true),
+                ("b.test", second),
+            ]);
+            assert_eq!(known.len(), 3);
+            let label = alloc::format!("{first} then {second}");
+            assert!(known.matches(&u("http://b.test/")), "{label}");
+            assert_eq!(
+                known.matches(&u("http://x.b.test/")),
+                first || second,
+                "{label}"
+            );
+            assert!(known.matches(&u("http://a.test/")), "{label}");
+            assert!(!known.matches(&u("http://x.a.test/")), "{label}");
+            assert!(known.matches(&u("http://x.c.test/")), "{label}");
+        }
+        // The first entry given again gains its subdomains; the entry after it keeps its flag.
+        let known = hosts(&[("a.test", false), ("b.test", false), ("a.test", true)]);
+        assert!(known.matches(&u("http://x.a.test/")));
+        assert!(!known.matches(&u("http://x.b.test/")));
+        assert_eq!(known.len(), 2);
+    }
+
+    /// `localhost` and its subdomains never match, even when named as known hosts with
+    /// their subdomains.
+    #[test]
+    fn localhost_never_matches_even_when_known() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let known = hosts(&[("localhost", true), ("a.localhost", true), ("test", true)]);
+        for url in [
+            "http://localhost/",
+            "http://localhost./",
+            "http://a.localhost/",
+            "http://b.a.localhost/",
+        ] {
+            assert!(!known.matches(&u(url)), "{url}");
+        }
+        assert!(known.matches(&u("http://a.test/")));
+    }
+
+    /// Relearning a host with the flags it already has changes nothing: it keeps its
+    /// place, so it is still the first forgotten when the set is full.
+    #[test]
+    fn relearning_the_same_flags_keeps_the_hosts_place() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        for field in [&b"max-age=1"[..], b"max-age=99; includeSubDomains"] {
+            let mut learned = HstsHosts::default();
+            for host in ["h0", "h1", "h2"] {
+                learned.learn(&u(&alloc::format!("https://{host}.test/")), Some(field), 3);
+            }
+            learned.learn(&u("https://h0.test/"), Some(field), 3);
+            learned.learn(&u("https://h3.test/"), Some(field), 3);
+            let label = core::str::from_utf8(field).unwrap();
+            assert!(!learned.matches(&u("http://h0.test/")), "{label}");
+            for host in ["h1", "h2", "h3"] {
+                let url = u(&alloc::format!("http://{host}.test/"));
+                assert!(learned.matches(&url), "{label}: {host}");
             }
         }
     }
