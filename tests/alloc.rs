@@ -158,23 +158,19 @@ fn floor_writes_the_machine_s_head() {
 }
 
 /// What one hop allocates, for every response and every way of feeding it: exactly one new
-/// block, the new URL's serialization, grown by `realloc` twice when `Location` is relative
-/// (`url`'s parser, the same in the floor), nothing freed; i.e. exactly what `Url::join`
-/// alone allocates. The one exception is `large`, an https response with
-/// `Strict-Transport-Security`: under `fetch` the chain learns its host (one more block:
-/// the learned hosts' buffer, the host's name in it), which the floor does not do;
-/// [`hsts_learning_is_the_only_allocation_beyond_the_floor`] checks that without it the
-/// hop is the floor exactly.
+/// block, the new URL's serialization, nothing grown, nothing freed. The floor's
+/// `Url::join` grows its string twice for the small response's relative `Location` (the
+/// parser starts it as long as the `Location`); the machine resolves a path-absolute
+/// `Location` on a copy of the base URL, already long enough here. The one exception is
+/// `large`, an https response with `Strict-Transport-Security`: under `fetch` the chain
+/// learns its host (one more block: the learned hosts' buffer, the host's name in it),
+/// which the floor does not do; [`hsts_learning_is_the_only_allocation_beyond_the_floor`]
+/// checks that without it the hop allocates no more than the floor.
 #[test]
 fn one_hop_allocates_only_the_new_url() {
     let url_only = Counts {
         allocs: 1,
         reallocs: 0,
-        frees: 0,
-    };
-    let url_grown = Counts {
-        allocs: 1,
-        reallocs: 2,
         frees: 0,
     };
     // (response, exact allocations of one hop)
@@ -184,7 +180,7 @@ fn one_hop_allocates_only_the_new_url() {
         frees: 0,
     };
     let expected = [
-        ("small", url_grown),
+        ("small", url_only),
         ("typical", url_only),
         ("large", url_and_hsts),
     ];
@@ -203,10 +199,10 @@ fn one_hop_allocates_only_the_new_url() {
             "{name}: allocations of one hop (head fed whole)"
         );
         if name != "large" {
-            assert_eq!(
-                whole,
-                floor(&resp),
-                "{name}: the machine allocates more than the floor"
+            assert!(
+                no_more(whole, floor(&resp)),
+                "{name}: the machine allocates more than the floor ({whole:?} against {:?})",
+                floor(&resp)
             );
         }
         for chunk in [64, 1] {
@@ -215,6 +211,24 @@ fn one_hop_allocates_only_the_new_url() {
             assert_eq!(counts, want, "{name}: allocations with {chunk}-byte pieces");
         }
     }
+}
+
+/// Whether `a` allocates, grows and frees no more blocks than `b`.
+fn no_more(a: Counts, b: Counts) -> bool {
+    a.allocs <= b.allocs && a.reallocs <= b.reallocs && a.frees <= b.frees
+}
+
+/// The floor's `Url::join` grows the new URL's string where the machine's hop does not:
+/// the small response's path-absolute `Location` against the first URL, twice.
+#[test]
+fn the_floor_grows_a_relative_url_twice() {
+    let small = RESPONSES[0].1();
+    let want = Counts {
+        allocs: 1,
+        reallocs: 2,
+        frees: 0,
+    };
+    assert_eq!(floor(&small), want);
 }
 
 /// Every hop of a chain as long as the default limit allows (twenty redirects under
@@ -248,7 +262,8 @@ fn every_hop_of_a_default_length_chain_allocates_only_the_new_url() {
     }
 }
 
-/// With HSTS learning off, every hop allocates exactly what the floor does.
+/// With HSTS learning off, every hop allocates the new URL's string alone, no more than
+/// the floor does.
 #[test]
 fn hsts_learning_is_the_only_allocation_beyond_the_floor() {
     for (name, make) in RESPONSES {
@@ -256,7 +271,13 @@ fn hsts_learning_is_the_only_allocation_beyond_the_floor() {
         let policy = redirects::Policy::fetch().with_learn_hsts(false);
         let follow = redirects::Follow::new(common::machine_request(), policy).unwrap();
         let (counts, _) = hop_with(follow, &resp, resp.len());
-        assert_eq!(counts, floor(&resp), "{name}: beyond the floor");
+        let url_only = Counts {
+            allocs: 1,
+            reallocs: 0,
+            frees: 0,
+        };
+        assert_eq!(counts, url_only, "{name}: beyond the new URL");
+        assert!(no_more(counts, floor(&resp)), "{name}: beyond the floor");
     }
 }
 
@@ -369,7 +390,7 @@ fn a_long_chain_of_hsts_hosts_keeps_flat_memory_per_hop() {
 }
 
 /// Bytes kept (allocated less freed) by hops `from + 1 ..= to` of a same-origin chain
-/// (`http://a.test/1`, `/2`, ...), the caller calling `edit` on every proposed redirect,
+/// (`http://a.test/000001`, `/000002`, ...), the caller calling `edit` on every proposed redirect,
 /// and the machine's allocations on hop `from` and on hop `to`.
 fn chain_kept(
     from: usize,
@@ -382,7 +403,9 @@ fn chain_kept(
     let (mut live_from, mut at_from, mut at_to) = (0, Counts::default(), Counts::default());
     LIVE.with(|l| l.set(0));
     for i in 1..=to {
-        let resp = format!("HTTP/1.1 302 Found\r\nLocation: /{i}\r\nContent-Length: 0\r\n\r\n");
+        // Every URL as long as the one before, so that each hop's copy of it is one block
+        // of the same size.
+        let resp = format!("HTTP/1.1 302 Found\r\nLocation: /{i:06}\r\nContent-Length: 0\r\n\r\n");
         start();
         match follow.handle_response(resp.as_bytes()) {
             Ok(Event::Redirect(mut r)) => {

@@ -294,7 +294,10 @@ fn location_bytes() -> impl Strategy<Value = Vec<u8>> {
         b"\0",
     ];
     prop_oneof![
-        vec(proptest::sample::select(pieces), 0..10).prop_map(|p| p.concat()),
+        vec(proptest::sample::select(pieces.clone()), 0..10).prop_map(|p| p.concat()),
+        // Path-absolute values, the ones `resolve_location` resolves through the setters.
+        vec(proptest::sample::select(pieces), 0..10)
+            .prop_map(|p| [&[b'/'][..], &p.concat()].concat()),
         vec(any::<u8>(), 0..24),
     ]
 }
