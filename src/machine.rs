@@ -128,7 +128,7 @@ pub(crate) struct Notes {
 ///
 /// The states and transitions are in the crate docs ("The states").
 ///
-/// Memory: `size_of::<Follow>()` is 1048 bytes on x86_64 (`tests/size.rs` checks this figure
+/// Memory: `size_of::<Follow>()` is 920 bytes on x86_64 (`tests/size.rs` checks this figure
 /// and bounds it). On the heap: the spans (16 bytes each) of the last response head's
 /// fields, reserved for 64 fields (or the policy's lower limit) when the chain starts, so a
 /// head of up to 64 fields allocates nothing; a head with more grows them once, up to

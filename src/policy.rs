@@ -3,8 +3,6 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use arrayvec::{ArrayString, ArrayVec};
-
 use url::Url;
 
 use crate::error::{Error, InvalidPolicy};
@@ -18,6 +16,26 @@ use crate::syntax::is_token;
 const MAX_SCHEME_LEN: usize = 16;
 /// How many schemes [`Policy::with_allowed_schemes`] takes.
 const MAX_SCHEMES: usize = 8;
+/// The schemes a redirect may go to: `http` and `https` as two flags, any other by its
+/// name (none unless the caller allows one), so that the policy a layer clones for every
+/// request copies two flags and an empty list, not eight names' room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Schemes {
+    http: bool,
+    https: bool,
+    other: Vec<Box<str>>,
+}
+
+impl Schemes {
+    fn contains(&self, scheme: &str) -> bool {
+        match scheme {
+            "http" => self.http,
+            "https" => self.https,
+            _ => self.other.iter().any(|s| **s == *scheme),
+        }
+    }
+}
+
 /// The default limit on the size of a response head, in bytes (64 KiB).
 pub const DEFAULT_MAX_HEAD_SIZE: usize = 64 * 1024;
 /// The smallest head size limit [`Policy::with_max_head_size`] takes.
@@ -75,7 +93,7 @@ pub enum UnreplayableBody {
 pub struct Policy {
     rules: &'static Rules,
     max_redirects: u32,
-    allowed_schemes: ArrayVec<ArrayString<MAX_SCHEME_LEN>, MAX_SCHEMES>,
+    allowed_schemes: Schemes,
     allow_downgrade: bool,
     max_head_size: usize,
     /// At most [`MAX_HEADER_FIELDS`], so it fits in 16 bits.
@@ -128,12 +146,11 @@ impl Policy {
 
     /// The defaults of a profile's rules.
     pub fn new(rules: &'static Rules) -> Policy {
-        let mut allowed_schemes = ArrayVec::new();
-        for s in ["http", "https"] {
-            if let Ok(s) = ArrayString::from(s) {
-                allowed_schemes.push(s);
-            }
-        }
+        let allowed_schemes = Schemes {
+            http: true,
+            https: true,
+            other: Vec::new(),
+        };
         Policy {
             rules,
             max_redirects: rules.max_redirects,
@@ -353,19 +370,33 @@ impl Policy {
         mut self,
         schemes: impl IntoIterator<Item = &'s str>,
     ) -> Result<Policy, Error> {
-        let mut set = ArrayVec::new();
-        for s in schemes {
+        let mut set = Schemes {
+            http: false,
+            https: false,
+            other: Vec::new(),
+        };
+        for (n, s) in schemes.into_iter().enumerate() {
             let valid = s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
                 && s.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b));
             if !valid {
                 return Err(InvalidPolicy::SchemeSyntax.into());
             }
-            let s = ArrayString::from(s).map_err(|_| InvalidPolicy::SchemeTooLong {
-                max: MAX_SCHEME_LEN,
-            })?;
-            set.try_push(s)
-                .map_err(|_| InvalidPolicy::TooManySchemes { max: MAX_SCHEMES })?;
+            if s.len() > MAX_SCHEME_LEN {
+                return Err(InvalidPolicy::SchemeTooLong {
+                    max: MAX_SCHEME_LEN,
+                }
+                .into());
+            }
+            if n == MAX_SCHEMES {
+                return Err(InvalidPolicy::TooManySchemes { max: MAX_SCHEMES }.into());
+            }
+            match s {
+                "http" => set.http = true,
+                "https" => set.https = true,
+                _ if set.contains(s) => {}
+                _ => set.other.push(s.into()),
+            }
         }
         self.allowed_schemes = set;
         Ok(self)
@@ -503,13 +534,25 @@ impl Policy {
         usize::from(self.max_header_fields)
     }
 
-    /// The schemes redirects may go to.
+    /// The schemes redirects may go to, each once: `http` and `https` first when they are
+    /// in the set, then the others in the order given.
+    ///
+    /// ```
+    /// use redirects::Policy;
+    /// let p = Policy::fetch().with_allowed_schemes(["wss", "https", "ws", "wss"])?;
+    /// assert_eq!(p.allowed_schemes().collect::<Vec<_>>(), ["https", "wss", "ws"]);
+    /// # Ok::<(), redirects::Error>(())
+    /// ```
     pub fn allowed_schemes(&self) -> impl Iterator<Item = &str> {
-        self.allowed_schemes.iter().map(|s| s.as_str())
+        let s = &self.allowed_schemes;
+        [("http", s.http), ("https", s.https)]
+            .into_iter()
+            .filter_map(|(name, allowed)| allowed.then_some(name))
+            .chain(s.other.iter().map(|name| &**name))
     }
 
     pub(crate) fn scheme_allowed(&self, scheme: &str) -> bool {
-        self.allowed_schemes.iter().any(|s| s.as_str() == scheme)
+        self.allowed_schemes.contains(scheme)
     }
 
     /// Whether credentials set for `from` may go to `to`.
@@ -676,6 +719,36 @@ mod tests {
             let p = Policy::fetch().with_max_header_fields(n).unwrap();
             assert_eq!(p.max_header_fields(), n);
         }
+    }
+
+    #[test]
+    fn scheme_set() {
+        let default = Policy::fetch();
+        assert!(default.scheme_allowed("http") && default.scheme_allowed("https"));
+        assert!(!default.scheme_allowed("ftp") && !default.scheme_allowed("HTTP"));
+        assert_eq!(
+            default.allowed_schemes().collect::<Vec<_>>(),
+            ["http", "https"]
+        );
+        let p = Policy::fetch()
+            .with_allowed_schemes(["ws", "https", "ws", "http+unix"])
+            .unwrap();
+        let allowed: Vec<_> = ["http", "https", "ws", "wss", "http+unix"]
+            .into_iter()
+            .map(|s| p.scheme_allowed(s))
+            .collect();
+        assert_eq!(allowed, [false, true, true, false, true]);
+        assert_eq!(
+            p.allowed_schemes().collect::<Vec<_>>(),
+            ["https", "ws", "http+unix"]
+        );
+        // Eight names given are taken, whatever they repeat; a ninth is refused.
+        let eight = ["http"; 8];
+        assert!(Policy::fetch().with_allowed_schemes(eight).is_ok());
+        assert!(Policy::fetch().with_allowed_schemes(["http"; 9]).is_err());
+        let none = Policy::fetch().with_allowed_schemes([]).unwrap();
+        assert_eq!(none.allowed_schemes().count(), 0);
+        assert!(!none.scheme_allowed("http"));
     }
 
     #[test]
