@@ -742,6 +742,14 @@ mod tests {
             p.allowed_schemes().collect::<Vec<_>>(),
             ["https", "ws", "http+unix"]
         );
+        let http = Policy::fetch().with_allowed_schemes(["http"]).unwrap();
+        assert!(http.scheme_allowed("http") && !http.scheme_allowed("https"));
+        assert_eq!(http.allowed_schemes().collect::<Vec<_>>(), ["http"]);
+        // A name of 16 bytes is taken, one of 17 refused (`invalid_values_say_why`).
+        let sixteen = Policy::fetch()
+            .with_allowed_schemes(["a123456789abcdef"])
+            .unwrap();
+        assert!(sixteen.scheme_allowed("a123456789abcdef"));
         // Eight names given are taken, whatever they repeat; a ninth is refused.
         let eight = ["http"; 8];
         assert!(Policy::fetch().with_allowed_schemes(eight).is_ok());
