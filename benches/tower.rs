@@ -10,7 +10,8 @@
 //!
 //! `cargo bench -p redirects-benches --bench tower`. After criterion's own report it prints
 //! the three rates and the ratios, from the same samples criterion took (the median time
-//! per request of each one's measured samples).
+//! per request of each one's measured samples); then the same timed in turns
+//! ([`interleaved`]), which a changing load on a shared machine moves far less.
 
 use std::hint::black_box;
 use std::sync::{Arc, Mutex};
@@ -85,6 +86,45 @@ fn bench(c: &mut Criterion) -> [Samples; 3] {
     samples
 }
 
+/// Rounds and requests per batch of [`interleaved`].
+const ROUNDS: usize = 200;
+const BATCH: usize = 200;
+
+/// The three layers timed in turns: each round times a batch of requests through each
+/// layer, the order rotating from round to round, so that a change in the machine's load
+/// (other work on a shared machine moves wall time by 20-40%) falls on all three alike.
+/// Returns, per layer, the median ns per request over the rounds, and per tower-http
+/// version the median over the rounds of its time over ours (requests per second, ours
+/// over theirs).
+fn interleaved() -> ([f64; 3], [f64; 2]) {
+    let (mut a, mut b, mut t) = (ours(), tower_http_06(), tower_http_07());
+    let mut per = [const { Vec::new() }; 3];
+    for round in 0..ROUNDS {
+        for k in 0..3 {
+            let layer = (round + k) % 3;
+            let start = Instant::now();
+            for _ in 0..BATCH {
+                black_box(match layer {
+                    0 => one_request(&mut a),
+                    1 => one_request(&mut b),
+                    _ => one_request(&mut t),
+                });
+            }
+            per[layer].push(start.elapsed().as_nanos() as f64 / BATCH as f64);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let ratio = |other: usize| {
+        let mut r: Vec<f64> = (0..ROUNDS).map(|i| per[other][i] / per[0][i]).collect();
+        median(&mut r)
+    };
+    let ratios = [ratio(1), ratio(2)];
+    (per.each_mut().map(median), ratios)
+}
+
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     let samples = bench(&mut c);
@@ -112,5 +152,24 @@ fn main() {
     println!(
         "ratio redirects-tower / tower-http 0.7 (requests per second): {:.2}",
         ns[2] / ns[0]
+    );
+    let (ns, ratios) = interleaved();
+    println!(
+        "\nThe same, timed in turns ({ROUNDS} rounds of {BATCH} requests through each layer, \
+         the order rotating): median ns per request, and the median over the rounds of the \
+         ratio of requests per second"
+    );
+    println!("| layer | ns per request | requests per second |");
+    println!("|---|---|---|");
+    for ((_, name), ns) in LAYERS.iter().zip(ns) {
+        println!("| {name} | {ns:.0} | {:.0} |", 1e9 / ns);
+    }
+    println!(
+        "ratio redirects-tower / tower-http 0.6 (requests per second, per round): {:.2}",
+        ratios[0]
+    );
+    println!(
+        "ratio redirects-tower / tower-http 0.7 (requests per second, per round): {:.2}",
+        ratios[1]
     );
 }
