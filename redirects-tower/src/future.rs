@@ -21,7 +21,10 @@ use crate::service::JarSource;
 
 /// One chain's state apart from the I/O: the machine, the hook, the body copy.
 pub(crate) struct Chain<B, H, R> {
-    follow: Follow,
+    /// Boxed: the future is moved several times between `call` and its first poll, and a
+    /// pointer moves for less than the 920-byte machine (a block glibc's per-thread cache
+    /// serves: about 200 instructions less per request on the 2-hop bench).
+    follow: Box<Follow>,
     hook: H,
     replay: R,
     /// The copy of a replayable body, from which each request that sends it again gets
@@ -97,7 +100,7 @@ where
             }
         }
         Ok(Chain {
-            follow,
+            follow: Box::new(follow),
             hook,
             replay,
             stash,
@@ -112,7 +115,7 @@ where
     /// Ends the chain: its record goes into the final response's extensions, with the
     /// machine's URLs taken, not cloned.
     fn finish<ResBody>(self, response: &mut Response<ResBody>, stopped: bool) {
-        let chain = self.hops.finish(self.follow, stopped);
+        let chain = self.hops.finish(*self.follow, stopped);
         response.extensions_mut().insert(chain);
     }
 
