@@ -137,39 +137,41 @@ fn main() {
         return;
     }
     let ns = samples.each_ref().map(median_ns);
-    println!(
-        "\n2-hop chain (302 -> 307 -> 200), in-process service, median of {SAMPLES} samples each:"
-    );
-    println!("| layer | ns per request | requests per second |");
-    println!("|---|---|---|");
-    for ((_, name), ns) in LAYERS.iter().zip(ns) {
-        println!("| {name} | {ns:.0} | {:.0} |", 1e9 / ns);
-    }
-    println!(
-        "ratio redirects-tower / tower-http 0.6 (requests per second): {:.2}",
-        ns[1] / ns[0]
-    );
-    println!(
-        "ratio redirects-tower / tower-http 0.7 (requests per second): {:.2}",
-        ns[2] / ns[0]
+    print_rates(
+        &format!(
+            "2-hop chain (302 -> 307 -> 200), in-process service, median of {SAMPLES} samples \
+             each:"
+        ),
+        ns,
+        [ns[1] / ns[0], ns[2] / ns[0]],
+        "",
     );
     let (ns, ratios) = interleaved();
-    println!(
-        "\nThe same, timed in turns ({ROUNDS} rounds of {BATCH} requests through each layer, \
-         the order rotating): median ns per request, and the median over the rounds of the \
-         ratio of requests per second"
+    print_rates(
+        &format!(
+            "The same, timed in turns ({ROUNDS} rounds of {BATCH} requests through each layer, \
+             the order rotating): median ns per request, and the median over the rounds of the \
+             ratio of requests per second"
+        ),
+        ns,
+        ratios,
+        ", per round",
     );
+}
+
+/// One table of [`main`]: each layer's ns per request and requests per second, then ours
+/// over each tower-http version (`ratios`, requests per second; `how` says how they were
+/// taken).
+fn print_rates(title: &str, ns: [f64; 3], ratios: [f64; 2], how: &str) {
+    println!("\n{title}");
     println!("| layer | ns per request | requests per second |");
     println!("|---|---|---|");
     for ((_, name), ns) in LAYERS.iter().zip(ns) {
         println!("| {name} | {ns:.0} | {:.0} |", 1e9 / ns);
     }
-    println!(
-        "ratio redirects-tower / tower-http 0.6 (requests per second, per round): {:.2}",
-        ratios[0]
-    );
-    println!(
-        "ratio redirects-tower / tower-http 0.7 (requests per second, per round): {:.2}",
-        ratios[1]
-    );
+    for (version, ratio) in ["0.6", "0.7"].into_iter().zip(ratios) {
+        println!(
+            "ratio redirects-tower / tower-http {version} (requests per second{how}): {ratio:.2}"
+        );
+    }
 }
