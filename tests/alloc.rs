@@ -168,20 +168,14 @@ fn floor_writes_the_machine_s_head() {
 /// checks that without it the hop allocates no more than the floor.
 #[test]
 fn one_hop_allocates_only_the_new_url() {
-    let url_only = Counts {
-        allocs: 1,
-        reallocs: 0,
-        frees: 0,
-    };
     // (response, exact allocations of one hop)
     let url_and_hsts = Counts {
         allocs: 2,
-        reallocs: 0,
-        frees: 0,
+        ..URL_ONLY
     };
     let expected = [
-        ("small", url_only),
-        ("typical", url_only),
+        ("small", URL_ONLY),
+        ("typical", URL_ONLY),
         ("large", url_and_hsts),
     ];
     for ((name, make), (name2, want)) in RESPONSES.into_iter().zip(expected) {
@@ -213,6 +207,13 @@ fn one_hop_allocates_only_the_new_url() {
     }
 }
 
+/// What a hop allocates: the new URL's string, one block, not grown, nothing freed.
+const URL_ONLY: Counts = Counts {
+    allocs: 1,
+    reallocs: 0,
+    frees: 0,
+};
+
 /// Whether `a` allocates, grows and frees no more blocks than `b`.
 fn no_more(a: Counts, b: Counts) -> bool {
     a.allocs <= b.allocs && a.reallocs <= b.reallocs && a.frees <= b.frees
@@ -223,12 +224,11 @@ fn no_more(a: Counts, b: Counts) -> bool {
 #[test]
 fn the_floor_grows_a_relative_url_twice() {
     let small = RESPONSES[0].1();
-    let want = Counts {
-        allocs: 1,
+    let grown_twice = Counts {
         reallocs: 2,
-        frees: 0,
+        ..URL_ONLY
     };
-    assert_eq!(floor(&small), want);
+    assert_eq!(floor(&small), grown_twice);
 }
 
 /// Every hop of a chain as long as the default limit allows (twenty redirects under
@@ -271,12 +271,7 @@ fn hsts_learning_is_the_only_allocation_beyond_the_floor() {
         let policy = redirects::Policy::fetch().with_learn_hsts(false);
         let follow = redirects::Follow::new(common::machine_request(), policy).unwrap();
         let (counts, _) = hop_with(follow, &resp, resp.len());
-        let url_only = Counts {
-            allocs: 1,
-            reallocs: 0,
-            frees: 0,
-        };
-        assert_eq!(counts, url_only, "{name}: beyond the new URL");
+        assert_eq!(counts, URL_ONLY, "{name}: beyond the new URL");
         assert!(no_more(counts, floor(&resp)), "{name}: beyond the floor");
     }
 }
